@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
+import { auditRoutes } from './platform/audit/routes.js';
+import { installAuditRecorder } from './platform/audit/recorder.js';
+import { AuditService } from './platform/audit/service.js';
+import { AuditStore } from './platform/audit/store.js';
+import { enforceRouteDeclarations, installAuthentication, type RegisteredRoute } from './platform/auth/access.js';
+import { SessionTokens } from './platform/auth/jwt.js';
+import { authRoutes } from './platform/auth/routes.js';
+import { AuthService, type Clock } from './platform/auth/service.js';
+import { AuthStore } from './platform/auth/store.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/index.js';
+import { AppError } from './platform/errors.js';
+import { eventRoutes, type EventBus } from './platform/events/index.js';
+import { healthRoutes } from './platform/health/routes.js';
+import { installErrorHandling } from './platform/http/errors.js';
+import { installJsonParser } from './platform/http/json-parser.js';
+import { installValidation } from './platform/http/validation.js';
+import { ErrorResponse } from './platform/http/schemas.js';
+import type { App } from './platform/http/types.js';
+import type { JobQueue } from './platform/jobs/index.js';
+import type { Logger } from './platform/logger.js';
+import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
+import { VERSION } from './platform/version.js';
+
+export interface AppDeps {
+  config: Config;
+  /** The resolved HS256 key (embedded mode generates one; see server.ts). */
+  jwtSecretKey: string;
+  db: Database;
+  redis: Redis | null;
+  bus: EventBus;
+  jobs: JobQueue;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface NexusApp {
+  app: App;
+  auth: AuthService;
+  audit: AuditService;
+  metrics: Metrics;
+  /** Every route with its declared access, for the route × role test and docs. */
+  routes: RegisteredRoute[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<NexusApp> {
+  const { config, db, bus, logger } = deps;
+  const app = Fastify({
+    // Typed as Fastify's base logger so the instance matches the `App` route modules expect.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Keep a caller's request id (nginx sets one) so logs line up across hops.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const routes: RegisteredRoute[] = [];
+  enforceRouteDeclarations(app, routes);
+  installErrorHandling(app);
+  installJsonParser(app);
+  installValidation(app);
+
+  const auth = new AuthService(
+    new AuthStore(db.orm),
+    new SessionTokens(deps.jwtSecretKey, config.jwtSecretKeyPrevious, config.jwtTtlSeconds),
+    bus,
+    logger,
+    deps.clock,
+  );
+  const audit = new AuditService(new AuditStore(db.orm), bus, logger);
+  const metrics = createMetrics(config.subset);
+
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'nexus:ratelimit:' } : {}),
+    // Redis down must not lock everyone out of login.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'rate_limited', `Too many attempts; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'NEXUS API', version: VERSION, description: 'Runbooks, incidents, deployments and maintenance.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.addSchema(ErrorResponse);
+
+  installHttpMetrics(app, metrics, config.metricsToken);
+  installAuthentication(app, auth);
+  installAuditRecorder(app, audit);
+
+  healthRoutes(app, { db, redis: deps.redis, jobs: deps.jobs, version: VERSION, startedAt: new Date() });
+  authRoutes(app, { auth, config });
+  auditRoutes(app, { audit });
+  await app.register(eventRoutes, { bus });
+
+  await app.ready();
+  return { app, auth, audit, metrics, routes };
+}

@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../platform/config.js';
+import { VERSION } from '../platform/version.js';
+import { CliError, EXIT } from './output.js';
+import { migrate, serve } from './serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('nexus')
+    .description('NEXUS: runbooks, incidents, deployments and maintenance, self-hosted')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  program.command('serve').description('Run the NEXUS server (embedded PGlite unless DATABASE_URL is set)').action(serve);
+  program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
+  return program;
+}
+
+/** Maps failures to exit codes and one-line messages; never a stack trace for a user error. */
+export async function runCli(program: Command, argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`nexus: configuration error: ${error.message}\n`);
+      process.exitCode = EXIT.config;
+      return;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`nexus: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`nexus: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

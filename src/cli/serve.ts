@@ -1,0 +1,44 @@
+import { loadConfig } from '../platform/config.js';
+import { openDatabase, runMigrations } from '../platform/db/index.js';
+import { createLogger } from '../platform/logger.js';
+import { startServer } from '../server.js';
+
+/** `nexus serve`: runs until SIGINT/SIGTERM, then drains and closes cleanly. */
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  const mode = config.databaseUrl ? 'server mode (PostgreSQL)' : `embedded mode (PGlite in ${config.dataDir})`;
+  process.stdout.write(`NEXUS listening on ${server.url} — ${mode}${config.redisUrl ? ' with Redis' : ''}\n`);
+  if (server.bootstrap?.password) {
+    process.stdout.write(
+      `\nFirst start: created user "admin" with one-time password:\n\n    ${server.bootstrap.password}\n\n` +
+        'It is not stored anywhere else and will not be shown again.\n\n',
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `nexus migrate`: applies pending migrations and exits. */
+export async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    await runMigrations(db, logger);
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+    process.stdout.write(`Migrations up to date (${row?.n ?? 0} applied) on ${db.engine}\n`);
+  } finally {
+    await db.close();
+  }
+}

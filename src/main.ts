@@ -1,0 +1,3 @@
+import { buildProgram, runCli } from './cli/index.js';
+
+await runCli(buildProgram(), process.argv);

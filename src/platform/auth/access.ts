@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { AuthenticationError, NotAllowedError } from '../errors.js';
+import { hasRole } from './roles.js';
+import type { AuthService } from './service.js';
+
+export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Routes that third-party plugins register (Swagger UI assets); public by nature. */
+const THIRD_PARTY_PUBLIC_PREFIXES = ['/api/docs'];
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: string;
+  audit: string | undefined;
+  /** The route's JSON schemas, so tests can generate bad input for every field. */
+  schema: RouteOptions['schema'];
+}
+
+function methodsOf(route: RouteOptions): string[] {
+  return Array.isArray(route.method) ? route.method : [route.method];
+}
+
+/**
+ * Every route must say who may call it, and every mutating route what it is
+ * called in the audit log. A route without either fails at registration, so
+ * the app (and the test suite) will not start with an unguarded route.
+ */
+export function enforceRouteDeclarations(app: FastifyInstance, registry: RegisteredRoute[]): void {
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as NonNullable<RouteOptions['config']>;
+    if (!config.access && THIRD_PARTY_PUBLIC_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
+      route.config = { ...config, access: 'public' };
+    }
+    const access = (route.config as typeof config | undefined)?.access;
+    const methods = methodsOf(route);
+    if (!access) {
+      throw new Error(`Route ${methods.join(',')} ${route.url} declares no access role (config.access)`);
+    }
+    if (methods.some((m) => MUTATING_METHODS.has(m)) && !config.audit) {
+      throw new Error(`Mutating route ${methods.join(',')} ${route.url} declares no audit action (config.audit)`);
+    }
+    for (const method of methods) registry.push({ method, url: route.url, access, audit: config.audit, schema: route.schema });
+  });
+}
+
+function bearerCredential(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
+    return match[1]!;
+  }
+  if (request.routeOptions.config.tokenInQuery) {
+    const query = request.query as Record<string, unknown> | undefined;
+    const fromQuery = new URL(request.url, 'http://x').searchParams.get('access_token') ?? query?.access_token;
+    if (typeof fromQuery === 'string' && fromQuery !== '') return fromQuery;
+  }
+  return null;
+}
+
+/** Authenticates before the body is even parsed, then checks the declared role. */
+export function installAuthentication(app: FastifyInstance, auth: AuthService): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    const credential = bearerCredential(request);
+    if (!credential) throw new AuthenticationError();
+    const principal = await auth.authenticate(credential);
+    if (!principal) throw new AuthenticationError('Token is invalid, expired or revoked');
+    request.principal = principal;
+    if (!hasRole(principal.role, access)) {
+      throw new NotAllowedError(`This needs the ${access} role or higher; you are ${principal.role}`, {
+        required: access,
+        actual: principal.role,
+      });
+    }
+  });
+}

@@ -1,0 +1,135 @@
+import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Orm } from '../db/index.js';
+import type { Role } from './roles.js';
+import { apiTokens, users } from './tables.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  displayName?: string | null | undefined;
+  email?: string | null | undefined;
+}
+
+export interface UserPatch {
+  role?: Role;
+  disabled?: boolean;
+  displayName?: string | null;
+  email?: string | null;
+  passwordHash?: string;
+  sessionsValidAfter?: Date;
+}
+
+export interface TokenWithOwner {
+  token: ApiTokenRow;
+  owner: UserRow;
+}
+
+/** SQL for users and API tokens; no rules live here. */
+export class AuthStore {
+  constructor(private readonly orm: Orm) {}
+
+  async countUsers(): Promise<number> {
+    const [row] = await this.orm.select({ n: sql<number>`count(*)::int` }).from(users);
+    return row?.n ?? 0;
+  }
+
+  async insertUser(user: NewUser): Promise<UserRow> {
+    const [row] = await this.orm.insert(users).values(user).returning();
+    return row!;
+  }
+
+  /** Inserts unless a user with that name exists; for first-start bootstrap. */
+  async insertUserIfAbsent(user: NewUser): Promise<UserRow | null> {
+    const [row] = await this.orm.insert(users).values(user).onConflictDoNothing().returning();
+    return row ?? null;
+  }
+
+  async userById(id: string): Promise<UserRow | null> {
+    const [row] = await this.orm.select().from(users).where(eq(users.id, id));
+    return row ?? null;
+  }
+
+  async userByUsername(username: string): Promise<UserRow | null> {
+    const [row] = await this.orm.select().from(users).where(eq(users.username, username));
+    return row ?? null;
+  }
+
+  async listUsers(limit: number, afterUsername: string | null): Promise<UserRow[]> {
+    return this.orm
+      .select()
+      .from(users)
+      .where(afterUsername === null ? undefined : gt(users.username, afterUsername))
+      .orderBy(asc(users.username))
+      .limit(limit);
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
+    const [row] = await this.orm
+      .update(users)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning();
+    return row ?? null;
+  }
+
+  /** Enabled admins other than `exceptId`: the last one may not be demoted or disabled. */
+  async countOtherEnabledAdmins(exceptId: string): Promise<number> {
+    const [row] = await this.orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.disabled, false), sql`${users.id} <> ${exceptId}`));
+    return row?.n ?? 0;
+  }
+
+  async insertToken(values: typeof apiTokens.$inferInsert): Promise<ApiTokenRow> {
+    const [row] = await this.orm.insert(apiTokens).values(values).returning();
+    return row!;
+  }
+
+  async tokenByHash(tokenHash: string): Promise<TokenWithOwner | null> {
+    const [row] = await this.orm
+      .select({ token: apiTokens, owner: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.ownerId))
+      .where(eq(apiTokens.tokenHash, tokenHash));
+    return row ?? null;
+  }
+
+  async tokenById(id: string): Promise<ApiTokenRow | null> {
+    const [row] = await this.orm.select().from(apiTokens).where(eq(apiTokens.id, id));
+    return row ?? null;
+  }
+
+  /** Newest first; the cursor is the (createdAt, id) of the last row seen. */
+  async listTokens(ownerId: string | null, limit: number, after: [string, string] | null): Promise<ApiTokenRow[]> {
+    const conditions: SQL[] = [];
+    if (ownerId !== null) conditions.push(eq(apiTokens.ownerId, ownerId));
+    if (after !== null) {
+      const at = new Date(after[0]);
+      conditions.push(or(lt(apiTokens.createdAt, at), and(eq(apiTokens.createdAt, at), lt(apiTokens.id, after[1])))!);
+    }
+    return this.orm
+      .select()
+      .from(apiTokens)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
+      .limit(limit);
+  }
+
+  async revokeToken(id: string): Promise<ApiTokenRow | null> {
+    const [row] = await this.orm
+      .update(apiTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning();
+    return row ?? null;
+  }
+
+  async touchToken(id: string): Promise<void> {
+    await this.orm.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, id));
+  }
+}

@@ -1,0 +1,141 @@
+import path from 'node:path';
+
+/**
+ * Configuration is read from the environment once, validated, and passed
+ * around as a typed value. Nothing else in src/ reads process.env (lint
+ * enforces it), so tests build a Config by hand and nothing leaks in.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** Embedded mode keeps PGlite data and the generated JWT key here. */
+  dataDir: string;
+  /** PostgreSQL connection string; unset means embedded PGlite. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  /** Unset in embedded mode: a key is generated once and kept in dataDir. */
+  jwtSecretKey: string | undefined;
+  /** Still accepted for verification, so rotating the key logs no one out. */
+  jwtSecretKeyPrevious: string | undefined;
+  jwtTtlSeconds: number;
+  adminPassword: string | undefined;
+  /** `subset` label on HTTP metrics, matching the seed's Istio subsets. */
+  subset: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  loginRateLimit: { max: number; windowSeconds: number };
+  trustProxy: boolean;
+}
+
+/** A bad configuration value: the message names the variable, never a stack. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, schemes: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    // Never echo the value: connection strings carry passwords.
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  const scheme = parsed.protocol.replace(/:$/, '');
+  if (!schemes.includes(scheme)) {
+    throw new ConfigError(name, `scheme must be one of ${schemes.join(', ')}, got "${scheme}"`);
+  }
+  return raw;
+}
+
+function secret(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  // HS256 wants at least 256 bits of key; a short key is a guessable key.
+  if (Buffer.byteLength(raw) < 32) throw new ConfigError(name, 'must be at least 32 bytes long');
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  const subset = text(env, 'NEXUS_SUBSET') ?? 'stable';
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(subset)) {
+    throw new ConfigError('NEXUS_SUBSET', `must be a lowercase label like "stable" or "canary", got "${subset}"`);
+  }
+  const adminPassword = env.NEXUS_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new ConfigError('NEXUS_ADMIN_PASSWORD', 'must be at least 12 characters long');
+  }
+  const jwtSecretKey = secret(env, 'JWT_SECRET_KEY');
+  const jwtSecretKeyPrevious = secret(env, 'JWT_SECRET_KEY_PREVIOUS');
+  if (jwtSecretKeyPrevious && !jwtSecretKey) {
+    throw new ConfigError('JWT_SECRET_KEY_PREVIOUS', 'is set but JWT_SECRET_KEY is not');
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  return {
+    host,
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    dataDir: path.resolve(cwd, text(env, 'NEXUS_DATA_DIR') ?? '.nexus'),
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    jwtSecretKey,
+    jwtSecretKeyPrevious,
+    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    adminPassword,
+    subset,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    bodyLimitBytes: integer(env, 'NEXUS_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    metricsToken: text(env, 'METRICS_TOKEN'),
+    loginRateLimit: {
+      max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 1, 100000),
+      windowSeconds: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
+    },
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import { Type } from 'typebox';
+import type { Database } from '../db/index.js';
+import type { App } from '../http/types.js';
+import type { JobQueue } from '../jobs/index.js';
+import { pingRedis } from '../redis.js';
+
+type CheckStatus = 'up' | 'down' | 'disabled';
+interface Check {
+  status: CheckStatus;
+  detail?: string;
+  latencyMs?: number;
+}
+
+const CheckSchema = Type.Object({
+  status: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('disabled')]),
+  detail: Type.Optional(Type.String()),
+  latencyMs: Type.Optional(Type.Number()),
+});
+
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
+  checks: Type.Object({ database: CheckSchema, redis: CheckSchema, queue: CheckSchema }),
+  failing: Type.Array(Type.String()),
+});
+
+async function timed(fn: () => Promise<void>): Promise<Check> {
+  const started = performance.now();
+  try {
+    await fn();
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (error) {
+    return { status: 'down', detail: (error as Error).message || 'unreachable' };
+  }
+}
+
+export interface HealthDeps {
+  db: Database;
+  redis: Redis | null;
+  jobs: JobQueue;
+  version: string;
+  startedAt: Date;
+}
+
+export function healthRoutes(app: App, deps: HealthDeps): void {
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process is serving',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String(), uptimeSeconds: Type.Integer() }) },
+      },
+      config: { access: 'public' },
+    },
+    async () => ({
+      status: 'ok' as const,
+      version: deps.version,
+      uptimeSeconds: Math.floor((Date.now() - deps.startedAt.getTime()) / 1000),
+    }),
+  );
+
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: database and queue must be up; Redis down only degrades',
+        response: { 200: Readiness, 503: Readiness },
+      },
+      config: { access: 'public' },
+    },
+    async (_request, reply) => {
+      const [database, redis, queue] = await Promise.all([
+        timed(() => deps.db.ping(2000)),
+        deps.redis ? timed(() => pingRedis(deps.redis!, 1000)) : Promise.resolve<Check>({ status: 'disabled' }),
+        deps.jobs.health(),
+      ]);
+      const checks = { database, redis, queue };
+      const failing = Object.entries(checks)
+        .filter(([, check]) => check.status === 'down')
+        .map(([name]) => name);
+      const critical = database.status === 'down' || queue.status === 'down';
+      const status = critical ? 'unavailable' : failing.length ? 'degraded' : 'ok';
+      return reply.status(critical ? 503 : 200).send({ status, checks, failing });
+    },
+  );
+}

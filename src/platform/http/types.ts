@@ -1,0 +1,48 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RouteAccess, Role } from '../auth/roles.js';
+
+/** Who is calling: a signed-in person (JWT) or an API token acting for one. */
+export interface Principal {
+  userId: string;
+  username: string;
+  role: Role;
+  via: 'session' | 'token';
+  tokenId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Minimum role, or 'public'. Required on every route: registration fails without it. */
+    access?: RouteAccess;
+    /** Audit action name (e.g. `user.create`). Required on every mutating route. */
+    audit?: string;
+    /** Accept the bearer token as `?access_token=` (SSE: EventSource cannot set headers). */
+    tokenInQuery?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** What the audit entry names as the target; defaults to the `id` path parameter. */
+    auditTarget?: string;
+    /** Extra, non-secret facts for the audit entry. */
+    auditDetails?: Record<string, unknown>;
+    /** Actor name for unauthenticated requests that still deserve a name (login). */
+    auditActor?: string;
+  }
+}
+
+
+/** The app as route modules see it: schemas give request and reply types. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
+
+function createAjv(coerceTypes: false | 'array'): Ajv {
+  // allErrors stays off: reporting every error of a hostile body is a DoS lever.
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/**
+ * What schemas cannot say: ajv coerces "1e309" to Infinity and then lets it
+ * pass integer/maximum checks, and PostgreSQL text cannot hold NUL (%00).
+ */
+function firstUnusable(value: unknown, path: string): { path: string; message: string } | null {
+  if (typeof value === 'number' && !Number.isFinite(value)) return { path, message: 'must be a finite number' };
+  if (typeof value === 'string' && value.includes('\0')) return { path, message: 'must not contain NUL (%00)' };
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = firstUnusable(inner, `${path}/${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Bodies are JSON and already typed: `true` must not become "true". Query
+ * strings and path parameters are text by nature, so they are coerced.
+ */
+export function installValidation(app: FastifyInstance): void {
+  const strict = createAjv(false);
+  const coercing = createAjv('array');
+  app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) => {
+    const part = (httpPart ?? 'body') as HttpPart;
+    const validate: ValidateFunction = (part === 'body' ? strict : coercing).compile(schema as object);
+    if (part === 'body') return validate;
+    const checked = ((data: unknown) => {
+      const ok = validate(data);
+      checked.errors = validate.errors;
+      if (!ok) return false;
+      const unusable = firstUnusable(data, '');
+      if (unusable === null) return true;
+      checked.errors = [
+        { instancePath: unusable.path, keyword: 'type', params: {}, schemaPath: '#', message: unusable.message },
+      ];
+      return false;
+    }) as ValidateFunction;
+    return checked;
+  });
+}

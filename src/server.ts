@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { buildApp, type NexusApp } from './app.js';
+import type { Clock } from './platform/auth/service.js';
+import { ConfigError, type Config } from './platform/config.js';
+import { openDatabase, runMigrations, type Database } from './platform/db/index.js';
+import { createEventBus, type EventBus } from './platform/events/index.js';
+import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createRedis } from './platform/redis.js';
+
+export interface RunningServer extends NexusApp {
+  url: string;
+  db: Database;
+  bus: EventBus;
+  jobs: JobQueue;
+  redis: Redis | null;
+  /** Set on the very first start: the admin's generated password, to show once. */
+  bootstrap: { username: string; password: string | null } | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Tests: open PGlite from a migrated template instead of an empty directory. */
+  pgliteLoadDataDir?: Blob;
+  /** Tests: skip listening (use app.inject). */
+  listen?: boolean;
+  eventsChannel?: string;
+}
+
+/**
+ * Embedded mode keeps a generated key in the data directory so sessions
+ * survive restarts. Server mode must be given one: replicas have to agree.
+ */
+async function resolveJwtSecret(config: Config): Promise<string> {
+  if (config.jwtSecretKey) return config.jwtSecretKey;
+  if (config.databaseUrl) {
+    throw new ConfigError('JWT_SECRET_KEY', 'is required when DATABASE_URL is set (all replicas must share it)');
+  }
+  const file = path.join(config.dataDir, 'jwt-secret');
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(48).toString('base64url');
+  await fs.writeFile(file, key + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  if (!config.databaseUrl) await fs.mkdir(config.dataDir, { recursive: true });
+  const jwtSecretKey = await resolveJwtSecret(config);
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.pgliteLoadDataDir ? undefined : config.dataDir,
+    poolSize: config.databasePoolSize,
+    logger,
+    pgliteLoadDataDir: options.pgliteLoadDataDir,
+  });
+  const cleanup: Array<() => Promise<unknown>> = [() => db.close()];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse()) {
+      const t0 = Date.now();
+      await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+      console.error('DEBUG close step', step.toString().slice(0, 60), Date.now() - t0);
+    }
+  };
+  try {
+    await runMigrations(db, logger);
+    const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'cache') : null;
+    if (redis) cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
+    const bus = createEventBus({ redisUrl: config.redisUrl, logger, ...(options.eventsChannel ? { channel: options.eventsChannel } : {}) });
+    cleanup.push(() => bus.close());
+    const jobs = createJobQueue(db, logger);
+    await jobs.start();
+    cleanup.push(() => jobs.stop());
+
+    const nexus = await buildApp({ config, jwtSecretKey, db, redis, bus, jobs, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    cleanup.push(() => nexus.app.close());
+    const bootstrap = await nexus.auth.bootstrapAdmin(config.adminPassword);
+    if (bootstrap) {
+      await nexus.audit.record({ actor: 'system', action: 'user.bootstrap_admin', target: 'admin', outcome: 'success' });
+    }
+    let url = '';
+    if (options.listen !== false) {
+      url = await nexus.app.listen({ host: config.host, port: config.port });
+    }
+    return { ...nexus, url, db, bus, jobs, redis, bootstrap, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

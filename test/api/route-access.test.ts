@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, hasRole, type Role } from '../../src/platform/auth/roles.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+/**
+ * The access every route must have. A route added to NEXUS without an entry
+ * here fails this suite: someone has to decide, in review, who may call it.
+ */
+const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
+  'GET /health': 'public',
+  'GET /api/health': 'public',
+  'GET /metrics': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'GET /api/v1/me': 'viewer',
+  'PATCH /api/v1/me': 'viewer',
+  'POST /api/v1/me/password': 'viewer',
+  'GET /api/v1/users': 'admin',
+  'POST /api/v1/users': 'admin',
+  'GET /api/v1/users/:id': 'admin',
+  'PATCH /api/v1/users/:id': 'admin',
+  'POST /api/v1/users/:id/sessions/revoke': 'admin',
+  'GET /api/v1/tokens': 'viewer',
+  'POST /api/v1/tokens': 'viewer',
+  'DELETE /api/v1/tokens/:id': 'viewer',
+  'GET /api/v1/audit': 'admin',
+  'GET /api/v1/events': 'viewer',
+};
+
+/** Swagger UI's own asset routes: public by design, not part of the API contract. */
+const isDocsRoute = (url: string) => url.startsWith('/api/docs');
+
+type Caller = Role | 'anonymous';
+const CALLERS: Caller[] = ['anonymous', ...ROLES];
+
+function concretePath(url: string): string {
+  // Random ids: an allowed caller gets 404/400, never a real change to shared users.
+  return url.replace(/:[A-Za-z]+/g, () => randomUUID()).replace(/\*$/, 'index.html');
+}
+
+describe('every route answers every role as declared', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { start: { listen: true } });
+    base = t.server.url;
+  });
+  afterAll(async () => t?.close());
+
+  it('the registered routes are exactly the expected ones', () => {
+    const registered = t.server.routes
+      .filter((r) => r.method !== 'HEAD' && !isDocsRoute(r.url))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(registered).toEqual(Object.keys(EXPECTED_ACCESS).sort());
+    for (const route of t.server.routes) {
+      if (route.method === 'HEAD' || isDocsRoute(route.url)) continue;
+      expect(`${route.method} ${route.url} ${route.access}`).toBe(
+        `${route.method} ${route.url} ${EXPECTED_ACCESS[`${route.method} ${route.url}`]}`,
+      );
+    }
+  });
+
+  it('docs routes are public', () => {
+    const docs = t.server.routes.filter((r) => isDocsRoute(r.url));
+    expect(docs.length).toBeGreaterThan(2);
+    for (const route of docs) expect(route.access).toBe('public');
+  });
+
+  it('anonymous callers get 401, lower roles 403, and allowed roles get through', async () => {
+    const outcomes: string[] = [];
+    const routes = t.server.routes.filter((r) => r.method !== 'HEAD');
+    for (const route of routes) {
+      for (const caller of CALLERS) {
+        const controller = new AbortController();
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (caller !== 'anonymous') headers.authorization = `Bearer ${t.tokens[caller]}`;
+        const res = await fetch(base + concretePath(route.url), {
+          method: route.method,
+          headers,
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }),
+          signal: controller.signal,
+        });
+        // Streams (SSE) never end: the status line is all this test needs.
+        controller.abort();
+        const status = res.status;
+        let verdict: string;
+        if (route.access === 'public') verdict = status === 401 || status === 403 ? 'WRONG' : 'ok';
+        else if (caller === 'anonymous') verdict = status === 401 ? 'ok' : 'WRONG';
+        else if (!hasRole(caller, route.access as Role)) verdict = status === 403 ? 'ok' : 'WRONG';
+        else verdict = status === 401 || status === 403 || status >= 500 ? 'WRONG' : 'ok';
+        outcomes.push(`${verdict} ${route.method} ${route.url} as ${caller} -> ${status}`);
+      }
+    }
+    expect(outcomes.filter((o) => o.startsWith('WRONG'))).toEqual([]);
+    // Every caller of every route was tried.
+    expect(outcomes.length).toBe(routes.length * CALLERS.length);
+  });
+});
