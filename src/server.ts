@@ -66,17 +66,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const cleanup: Array<() => Promise<unknown>> = [() => db.close()];
   const closeAll = async () => {
-    for (const step of cleanup.reverse()) {
-      const t0 = Date.now();
-      await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
-      console.error('DEBUG close step', step.toString().slice(0, 60), Date.now() - t0);
-    }
+    for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
     await runMigrations(db, logger);
     const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'cache') : null;
     if (redis) cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
-    const bus = createEventBus({ redisUrl: config.redisUrl, logger, ...(options.eventsChannel ? { channel: options.eventsChannel } : {}) });
+    const bus = createEventBus({ redisUrl: config.redisUrl, logger, channel: options.eventsChannel ?? config.eventsChannel });
     cleanup.push(() => bus.close());
     const jobs = createJobQueue(db, logger);
     await jobs.start();

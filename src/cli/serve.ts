@@ -8,18 +8,24 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   const mode = config.databaseUrl ? 'server mode (PostgreSQL)' : `embedded mode (PGlite in ${config.dataDir})`;
-  process.stdout.write(`NEXUS listening on ${server.url} — ${mode}${config.redisUrl ? ' with Redis' : ''}\n`);
+  let banner = `NEXUS listening on ${server.url} — ${mode}${config.redisUrl ? ' with Redis' : ''}\n`;
   if (server.bootstrap?.password) {
-    process.stdout.write(
+    banner +=
       `\nFirst start: created user "admin" with one-time password:\n\n    ${server.bootstrap.password}\n\n` +
-        'It is not stored anywhere else and will not be shown again.\n\n',
-    );
+      'It is not stored anywhere else and will not be shown again.\n\n';
   }
+  // One write: a reader of stdout sees the address and the password together.
+  process.stdout.write(banner);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
+    // A drain that hangs (a stuck connection) must not keep a stopped replica alive.
+    setTimeout(() => {
+      server.app.log.error('graceful shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     server
       .close()
       .then(() => process.exit(0))

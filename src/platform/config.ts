@@ -14,6 +14,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  /** Redis pub/sub channel for events; distinct per installation sharing one Redis. */
+  eventsChannel: string;
   /** Unset in embedded mode: a key is generated once and kept in dataDir. */
   jwtSecretKey: string | undefined;
   /** Still accepted for verification, so rotating the key logs no one out. */
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    eventsChannel: text(env, 'NEXUS_EVENTS_CHANNEL') ?? 'nexus:events',
     jwtSecretKey,
     jwtSecretKeyPrevious,
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),

@@ -149,13 +149,16 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
       };
     },
     async ping(timeoutMs = 2000) {
-      const client = await pool.connect();
+      // pool.query, not a checked-out client: a client held between queries has no
+      // error listener, and a connection dropping then would be an uncaught error.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
       try {
-        await client.query(`SET statement_timeout = ${Math.floor(timeoutMs)}`);
-        await client.query('SELECT 1');
-        await client.query('RESET statement_timeout');
+        await Promise.race([pool.query('SELECT 1'), timeout]);
       } finally {
-        client.release();
+        clearTimeout(timer);
       }
     },
     async close() {

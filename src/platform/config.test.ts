@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('has embedded defaults: 127.0.0.1:8080, PGlite under ./.nexus, subset stable', () => {
+    const config = loadConfig({}, '/srv/nexus');
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: path.resolve('/srv/nexus/.nexus'),
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      subset: 'stable',
+      eventsChannel: 'nexus:events',
+      loginRateLimit: { max: 10, windowSeconds: 60 },
+    });
+  });
+
+  it('reads server-mode settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://nexus@db:5432/nexus_platform',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET_KEY: 'k'.repeat(32),
+      JWT_SECRET_KEY_PREVIOUS: 'p'.repeat(40),
+      NEXUS_SUBSET: 'canary',
+      PORT: '9000',
+    });
+    expect(config).toMatchObject({ port: 9000, subset: 'canary', jwtSecretKeyPrevious: 'p'.repeat(40) });
+  });
+
+  it.each([
+    ['PORT', '-1', 'PORT: expected a whole number, got "-1"'],
+    ['REDIS_URL', 'http://cache', 'REDIS_URL: scheme must be one of redis, rediss, got "http"'],
+    ['DATABASE_URL', 'not a url at all', 'DATABASE_URL: is not a valid URL'],
+    ['NEXUS_SUBSET', 'Canary!', 'NEXUS_SUBSET: must be a lowercase label like "stable" or "canary", got "Canary!"'],
+    ['NEXUS_ADMIN_PASSWORD', 'short', 'NEXUS_ADMIN_PASSWORD: must be at least 12 characters long'],
+    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: expected true or false, got "maybe"'],
+    ['JWT_SECRET_KEY_PREVIOUS', 'x'.repeat(40), 'JWT_SECRET_KEY_PREVIOUS: is set but JWT_SECRET_KEY is not'],
+  ])('a bad %s (%s) is a ConfigError naming it', (name, value, message) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(name);
+    expect((caught as ConfigError).message).toBe(message);
+  });
+
+  it('never echoes a connection string, which may carry a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@[bad' })).toThrow('DATABASE_URL: is not a valid URL');
+  });
+});

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionTokens } from '../../src/platform/auth/jwt.js';
+import { ENGINES } from '../support/db.js';
+import { ADMIN_PASSWORD, TEST_JWT_KEY, bearer, createTestApp, json, login, type TestApp } from '../support/app.js';
+
+describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  const me = (token: string) => t.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(token) });
+
+  it('login returns a JWT and the user, never the password hash', async () => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    expect(res.statusCode).toBe(200);
+    const body = json<{ token: string; user: Record<string, unknown>; expiresAt: string }>(res);
+    expect(body.token.split('.')).toHaveLength(3);
+    expect(body.user).toMatchObject({ username: 'admin', role: 'admin', disabled: false });
+    expect(res.body).not.toMatch(/argon2|passwordHash|password_hash/);
+    expect(new Date(body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000);
+  });
+
+  it('a wrong password and an unknown user get the same 401', async () => {
+    const wrong = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'nope-nope-nope' } });
+    const unknown = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'nope-nope-nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(json(wrong)).toEqual(json(unknown));
+  });
+
+  it('GET /api/v1/me names the caller and how they authenticated', async () => {
+    const res = await me(t.tokens.operator);
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({ user: { username: 'operator-user', role: 'operator' }, via: 'session', role: 'operator' });
+  });
+
+  it('a token signed with the previous key still works; one signed with an unknown key does not', async () => {
+    const oldKey = 'the-key-we-are-rotating-away-from-0123456789';
+    const fromOld = await new SessionTokens(oldKey, undefined, 3600).issue(t.userIds.viewer, 'viewer-user');
+    const fromStranger = await new SessionTokens('some-other-key-nobody-configured-0123456789', undefined, 3600).issue(
+      t.userIds.viewer,
+      'viewer-user',
+    );
+    // Without the previous key configured, the old token is refused…
+    expect((await me(fromOld.token)).statusCode).toBe(401);
+    // …and a NEXUS configured for rotation (new current key, old one as previous) accepts it.
+    const rotated = new SessionTokens('the-brand-new-key-after-rotation-0123456789', oldKey, 3600);
+    expect(await rotated.verify(fromOld.token)).toMatchObject({ userId: t.userIds.viewer });
+    expect(await rotated.verify(fromStranger.token)).toBeNull();
+    // The running app's own key (TEST_JWT_KEY) signs tokens it accepts.
+    const own = await new SessionTokens(TEST_JWT_KEY, undefined, 3600).issue(t.userIds.viewer, 'viewer-user');
+    expect((await me(own.token)).statusCode).toBe(200);
+  });
+
+  it('an expired session token is refused', async () => {
+    const past = new Date(Date.now() - 2 * 3600_000);
+    const expired = await new SessionTokens(TEST_JWT_KEY, undefined, 60).issue(t.userIds.viewer, 'viewer-user', past);
+    expect((await me(expired.token)).statusCode).toBe(401);
+  });
+
+  it('API tokens are shown once, stored hashed, act with their role, and stop working when revoked', async () => {
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer(t.tokens.operator),
+      payload: { name: 'ci runner', role: 'responder' },
+    });
+    expect(created.statusCode).toBe(201);
+    const { token, info } = json<{ token: string; info: { id: string; prefix: string; role: string } }>(created);
+    expect(token).toMatch(/^nxs_[A-Za-z0-9_-]{43}$/);
+    expect(info).toMatchObject({ role: 'responder', prefix: token.slice(0, 10) });
+
+    const stored = await t.server.db.query<{ token_hash: string }>('SELECT token_hash FROM api_tokens WHERE id = $1', [info.id]);
+    expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    const asToken = await me(token);
+    expect(json(asToken)).toMatchObject({ via: 'token', role: 'responder', tokenId: info.id });
+
+    const list = json<{ items: Array<{ id: string }> }>(
+      await t.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(t.tokens.operator) }),
+    );
+    expect(list.items.map((i) => i.id)).toContain(info.id);
+    expect(JSON.stringify(list)).not.toContain(token);
+
+    const revoked = await t.inject({ method: 'DELETE', url: `/api/v1/tokens/${info.id}`, headers: bearer(t.tokens.operator) });
+    expect(revoked.statusCode).toBe(200);
+    expect(json<{ revokedAt: string | null }>(revoked).revokedAt).not.toBeNull();
+    expect((await me(token)).statusCode).toBe(401);
+  });
+
+  it('a token cannot outrank its creator, and someone else\'s token is not found', async () => {
+    const tooHigh = await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.tokens.responder), payload: { name: 'x', role: 'admin' } });
+    expect(tooHigh.statusCode).toBe(403);
+    const mine = json<{ info: { id: string } }>(
+      await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.tokens.responder), payload: { name: 'mine' } }),
+    );
+    const steal = await t.inject({ method: 'DELETE', url: `/api/v1/tokens/${mine.info.id}`, headers: bearer(t.tokens.viewer) });
+    expect(steal.statusCode).toBe(404);
+    const all = await t.inject({ method: 'GET', url: '/api/v1/tokens?scope=all', headers: bearer(t.tokens.viewer) });
+    expect(all.statusCode).toBe(403);
+  });
+
+  it('a demoted owner drags the token\'s role down with it', async () => {
+    const created = await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'demotee', password: 'demotee-password-1', role: 'operator' } });
+    const userId = json<{ id: string }>(created).id;
+    const session = await login(t.inject, 'demotee', 'demotee-password-1');
+    const { token } = json<{ token: string }>(
+      await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(session), payload: { name: 'ops' } }),
+    );
+    await t.inject({ method: 'PATCH', url: `/api/v1/users/${userId}`, headers: bearer(t.tokens.admin), payload: { role: 'viewer' } });
+    expect(json(await me(token))).toMatchObject({ role: 'viewer' });
+  });
+
+  it('disabling a user ends their sessions and tokens at once; re-enabling restores tokens', async () => {
+    const created = await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'leaver', password: 'leaver-password-1', role: 'responder' } });
+    const userId = json<{ id: string }>(created).id;
+    const session = await login(t.inject, 'leaver', 'leaver-password-1');
+    const { token } = json<{ token: string }>(
+      await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(session), payload: { name: 't' } }),
+    );
+    await t.inject({ method: 'PATCH', url: `/api/v1/users/${userId}`, headers: bearer(t.tokens.admin), payload: { disabled: true } });
+    expect((await me(session)).statusCode).toBe(401);
+    expect((await me(token)).statusCode).toBe(401);
+    const relogin = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'leaver', password: 'leaver-password-1' } });
+    expect(relogin.statusCode).toBe(401);
+    await t.inject({ method: 'PATCH', url: `/api/v1/users/${userId}`, headers: bearer(t.tokens.admin), payload: { disabled: false } });
+    expect((await me(token)).statusCode).toBe(200);
+  });
+
+  it('changing your password signs out your other sessions', async () => {
+    await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'changer', password: 'changer-password-1', role: 'viewer' } });
+    const first = await login(t.inject, 'changer', 'changer-password-1');
+    // iat has one-second resolution: a session from the same second as the change would survive.
+    await new Promise((r) => setTimeout(r, 1100));
+    const wrong = await t.inject({ method: 'POST', url: '/api/v1/me/password', headers: bearer(first), payload: { currentPassword: 'not-it-at-all', newPassword: 'changer-password-2' } });
+    expect(wrong.statusCode).toBe(400);
+    const ok = await t.inject({ method: 'POST', url: '/api/v1/me/password', headers: bearer(first), payload: { currentPassword: 'changer-password-1', newPassword: 'changer-password-2' } });
+    expect(ok.statusCode).toBe(204);
+    expect((await me(first)).statusCode).toBe(401);
+    expect((await me(await login(t.inject, 'changer', 'changer-password-2'))).statusCode).toBe(200);
+  });
+
+  it('the last enabled admin cannot be demoted or disabled', async () => {
+    const demote = await t.inject({ method: 'PATCH', url: `/api/v1/users/${t.userIds.admin}`, headers: bearer(t.tokens.admin), payload: { role: 'viewer' } });
+    expect(demote.statusCode).toBe(409);
+    expect(json<{ error: { message: string } }>(demote).error.message).toMatch(/last enabled admin/);
+    const disable = await t.inject({ method: 'PATCH', url: `/api/v1/users/${t.userIds.admin}`, headers: bearer(t.tokens.admin), payload: { disabled: true } });
+    expect(disable.statusCode).toBe(409);
+  });
+
+  it('duplicate usernames are a 409 naming the user', async () => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'viewer-user', password: 'whatever-password', role: 'viewer' } });
+    expect(res.statusCode).toBe(409);
+    expect(json<{ error: { code: string; message: string } }>(res).error).toMatchObject({ code: 'conflict', message: 'A user named "viewer-user" already exists' });
+  });
+
+  it('lists page with an opaque cursor and no duplicates', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = json<{ items: Array<{ username: string }>; next: string | null }>(
+        await t.inject({ method: 'GET', url, headers: bearer(t.tokens.admin) }),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((u) => u.username));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(['admin', 'viewer-user', 'responder-user', 'operator-user']));
+  });
+});
+
+describe('login is rate-limited', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { env: { LOGIN_RATE_LIMIT_MAX: '4', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '60' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('the attempt after the limit gets 429 with a retry hint, and it is audited as denied', async () => {
+    // createTestApp already signed in 4 users from this address; the window is full.
+    const res = await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    expect(res.statusCode).toBe(429);
+    const body = json<{ error: { code: string; message: string; details: { retryAfterSeconds: number } } }>(res);
+    expect(body.error.code).toBe('rate_limited');
+    expect(body.error.details.retryAfterSeconds).toBeGreaterThan(0);
+    const audit = json<{ items: Array<{ action: string; outcome: string; statusCode: number }> }>(
+      await t.inject({ method: 'GET', url: '/api/v1/audit?action=auth.login&outcome=denied', headers: bearer(t.tokens.admin) }),
+    );
+    expect(audit.items[0]).toMatchObject({ action: 'auth.login', outcome: 'denied', statusCode: 429 });
+  });
+});
