@@ -1,17 +1,33 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.js';
 import { VERSION } from '../platform/version.js';
+import { registerAudit } from './audit.js';
+import { processContext, type CliContext } from './context.js';
+import { registerLogin } from './login.js';
 import { CliError, EXIT } from './output.js';
-import { migrate, serve } from './serve.js';
+import { registerTokens } from './tokens.js';
+import { registerUsers } from './users.js';
 
-export function buildProgram(): Command {
+export function buildProgram(ctx: CliContext = processContext()): Command {
   const program = new Command('nexus')
     .description('NEXUS: runbooks, incidents, deployments and maintenance, self-hosted')
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
-  program.command('serve').description('Run the NEXUS server (embedded PGlite unless DATABASE_URL is set)').action(serve);
-  program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
+  // Loaded on demand: the server pulls in the database drivers and argon2, which
+  // would add seconds to every API command and `--help`.
+  program
+    .command('serve')
+    .description('Run the NEXUS server (embedded PGlite unless DATABASE_URL is set)')
+    .action(async () => (await import('./serve.js')).serve());
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit')
+    .action(async () => (await import('./serve.js')).migrate());
+  registerLogin(program, ctx);
+  registerUsers(program, ctx);
+  registerTokens(program, ctx);
+  registerAudit(program, ctx);
   return program;
 }
 

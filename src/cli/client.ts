@@ -1,0 +1,238 @@
+import type { Static, TSchema } from 'typebox';
+// Type-only imports: the CLI reuses the server's schemas as types without
+// loading the server (argon2, drivers) at runtime, which keeps startup fast.
+import type { AuditEntrySchema } from '../platform/audit/routes.js';
+import type {
+  ApiToken,
+  CreatedToken,
+  CreateTokenBody,
+  CreateUserBody,
+  LoginBody,
+  LoginResponse,
+  Me,
+  UpdateUserBody,
+  User,
+} from '../platform/auth/schema.js';
+import type { ErrorResponse, Page } from '../platform/http/schemas.js';
+import { CliError, EXIT } from './output.js';
+
+export type UserView = Static<typeof User>;
+export type ApiTokenView = Static<typeof ApiToken>;
+export type CreatedTokenView = Static<typeof CreatedToken>;
+export type AuditEntryView = Static<typeof AuditEntrySchema>;
+export type MeView = Static<typeof Me>;
+export type LoginResult = Static<typeof LoginResponse>;
+export type PageOf<T extends TSchema> = Static<ReturnType<typeof Page<T>>>;
+type ErrorBody = Static<typeof ErrorResponse>;
+
+export const DEFAULT_URL = 'http://127.0.0.1:8080';
+/** Long enough for a slow first request on a cold PGlite, short enough that a hung proxy is noticed. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** The API's largest page (PageQuery's maximum); fewer round trips when walking a whole list. */
+export const MAX_PAGE_SIZE = 500;
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+}
+
+/** The exit code a script can branch on, by HTTP status (see docs/cli.md). */
+export function exitCodeForStatus(status: number): number {
+  if (status === 400 || status === 413 || status === 415 || status === 422) return EXIT.usage;
+  if (status === 401 || status === 403) return EXIT.unauthorized;
+  if (status === 404) return EXIT.notFound;
+  if (status === 409) return EXIT.conflict;
+  // 429 is transient like a 503: the same command later may well succeed.
+  if (status === 429 || status >= 500) return EXIT.unavailable;
+  return EXIT.failure;
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
+/** undici hides the reason in `cause` (an AggregateError when it tried IPv6 and IPv4). */
+function networkReason(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  }
+  const cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: Array<{ code?: unknown }> } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  if (typeof code === 'string') return NETWORK_REASONS[code] ?? code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isErrorBody(body: unknown): body is ErrorBody {
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  return typeof error?.message === 'string';
+}
+
+/**
+ * The one client every command uses. It speaks the public HTTP API only, so
+ * the CLI works against any NEXUS it can reach and sees what scripts see.
+ */
+export class NexusClient {
+  readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: string | undefined,
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
+  ) {
+    let parsed: URL;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      throw new CliError(`NEXUS_URL is not a URL: ${JSON.stringify(baseUrl)}`, EXIT.config);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new CliError(`NEXUS_URL must start with http:// or https://, got ${JSON.stringify(baseUrl)}`, EXIT.config);
+    }
+    // Keep any path prefix, for a NEXUS behind a reverse proxy at /nexus.
+    this.baseUrl = parsed.href.replace(/\/+$/, '');
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): NexusClient {
+    return new NexusClient(env.NEXUS_URL || DEFAULT_URL, env.NEXUS_TOKEN || undefined);
+  }
+
+  /** The same server with another credential (after `login`). */
+  withToken(token: string): NexusClient {
+    return new NexusClient(this.baseUrl, token, this.timeoutMs);
+  }
+
+  login(body: Static<typeof LoginBody>): Promise<LoginResult> {
+    return this.request('POST', '/api/v1/auth/login', { body });
+  }
+
+  me(): Promise<MeView> {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  listUsers(page: { limit?: number; cursor?: string } = {}): Promise<PageOf<typeof User>> {
+    return this.request('GET', '/api/v1/users', { query: page });
+  }
+
+  getUser(id: string): Promise<UserView> {
+    return this.request('GET', `/api/v1/users/${encodeURIComponent(id)}`);
+  }
+
+  createUser(body: Static<typeof CreateUserBody>): Promise<UserView> {
+    return this.request('POST', '/api/v1/users', { body });
+  }
+
+  updateUser(id: string, body: Static<typeof UpdateUserBody>): Promise<UserView> {
+    return this.request('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, { body });
+  }
+
+  listTokens(page: { scope?: 'mine' | 'all'; limit?: number; cursor?: string } = {}): Promise<PageOf<typeof ApiToken>> {
+    return this.request('GET', '/api/v1/tokens', { query: page });
+  }
+
+  createToken(body: Static<typeof CreateTokenBody>): Promise<CreatedTokenView> {
+    return this.request('POST', '/api/v1/tokens', { body });
+  }
+
+  revokeToken(id: string): Promise<ApiTokenView> {
+    return this.request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  listAudit(filter: AuditQuery & { limit?: number; cursor?: string }): Promise<PageOf<typeof AuditEntrySchema>> {
+    return this.request('GET', '/api/v1/audit', { query: { ...filter } });
+  }
+
+  /**
+   * Every item of a cursor-paged list, fetching pages as the caller consumes
+   * them; `max` stops early without fetching pages nobody will read.
+   */
+  async *paginate<T>(
+    fetchPage: (page: { limit: number; cursor?: string }) => Promise<{ items: T[]; next: string | null }>,
+    max = Infinity,
+  ): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const limit = Math.min(MAX_PAGE_SIZE, max - seen);
+      const page = await fetchPage(cursor === undefined ? { limit } : { limit, cursor });
+      for (const item of page.items) {
+        yield item;
+        if (++seen >= max) return;
+      }
+      cursor = page.next ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach NEXUS at ${this.baseUrl}: ${networkReason(error)}`, EXIT.unavailable);
+    }
+    return this.parse<T>(response, method, path);
+  }
+
+  private async parse<T>(response: Response, method: string, path: string): Promise<T> {
+    const text = await response.text();
+    let body: unknown = undefined;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // A proxy's HTML error page, say; reported below by status.
+      }
+    }
+    if (response.ok) {
+      if (response.status !== 204 && body === undefined) {
+        throw new CliError(`${method} ${path}: NEXUS at ${this.baseUrl} answered ${response.status} without JSON`, EXIT.failure);
+      }
+      return body as T;
+    }
+    throw this.failure(response.status, body, path);
+  }
+
+  private failure(status: number, body: unknown, path: string): CliError {
+    const exitCode = exitCodeForStatus(status);
+    const serverMessage = isErrorBody(body) ? body.error.message : undefined;
+    if (status >= 500 || serverMessage === undefined) {
+      const detail = serverMessage ?? `HTTP ${status}`;
+      return new CliError(`NEXUS at ${this.baseUrl} failed: ${detail}`, exitCode);
+    }
+    if (status === 401 && !this.token && path !== '/api/v1/auth/login') {
+      return new CliError(`${serverMessage} (NEXUS_TOKEN is not set; see \`nexus login\`)`, exitCode);
+    }
+    return new CliError(serverMessage, exitCode);
+  }
+}
