@@ -50,6 +50,7 @@ export interface NexusApp {
   routes: RegisteredRoute[];
 }
 
+const CLOSE_GRACE_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<NexusApp> {
@@ -68,6 +69,13 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // Node 20's server.close() waits forever on a keep-alive connection that never
+  // sent a request (fetch leaves one behind after aborting a stream). In-flight
+  // requests get a grace period; then every connection is closed.
+  app.addHook('preClose', async () => {
+    setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   });
 
   const routes: RegisteredRoute[] = [];

@@ -20,10 +20,32 @@ export const REDACT_PATHS = [
   'body.token',
 ];
 
+/** `?access_token=` (SSE) would otherwise be written to the request log. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
+      serializers: {
+        req: (req: LoggedRequest) => ({
+          method: req.method,
+          url: req.url === undefined ? undefined : redactUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'nexus' },
       timestamp: pino.stdTimeFunctions.isoTime,
