@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../platform/auth/tables.js';
+
+/** A runbook in the library; its content lives in versions. */
+export const runbooks = pgTable('runbooks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** Stable name used in URLs and the CLI: `nexus-platform`. */
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  latestVersion: integer('latest_version').notNull(),
+  builtin: boolean('builtin').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Every import is a new, immutable version; runs pin the version they used. */
+export const runbookVersions = pgTable(
+  'runbook_versions',
+  {
+    runbookId: uuid('runbook_id')
+      .notNull()
+      .references(() => runbooks.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    source: text('source').notNull(),
+    /** ParsedRunbook (model.ts), kept so reads never re-parse. */
+    parsed: jsonb('parsed').notNull(),
+    /** SHA-256 of the source: re-importing identical text makes no new version. */
+    checksum: text('checksum').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runbookId, t.version] })],
+);
+
+/** One execution of one procedure of one runbook version. */
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runbookId: uuid('runbook_id')
+      .notNull()
+      .references(() => runbooks.id),
+    version: integer('version').notNull(),
+    procedureId: text('procedure_id').notNull(),
+    /** Set by the incidents domain when a run belongs to an incident. */
+    incidentId: uuid('incident_id'),
+    /** Parameter values by name; values of secret parameters are never stored here. */
+    parameters: jsonb('parameters').notNull().default({}),
+    status: text('status').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('runs_created_idx').on(t.createdAt, t.id), index('runs_incident_idx').on(t.incidentId)],
+);
+
+/**
+ * One executable command of a run (the unit runners lease). States:
+ * pending → awaiting-approval → queued → running → succeeded | failed | timed-out | cancelled | skipped | lost.
+ */
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** Position in the procedure, for ordering. */
+    seq: integer('seq').notNull(),
+    /** Command id from the parsed runbook (model.ts Command.id). */
+    commandId: text('command_id').notNull(),
+    /** Step id (the numbered item) the command belongs to. */
+    stepId: text('step_id').notNull(),
+    command: text('command').notNull(),
+    risk: text('risk').notNull(),
+    state: text('state').notNull(),
+    attempt: integer('attempt').notNull().default(0),
+    requestedBy: uuid('requested_by').references(() => users.id),
+    approvedBy: uuid('approved_by').references(() => users.id),
+    runnerId: text('runner_id'),
+    /** Runner selector the step needs (`key=value,…`), from annotations. */
+    selector: text('selector'),
+    timeoutSeconds: integer('timeout_seconds').notNull(),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    durationMs: integer('duration_ms'),
+    exitCode: integer('exit_code'),
+    /** Combined stdout/stderr (redacted), bounded; `outputTruncated` says bytes were dropped. */
+    output: text('output').notNull().default(''),
+    outputBytes: bigint('output_bytes', { mode: 'number' }).notNull().default(0),
+    outputTruncated: boolean('output_truncated').notNull().default(false),
+    error: text('error'),
+  },
+  (t) => [
+    uniqueIndex('run_steps_run_command_idx').on(t.runId, t.commandId),
+    index('run_steps_dispatch_idx').on(t.state, t.leaseExpiresAt),
+    check(
+      'run_steps_state_valid',
+      sql`${t.state} IN ('pending','awaiting-approval','queued','running','succeeded','failed','timed-out','cancelled','skipped','lost')`,
+    ),
+    check('run_steps_risk_valid', sql`${t.risk} IN ('read','change','destructive')`),
+  ],
+);
+
+/** Manual checks (`- [ ]`) ticked by a person during a run. */
+export const runChecks = pgTable(
+  'run_checks',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    checkId: text('check_id').notNull(),
+    checkedBy: uuid('checked_by').references(() => users.id),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.checkId] })],
+);
