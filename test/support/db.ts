@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase, type Database, type Engine } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { ADMIN_URL, PGLITE_TEMPLATE_FILE, TEMPLATE_DB } from './env.js';
+import { ADMIN_URL, pgliteTemplateFile, templateDb } from './env.js';
 
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
@@ -17,11 +17,12 @@ export interface TestDatabase {
 
 /** A fresh PostgreSQL database cloned from the migrated template; returns its URL. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `nexus_t_${randomBytes(6).toString('hex')}`;
+  // The time part lets a later run's global setup sweep databases of killed runs.
+  const name = `nexus_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
   } finally {
     await admin.end();
   }
@@ -42,7 +43,7 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
 
 /** The migrated PGlite template, for starting an embedded instance with data already in place. */
 export async function pgliteTemplate(): Promise<Blob> {
-  return new Blob([await fs.readFile(PGLITE_TEMPLATE_FILE)]);
+  return new Blob([await fs.readFile(pgliteTemplateFile())]);
 }
 
 /** A fresh, migrated database of the given engine, owned by one test file. */

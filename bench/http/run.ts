@@ -1,0 +1,255 @@
+/**
+ * HTTP benchmark: NEXUS's admin user listing against a bare Fastify
+ * hello-world (the ceiling on this machine), both served from their own
+ * process while autocannon runs here.
+ *
+ *   npm run bench            (all benchmarks)
+ *   npx tsx bench/http/run.ts
+ *
+ * Reports; never asserts: it exits 0 whether or not the ratio meets the
+ * target, and non-zero only when the measurement itself is broken.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// test/support resolves its template paths against the working directory.
+process.chdir(ROOT);
+
+const CONNECTIONS = 50;
+const DURATION_SECONDS = 10;
+const WARMUP_SECONDS = 2;
+const SEEDED_USERS = 1_000;
+const TARGET_RATIO = 0.5;
+const START_TIMEOUT_MS = 60_000;
+
+const ADMIN_PASSWORD = `bench-admin-${randomBytes(12).toString('base64url')}`;
+const JWT_SECRET_KEY = randomBytes(48).toString('base64url');
+
+// --- cleanup, also on Ctrl-C ------------------------------------------------
+
+const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+let running: autocannon.Instance | undefined;
+let interrupted = false;
+
+async function cleanup(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: stopping the load and cleaning up…`);
+  running?.stop();
+  void cleanup().finally(() => process.exit(130));
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+/** After an interrupt, the main flow stops here while onSignal cleans up and exits. */
+async function checkpoint(): Promise<void> {
+  if (interrupted) await new Promise<never>(() => {});
+}
+
+const log = (message: string) => console.error(`[bench/http ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+// --- child servers ------------------------------------------------------------
+
+interface ChildServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `script` with tsx in its own process and waits for its `LISTENING <url>` line. */
+async function startChild(name: string, script: string, env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    // Only what the server needs: a developer's own NEXUS variables must not leak in.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
+    // stdin stays open: the child stops itself when it closes (this process died).
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  cleanups.push({ what: `stop ${name}`, run: stop });
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const listening = /^LISTENING (\S+)$/.exec(line);
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening[1]!);
+      } else if (line.trim()) {
+        process.stderr.write(`[${name}] ${line}\n`);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was listening`));
+    });
+  });
+  return { url, stop };
+}
+
+// --- load ---------------------------------------------------------------------
+
+interface Row {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+function fire(url: string, headers: Record<string, string>, duration: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    running = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error: unknown, result) => {
+      running = undefined;
+      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      else resolve(result);
+    });
+  });
+}
+
+async function measure(label: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+  log(`${label}: ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s at ${CONNECTIONS} connections`);
+  await fire(url, headers, WARMUP_SECONDS);
+  await checkpoint();
+  const result = await fire(url, headers, DURATION_SECONDS);
+  await checkpoint();
+  return {
+    label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await fetch(url, { headers });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+// --- the run ------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  log('preparing the migrated PostgreSQL template (vitest global setup)');
+  const { default: globalSetup } = await import('../../test/support/global-setup.js');
+  const dropTemplates = await globalSetup();
+  cleanups.push({ what: 'drop the template database', run: dropTemplates });
+  await checkpoint();
+  const { createPostgresDatabase } = await import('../../test/support/db.js');
+  const database = await createPostgresDatabase();
+  cleanups.push({ what: 'drop the benchmark database', run: database.drop });
+  await checkpoint();
+
+  log('starting NEXUS (child process)');
+  const nexus = await startChild('nexus', 'bench/http/nexus-server.ts', {
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET_KEY,
+    NEXUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
+  await checkpoint();
+
+  // After NEXUS started: its first start creates the admin only into an empty users table.
+  log(`seeding ${SEEDED_USERS} users`);
+  const sql = new pg.Client({ connectionString: database.url });
+  await sql.connect();
+  try {
+    await sql.query(
+      `INSERT INTO users (username, role, password_hash)
+       SELECT 'bench-user-' || lpad(g::text, 5, '0'), (ARRAY['viewer', 'responder', 'operator', 'admin'])[1 + g % 4], 'bench-not-a-password-hash'
+       FROM generate_series(1, $1::int) AS g`,
+      [SEEDED_USERS],
+    );
+    await sql.query('ANALYZE users');
+  } finally {
+    await sql.end();
+  }
+  await checkpoint();
+
+  const login = await fetch(`${nexus.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
+  const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+
+  // The measured responses must be the real thing, not 401s or empty pages.
+  for (const limit of [50, 500]) {
+    const page = (await getJson(`${nexus.url}/api/v1/users?limit=${limit}`, auth)) as { items: unknown[]; next: string | null };
+    if (page.items.length !== limit || !page.next) throw new Error(`GET /api/v1/users?limit=${limit} returned ${page.items.length} items`);
+  }
+
+  const nexus50 = await measure('NEXUS  GET /api/v1/users?limit=50', `${nexus.url}/api/v1/users?limit=50`, auth);
+  const nexus500 = await measure('NEXUS  GET /api/v1/users?limit=500 (info)', `${nexus.url}/api/v1/users?limit=500`, auth);
+  // autocannon hangs up when its time is over, but NEXUS may still be working
+  // through queued requests; one more request through the same pool waits for them.
+  await getJson(`${nexus.url}/api/v1/users?limit=1`, auth);
+  await nexus.stop();
+
+  log('starting the Fastify hello-world (child process)');
+  const hello = await startChild('hello', 'bench/http/hello-server.ts', {});
+  await getJson(`${hello.url}/`);
+  const ceiling = await measure('ceiling: bare Fastify hello-world', `${hello.url}/`);
+  await hello.stop();
+
+  const rows = [nexus50, ceiling, nexus500];
+  const ratio = nexus50.rps / ceiling.rps;
+  const broken = rows.filter((row) => row.non2xx > 0 || row.errors > 0 || row.ok === 0);
+  const pad = (text: string, width: number) => text.padEnd(width);
+  const num = (value: number, width: number, digits = 0) => value.toFixed(digits).padStart(width);
+  const lines = [
+    '',
+    `HTTP benchmark: ${CONNECTIONS} connections, ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; ` +
+      `${SEEDED_USERS + 1} users in PostgreSQL; servers in child processes, autocannon in this one`,
+    '',
+    `${pad('target', 44)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'2xx'.padStart(10)}${'non-2xx'.padStart(9)}${'errors'.padStart(8)}`,
+    ...rows.map(
+      (row) =>
+        `${pad(row.label, 44)}${num(row.rps, 10, 1)}${num(row.p50, 9)}${num(row.p99, 9)}${num(row.ok, 10)}${num(row.non2xx, 9)}${num(row.errors, 8)}`,
+    ),
+    '',
+    `ratio NEXUS limit=50 / ceiling: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET'}`,
+  ];
+  if (broken.length > 0) lines.push(`INVALID: non-2xx responses or connection errors in: ${broken.map((row) => row.label.trim()).join('; ')}`);
+  console.log(lines.join('\n'));
+  return broken.length > 0 ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  if (!interrupted) console.error(`bench/http failed: ${(error as Error).stack ?? String(error)}`);
+  await checkpoint();
+} finally {
+  await checkpoint();
+  await cleanup();
+}
+process.exit(code);
