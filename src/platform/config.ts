@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { isRole, type Role } from './auth/roles.js';
 
 /**
  * Configuration is read from the environment once, validated, and passed
@@ -30,6 +32,29 @@ export interface Config {
   metricsToken: string | undefined;
   loginRateLimit: { max: number; windowSeconds: number };
   trustProxy: boolean;
+  /** Runbook runs and runners (src/runbooks/runs, src/runners; ADR 0004). */
+  runs: RunsConfig;
+}
+
+export type RiskFloor = 'read' | 'change' | 'destructive' | 'none';
+
+export interface RunsConfig {
+  /** Run the in-process local runner in this `nexus serve` (NEXUS_LOCAL_RUNNER). */
+  localRunner: boolean;
+  /** Labels the local runner serves, matched against a command's `runner=` selector. */
+  localRunnerLabels: Record<string, string>;
+  localRunnerConcurrency: number;
+  defaultTimeoutSeconds: number;
+  /** Default for follow-style commands (`logs -f`, `watch`), which only end at their timeout. */
+  followTimeoutSeconds: number;
+  leaseSeconds: number;
+  outputLimitBytes: number;
+  /** Values redacted from every command's output: NEXUS's own secrets and the NEXUS_REDACT_ENV variables. */
+  redactValues: string[];
+  /** What every command's environment starts from: PATH, HOME, LANG and the NEXUS_RUNNER_ENV names. */
+  baseEnv: Record<string, string>;
+  /** Minimum role to request a command of each risk; approvals needed from `approvalFrom` up. */
+  policy: { read: Role; change: Role; destructive: Role; approver: Role; approvalFrom: RiskFloor };
 }
 
 /** A bad configuration value: the message names the variable, never a stack. */
@@ -140,5 +165,74 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       windowSeconds: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    runs: runsConfig(env),
+  };
+}
+
+function labels(env: Env, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (text(env, name) ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const match = /^\s*([A-Za-z0-9_.\/-]{1,63})=([A-Za-z0-9_.\/-]{0,63})\s*$/.exec(pair);
+    if (!match) throw new ConfigError(name, `expected key=value[,key=value], got "${pair}"`);
+    out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+const POLICY_KEYS = ['read', 'change', 'destructive', 'approver', 'approvalFrom'] as const;
+
+/** `NEXUS_RUN_POLICY=read=responder,change=operator,destructive=operator,approver=operator,approvalFrom=destructive`. */
+function runPolicy(env: Env): RunsConfig['policy'] {
+  const policy: RunsConfig['policy'] = { read: 'responder', change: 'operator', destructive: 'operator', approver: 'operator', approvalFrom: 'destructive' };
+  for (const [key, value] of Object.entries(labels(env, 'NEXUS_RUN_POLICY'))) {
+    if (key === 'approvalFrom') {
+      if (!['read', 'change', 'destructive', 'none'].includes(value)) {
+        throw new ConfigError('NEXUS_RUN_POLICY', `approvalFrom must be read, change, destructive or none, got "${value}"`);
+      }
+      policy.approvalFrom = value as RiskFloor;
+    } else if ((POLICY_KEYS as readonly string[]).includes(key) && isRole(value)) {
+      policy[key as Exclude<(typeof POLICY_KEYS)[number], 'approvalFrom'>] = value;
+    } else {
+      throw new ConfigError('NEXUS_RUN_POLICY', `expected ${POLICY_KEYS.join('|')}=<role>, got "${key}=${value}"`);
+    }
+  }
+  return policy;
+}
+
+/** Secrets of NEXUS itself are always redacted; a URL's password also on its own. */
+function redactValues(env: Env): string[] {
+  const names = ['JWT_SECRET_KEY', 'JWT_SECRET_KEY_PREVIOUS', 'NEXUS_ADMIN_PASSWORD', 'METRICS_TOKEN'];
+  names.push(...(text(env, 'NEXUS_REDACT_ENV') ?? '').split(',').map((n) => n.trim()).filter(Boolean));
+  const values = names.map((name) => env[name]).filter((v): v is string => v !== undefined && v !== '');
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+    const raw = env[name];
+    const password = raw ? URL.parse(raw)?.password : undefined;
+    if (raw && password) values.push(raw, decodeURIComponent(password));
+  }
+  return [...new Set(values)];
+}
+
+function runsConfig(env: Env): RunsConfig {
+  const baseEnv: Record<string, string> = {
+    PATH: env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: env.HOME ?? os.homedir(),
+    LANG: env.LANG ?? 'C.UTF-8',
+  };
+  for (const name of (text(env, 'NEXUS_RUNNER_ENV') ?? '').split(',').map((n) => n.trim()).filter(Boolean)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError('NEXUS_RUNNER_ENV', `"${name}" is not a variable name`);
+    const value = env[name];
+    if (value !== undefined) baseEnv[name] = value;
+  }
+  return {
+    localRunner: flag(env, 'NEXUS_LOCAL_RUNNER', true),
+    localRunnerLabels: labels(env, 'NEXUS_LOCAL_RUNNER_LABELS'),
+    localRunnerConcurrency: integer(env, 'NEXUS_LOCAL_RUNNER_CONCURRENCY', 4, 1, 64),
+    defaultTimeoutSeconds: integer(env, 'NEXUS_STEP_TIMEOUT_SECONDS', 300, 1, 86400),
+    followTimeoutSeconds: integer(env, 'NEXUS_FOLLOW_TIMEOUT_SECONDS', 60, 1, 86400),
+    leaseSeconds: integer(env, 'NEXUS_RUNNER_LEASE_SECONDS', 30, 2, 3600),
+    outputLimitBytes: integer(env, 'NEXUS_STEP_OUTPUT_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    redactValues: redactValues(env),
+    baseEnv,
+    policy: runPolicy(env),
   };
 }

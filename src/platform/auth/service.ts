@@ -72,14 +72,30 @@ export interface UserChanges {
   password?: string | undefined;
 }
 
+/**
+ * How long a resolved principal is reused. Changes that take rights away
+ * (disable, demote, revoke, password change) publish an event that clears
+ * the cache on every replica at once; the TTL only bounds the case where
+ * that event is lost (Redis down between replicas).
+ */
+const PRINCIPAL_TTL_MS = 5_000;
+const PRINCIPAL_CACHE_MAX = 10_000;
+const INVALIDATING_EVENTS = new Set(['user.updated', 'user.sessions_revoked', 'token.revoked']);
+
 export class AuthService {
+  private readonly principals = new Map<string, { principal: Principal; until: number }>();
+
   constructor(
     private readonly store: AuthStore,
     private readonly sessions: SessionTokens,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly clock: Clock = () => new Date(),
-  ) {}
+  ) {
+    bus.subscribe((event) => {
+      if (INVALIDATING_EVENTS.has(event.type)) this.principals.clear();
+    });
+  }
 
   async login(username: string, password: string): Promise<{ token: string; expiresAt: string; user: PublicUser }> {
     const user = await this.store.userByUsername(username);
@@ -96,7 +112,20 @@ export class AuthService {
 
   /** Resolves a bearer credential (session JWT or API token) to a principal, or null. */
   async authenticate(credential: string): Promise<Principal | null> {
-    if (looksLikeApiToken(credential)) return this.authenticateApiToken(credential);
+    const now = Date.now();
+    const cached = this.principals.get(credential);
+    if (cached && cached.until > now) return cached.principal;
+    const principal = looksLikeApiToken(credential)
+      ? await this.authenticateApiToken(credential)
+      : await this.authenticateSession(credential);
+    if (principal) {
+      if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
+      this.principals.set(credential, { principal, until: Math.min(now + PRINCIPAL_TTL_MS, principal.expiresAt ?? Infinity) });
+    }
+    return principal;
+  }
+
+  private async authenticateSession(credential: string): Promise<Principal | null> {
     const claims = await this.sessions.verify(credential);
     if (!claims) return null;
     const user = await this.store.userById(claims.userId);
@@ -104,7 +133,13 @@ export class AuthService {
     if (!user || user.disabled || claims.issuedAt.getTime() < Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000) {
       return null;
     }
-    return { userId: user.id, username: user.username, role: user.role as Role, via: 'session' };
+    return {
+      userId: user.id,
+      username: user.username,
+      role: user.role as Role,
+      via: 'session',
+      expiresAt: claims.expiresAt.getTime(),
+    };
   }
 
   private async authenticateApiToken(token: string): Promise<Principal | null> {
@@ -118,7 +153,14 @@ export class AuthService {
     }
     // A token never outranks its owner, even if the owner was demoted after it was made.
     const role = roleRank(row.role as Role) <= roleRank(owner.role as Role) ? (row.role as Role) : (owner.role as Role);
-    return { userId: owner.id, username: owner.username, role, via: 'token', tokenId: row.id };
+    return {
+      userId: owner.id,
+      username: owner.username,
+      role,
+      via: 'token',
+      tokenId: row.id,
+      ...(row.expiresAt ? { expiresAt: row.expiresAt.getTime() } : {}),
+    };
   }
 
   async createUser(input: {
@@ -200,6 +242,7 @@ export class AuthService {
   async revokeSessions(id: string): Promise<void> {
     const row = await this.store.updateUser(id, { sessionsValidAfter: this.clock() });
     if (!row) throw new NotFoundError('user', id);
+    this.bus.publish('user.sessions_revoked', { id }, { minRole: 'admin' });
   }
 
   async changeOwnPassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {

@@ -30,7 +30,38 @@ export interface TokenWithOwner {
 
 /** SQL for users and API tokens; no rules live here. */
 export class AuthStore {
-  constructor(private readonly orm: Orm) {}
+  /**
+   * Every authenticated request runs one of these two. Prepared once: building
+   * the SQL through drizzle on each call cost ~300 µs of CPU per request.
+   */
+  private readonly userByIdQuery;
+  private readonly tokenByHashQuery;
+  private readonly listUsersFirstQuery;
+  private readonly listUsersAfterQuery;
+
+  constructor(private readonly orm: Orm) {
+    this.userByIdQuery = orm
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('nexus_user_by_id');
+    this.tokenByHashQuery = orm
+      .select({ token: apiTokens, owner: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.ownerId))
+      .where(eq(apiTokens.tokenHash, sql.placeholder('hash')))
+      .prepare('nexus_token_by_hash');
+    const listUsers = (after: boolean) =>
+      orm
+        .select()
+        .from(users)
+        .where(after ? gt(users.username, sql.placeholder('after')) : undefined)
+        .orderBy(asc(users.username))
+        .limit(sql.placeholder('limit'))
+        .prepare(after ? 'nexus_users_after' : 'nexus_users_first');
+    this.listUsersFirstQuery = listUsers(false);
+    this.listUsersAfterQuery = listUsers(true);
+  }
 
   async countUsers(): Promise<number> {
     const [row] = await this.orm.select({ n: sql<number>`count(*)::int` }).from(users);
@@ -49,7 +80,7 @@ export class AuthStore {
   }
 
   async userById(id: string): Promise<UserRow | null> {
-    const [row] = await this.orm.select().from(users).where(eq(users.id, id));
+    const [row] = await this.userByIdQuery.execute({ id });
     return row ?? null;
   }
 
@@ -59,12 +90,9 @@ export class AuthStore {
   }
 
   async listUsers(limit: number, afterUsername: string | null): Promise<UserRow[]> {
-    return this.orm
-      .select()
-      .from(users)
-      .where(afterUsername === null ? undefined : gt(users.username, afterUsername))
-      .orderBy(asc(users.username))
-      .limit(limit);
+    return afterUsername === null
+      ? this.listUsersFirstQuery.execute({ limit })
+      : this.listUsersAfterQuery.execute({ limit, after: afterUsername });
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
@@ -91,11 +119,7 @@ export class AuthStore {
   }
 
   async tokenByHash(tokenHash: string): Promise<TokenWithOwner | null> {
-    const [row] = await this.orm
-      .select({ token: apiTokens, owner: users })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.ownerId))
-      .where(eq(apiTokens.tokenHash, tokenHash));
+    const [row] = await this.tokenByHashQuery.execute({ hash: tokenHash });
     return row ?? null;
   }
 

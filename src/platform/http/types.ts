@@ -15,6 +15,8 @@ export interface Principal {
   role: Role;
   via: 'session' | 'token';
   tokenId?: string;
+  /** When the credential stops being valid (ms since epoch), if it expires. */
+  expiresAt?: number;
 }
 
 declare module 'fastify' {
