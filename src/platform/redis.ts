@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 /**
  * A Redis client for cache and rate limits that fails fast while Redis is
@@ -28,13 +29,5 @@ export function createRedis(url: string, logger: Logger, name: string): Redis {
 }
 
 export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([client.ping(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(client.ping(), timeoutMs);
 }

@@ -9,6 +9,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -151,15 +152,7 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     async ping(timeoutMs = 2000) {
       // pool.query, not a checked-out client: a client held between queries has no
       // error listener, and a connection dropping then would be an uncaught error.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      });
-      try {
-        await Promise.race([pool.query('SELECT 1'), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await withTimeout(pool.query('SELECT 1'), timeoutMs);
     },
     async close() {
       if (!pool.ended) await pool.end();

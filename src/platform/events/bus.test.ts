@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../../test/support/env.js';
 import { createLogger } from '../logger.js';
 import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
+import { startCuttableProxy } from '../../../test/support/proxy.js';
 
 /** Polls a condition with a deadline; the deadline only bounds a failure, it never decides a pass. */
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -209,51 +209,16 @@ describe('event bus across processes (Redis)', () => {
   });
 });
 
-/** A TCP hop in front of Redis that a test can cut and restore on the same port, like a Redis restart. */
-async function startCuttableProxy(target: URL) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      const s = net.createServer((client) => {
-        const upstream = net.connect(Number(target.port || 6379), target.hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        port = (s.address() as net.AddressInfo).port;
-        server = s;
-        resolve();
-      });
-    });
-  await listen();
-  return {
-    url: () => `redis://127.0.0.1:${port}`,
-    async cut() {
-      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    restore: listen,
-    close: async function () {
-      if (server?.listening) await this.cut();
-    },
-  };
+/** A cuttable TCP hop in front of Redis, like a Redis restart, with the URL to reach it. */
+async function cuttableRedis(target: URL) {
+  const proxy = await startCuttableProxy(target.hostname, Number(target.port || 6379));
+  return { ...proxy, url: () => `redis://127.0.0.1:${proxy.port}` };
 }
 
 describe('event bus when Redis goes away and comes back', () => {
   it('keeps local delivery, reports down, warns once, then resubscribes by itself and announces the gap', async () => {
     const shared = `nexus:test:events:${randomUUID()}`;
-    const proxy = await startCuttableProxy(new URL(REDIS_URL));
+    const proxy = await cuttableRedis(new URL(REDIS_URL));
     const { logger: captureB, warnings } = capturingLogger();
     try {
       const a = track(createEventBus({ logger: createLogger('silent'), redisUrl: REDIS_URL, channel: shared }));
@@ -293,7 +258,7 @@ describe('event bus when Redis goes away and comes back', () => {
   });
 
   it('closes promptly even while Redis is unreachable', async () => {
-    const proxy = await startCuttableProxy(new URL(REDIS_URL));
+    const proxy = await cuttableRedis(new URL(REDIS_URL));
     const bus = createEventBus({ logger: createLogger('silent'), redisUrl: proxy.url(), channel: `t:${randomUUID()}` });
     await waitUntil(() => bus.health().status === 'up', 'bus up');
     await proxy.cut();

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import pg from 'pg';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
 
 /**
  * How pg-boss treats a queue's jobs. `standard` is the default; the others are
@@ -337,16 +338,4 @@ function rateLimitedWarn(logger: Logger, message: string): (error: unknown) => v
     last = now;
     suppressed = 0;
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

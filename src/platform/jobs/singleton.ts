@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Database, DbSession } from '../db/index.js';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
 
 export interface SingletonOptions {
   logger: Logger;
@@ -202,16 +203,4 @@ function leaseOn(session: DbSession, key: string, intervalMs: number, drop: (s: 
       await drop(session);
     },
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
