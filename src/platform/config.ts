@@ -172,7 +172,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 function labels(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of (text(env, name) ?? '').split(',').filter((p) => p.trim() !== '')) {
-    const match = /^\s*([A-Za-z0-9_.\/-]{1,63})=([A-Za-z0-9_.\/-]{0,63})\s*$/.exec(pair);
+    const match = /^\s*([A-Za-z0-9_./-]{1,63})=([A-Za-z0-9_./-]{0,63})\s*$/.exec(pair);
     if (!match) throw new ConfigError(name, `expected key=value[,key=value], got "${pair}"`);
     out[match[1]!] = match[2]!;
   }
