@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -28,6 +29,12 @@ import type { JobQueue } from './platform/jobs/index.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
 import { VERSION } from './platform/version.js';
+import { runbookRoutes } from './runbooks/library/routes.js';
+import { lintRoutes } from './runbooks/lint/routes.js';
+import { RunbookLibrary } from './runbooks/library/service.js';
+import { RunbookStore } from './runbooks/library/store.js';
+import { registerRuns, type RunsModule } from './runbooks/runs/index.js';
+import { LocalRunner } from './runners/local.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +55,11 @@ export interface NexusApp {
   metrics: Metrics;
   /** Every route with its declared access, for the route × role test and docs. */
   routes: RegisteredRoute[];
+  /** The runbook library: import Markdown, read versions (other domains read runbooks here). */
+  runbooks: RunbookLibrary;
+  runs: RunsModule;
+  /** The in-process runner, unless NEXUS_LOCAL_RUNNER=false. */
+  localRunner: LocalRunner | null;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -92,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     deps.clock,
   );
   const audit = new AuditService(new AuditStore(db.orm), bus, logger);
+  const runbooks = new RunbookLibrary(new RunbookStore(db.orm), bus, logger);
   const metrics = createMetrics(config.subset);
 
   await app.register(rateLimit, {
@@ -121,8 +134,43 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   healthRoutes(app, { db, redis: deps.redis, jobs: deps.jobs, version: VERSION, startedAt: new Date() });
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
+  runbookRoutes(app, { library: runbooks });
+  lintRoutes(app, { databaseUrl: config.databaseUrl, prometheusUrl: config.prometheusUrl });
   await app.register(eventRoutes, { bus });
+  const runs = registerRuns(app, {
+    db,
+    bus,
+    audit,
+    logger,
+    config: config.runs,
+    serverSecret: deps.jwtSecretKey,
+    previousServerSecret: config.jwtSecretKeyPrevious,
+    source: runbooks,
+  });
+  const localRunner = startLocalRunner(config, runs, deps);
+  // Runner first (its running steps are reported lost while the database is still there), then the sweeper.
+  app.addHook('onClose', async () => {
+    await localRunner?.stop();
+    await runs.close();
+  });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes };
+  return { app, auth, audit, metrics, routes, runbooks, runs, localRunner };
+}
+
+function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {
+  if (!config.runs.localRunner) return null;
+  const runner = new LocalRunner({
+    queue: runs.queue,
+    bus: deps.bus,
+    logger: deps.logger,
+    labels: config.runs.localRunnerLabels,
+    concurrency: config.runs.localRunnerConcurrency,
+    baseEnv: config.runs.baseEnv,
+    redact: config.runs.redactValues,
+    workRoot: path.join(config.dataDir, 'runs'),
+    outputLimitBytes: config.runs.outputLimitBytes,
+  });
+  runner.start();
+  return runner;
 }

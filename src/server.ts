@@ -10,6 +10,7 @@ import { createEventBus, type EventBus } from './platform/events/index.js';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
+import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/library/service.js';
 
 export interface RunningServer extends NexusApp {
   url: string;
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** Tests: skip listening (use app.inject). */
   listen?: boolean;
   eventsChannel?: string;
+  /** Where the built-in runbooks are (default: the package's runbooks/); null imports none. */
+  builtinRunbooksDir?: string | null;
 }
 
 /**
@@ -84,6 +87,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (bootstrap) {
       await nexus.audit.record({ actor: 'system', action: 'user.bootstrap_admin', target: 'admin', outcome: 'success' });
     }
+    // Every start: a new or changed runbooks/*.md becomes a new version; unchanged files store nothing.
+    const builtinDir = options.builtinRunbooksDir === undefined ? BUILTIN_RUNBOOKS_DIR : options.builtinRunbooksDir;
+    if (builtinDir !== null) await importBuiltinRunbooks({ library: nexus.runbooks, audit: nexus.audit, logger }, builtinDir);
     let url = '';
     if (options.listen !== false) {
       url = await nexus.app.listen({ host: config.host, port: config.port });

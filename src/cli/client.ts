@@ -14,6 +14,7 @@ import type {
   User,
 } from '../platform/auth/schema.js';
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
+import type { ImportBody, ImportResponse, Runbook, RunbookDetail, RunbookVersion } from '../runbooks/library/schema.js';
 import { CliError, EXIT } from './output.js';
 
 export type UserView = Static<typeof User>;
@@ -22,6 +23,9 @@ export type CreatedTokenView = Static<typeof CreatedToken>;
 export type AuditEntryView = Static<typeof AuditEntrySchema>;
 export type MeView = Static<typeof Me>;
 export type LoginResult = Static<typeof LoginResponse>;
+export type RunbookView = Static<typeof Runbook>;
+export type RunbookDetailView = Static<typeof RunbookDetail>;
+export type RunbookImportResult = Static<typeof ImportResponse>;
 export type PageOf<T extends TSchema> = Static<ReturnType<typeof Page<T>>>;
 type ErrorBody = Static<typeof ErrorResponse>;
 
@@ -159,6 +163,23 @@ export class NexusClient {
 
   listAudit(filter: AuditQuery & { limit?: number; cursor?: string }): Promise<PageOf<typeof AuditEntrySchema>> {
     return this.request('GET', '/api/v1/audit', { query: { ...filter } });
+  }
+
+  listRunbooks(page: { limit?: number; cursor?: string } = {}): Promise<PageOf<typeof Runbook>> {
+    return this.request('GET', '/api/v1/runbooks', { query: page });
+  }
+
+  /** By id or slug; the latest version unless `version` is given. */
+  getRunbook(ref: string, version?: number): Promise<RunbookDetailView> {
+    return this.request('GET', `/api/v1/runbooks/${encodeURIComponent(ref)}`, { query: { version } });
+  }
+
+  importRunbook(body: Static<typeof ImportBody>): Promise<RunbookImportResult> {
+    return this.request('POST', '/api/v1/runbooks', { body });
+  }
+
+  listRunbookVersions(ref: string, page: { limit?: number; cursor?: string } = {}): Promise<PageOf<typeof RunbookVersion>> {
+    return this.request('GET', `/api/v1/runbooks/${encodeURIComponent(ref)}/versions`, { query: page });
   }
 
   /**

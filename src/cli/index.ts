@@ -4,6 +4,8 @@ import { VERSION } from '../platform/version.js';
 import { registerAudit } from './audit.js';
 import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
+import { registerRunbookCommands } from './runbook.js';
+import { registerLintCommand } from './runbook-lint.js';
 import { CliError, EXIT } from './output.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
@@ -12,6 +14,8 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   const program = new Command('nexus')
     .description('NEXUS: runbooks, incidents, deployments and maintenance, self-hosted')
     .version(VERSION)
+    // Program options only before the subcommand, so `runbook show --version 2` means the runbook's version.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError();
   // Loaded on demand: the server pulls in the database drivers and argon2, which
@@ -28,6 +32,8 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerUsers(program, ctx);
   registerTokens(program, ctx);
   registerAudit(program, ctx);
+  // The `runbook` group; lint and run add their subcommands to what this returns.
+  registerLintCommand(registerRunbookCommands(program, ctx));
   return program;
 }
 

@@ -30,6 +30,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Prometheus that runbook lint checks PromQL against (PROMETHEUS_URL); unset skips that check. */
+  prometheusUrl: string | undefined;
   loginRateLimit: { max: number; windowSeconds: number };
   trustProxy: boolean;
   /** Runbook runs and runners (src/runbooks/runs, src/runners; ADR 0004). */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: integer(env, 'NEXUS_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     metricsToken: text(env, 'METRICS_TOKEN'),
+    prometheusUrl: url(env, 'PROMETHEUS_URL', ['http', 'https']),
     loginRateLimit: {
       max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 1, 100000),
       windowSeconds: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
@@ -225,7 +228,8 @@ function runsConfig(env: Env): RunsConfig {
   }
   return {
     localRunner: flag(env, 'NEXUS_LOCAL_RUNNER', true),
-    localRunnerLabels: labels(env, 'NEXUS_LOCAL_RUNNER_LABELS'),
+    // `runner=local` in a command's annotation pins it to the server's own runner.
+    localRunnerLabels: text(env, 'NEXUS_LOCAL_RUNNER_LABELS') === undefined ? { runner: 'local' } : labels(env, 'NEXUS_LOCAL_RUNNER_LABELS'),
     localRunnerConcurrency: integer(env, 'NEXUS_LOCAL_RUNNER_CONCURRENCY', 4, 1, 64),
     defaultTimeoutSeconds: integer(env, 'NEXUS_STEP_TIMEOUT_SECONDS', 300, 1, 86400),
     followTimeoutSeconds: integer(env, 'NEXUS_FOLLOW_TIMEOUT_SECONDS', 60, 1, 86400),

@@ -17,7 +17,8 @@ const RULES: RiskRule[] = [
   { risk: 'destructive', pattern: /\bTRUNCATE\b/i, reason: 'SQL TRUNCATE' },
   { risk: 'destructive', pattern: /\bDELETE\s+FROM\b/i, reason: 'SQL DELETE' },
   { risk: 'destructive', pattern: /\bFLUSH(DB|ALL)\b/i, reason: 'Redis FLUSHDB/FLUSHALL empties the cache' },
-  { risk: 'destructive', pattern: /\b(kubectl|oc)\b[^|;&]*\sdelete\b/, reason: 'kubectl delete' },
+  // `auth can-i delete` asks a question and `--dry-run` deletes nothing: both are reads.
+  { risk: 'destructive', pattern: /\b(kubectl|oc)\b(?![^|;&]*(\bauth\s+can-i\b|--dry-run\b))[^|;&]*\sdelete\b/, reason: 'kubectl delete' },
   { risk: 'destructive', pattern: /--replicas[= ]0\b/, reason: 'scales to zero replicas' },
   { risk: 'destructive', pattern: /\brollout\s+restart\b/, reason: 'restarts every pod of a deployment' },
   {
@@ -55,18 +56,20 @@ export interface RiskAssessment {
   reasons: string[];
   /** The risk from rules alone, before any annotation. */
   detected: RiskClass;
+  /** Each matched rule with its own class, so a caller can name only what made it destructive. */
+  matches: Array<{ risk: Exclude<RiskClass, 'read'>; reason: string }>;
 }
 
 export function classifyRisk(text: string, annotations: CommandAnnotations = {}): RiskAssessment {
   let detected: RiskClass = 'read';
-  const reasons: string[] = [];
+  const matches: RiskAssessment['matches'] = [];
   for (const rule of RULES) {
     if (!rule.pattern.test(text)) continue;
-    reasons.push(rule.reason);
+    matches.push({ risk: rule.risk, reason: rule.reason });
     if (ORDER[rule.risk] > ORDER[detected]) detected = rule.risk;
   }
   // The author's annotation decides: they know `DELETE FROM tmp_x` is routine.
-  return { risk: annotations.risk ?? detected, reasons, detected };
+  return { risk: annotations.risk ?? detected, reasons: matches.map((m) => m.reason), detected, matches };
 }
 
 export function riskAtLeast(actual: RiskClass, floor: RiskClass): boolean {

@@ -47,6 +47,9 @@ export const runs = pgTable(
     incidentId: uuid('incident_id'),
     /** Parameter values by name; values of secret parameters are never stored here. */
     parameters: jsonb('parameters').notNull().default({}),
+    /** Variables captured from `assigns` commands (`BLUE_IP=$(…)`); secret-looking ones live in run_secrets. */
+    variables: jsonb('variables').notNull().default({}),
+    procedureTitle: text('procedure_title').notNull().default(''),
     status: text('status').notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -72,7 +75,16 @@ export const runSteps = pgTable(
     commandId: text('command_id').notNull(),
     /** Step id (the numbered item) the command belongs to. */
     stepId: text('step_id').notNull(),
+    /** The step's title and the command's `# comment`, so a timeline reads without the runbook. */
+    title: text('title').notNull().default(''),
+    description: text('description'),
     command: text('command').notNull(),
+    /** model.ts Placeholder[] of the command: how `<name>` becomes an environment reference. */
+    placeholders: jsonb('placeholders').notNull().default([]),
+    /** Variables the command defines for later commands. */
+    assigns: jsonb('assigns').notNull().default([]),
+    /** Text the output must contain (annotation `expect`). */
+    expect: text('expect'),
     risk: text('risk').notNull(),
     state: text('state').notNull(),
     attempt: integer('attempt').notNull().default(0),
@@ -81,14 +93,23 @@ export const runSteps = pgTable(
     runnerId: text('runner_id'),
     /** Runner selector the step needs (`key=value,…`), from annotations. */
     selector: text('selector'),
+    /** The selector as labels, matched with `runner_labels @> selector_labels`. */
+    selectorLabels: jsonb('selector_labels').notNull().default({}),
     timeoutSeconds: integer('timeout_seconds').notNull(),
+    /** New for every lease: a runner's heartbeat, output and completion must name it. */
+    leaseId: uuid('lease_id'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    /** Set when someone cancels a running step; the runner kills the process group and reports back. */
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true, mode: 'date' }),
+    queuedAt: timestamp('queued_at', { withTimezone: true, mode: 'date' }),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
     durationMs: integer('duration_ms'),
     exitCode: integer('exit_code'),
     /** Combined stdout/stderr (redacted), bounded; `outputTruncated` says bytes were dropped. */
     output: text('output').notNull().default(''),
+    /** Once `output` holds its half of the bound, the latest output; what lies between is dropped. */
+    outputTail: text('output_tail').notNull().default(''),
     outputBytes: bigint('output_bytes', { mode: 'number' }).notNull().default(0),
     outputTruncated: boolean('output_truncated').notNull().default(false),
     error: text('error'),
@@ -104,7 +125,7 @@ export const runSteps = pgTable(
   ],
 );
 
-/** Manual checks (`- [ ]`) ticked by a person during a run. */
+/** Manual checks (`- [ ]`) of the procedure, created unticked with the run and ticked by a person. */
 export const runChecks = pgTable(
   'run_checks',
   {
@@ -112,8 +133,31 @@ export const runChecks = pgTable(
       .notNull()
       .references(() => runs.id, { onDelete: 'cascade' }),
     checkId: text('check_id').notNull(),
+    seq: integer('seq').notNull().default(0),
+    text: text('text').notNull().default(''),
     checkedBy: uuid('checked_by').references(() => users.id),
-    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Null while unticked. */
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [primaryKey({ columns: [t.runId, t.checkId] })],
+);
+
+/**
+ * Secret parameters and secret-looking captured variables of a run,
+ * encrypted (AES-256-GCM, key derived from the server's secret) and deleted
+ * when the run ends, so any replica or runner can execute the run's steps
+ * without the values ever sitting in `runs.parameters` (ADR 0004).
+ */
+export const runSecrets = pgTable(
+  'run_secrets',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    /** base64url(iv ‖ tag ‖ ciphertext). */
+    sealed: text('sealed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.name] }), check('run_secrets_kind_valid', sql`${t.kind} IN ('parameter','variable')`)],
 );

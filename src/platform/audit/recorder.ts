@@ -23,6 +23,7 @@ export function installAuditRecorder(app: FastifyInstance, audit: AuditService):
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config?.audit;
     if (!action) return payload;
+    if (request.routeOptions.config.auditFailuresOnly && reply.statusCode < 400) return payload;
     const principal = request.principal;
     try {
       await audit.record({

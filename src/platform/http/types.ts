@@ -25,6 +25,12 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Audit action name (e.g. `user.create`). Required on every mutating route. */
     audit?: string;
+    /**
+     * Record only refused, invalid or failed calls, not successes. For machine
+     * chatter (runner heartbeats, output batches) whose successes are recorded
+     * elsewhere (the step's own start and finish), so the log stays readable.
+     */
+    auditFailuresOnly?: boolean;
     /** Accept the bearer token as `?access_token=` (SSE: EventSource cannot set headers). */
     tokenInQuery?: boolean;
   }

@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuditService } from '../../platform/audit/service.js';
+import { ConflictError, InputError, NotFoundError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events/index.js';
+import type { Logger } from '../../platform/logger.js';
+import type { ParsedRunbook } from '../model.js';
+import { parseRunbook, RunbookParseError, slugify } from '../parser/index.js';
+import type { RunbookStatsView, RunbookVersionView, RunbookView } from './schema.js';
+import type { RunbookRow, RunbookStore, RunbookVersionInfo } from './store.js';
+
+/** The repository's `runbooks/` folder: three levels up from src/runbooks/library (and from dist/…). */
+export const BUILTIN_RUNBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runbooks');
+
+/** Who imports the built-in library, in versions and the audit log. */
+export const SYSTEM_IMPORTER = 'system';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tries at an import that keeps losing a race with concurrent imports of the same runbook. */
+const IMPORT_ATTEMPTS = 3;
+
+export interface ImportOptions {
+  slug?: string | undefined;
+  /** Username of the importer, or 'system' for the built-in library. */
+  importedBy: string;
+  builtin?: boolean;
+}
+
+export interface ImportOutcome {
+  runbook: RunbookView;
+  version: RunbookVersionView;
+  /** False when the source matched the latest version and nothing was stored. */
+  created: boolean;
+  stats: RunbookStatsView;
+  parsed: ParsedRunbook;
+}
+
+export interface RunbookVersionContent {
+  runbook: RunbookView;
+  version: number;
+  info: RunbookVersionView;
+  parsed: ParsedRunbook;
+  source: string;
+}
+
+export function toPublicRunbook(row: RunbookRow): RunbookView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    latestVersion: row.latestVersion,
+    builtin: row.builtin,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toPublicVersion(row: RunbookVersionInfo): RunbookVersionView {
+  return { version: row.version, checksum: row.checksum, importedBy: row.importedBy, importedAt: row.importedAt.toISOString() };
+}
+
+export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
+  const phases = parsed.procedures.flatMap((p) => p.phases);
+  const steps = phases.flatMap((ph) => ph.steps);
+  return {
+    procedures: parsed.procedures.length,
+    phases: phases.length,
+    steps: steps.length,
+    commands: steps.reduce((n, s) => n + s.commands.length, 0),
+    checks: phases.reduce((n, ph) => n + ph.checks.length, 0) + steps.reduce((n, s) => n + s.checks.length, 0),
+    contacts: parsed.contacts.length,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
+  return source?.code === '23505';
+}
+
+/** Parses or explains, with the line, why not: the importer's 400. */
+function parseForImport(source: string): ParsedRunbook {
+  let parsed: ParsedRunbook;
+  try {
+    parsed = parseRunbook(source);
+  } catch (error) {
+    if (error instanceof RunbookParseError) throw new InputError(`The runbook cannot be imported: ${error.message}`, { line: error.line });
+    throw error;
+  }
+  if (parsed.procedures.length === 0) {
+    throw new InputError('The runbook has no procedures: expected "### " sections or numbered steps', { line: 1 });
+  }
+  return parsed;
+}
+
+/**
+ * The runbook library: Markdown in, immutable numbered versions out. Other
+ * domains (runs, lint, incidents) read runbooks through `getVersion`.
+ */
+export class RunbookLibrary {
+  constructor(
+    private readonly store: RunbookStore,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Stores `source` as the next version of the runbook named by `slug` (or
+   * by its `#` title). Identical text to the latest version stores nothing.
+   */
+  async importMarkdown(source: string, options: ImportOptions): Promise<ImportOutcome> {
+    const parsed = parseForImport(source);
+    const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
+    if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
+    const checksum = createHash('sha256').update(source, 'utf8').digest('hex');
+    const next = { source, parsed, checksum, importedBy: options.importedBy };
+    const title = parsed.title ?? slug;
+    for (let attempt = 0; attempt < IMPORT_ATTEMPTS; attempt++) {
+      const existing = await this.store.bySlug(slug);
+      if (!existing) {
+        try {
+          const made = await this.store.create({ slug, title, builtin: options.builtin ?? false }, next);
+          return this.imported(made.runbook, made.version, parsed);
+        } catch (error) {
+          if (isUniqueViolation(error)) continue;
+          throw error;
+        }
+      }
+      const same = await this.unchangedVersion(existing, checksum, options);
+      if (same) return { runbook: toPublicRunbook(existing), version: toPublicVersion(same), created: false, stats: statsOf(parsed), parsed };
+      const appended = await this.store.append(existing.id, existing.latestVersion, title, next);
+      if (appended) return this.imported(appended.runbook, appended.version, parsed);
+    }
+    throw new ConflictError(`Runbook "${slug}" kept changing while importing; try again`);
+  }
+
+  /**
+   * The stored version this text is already, if any: the latest one, or for
+   * the built-in import its own last import, so a person's newer version of
+   * a built-in runbook is not undone at every restart.
+   */
+  private async unchangedVersion(existing: RunbookRow, checksum: string, options: ImportOptions): Promise<RunbookVersionInfo | null> {
+    const latest = await this.store.versionInfo(existing.id, existing.latestVersion);
+    if (latest?.checksum === checksum) return latest;
+    if (!options.builtin) return null;
+    const own = await this.store.latestVersionBy(existing.id, options.importedBy);
+    return own?.checksum === checksum ? own : null;
+  }
+
+  private imported(row: RunbookRow, info: RunbookVersionInfo, parsed: ParsedRunbook): ImportOutcome {
+    const runbook = toPublicRunbook(row);
+    const version = toPublicVersion(info);
+    this.bus.publish(
+      'runbook.imported',
+      { id: runbook.id, slug: runbook.slug, title: runbook.title, version: version.version, builtin: runbook.builtin, importedBy: version.importedBy },
+      { minRole: 'viewer' },
+    );
+    this.logger.info({ runbook: runbook.slug, version: version.version, importedBy: version.importedBy }, 'runbook imported');
+    return { runbook, version, created: true, stats: statsOf(parsed), parsed };
+  }
+
+  /** A runbook by id or slug; NotFoundError otherwise. */
+  async find(idOrSlug: string): Promise<RunbookRow> {
+    // A slug may look like a UUID (the patterns overlap), so an id miss still tries the slug.
+    const row = (UUID.test(idOrSlug) ? await this.store.byId(idOrSlug.toLowerCase()) : null) ?? (await this.store.bySlug(idOrSlug));
+    if (!row) throw new NotFoundError('runbook', idOrSlug);
+    return row;
+  }
+
+  /** One version (the latest by default) with its parsed model and source. */
+  async getVersion(idOrSlug: string, version?: number): Promise<RunbookVersionContent> {
+    const runbook = await this.find(idOrSlug);
+    const number = version ?? runbook.latestVersion;
+    const row = await this.store.version(runbook.id, number);
+    if (!row) throw new NotFoundError('runbook version', `${runbook.slug}@${number}`);
+    return { runbook: toPublicRunbook(runbook), version: number, info: toPublicVersion(row), parsed: row.parsed as ParsedRunbook, source: row.source };
+  }
+
+  /** `limit + 1` rows from `afterSlug`, for toPage. */
+  async list(limit: number, afterSlug: string | null): Promise<RunbookRow[]> {
+    return this.store.list(limit + 1, afterSlug);
+  }
+
+  /** Newest first, `limit + 1` rows before `beforeVersion`, for toPage. */
+  async listVersions(idOrSlug: string, limit: number, beforeVersion: number | null): Promise<RunbookVersionInfo[]> {
+    const runbook = await this.find(idOrSlug);
+    return this.store.listVersions(runbook.id, limit + 1, beforeVersion);
+  }
+}
+
+export interface BuiltinImport {
+  file: string;
+  outcome?: ImportOutcome;
+  error?: string;
+}
+
+/**
+ * Imports every `*.md` of `dir` as a built-in runbook named after its file
+ * (`nexus-platform.md` → `nexus-platform`), as the system, auditing each new
+ * version like the bootstrap admin. A broken file is logged and audited, not
+ * fatal: one bad runbook must not keep NEXUS from starting.
+ */
+export async function importBuiltinRunbooks(deps: { library: RunbookLibrary; audit: AuditService; logger: Logger }, dir: string): Promise<BuiltinImport[]> {
+  let files: string[];
+  try {
+    files = (await fs.readdir(dir)).filter((name) => name.endsWith('.md')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const results: BuiltinImport[] = [];
+  for (const file of files) {
+    const slug = slugify(path.basename(file, '.md'), 'runbook');
+    try {
+      const outcome = await deps.library.importMarkdown(await fs.readFile(path.join(dir, file), 'utf8'), { slug, importedBy: SYSTEM_IMPORTER, builtin: true });
+      results.push({ file, outcome });
+      if (!outcome.created) continue;
+      await deps.audit.record({
+        actor: SYSTEM_IMPORTER,
+        action: 'runbook.import',
+        target: outcome.runbook.id,
+        outcome: 'success',
+        details: { slug, version: outcome.version.version, builtin: true, file },
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      deps.logger.error({ err: error, file }, 'built-in runbook could not be imported');
+      results.push({ file, error: message });
+      await deps.audit.record({ actor: SYSTEM_IMPORTER, action: 'runbook.import', target: slug, outcome: 'error', details: { slug, builtin: true, file, error: message } });
+    }
+  }
+  return results;
+}

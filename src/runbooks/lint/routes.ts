@@ -1,0 +1,77 @@
+import { Type, type Static } from 'typebox';
+import { ErrorResponse } from '../../platform/http/schemas.js';
+import type { App } from '../../platform/http/types.js';
+import { MAX_RUNBOOK_SOURCE } from '../library/schema.js';
+import { lintSource } from './index.js';
+import { LintReportSchema } from './schema.js';
+
+/** Up to 2 MiB of Markdown, which JSON escaping (quotes, newlines) makes bigger than the app-wide body limit. */
+export const LINT_BODY_LIMIT = 3 * 1024 * 1024;
+
+const LintBody = Type.Object(
+  { source: Type.String({ minLength: 1, maxLength: MAX_RUNBOOK_SOURCE, description: 'the Markdown runbook' }) },
+  { additionalProperties: false },
+);
+type LintBody = Static<typeof LintBody>;
+
+export interface LintRouteOptions {
+  /**
+   * The server's own PostgreSQL (server mode) for sql-invalid: the database a
+   * NEXUS runbook's SQL runs against. Unset in embedded mode: PGlite is not
+   * the database a runbook's `psql` talks to, so SQL is reported unchecked
+   * rather than checked against the wrong thing.
+   */
+  databaseUrl: string | undefined;
+  /** PROMETHEUS_URL, for promql-invalid. */
+  prometheusUrl: string | undefined;
+}
+
+/**
+ * At most this many lints talk to the live servers at once; the rest wait
+ * their turn. Lint is open to viewers, and each check holds its own database
+ * connection: many callers must not exhaust the server's connections.
+ */
+const MAX_CONCURRENT_LINTS = 2;
+
+export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    // A finishing lint hands its slot straight to the next in line, so none is taken twice.
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+/**
+ * POST /api/v1/runbooks/lint. A read, but with a body, so it is a POST; every
+ * POST is audited (runbook.lint) with the counts, never the source.
+ */
+export function lintRoutes(app: App, options: LintRouteOptions): void {
+  const limit = limiter(MAX_CONCURRENT_LINTS);
+  app.post<{ Body: LintBody }>(
+    '/api/v1/runbooks/lint',
+    {
+      bodyLimit: LINT_BODY_LIMIT,
+      schema: {
+        tags: ['runbooks'],
+        summary: 'Lint a Markdown runbook: findings with rule, severity, line and a fix hint; nothing is stored or run',
+        body: LintBody,
+        response: { 200: LintReportSchema, '4xx': ErrorResponse, '5xx': ErrorResponse },
+      },
+      config: { access: 'viewer', audit: 'runbook.lint' },
+    },
+    async (request) => {
+      const report = await limit(() => lintSource(request.body.source, { databaseUrl: options.databaseUrl, prometheusUrl: options.prometheusUrl }));
+      request.auditDetails = { bytes: Buffer.byteLength(request.body.source), ...report.summary, checks: report.checks };
+      return report;
+    },
+  );
+}

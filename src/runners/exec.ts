@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { StreamRedactor } from './redact.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ExecSpec {
+  /** Shell text with placeholders already turned into environment references (runs/script.ts). */
+  script: string;
+  /** The whole environment of the command: nothing of the NEXUS process leaks in. */
+  env: Record<string, string>;
+  /** Variables to read back after the command ran (`BLUE_IP=$(…)`). */
+  assigns: readonly string[];
+  timeoutSeconds: number;
+  /** `logs -f`, `watch`: reaching the timeout is how they end, not a failure. */
+  followStyle: boolean;
+  /** Text the output must contain for exit 0 to count as success. */
+  expect: string | null;
+  /** Secret values; from secretSet() (redact.ts). */
+  redact: readonly string[];
+  cwd: string;
+  /** SIGTERM first; SIGKILL after this long. */
+  killGraceMs?: number;
+}
+
+export type ExecOutcome = 'exited' | 'timed-out' | 'stopped-at-timeout' | 'cancelled' | 'failed-to-start';
+
+export interface ExecResult {
+  outcome: ExecOutcome;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  durationMs: number;
+  variables: Record<string, string>;
+  /** null when the command had no `expect`. */
+  expectMet: boolean | null;
+  error: string | null;
+}
+
+export interface Execution {
+  readonly pid: number | undefined;
+  readonly result: Promise<ExecResult>;
+  /** Kills the whole process group (SIGTERM, then SIGKILL); the result says `cancelled`. */
+  cancel(): void;
+}
+
+export const DEFAULT_KILL_GRACE_MS = 2000;
+const VARS_LIMIT_BYTES = 1024 * 1024;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The command runs inside `{ … }` in the same shell, so its assignments stay
+ * visible; then the values of the assigned variables go out on fd 3 as
+ * NUL-separated name/set/value triples (a shell variable cannot contain NUL,
+ * so any value survives). The command itself runs with that descriptor
+ * closed, so nothing it starts can write there or hold it open.
+ */
+export function wrapScript(script: string, assigns: readonly string[]): string {
+  const names = assigns.filter((name) => NAME.test(name));
+  if (names.length === 0) return script;
+  const report = names.map((n) => `${n} "\${${n}+1}" "\${${n}-}"`).join(' ');
+  return [
+    'exec 9>&3 3>&-',
+    '{',
+    script,
+    '} 9>&-',
+    '__nexus_status=$?',
+    `printf '%s\\0' ${report} >&9`,
+    'exit "$__nexus_status"',
+  ].join('\n');
+}
+
+export function parseVariables(raw: Buffer): Record<string, string> {
+  const parts = raw.toString('utf8').split('\0');
+  const variables: Record<string, string> = {};
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const [name, isSet, value] = [parts[i]!, parts[i + 1]!, parts[i + 2]!];
+    if (NAME.test(name) && isSet === '1') variables[name] = value;
+  }
+  return variables;
+}
+
+/** Finds `expect` in output that arrives in pieces, also across piece boundaries. */
+function expectMatcher(expect: string | null) {
+  let window = '';
+  let met = false;
+  return {
+    feed(text: string) {
+      if (expect === null || met) return;
+      window += text;
+      if (window.includes(expect)) met = true;
+      window = window.slice(-Math.max(0, expect.length - 1));
+    },
+    result: () => (expect === null ? null : met),
+  };
+}
+
+/** Signal 0 only asks whether anything of the group is left. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals | 0): boolean {
+  if (pid === undefined) return false;
+  try {
+    // Negative pid: the whole process group, which `detached: true` made the shell lead.
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: nothing left
+  }
+}
+
+function pipeOutput(child: ChildProcess, spec: ExecSpec, onOutput: (stream: OutputStream, text: string) => void) {
+  const matcher = expectMatcher(spec.expect);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const source = child[stream];
+    if (!source) continue;
+    const decoder = new StringDecoder('utf8');
+    const redactor = new StreamRedactor(spec.redact);
+    const emit = (text: string) => {
+      matcher.feed(text);
+      const safe = redactor.push(text);
+      if (safe !== '') onOutput(stream, safe);
+    };
+    source.on('data', (chunk: Buffer) => emit(decoder.write(chunk)));
+    source.on('end', () => {
+      emit(decoder.end());
+      const rest = redactor.flush();
+      if (rest !== '') onOutput(stream, rest);
+    });
+  }
+  return matcher;
+}
+
+function collectVariables(child: ChildProcess): () => Record<string, string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  child.stdio[3]?.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= VARS_LIMIT_BYTES) chunks.push(chunk);
+  });
+  return () => (size <= VARS_LIMIT_BYTES ? parseVariables(Buffer.concat(chunks)) : {});
+}
+
+/**
+ * Runs one command: `bash --noprofile --norc -o pipefail -c`, in its own
+ * process group (so timeout and cancel reach every descendant), stdin closed
+ * (a prompt fails at once instead of hanging), and the given environment only.
+ */
+export function execute(spec: ExecSpec, onOutput: (stream: OutputStream, text: string) => void): Execution {
+  const grace = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const started = Date.now();
+  const wantsVars = spec.assigns.some((name) => NAME.test(name));
+  const child = spawn('bash', ['--noprofile', '--norc', '-o', 'pipefail', '-c', wrapScript(spec.script, spec.assigns)], {
+    detached: true,
+    stdio: wantsVars ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    env: spec.env,
+    cwd: spec.cwd,
+  });
+  const pid = child.pid;
+  const matcher = pipeOutput(child, spec, onOutput);
+  const variables = collectVariables(child);
+  let stopReason: 'timeout' | 'cancel' | null = null;
+  let killTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    killGroup(pid, 'SIGTERM');
+    killTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), grace);
+  };
+  const stop = (why: 'timeout' | 'cancel') => {
+    if (stopReason !== null || exited) return;
+    stopReason = why;
+    terminate();
+  };
+  let exited = false;
+  const timeout = setTimeout(() => stop('timeout'), spec.timeoutSeconds * 1000);
+
+  const result = new Promise<ExecResult>((resolve) => {
+    const finish = (partial: Pick<ExecResult, 'outcome' | 'exitCode' | 'signal' | 'error'>) => {
+      clearTimeout(timeout);
+      // Whatever the command left running in its group goes with it: a step leaves nothing behind.
+      if (!killGroup(pid, 0)) clearTimeout(killTimer);
+      resolve({ ...partial, durationMs: Date.now() - started, variables: variables(), expectMet: matcher.result() });
+    };
+    child.once('error', (error) => {
+      exited = true;
+      finish({ outcome: 'failed-to-start', exitCode: null, signal: null, error: `could not start bash: ${error.message}` });
+    });
+    child.once('exit', () => {
+      exited = true;
+      // Background children still holding the pipes would keep 'close' from firing forever.
+      if (killGroup(pid, 0)) terminate();
+    });
+    child.once('close', (code, signal) => {
+      const outcome: ExecOutcome =
+        stopReason === 'cancel' ? 'cancelled' : stopReason === 'timeout' ? (spec.followStyle ? 'stopped-at-timeout' : 'timed-out') : 'exited';
+      finish({ outcome, exitCode: code, signal, error: null });
+    });
+  });
+  return { pid, result, cancel: () => stop('cancel') };
+}

@@ -1,0 +1,146 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventBus } from '../platform/events/index.js';
+import type { Logger } from '../platform/logger.js';
+import { RUN_EVENT, type CompletionReport, type StepLease, type StepQueue } from '../runbooks/runs/index.js';
+import { execute, type Execution } from './exec.js';
+import { OutputPump } from './output.js';
+import { secretSet } from './redact.js';
+
+export interface LocalRunnerOptions {
+  queue: StepQueue;
+  bus: EventBus;
+  logger: Logger;
+  id?: string;
+  labels: Record<string, string>;
+  concurrency: number;
+  /** PATH, HOME, LANG (and configured pass-through names): what every command starts from. */
+  baseEnv: Record<string, string>;
+  /** Configured secrets (NEXUS_REDACT_ENV and NEXUS's own), redacted on top of each run's. */
+  redact: string[];
+  /** Each run gets a working directory here, shared by its steps (a dump one step makes, the next uploads). */
+  workRoot: string;
+  outputLimitBytes: number;
+  /** How long one long-poll waits before asking again; the wake-up on a queued step is immediate. */
+  pollMs?: number;
+}
+
+interface Active {
+  execution: Execution;
+  cancelledByUs: boolean;
+}
+
+const FLUSH_MS = 200;
+const FLUSH_BYTES = 64 * 1024;
+
+/**
+ * The in-process runner of `nexus serve`: N slots, each long-polling the
+ * queue. A step queued anywhere wakes the slots at once (the queue listens
+ * on the bus), so dispatch takes a query, not a polling interval.
+ */
+export class LocalRunner {
+  readonly id: string;
+  private readonly active = new Map<string, Active>();
+  private readonly stopping = new AbortController();
+  private slots: Promise<void>[] = [];
+  private unsubscribe: () => void = () => {};
+
+  constructor(private readonly options: LocalRunnerOptions) {
+    this.id = options.id ?? `local:${os.hostname()}:${process.pid}`;
+  }
+
+  start(): void {
+    // A cancel may be asked on another replica; it arrives here as an event, before any heartbeat.
+    this.unsubscribe = this.options.bus.subscribe((event) => {
+      if (event.type !== RUN_EVENT.step) return;
+      const data = event.data as { id?: string; cancelRequested?: boolean };
+      if (data.cancelRequested && data.id) this.active.get(data.id)?.execution.cancel();
+    });
+    for (let i = 0; i < this.options.concurrency; i++) this.slots.push(this.slot());
+  }
+
+  /** Kills what runs (those steps become lost: their outcome is unknown) and waits for the slots. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.unsubscribe();
+    for (const entry of this.active.values()) {
+      entry.cancelledByUs = true;
+      entry.execution.cancel();
+    }
+    await Promise.all(this.slots);
+  }
+
+  private async slot(): Promise<void> {
+    const { queue, labels, logger } = this.options;
+    while (!this.stopping.signal.aborted) {
+      try {
+        const lease = await queue.leaseStep(this.id, labels, { waitMs: this.options.pollMs ?? 30_000, signal: this.stopping.signal });
+        if (lease) await this.run(lease);
+      } catch (error) {
+        // The database may be down; the lease (if any) expires and the sweeper marks the step lost.
+        logger.error({ err: error, runner: this.id }, 'local runner: step handling failed');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async run(lease: StepLease): Promise<void> {
+    const { queue, logger } = this.options;
+    const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
+    const cwd = path.join(this.options.workRoot, lease.runId);
+    await fs.mkdir(cwd, { recursive: true, mode: 0o700 });
+    const pump = new OutputPump(
+      ref,
+      { publish: (stream, chunk, offset) => queue.publishOutput(lease, stream, chunk, offset), append: (r, text) => queue.appendOutput(r, text) },
+      { flushMs: FLUSH_MS, flushBytes: FLUSH_BYTES, liveLimitBytes: this.options.outputLimitBytes * 4 },
+    );
+    const execution = execute(
+      {
+        script: lease.script,
+        env: { ...this.options.baseEnv, ...lease.env },
+        assigns: lease.assigns,
+        timeoutSeconds: lease.timeoutSeconds,
+        followStyle: lease.followStyle,
+        expect: lease.expect,
+        redact: secretSet([...lease.secrets, ...this.options.redact]),
+        cwd,
+      },
+      (stream, text) => pump.push(stream, text),
+    );
+    const entry: Active = { execution, cancelledByUs: false };
+    this.active.set(lease.stepId, entry);
+    logger.debug({ runId: lease.runId, commandId: lease.commandId, pid: execution.pid }, 'local runner: started');
+    const heartbeat = this.heartbeat(lease, entry);
+    try {
+      const result = await execution.result;
+      if (result.outcome === 'stopped-at-timeout') {
+        pump.push('stdout', `\n[nexus] stopped at its ${lease.timeoutSeconds} s timeout, as a follow-style command does\n`);
+      }
+      await pump.close();
+      if (heartbeat.lost() || pump.leaseLost) return;
+      const report: CompletionReport = entry.cancelledByUs
+        ? { ...result, outcome: 'abandoned', error: `runner ${this.id} stopped (NEXUS shutting down) while the command ran` }
+        : result;
+      await queue.completeStep(this.id, ref, report);
+    } finally {
+      heartbeat.stop();
+      this.active.delete(lease.stepId);
+    }
+  }
+
+  private heartbeat(lease: StepLease, entry: Active) {
+    let lost = false;
+    const beat = async () => {
+      const state = await this.options.queue.heartbeat({ stepId: lease.stepId, leaseId: lease.leaseId }, lease.leaseSeconds).catch(() => null);
+      if (!state) return; // database hiccup: try again next beat; the lease has slack
+      if (!state.held) lost = true;
+      // Lost to the sweeper (or retried elsewhere): the result would be refused, so stop now.
+      if (!state.held || state.cancelRequested) entry.execution.cancel();
+    };
+    const timer = setInterval(() => void beat(), Math.max(500, (lease.leaseSeconds * 1000) / 3));
+    // At once too: a cancel that came as an event before this step was in `active` is in the row.
+    void beat();
+    return { stop: () => clearInterval(timer), lost: () => lost };
+  }
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandsOf } from '../../src/runbooks/model.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createPostgresDatabase } from '../support/db.js';
+import { ScratchPrometheus } from './prometheus.js';
+import { addRunbook, api, getRun, runbookMarkdown, runStep, startRun } from './support.js';
+
+interface SseEvent {
+  event: string;
+  data: { runId?: string; commandId?: string; chunk?: string; state?: string };
+  receivedAt: number;
+}
+
+/** An SSE client over fetch, as the console's would be; collects every event with its arrival time. */
+async function openEvents(t: TestApp, types: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${t.server.url}/api/v1/events?types=${encodeURIComponent(types)}`, {
+    headers: { authorization: `Bearer ${t.tokens.viewer}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`SSE: ${res.status}`);
+  const events: SseEvent[] = [];
+  let raw = '';
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const bytes of res.body!) {
+      const text = decoder.decode(bytes as Uint8Array, { stream: true });
+      raw += text;
+      buffer += text;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (name && data) events.push({ event: name, data: (JSON.parse(data) as { data: SseEvent['data'] }).data, receivedAt: Date.now() });
+      }
+    }
+  })().catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is live once headers and the first comment came
+  return {
+    events,
+    raw: () => raw,
+    /** Bounded wait for an event the bus already delivered to reach this client over the socket. */
+    waitFor: async (match: (e: SseEvent) => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!events.some(match)) {
+        if (Date.now() > deadline) throw new Error('SSE event did not arrive within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: async () => {
+      controller.abort();
+      await reading;
+    },
+  };
+}
+
+describe('runbook steps against real services, streamed over real SSE', () => {
+  let t: TestApp;
+  let prom: ScratchPrometheus | undefined;
+  let target: { url: string; drop: () => Promise<void> };
+  const role = `nexus_rb_${randomBytes(4).toString('hex')}`;
+  const password = `pw-${randomBytes(12).toString('hex')}`;
+
+  beforeAll(async () => {
+    [t, prom, target] = await Promise.all([createTestApp('pglite', { start: { listen: true } }), ScratchPrometheus.start(), createPostgresDatabase()]);
+    const admin = new pg.Client({ connectionString: target.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await admin.end();
+  });
+  afterAll(async () => {
+    await prom?.stop();
+    await target?.drop();
+    const admin = new pg.Client({ connectionString: target.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+    await t?.close();
+  });
+
+  it('runs psql with a secret connection string: the answer is there, the URL and password are not', async () => {
+    const url = new URL(target.url);
+    url.username = role;
+    url.password = password;
+    const book = await addRunbook(
+      t,
+      runbookMarkdown('Database check', [
+        { text: `psql "$DATABASE_URL" -Atc "SELECT 'answer=' || 6*7, current_user" && echo "connected with $DATABASE_URL"` },
+        { text: `printf '%s\\n' "$DATABASE_URL" | sed -E 's#.*://[^:]+:([^@]+)@.*#password \\1#'` },
+      ]),
+    );
+    const ids = commandsOf(book.parsed.procedures[0]!).map((c) => c.command.id);
+    const sse = await openEvents(t, 'run.');
+    const run = await startRun(t, book.slug, book.parsed.procedures[0]!.id, {
+      parameters: { DATABASE_URL: url.toString() },
+      secretParameters: ['DATABASE_URL'],
+    });
+    const psql = await runStep(t, run, ids[0]!);
+    expect(psql).toMatchObject({ state: 'succeeded', exitCode: 0 });
+    expect(psql.outputExcerpt).toBe(`answer=42|${role}\nconnected with [redacted]\n`);
+    expect((await runStep(t, run, ids[1]!)).outputExcerpt).toBe('password [redacted]\n');
+    await sse.waitFor((e) => e.event === 'run.step' && e.data.commandId === ids[1] && e.data.state === 'succeeded');
+    await sse.close();
+
+    const streamed = sse.events.filter((e) => e.event === 'run.output' && e.data.runId === run.id).map((e) => e.data.chunk).join('');
+    expect(streamed).toContain('answer=42');
+    const everything = [sse.raw(), JSON.stringify(await getRun(t, run.id)), JSON.stringify(await t.server.db.query('SELECT * FROM run_steps'))];
+    for (const text of everything) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(url.toString());
+    }
+  });
+
+  it('asks a real Prometheus for `up` with curl', async () => {
+    const book = await addRunbook(
+      t,
+      runbookMarkdown('Metrics check', [{ text: 'curl -fsS "<prometheus-url>/api/v1/query?query=up"', annotation: 'expect="\\"status\\":\\"success\\""' }]),
+    );
+    const run = await startRun(t, book.slug, book.parsed.procedures[0]!.id, { parameters: { PROMETHEUS_URL: prom!.url } });
+    const step = await runStep(t, run, commandsOf(book.parsed.procedures[0]!)[0]!.command.id);
+    expect(step).toMatchObject({ state: 'succeeded', exitCode: 0 });
+    const body = JSON.parse(step.outputExcerpt) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+    expect(body.status).toBe('success');
+    expect(body.data.result[0]!.metric).toMatchObject({ __name__: 'up', job: 'prometheus' });
+    expect(body.data.result[0]!.value[1]).toBe('1');
+  });
+
+  it('streams output to an SSE client while the command is still printing', async () => {
+    const book = await addRunbook(t, runbookMarkdown('Ticker', [{ text: 'for i in 1 2 3 4 5; do echo "tick $i $(date +%s%3N)"; sleep 0.25; done' }]));
+    const commandId = commandsOf(book.parsed.procedures[0]!)[0]!.command.id;
+    const run = await startRun(t, book.slug, book.parsed.procedures[0]!.id);
+    const sse = await openEvents(t, 'run.');
+    const requestedAt = Date.now();
+    await runStep(t, run, commandId);
+    await sse.waitFor((e) => e.event === 'run.step' && e.data.runId === run.id && e.data.state === 'succeeded');
+    await sse.close();
+    const mine = sse.events.filter((e) => e.data.runId === run.id);
+    const ticks = mine.filter((e) => e.event === 'run.output');
+    expect(ticks.map((e) => e.data.chunk!.split(' ').slice(0, 2).join(' '))).toEqual(['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
+    // Each line reached the client soon after the command printed it, not at the end.
+    const latencies = ticks.map((e) => e.receivedAt - Number(e.data.chunk!.trim().split(' ')[2]));
+    expect(Math.max(...latencies)).toBeLessThan(250);
+    const finished = mine.find((e) => e.event === 'run.step' && e.data.state === 'succeeded')!;
+    expect(finished.receivedAt - ticks[0]!.receivedAt).toBeGreaterThan(900);
+    // Dispatch: requested → first output (bash start included) well under a second.
+    expect(ticks[0]!.receivedAt - requestedAt).toBeLessThan(500);
+    expect(mine.map((e) => e.event)).toEqual(expect.arrayContaining(['run.step', 'run.output', 'run.finished']));
+  });
+
+  it('answers bad step names and unknown runs with a 4xx', async () => {
+    const book = await addRunbook(t, runbookMarkdown('Small', [{ text: 'true' }]));
+    const run = await startRun(t, book.slug, book.parsed.procedures[0]!.id);
+    expect((await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/no-such-step/run`)).status).toBe(404);
+    expect((await api(t, 'viewer', 'GET', `/api/v1/runs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await api(t, 'responder', 'POST', '/api/v1/runs', { runbook: book.slug, procedure: 'nope' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A real Prometheus (Debian package `prometheus`) on a free loopback port
+ * with its own temporary storage, for tests that need its PromQL parser or
+ * its scrapes. Not skipped when the binary is missing: `npm test` installs it
+ * (scripts/ensure-test-deps.sh), and a skipped test would hide a machine
+ * that cannot check queries.
+ */
+
+const READY_DEADLINE_MS = 15_000;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface StartPrometheusOptions {
+  /** `host:port` targets scraped every second (job "nexus"); none by default. */
+  scrapeTargets?: string[];
+}
+
+export class TestPrometheus {
+  private readonly output: string[] = [];
+  private exitInfo: string | undefined;
+  private readonly exited: Promise<void>;
+  // If the test worker dies without running afterAll, Prometheus must not outlive it.
+  private readonly killOnExit = () => this.child.kill('SIGKILL');
+
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString().split('\n').filter(Boolean));
+      this.output.splice(0, Math.max(0, this.output.length - 40));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
+        resolve();
+      }),
+    );
+    process.once('exit', this.killOnExit);
+  }
+
+  /** Starts one; retries on another port if it dies at start (the port was taken meanwhile). */
+  static async start(options: StartPrometheusOptions = {}): Promise<TestPrometheus> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-prometheus-'));
+    const config = path.join(dir, 'prometheus.yml');
+    const targets = options.scrapeTargets ?? [];
+    await fs.writeFile(
+      config,
+      ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:', '  - job_name: nexus', '    static_configs:', `      - targets: ${JSON.stringify(targets)}`, ''].join('\n'),
+    );
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const port = await freePort();
+      const child = spawn(
+        'prometheus',
+        [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const prom = new TestPrometheus(`http://127.0.0.1:${port}`, child, dir);
+      try {
+        await prom.waitReady();
+        return prom;
+      } catch (error) {
+        lastError = error;
+        await prom.stop(false);
+      }
+    }
+    await fs.rm(dir, { recursive: true, force: true });
+    throw lastError;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + READY_DEADLINE_MS;
+    for (;;) {
+      if (this.exitInfo) throw new Error(`prometheus ${this.exitInfo} before it was ready:\n${this.log()}`);
+      const ready = await fetch(`${this.url}/-/ready`).then((res) => res.ok, () => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`prometheus not ready after ${READY_DEADLINE_MS} ms:\n${this.log()}`);
+      await sleep(100);
+    }
+  }
+
+  log(): string {
+    return this.output.join('\n');
+  }
+
+  /** SIGTERM, then SIGKILL after 5 s; then removes its storage directory (unless told not to, between start attempts). */
+  async stop(removeDir = true): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    if (!this.exitInfo) {
+      this.child.kill('SIGTERM');
+      const gone = await Promise.race([this.exited.then(() => true), sleep(5_000).then(() => false)]);
+      if (!gone) {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    }
+    if (removeDir) await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
