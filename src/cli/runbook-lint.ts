@@ -65,10 +65,6 @@ async function lintFile(file: string, options: LintOptions): Promise<void> {
   const { lintSource } = await import('../runbooks/lint/index.js');
   const report = await lintSource(source, { databaseUrl: options.databaseUrl, prometheusUrl: options.prometheusUrl });
   if (report.summary.errors > 0) process.exitCode = EXIT.failure;
-  // `nexus runbook lint x.md | head` closes the pipe early: stop quietly, keeping the verdict.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-  });
   const out = createOutput();
   if (options.json) out.json(report);
   else printText(out, file === '-' ? '<stdin>' : file, report, wantsColor(process.stdout, process.env));

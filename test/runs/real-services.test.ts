@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsOf } from '../../src/runbooks/model.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createPostgresDatabase } from '../support/db.js';
-import { ScratchPrometheus } from './prometheus.js';
+import { TestPrometheus } from '../support/prometheus.js';
 import { addRunbook, api, getRun, runbookMarkdown, runStep, startRun } from './support.js';
 
 interface SseEvent {
@@ -61,13 +61,13 @@ async function openEvents(t: TestApp, types: string) {
 
 describe('runbook steps against real services, streamed over real SSE', () => {
   let t: TestApp;
-  let prom: ScratchPrometheus | undefined;
+  let prom: TestPrometheus | undefined;
   let target: { url: string; drop: () => Promise<void> };
   const role = `nexus_rb_${randomBytes(4).toString('hex')}`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
 
   beforeAll(async () => {
-    [t, prom, target] = await Promise.all([createTestApp('pglite', { start: { listen: true } }), ScratchPrometheus.start(), createPostgresDatabase()]);
+    [t, prom, target] = await Promise.all([createTestApp('pglite', { start: { listen: true } }), TestPrometheus.start({ scrapeSelf: true }).then(async (p) => (await p.waitForSample('up'), p)), createPostgresDatabase()]);
     const admin = new pg.Client({ connectionString: target.url });
     await admin.connect();
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);

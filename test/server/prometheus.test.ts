@@ -1,12 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
-import fs from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { freePort, TestPrometheus, type Sample } from '../support/prometheus.js';
 
 /**
  * A real Prometheus (Debian's `prometheus`) scraping a running NEXUS every
@@ -15,59 +10,8 @@ import { createTestApp, type TestApp } from '../support/app.js';
  * that cannot check the dashboards' and alerts' queries.
  */
 
-const INSTALL_HINT =
-  'The Prometheus test needs the `prometheus` binary (Debian package prometheus). ' +
-  'Run `bash scripts/ensure-test-deps.sh` (it installs it with apt-get), or `npm test`, which runs that script first.';
-
 /** Every wait in this file ends by this many ms; the whole file stays well under 30 s. */
 const DATA_DEADLINE_MS = 20_000;
-const READY_DEADLINE_MS = 10_000;
-
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-interface Target {
-  scrapeUrl: string;
-  health: 'up' | 'down' | 'unknown';
-  lastError: string;
-  labels: Record<string, string>;
-}
-interface PromResponse<T> {
-  status: 'success' | 'error';
-  data: T;
-  error?: string;
-}
-
-function onPath(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, binary);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-/** Distinct free loopback ports (all held open together, so never the same one twice). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => net.createServer());
-  try {
-    for (const server of servers) {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-    }
-    return servers.map((server) => (server.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  }
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -92,149 +36,24 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-class Prometheus {
-  readonly url: string;
-  private output: string[] = [];
-  private exited: Promise<void>;
-  private exitInfo: string | undefined;
-
-  private constructor(
-    readonly child: ChildProcess,
-    port: number,
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-    const keep = (chunk: Buffer) => {
-      this.output.push(...chunk.toString().split('\n').filter(Boolean));
-      if (this.output.length > 60) this.output.splice(0, this.output.length - 60);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
-        resolve();
-      }),
-    );
-  }
-
-  /** Starts one on a free port; retries on another port if it dies at start (port taken meanwhile). */
-  static async start(binary: string, workDir: string, nexusHost: string, firstPort: number): Promise<Prometheus> {
-    const configFile = path.join(workDir, 'prometheus.yml');
-    await fs.writeFile(
-      configFile,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  scrape_timeout: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: nexus',
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: ['${nexusHost}']`,
-        '',
-      ].join('\n'),
-    );
-    let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const port = attempt === 1 ? firstPort : (await freePorts(1))[0]!;
-      const child = spawn(
-        binary,
-        [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${path.join(workDir, `data-${attempt}`)}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--log.level=info',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const prom = new Prometheus(child, port);
-      try {
-        await prom.waitReady();
-        return prom;
-      } catch (error) {
-        lastError = error as Error;
-        await prom.stop();
-      }
-    }
-    throw lastError ?? new Error('Prometheus did not start');
-  }
-
-  private async waitReady(): Promise<void> {
-    const deadline = Date.now() + READY_DEADLINE_MS;
-    for (;;) {
-      if (this.exitInfo) throw new Error(`Prometheus ${this.exitInfo} before it was ready:\n${this.log()}`);
-      try {
-        const res = await fetch(`${this.url}/-/ready`);
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`Prometheus not ready after ${READY_DEADLINE_MS} ms:\n${this.log()}`);
-      await sleep(100);
-    }
-  }
-
-  log(): string {
-    return this.output.slice(-20).join('\n');
-  }
-
-  async api<T>(pathAndQuery: string): Promise<T> {
-    const res = await fetch(`${this.url}${pathAndQuery}`);
-    const body = (await res.json()) as PromResponse<T>;
-    if (body.status !== 'success') throw new Error(`Prometheus ${pathAndQuery}: ${body.error ?? res.status}`);
-    return body.data;
-  }
-
-  async query(expr: string): Promise<Sample[]> {
-    const data = await this.api<{ resultType: string; result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
-    if (data.resultType !== 'vector') throw new Error(`${expr}: expected a vector, got ${data.resultType}`);
-    return data.result;
-  }
-
-  async targets(): Promise<Target[]> {
-    return (await this.api<{ activeTargets: Target[] }>('/api/v1/targets?state=active')).activeTargets;
-  }
-
-  /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
-  async stop(): Promise<void> {
-    if (this.exitInfo) return;
-    this.child.kill('SIGTERM');
-    const killed = await Promise.race([this.exited.then(() => true), sleep(5_000).then(() => false)]);
-    if (!killed) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-}
-
 const describeValue = (samples: Sample[]) =>
   JSON.stringify(samples.map((s) => ({ route: s.metric.route, status: s.metric.status, subset: s.metric.subset, value: s.value[1] })));
 
 describe('Prometheus scraping a running NEXUS', () => {
   let t: TestApp | undefined;
-  let prom: Prometheus | undefined;
-  let workDir: string | undefined;
+  let prom: TestPrometheus | undefined;
   const missingPath = `/api/v1/no-such-thing/${randomUUID()}`;
   /** Responses by status code, counted as the traffic is sent. */
   const sent: Record<number, number> = {};
-  // If the worker dies without running afterAll, Prometheus must not outlive it.
-  const killOnExit = () => prom?.child.kill('SIGKILL');
 
   beforeAll(async () => {
-    const binary = onPath('prometheus');
-    if (!binary) throw new Error(INSTALL_HINT);
-
     // NEXUS and Prometheus start side by side: Prometheus only scrapes ~5 s
     // after it starts anyway, so NEXUS gets a port chosen up front.
-    const [nexusPort, promPort] = (await freePorts(2)) as [number, number];
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-prometheus-'));
-    process.once('exit', killOnExit);
-    const dir = workDir;
+    const nexusPort = await freePort();
     // allSettled: whichever starts must be assigned, so afterAll can stop it.
     const started = await Promise.allSettled([
       createTestApp('postgres', { start: { listen: true }, env: { NEXUS_SUBSET: 'canary', PORT: String(nexusPort) } }).then((app) => (t = app)),
-      Prometheus.start(binary, dir, `127.0.0.1:${nexusPort}`, promPort).then((running) => (prom = running)),
+      TestPrometheus.start({ scrapeTargets: [`127.0.0.1:${nexusPort}`] }).then((running) => (prom = running)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
     if (!t || !prom) throw new Error('unreachable: NEXUS or Prometheus missing after start');
@@ -274,8 +93,6 @@ describe('Prometheus scraping a running NEXUS', () => {
 
   afterAll(async () => {
     await prom?.stop();
-    process.removeListener('exit', killOnExit);
-    if (workDir) await fs.rm(workDir, { recursive: true, force: true });
     await t?.close();
   });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -14,7 +15,23 @@ import path from 'node:path';
 
 const READY_DEADLINE_MS = 15_000;
 
-async function freePort(): Promise<number> {
+const INSTALL_HINT =
+  'These tests need the `prometheus` binary (Debian package prometheus). ' +
+  'Run `bash scripts/ensure-test-deps.sh` (it installs it with apt-get), or `npm test`, which runs that script first.';
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(path.join(dir, binary), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -30,6 +47,35 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface StartPrometheusOptions {
   /** `host:port` targets scraped every second (job "nexus"); none by default. */
   scrapeTargets?: string[];
+  /** Also scrape Prometheus itself, so `up` has samples without any other target. */
+  scrapeSelf?: boolean;
+}
+
+export interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface Target {
+  health: string;
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  lastError: string;
+}
+
+interface PromResponse<T> {
+  status: 'success' | 'error';
+  data: T;
+  error?: string;
+}
+
+function configFor(targets: string[], selfPort: number | null): string {
+  const lines = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1s', 'scrape_configs:'];
+  lines.push('  - job_name: nexus', '    static_configs:', `      - targets: ${JSON.stringify(targets)}`);
+  if (selfPort !== null) {
+    lines.push('  - job_name: prometheus', '    static_configs:', `      - targets: ["127.0.0.1:${selfPort}"]`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 export class TestPrometheus {
@@ -61,16 +107,13 @@ export class TestPrometheus {
 
   /** Starts one; retries on another port if it dies at start (the port was taken meanwhile). */
   static async start(options: StartPrometheusOptions = {}): Promise<TestPrometheus> {
+    if (!onPath('prometheus')) throw new Error(INSTALL_HINT);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-prometheus-'));
     const config = path.join(dir, 'prometheus.yml');
-    const targets = options.scrapeTargets ?? [];
-    await fs.writeFile(
-      config,
-      ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:', '  - job_name: nexus', '    static_configs:', `      - targets: ${JSON.stringify(targets)}`, ''].join('\n'),
-    );
     let lastError: unknown;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const port = await freePort();
+      await fs.writeFile(config, configFor(options.scrapeTargets ?? [], options.scrapeSelf ? port : null));
       const child = spawn(
         'prometheus',
         [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
@@ -102,6 +145,35 @@ export class TestPrometheus {
 
   log(): string {
     return this.output.join('\n');
+  }
+
+  async api<T>(pathAndQuery: string): Promise<T> {
+    const res = await fetch(`${this.url}${pathAndQuery}`);
+    const body = (await res.json()) as PromResponse<T>;
+    if (body.status !== 'success') throw new Error(`Prometheus ${pathAndQuery}: ${body.error ?? res.status}`);
+    return body.data;
+  }
+
+  async query(expr: string): Promise<Sample[]> {
+    const data = await this.api<{ resultType: string; result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
+    if (data.resultType !== 'vector') throw new Error(`${expr}: expected a vector, got ${data.resultType}`);
+    return data.result;
+  }
+
+  async targets(): Promise<Target[]> {
+    return (await this.api<{ activeTargets: Target[] }>('/api/v1/targets?state=active')).activeTargets;
+  }
+
+  /** Waits until `expr` returns at least one sample (the first scrapes take a few seconds). */
+  async waitForSample(expr: string, timeoutMs = 20_000): Promise<Sample[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const samples = await this.query(expr).catch(() => []);
+      if (samples.length > 0) return samples;
+      if (this.exitInfo) throw new Error(`prometheus ${this.exitInfo}:\n${this.log()}`);
+      if (Date.now() > deadline) throw new Error(`prometheus: no samples for ${expr} within ${timeoutMs} ms`);
+      await sleep(200);
+    }
   }
 
   /** SIGTERM, then SIGKILL after 5 s; then removes its storage directory (unless told not to, between start attempts). */
