@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandsOf, type Command, type ParsedRunbook, type Procedure } from '../model.js';
-import { parseRunbook, RunbookParseError } from './index.js';
+import { MAX_RUNBOOK_LINES, parseRunbook, RunbookParseError } from './index.js';
 
 const FIXTURES = path.resolve('test/fixtures/runbooks');
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -476,5 +476,15 @@ describe('a 5,000-line runbook', () => {
     expect(commands).toHaveLength(groups * 4 * 5 * 2);
     expect(commands.every(({ command }, i) => (i % 2 === 0 ? command.placeholders.length === 1 : command.endLine === command.line + 1))).toBe(true);
     expect(runbook.procedures.at(-1)!.phases[0]!.steps.at(-1)!.checks).toHaveLength(1);
+  });
+});
+
+describe('a runbook over the size bound', () => {
+  it('is refused before parsing, naming the limit, so one request cannot hold the server', () => {
+    const source = '# Too big\n\n' + 'text\n'.repeat(MAX_RUNBOOK_LINES);
+    expect(() => parseRunbook(source)).toThrow(RunbookParseError);
+    expect(() => parseRunbook(source)).toThrow(`the runbook has ${MAX_RUNBOOK_LINES + 3} lines; the limit is ${MAX_RUNBOOK_LINES}`);
+    // Exactly at the limit still parses.
+    expect(parseRunbook('# Fits\n' + 'text\n'.repeat(MAX_RUNBOOK_LINES - 2)).title).toBe('Fits');
   });
 });
