@@ -7,7 +7,7 @@ export default defineConfig({
     // Two cores: two files at a time. Each PGlite instance holds ~1 GB.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

@@ -1,12 +1,10 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type CompletionReport, type StepLease, type StepQueue } from '../runbooks/runs/index.js';
 import { execute, type Execution } from './exec.js';
 import { OutputPump } from './output.js';
-import { secretSet } from './redact.js';
+import { execSpecFor, followStopNotice, keepLease, runWorkDir } from './step.js';
 
 export interface LocalRunnerOptions {
   queue: StepQueue;
@@ -88,35 +86,20 @@ export class LocalRunner {
   private async run(lease: StepLease): Promise<void> {
     const { queue, logger } = this.options;
     const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
-    const cwd = path.join(this.options.workRoot, lease.runId);
-    await fs.mkdir(cwd, { recursive: true, mode: 0o700 });
+    const cwd = await runWorkDir(this.options.workRoot, lease.runId);
     const pump = new OutputPump(
       ref,
       { publish: (stream, chunk, offset) => queue.publishOutput(lease, stream, chunk, offset), append: (r, text) => queue.appendOutput(r, text) },
       { flushMs: FLUSH_MS, flushBytes: FLUSH_BYTES, liveLimitBytes: this.options.outputLimitBytes * 4 },
     );
-    const execution = execute(
-      {
-        script: lease.script,
-        env: { ...this.options.baseEnv, ...lease.env },
-        assigns: lease.assigns,
-        timeoutSeconds: lease.timeoutSeconds,
-        followStyle: lease.followStyle,
-        expect: lease.expect,
-        redact: secretSet([...lease.secrets, ...this.options.redact]),
-        cwd,
-      },
-      (stream, text) => pump.push(stream, text),
-    );
+    const execution = execute(execSpecFor(lease, this.options, cwd), (stream, text) => pump.push(stream, text));
     const entry: Active = { execution, cancelledByUs: false };
     this.active.set(lease.stepId, entry);
     logger.debug({ runId: lease.runId, commandId: lease.commandId, pid: execution.pid }, 'local runner: started');
-    const heartbeat = this.heartbeat(lease, entry);
+    const heartbeat = keepLease(lease, execution, (ref, seconds) => queue.heartbeat(ref, seconds));
     try {
       const result = await execution.result;
-      if (result.outcome === 'stopped-at-timeout') {
-        pump.push('stdout', `\n[nexus] stopped at its ${lease.timeoutSeconds} s timeout, as a follow-style command does\n`);
-      }
+      if (result.outcome === 'stopped-at-timeout') pump.push('stdout', followStopNotice(lease));
       await pump.close();
       if (heartbeat.lost() || pump.leaseLost) return;
       const report: CompletionReport = entry.cancelledByUs
@@ -127,20 +110,5 @@ export class LocalRunner {
       heartbeat.stop();
       this.active.delete(lease.stepId);
     }
-  }
-
-  private heartbeat(lease: StepLease, entry: Active) {
-    let lost = false;
-    const beat = async () => {
-      const state = await this.options.queue.heartbeat({ stepId: lease.stepId, leaseId: lease.leaseId }, lease.leaseSeconds).catch(() => null);
-      if (!state) return; // database hiccup: try again next beat; the lease has slack
-      if (!state.held) lost = true;
-      // Lost to the sweeper (or retried elsewhere): the result would be refused, so stop now.
-      if (!state.held || state.cancelRequested) entry.execution.cancel();
-    };
-    const timer = setInterval(() => void beat(), Math.max(500, (lease.leaseSeconds * 1000) / 3));
-    // At once too: a cancel that came as an event before this step was in `active` is in the row.
-    void beat();
-    return { stop: () => clearInterval(timer), lost: () => lost };
   }
 }

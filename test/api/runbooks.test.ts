@@ -186,7 +186,7 @@ describe.each(ENGINES)('the runbook library over HTTP on %s', (engine) => {
   });
 
   it('accepts a runbook above the app-wide body limit; refuses one above 2 MiB (400) and a body above 3 MiB (413)', async () => {
-    const big = `# Big\n\n### Procedure\n\n1. **Look**\n\n   \`\`\`bash\n   ls\n   \`\`\`\n\n\`\`\`text\n${'Lots of output here.\n'.repeat(56_000)}\`\`\`\n`;
+    const big = `# Big\n\n### Procedure\n\n1. **Look**\n\n   \`\`\`bash\n   ls\n   \`\`\`\n\n\`\`\`text\n${`${'Lots of output here. '.repeat(50)}\n`.repeat(1_200)}\`\`\`\n`;
     expect(Buffer.byteLength(big)).toBeGreaterThan(t.config.bodyLimitBytes);
     const accepted = await importAs(t.tokens.operator, { source: big });
     expect(accepted.statusCode).toBe(201);

@@ -102,7 +102,8 @@ describe('embedded mode: `nexus serve` with PGlite in a data directory', () => {
     }
     const keyStat = await fs.stat(path.join(dataDir, 'jwt-secret'));
     expect(keyStat.mode & 0o777).toBe(0o600);
-  });
+    // Two cold starts of a real process (PGlite initdb included): a deadline, not a speed target.
+  }, 120_000);
 
   it('`nexus migrate` finds nothing left to apply on that directory', async () => {
     const result = await runNexus(['migrate'], { NEXUS_DATA_DIR: dataDir });

@@ -103,6 +103,30 @@ export class QueueStore {
   }
 
   /**
+   * Undoes a lease its runner never received (the long-poll's client went
+   * away as the step was leased): queued again, at its old place, the
+   * attempt not counted; or cancelled, if someone asked for that meanwhile.
+   */
+  async release(stepId: string, leaseId: string): Promise<StepRow | null> {
+    const asked = sql`${runSteps.cancelRequestedAt} IS NOT NULL`;
+    const [row] = await this.orm
+      .update(runSteps)
+      .set({
+        state: sql`CASE WHEN ${asked} THEN 'cancelled' ELSE 'queued' END`,
+        attempt: sql`${runSteps.attempt} - 1`,
+        runnerId: null,
+        leaseId: null,
+        leaseExpiresAt: null,
+        startedAt: null,
+        finishedAt: sql`CASE WHEN ${asked} THEN now() END`,
+        error: sql`CASE WHEN ${asked} THEN 'cancelled before it started' END`,
+      })
+      .where(this.held(stepId, leaseId))
+      .returning();
+    return row ?? null;
+  }
+
+  /**
    * Running steps whose runner stopped heartbeating: `lost`, or `cancelled`
    * when someone had asked for that. Never `running` forever.
    */

@@ -152,6 +152,31 @@ export class StepQueue {
     return { accepted: true, state };
   }
 
+  /**
+   * The lease as its runner got it, rebuilt from the row: for a server
+   * replica that did not hand it out itself (remote runners speak HTTP, and
+   * any replica may answer). `held: false` with the step's state otherwise.
+   */
+  async leaseOf(ref: LeaseRef): Promise<{ held: true; lease: StepLease; runnerId: string } | { held: false; state: string | null }> {
+    const row = await this.deps.store.step(ref.stepId);
+    if (!row || row.state !== 'running' || row.leaseId !== ref.leaseId) return { held: false, state: row?.state ?? null };
+    const run = await this.deps.store.runRow(row.runId);
+    const environment = run ? await this.deps.vault.environment(run, row) : null;
+    // Without the secrets there is nothing to redact against: better refuse than pass output through.
+    if (!run || !environment || 'missing' in environment) return { held: false, state: row.state };
+    return { held: true, lease: this.toLease(row, run, environment, this.deps.leaseSeconds), runnerId: row.runnerId ?? '?' };
+  }
+
+  /** Undoes a lease whose runner went away before receiving it; the step is queued again (and runners woken). */
+  async release(ref: LeaseRef): Promise<boolean> {
+    const row = await this.deps.queueStore.release(ref.stepId, ref.leaseId);
+    if (!row) return false;
+    const run = await this.deps.store.runRow(row.runId);
+    if (run) this.deps.events.step(run, row, 'system');
+    if (row.state === 'cancelled') await this.deps.progress.refresh(row.runId);
+    return true;
+  }
+
   /** The sweeper's work: leases past their expiry become `lost` (or `cancelled` if asked). */
   async expireLeases(): Promise<number> {
     const rows = await this.deps.queueStore.expire();

@@ -1,0 +1,112 @@
+/**
+ * Child processes and cleanup for the runbook benchmark: NEXUS and the
+ * remote runner each run in their own process (so neither shares an event
+ * loop with the measuring client), and everything started is stopped again,
+ * also on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+
+const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+let interrupted = false;
+
+export const log = (message: string) => console.error(`[bench/runbooks ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+export function onCleanup(what: string, run: () => Promise<void>): void {
+  cleanups.push({ what, run });
+}
+
+/** Last in, first out: the runner stops before NEXUS, NEXUS before its database is dropped. */
+export async function cleanup(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
+  }
+}
+
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
+/** After an interrupt, the main flow stops here while the signal handler cleans up and exits. */
+export async function checkpoint(): Promise<void> {
+  if (interrupted) await new Promise<never>(() => {});
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+function stopper(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_GRACE_MS))]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+}
+
+/** Only what a server needs: a developer's own NEXUS variables must not leak into the measurement. */
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...extra };
+}
+
+/** Runs `script` with tsx and waits for its `LISTENING <url>` line (bench/http/nexus-server.ts prints it). */
+export async function startServerChild(root: string, script: string, env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: cleanEnv({ NODE_ENV: 'production', ...env }),
+    // stdin stays open: the child stops itself when it closes (this process died).
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  onCleanup('stop NEXUS', stopper(child));
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`NEXUS did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const listening = /^LISTENING (\S+)$/.exec(line);
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening[1]!);
+      } else if (line.trim()) process.stderr.write(`[nexus] ${line}\n`);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`NEXUS exited (${signal ?? `code ${code}`}) before it was listening`));
+    });
+  });
+}
+
+export interface AgentChild {
+  /** The agent's log so far (stderr), for a report when it does not serve. */
+  log(): string;
+  exited(): boolean;
+}
+
+/** `./bin/nexus runner …` exactly as an operator starts it. */
+export function startAgentChild(root: string, args: string[], workDir: string): AgentChild {
+  const child = spawn('./bin/nexus', ['runner', ...args, '--work-dir', workDir], {
+    cwd: root,
+    env: cleanEnv({}),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let text = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    // Bounded: one line per step over 500 steps is plenty to keep, not to print.
+    text = (text + chunk).slice(-20_000);
+  });
+  child.once('error', (error) => (text += `\ncould not start: ${error.message}`));
+  onCleanup('stop the remote runner', stopper(child));
+  return { log: () => text, exited: () => child.exitCode !== null || child.signalCode !== null };
+}

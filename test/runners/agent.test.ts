@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/output.js';
+import type { DomainEvent } from '../../src/platform/events/index.js';
+import type { OutputEvent } from '../../src/runbooks/runs/index.js';
+import type { RunStep } from '../../src/runbooks/runs/schema.js';
+import { bearer, createTestApp, type TestApp } from '../support/app.js';
+import { startCuttableProxy } from '../support/proxy.js';
+import { alive, api, getRun, startRun, stepEvent, stepOf, until } from '../runs/support.js';
+import { openEvents, runbookWith, runnerToken, startAgent, tmpPath, type AgentProcess } from './support.js';
+
+/** Resolves with the pid the command printed as `pid <n>` (its shell: the leader of its process group). */
+function printedPid(t: TestApp, runId: string): Promise<number> {
+  return new Promise((resolve) => {
+    const off = t.server.bus.subscribe((event: DomainEvent) => {
+      const data = event.data as OutputEvent;
+      const match = event.type === 'run.output' && data.runId === runId ? /pid (\d+)/.exec(data.chunk) : null;
+      if (!match) return;
+      off();
+      resolve(Number(match[1]));
+    });
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+describe('nexus runner agents over HTTP (real processes)', () => {
+  let t: TestApp;
+  let token: string;
+  let k8s: AgentProcess;
+  const agents: AgentProcess[] = [];
+  const orphans: number[] = [];
+
+  const agent = (args: string[], withToken = token, viaEnv = false) => {
+    const started = startAgent(t.server.url, withToken, args, { viaEnv });
+    agents.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp('postgres', {
+      start: { listen: true },
+      // No local runner: every command here must go through an agent. A short lease so a killed agent's step is lost in seconds.
+      env: { NEXUS_LOCAL_RUNNER: 'false', NEXUS_RUNNER_LEASE_SECONDS: '3' },
+    });
+    token = (await runnerToken(t, 'runner-1')).token;
+    k8s = agent(['--name', 'k8s-1', '--label', 'runner=k8s']);
+  });
+  afterAll(async () => {
+    const stopped = await Promise.all(agents.map((a) => a.stop()));
+    orphans.forEach(killGroup);
+    await t?.close();
+    // Every agent left on SIGTERM by itself, with NEXUS still up.
+    expect(stopped).not.toContain('killed');
+  });
+
+  it('runs a requested command: output stored and streamed over SSE, exit code, one log line per step, audited', async () => {
+    const book = await runbookWith(t, [{ text: 'echo first; sleep 0.2; echo second >&2; exit 0' }]);
+    const run = await startRun(t, book.slug, book.procedure);
+    const id = book.ids[0]!;
+    const sse = await openEvents(t, 'run.');
+    const done = stepEvent(t, run.id, id);
+    expect((await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`)).status).toBe(200);
+    expect(await done).toMatchObject({ state: 'succeeded', exitCode: 0, attempt: 1, actor: expect.stringMatching(/^runner:k8s-1:\d+$/) });
+    await sse.waitFor((e) => e.event === 'run.step' && e.data.runId === run.id && e.data.state === 'succeeded');
+    await sse.close();
+    const chunks = sse.events.filter((e) => e.event === 'run.output' && e.data.runId === run.id).map((e) => `${e.data.stream}:${e.data.chunk}`);
+    expect(chunks).toEqual(['stdout:first\n', 'stderr:second\n']);
+
+    const output = await api<{ output: string; bytes: number }>(t, 'viewer', 'GET', `/api/v1/runs/${run.id}/steps/${id}/output`);
+    expect(output.body).toMatchObject({ output: 'first\nsecond\n', bytes: 13 });
+    const step = stepOf(await getRun(t, run.id), id);
+    expect(step).toMatchObject({ state: 'succeeded', exitCode: 0, runnerId: expect.stringMatching(/^k8s-1:\d+$/) });
+    expect(step.durationMs).toBeGreaterThanOrEqual(200);
+    await k8s.waitForLog(new RegExp(`${id} succeeded \\(exit 0, `));
+    expect(k8s.log()).toContain(`${id} started (run ${run.id}, attempt 1)`);
+
+    const audit = await t.server.db.query<{ actor: string; action: string; outcome: string }>(
+      `SELECT actor, action, outcome FROM audit_log WHERE target = $1 AND action LIKE 'run%' ORDER BY id`,
+      [run.id],
+    );
+    expect(audit.map((r) => `${r.actor.replace(/:\d+$/, '')} ${r.action} ${r.outcome}`)).toEqual([
+      'responder-user run.create success',
+      'responder-user run.step_request success',
+      'operator-user runner.lease success',
+      'runner:k8s-1 run.step_complete success',
+      'operator-user runner.complete success',
+    ]);
+  });
+
+  it('obeys selectors: a runner=gpu command waits for a gpu runner while the k8s one serves later work', async () => {
+    const gpuBook = await runbookWith(t, [{ text: 'echo on gpu', annotation: 'runner=gpu' }]);
+    const gpuRun = await startRun(t, gpuBook.slug, gpuBook.procedure);
+    const gpuId = gpuBook.ids[0]!;
+    expect((await api(t, 'responder', 'POST', `/api/v1/runs/${gpuRun.id}/steps/${gpuId}/run`)).status).toBe(200);
+    // Queued after the gpu command, so the k8s runner leasing it proves it looked at the gpu one and passed.
+    const k8sBook = await runbookWith(t, [{ text: 'echo on k8s', annotation: 'runner=k8s' }]);
+    const k8sRun = await startRun(t, k8sBook.slug, k8sBook.procedure);
+    const k8sDone = stepEvent(t, k8sRun.id, k8sBook.ids[0]!);
+    await api(t, 'responder', 'POST', `/api/v1/runs/${k8sRun.id}/steps/${k8sBook.ids[0]}/run`);
+    expect(await k8sDone).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^k8s-1:/) });
+    expect(stepOf(await getRun(t, gpuRun.id), gpuId)).toMatchObject({ state: 'queued', runnerId: null, attempt: 0 });
+
+    const gpuDone = stepEvent(t, gpuRun.id, gpuId);
+    // This one finds NEXUS through NEXUS_URL and NEXUS_TOKEN, as other CLI commands do.
+    agent(['--name', 'gpu-1', '--label', 'runner=gpu', '--label', 'zone=a'], token, true);
+    expect(await gpuDone).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^gpu-1:\d+$/), outputExcerpt: 'on gpu\n' });
+  });
+
+  it('a runner killed with SIGKILL mid-command leaves the step lost when its lease expires; a retry completes the same step', async () => {
+    const marker = tmpPath('marker');
+    // The first attempt sleeps (and is killed); the retry finds the marker and finishes at once.
+    const book = await runbookWith(t, [{ text: 'test -e <marker> && echo second attempt || { touch <marker>; echo pid $$; sleep 30; }', annotation: 'runner=doomed' }]);
+    const run = await startRun(t, book.slug, book.procedure, { parameters: { MARKER: marker } });
+    const id = book.ids[0]!;
+    const doomed = agent(['--name', 'doomed-1', '--label', 'runner=doomed']);
+    const pid = printedPid(t, run.id);
+    await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+    const shell = await pid;
+    orphans.push(shell);
+    const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 15_000);
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toMatchObject({ signal: 'SIGKILL' });
+    const event = await lost;
+    expect(event).toMatchObject({ state: 'lost', attempt: 1, actor: 'system' });
+    expect(event.error).toMatch(/runner doomed-1:\d+ stopped renewing its lease/);
+    // A SIGKILLed agent cannot take its command with it: the orphan is the operator's to clean up.
+    expect(alive(shell)).toBe(true);
+    killGroup(shell);
+
+    const done = stepEvent(t, run.id, id);
+    expect((await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/retry`)).status).toBe(200);
+    agent(['--name', 'doomed-2', '--label', 'runner=doomed']);
+    const retried = await done;
+    expect(retried).toMatchObject({ id: event.id, state: 'succeeded', attempt: 2, runnerId: expect.stringMatching(/^doomed-2:/), outputExcerpt: 'second attempt\n' });
+    fs.rmSync(marker, { force: true });
+  });
+
+  it('a cancel reaches the remote runner at its next heartbeat: the process group is killed and the step cancelled', async () => {
+    const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 30 & wait', annotation: 'runner=k8s' }]);
+    const run = await startRun(t, book.slug, book.procedure);
+    const id = book.ids[0]!;
+    const pid = printedPid(t, run.id);
+    await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+    const shell = await pid;
+    orphans.push(shell);
+    expect(alive(shell)).toBe(true);
+    const finished = stepEvent(t, run.id, id);
+    const cancel = await api<{ steps: RunStep[] }>(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/cancel`);
+    expect(cancel.body.steps[0]).toMatchObject({ state: 'running', cancelRequested: true });
+    const event = await finished;
+    // Cancelled by the runner's report (actor runner:…), well before the lease could expire.
+    expect(event).toMatchObject({ state: 'cancelled', actor: expect.stringMatching(/^runner:k8s-1:/) });
+    expect(alive(shell)).toBe(false);
+    await k8s.waitForLog(new RegExp(`${id} cancelled`));
+  });
+
+  it('SIGTERM stops the agent cleanly: the command is killed, its step reported lost at once, exit 0', async () => {
+    const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 30', annotation: 'runner=leaving' }]);
+    const run = await startRun(t, book.slug, book.procedure);
+    const id = book.ids[0]!;
+    const leaving = agent(['--name', 'leaving-1', '--label', 'runner=leaving']);
+    const pid = printedPid(t, run.id);
+    await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+    const shell = await pid;
+    orphans.push(shell);
+    const finished = stepEvent(t, run.id, id);
+    leaving.child.kill('SIGTERM');
+    const event = await finished;
+    expect(event).toMatchObject({ state: 'lost', actor: expect.stringMatching(/^runner:leaving-1:/) });
+    expect(event.error).toMatch(/was stopped \(SIGTERM\) while the command ran/);
+    expect(await leaving.exited).toEqual({ code: 0, signal: null });
+    expect(alive(shell)).toBe(false);
+    expect(leaving.log()).toContain('runner stopped');
+  });
+
+  it('reconnects with backoff when NEXUS is unreachable, then serves again', async () => {
+    const port = Number(new URL(t.server.url).port);
+    const proxy = await startCuttableProxy('127.0.0.1', port);
+    try {
+      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, token, ['--name', 'flaky-2', '--label', 'runner=flaky']);
+      agents.push(behind);
+      await behind.waitForLog(/serving labels runner=flaky/);
+      await proxy.cut();
+      await behind.waitForLog(/NEXUS unreachable: /);
+      await proxy.restore();
+      const book = await runbookWith(t, [{ text: 'echo back', annotation: 'runner=flaky' }]);
+      const run = await startRun(t, book.slug, book.procedure);
+      const done = stepEvent(t, run.id, book.ids[0]!);
+      await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${book.ids[0]}/run`);
+      expect(await done).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^flaky-2:/) });
+      // The agent heard NEXUS's answer (before the proxy goes away with the test).
+      await behind.waitForLog(new RegExp(`${book.ids[0]} succeeded`));
+      expect(behind.log()).toMatch(/NEXUS unreachable: [^\n]*\n[^]*NEXUS reachable again after /);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a revoked runner token stops the agent at once with a clear message and exit code 4', async () => {
+    const revocable = await runnerToken(t, 'runner-revocable');
+    const doomed = agent(['--name', 'revoked-1', '--label', 'runner=none'], revocable.token);
+    await doomed.waitForLog(/serving labels runner=none/);
+    // Let its first long-poll reach the server: the revocation must end a poll in progress.
+    await until('its long-poll to be waiting at the server', () => (t.server.remoteRunners.polling().some((id) => id.startsWith('revoked-1:')) ? true : undefined));
+    const revokedAt = Date.now();
+    const res = await t.inject({ method: 'DELETE', url: `/api/v1/tokens/${revocable.id}`, headers: bearer(t.tokens.operator) });
+    expect(res.statusCode).toBe(200);
+    const exit = await doomed.exited;
+    expect(exit.code).toBe(EXIT.unauthorized);
+    // Well before its 25 s long-poll would have ended on its own.
+    expect(Date.now() - revokedAt).toBeLessThan(5000);
+    expect(doomed.log()).toMatch(/nexus: runner stopped: NEXUS refused the runner's token \(401\): Token is invalid, expired or revoked/);
+  });
+});
