@@ -28,13 +28,17 @@ import type { App } from './platform/http/types.js';
 import type { JobQueue } from './platform/jobs/index.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
+import { registerNotify, type NotifyModule } from './notify/index.js';
 import { VERSION } from './platform/version.js';
 import { runbookRoutes } from './runbooks/library/routes.js';
 import { lintRoutes } from './runbooks/lint/routes.js';
 import { RunbookLibrary } from './runbooks/library/service.js';
 import { RunbookStore } from './runbooks/library/store.js';
 import { registerRuns, type RunsModule } from './runbooks/runs/index.js';
+import { installStepMetrics } from './runbooks/runs/metrics.js';
+import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { LocalRunner } from './runners/local.js';
+import { registerRemoteRunners, type RemoteRunners } from './runners/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -58,8 +62,14 @@ export interface NexusApp {
   /** The runbook library: import Markdown, read versions (other domains read runbooks here). */
   runbooks: RunbookLibrary;
   runs: RunsModule;
+  /** Incidents: `openOrJoin` / `alertResolved` for the alerts domain, timeline, SLA clocks, post-mortems. */
+  incidents: IncidentsModule;
   /** The in-process runner, unless NEXUS_LOCAL_RUNNER=false. */
   localRunner: LocalRunner | null;
+  /** The HTTP side of `nexus runner` agents. */
+  remoteRunners: RemoteRunners;
+  /** Contacts, on-call, escalation policies and notification delivery (incidents pages through it). */
+  notify: NotifyModule;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -147,7 +157,22 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     source: runbooks,
   });
+  const stopStepMetrics = installStepMetrics(bus, metrics.registry);
+  app.addHook('onClose', async () => stopStepMetrics());
+  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs });
   const localRunner = startLocalRunner(config, runs, deps);
+  const notify = await registerNotify(app, { db, jobs: deps.jobs, bus, logger, config: config.notify, clock: deps.clock });
+  app.addHook('onClose', async () => notify.close());
+  const incidents = registerIncidents(app, {
+    db,
+    bus,
+    logger,
+    clock: deps.clock ?? (() => new Date()),
+    runbooks,
+    runs: runs.runs,
+    registry: metrics.registry,
+  });
+  app.addHook('onClose', async () => incidents.close());
   // Runner first (its running steps are reported lost while the database is still there), then the sweeper.
   app.addHook('onClose', async () => {
     await localRunner?.stop();
@@ -155,7 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes, runbooks, runs, localRunner };
+  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners };
 }
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {

@@ -10,6 +10,7 @@ import { createEventBus, type EventBus } from './platform/events/index.js';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
+import { ensureDefaults as ensureNotifyDefaults } from './notify/index.js';
 import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/library/service.js';
 
 export interface RunningServer extends NexusApp {
@@ -87,6 +88,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (bootstrap) {
       await nexus.audit.record({ actor: 'system', action: 'user.bootstrap_admin', target: 'admin', outcome: 'success' });
     }
+    // The seed's contacts and default escalation policy, on the first start only.
+    await ensureNotifyDefaults(nexus.notify, nexus.audit);
     // Every start: a new or changed runbooks/*.md becomes a new version; unchanged files store nothing.
     const builtinDir = options.builtinRunbooksDir === undefined ? BUILTIN_RUNBOOKS_DIR : options.builtinRunbooksDir;
     if (builtinDir !== null) await importBuiltinRunbooks({ library: nexus.runbooks, audit: nexus.audit, logger }, builtinDir);

@@ -15,6 +15,7 @@ import type {
 } from '../platform/auth/schema.js';
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
 import type { ImportBody, ImportResponse, Runbook, RunbookDetail, RunbookVersion } from '../runbooks/library/schema.js';
+import type { CreateRunBody, Run, RunStep, StepsResponse } from '../runbooks/runs/schema.js';
 import { CliError, EXIT } from './output.js';
 
 export type UserView = Static<typeof User>;
@@ -26,6 +27,9 @@ export type LoginResult = Static<typeof LoginResponse>;
 export type RunbookView = Static<typeof Runbook>;
 export type RunbookDetailView = Static<typeof RunbookDetail>;
 export type RunbookImportResult = Static<typeof ImportResponse>;
+export type RunView = Static<typeof Run>;
+export type RunStepView = Static<typeof RunStep>;
+export type CreateRunRequest = Static<typeof CreateRunBody>;
 export type PageOf<T extends TSchema> = Static<ReturnType<typeof Page<T>>>;
 type ErrorBody = Static<typeof ErrorResponse>;
 
@@ -89,6 +93,49 @@ function networkReason(error: unknown): string {
 function isErrorBody(body: unknown): body is ErrorBody {
   const error = (body as { error?: { message?: unknown } } | null)?.error;
   return typeof error?.message === 'string';
+}
+
+/** One Server-Sent Event: `data` is the parsed JSON (`{id, type, at, data}` for bus events). */
+export interface ServerEvent {
+  id: string | null;
+  event: string;
+  data: unknown;
+}
+
+function parseEventBlock(block: string): ServerEvent | null {
+  let id: string | null = null;
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    // Comments (`: heartbeat`) keep proxies from closing an idle stream; nothing to report.
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') id = value;
+    else if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0) return null;
+  try {
+    return { id, event, data: JSON.parse(data.join('\n')) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+/** The text/event-stream framing: blocks separated by a blank line. */
+async function* parseEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerEvent> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const event = parseEventBlock(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      if (event) yield event;
+    }
+  }
 }
 
 /**
@@ -180,6 +227,49 @@ export class NexusClient {
 
   listRunbookVersions(ref: string, page: { limit?: number; cursor?: string } = {}): Promise<PageOf<typeof RunbookVersion>> {
     return this.request('GET', `/api/v1/runbooks/${encodeURIComponent(ref)}/versions`, { query: page });
+  }
+
+  createRun(body: CreateRunRequest): Promise<RunView> {
+    return this.request('POST', '/api/v1/runs', { body });
+  }
+
+  getRun(id: string): Promise<RunView> {
+    return this.request('GET', `/api/v1/runs/${encodeURIComponent(id)}`);
+  }
+
+  /** `key` is a command id, or a step id meaning each of its pending commands; answers the commands it moved. */
+  requestStep(runId: string, key: string): Promise<Static<typeof StepsResponse>> {
+    return this.request('POST', `/api/v1/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(key)}/run`, { body: {} });
+  }
+
+  /**
+   * `GET /api/v1/events` (Server-Sent Events) for the given type prefixes.
+   * Resolves once the server has answered, which is after it subscribed
+   * this stream to the bus: an action taken after that cannot be missed.
+   * Only the connection has a timeout; the stream then lasts until the
+   * server ends it or `signal` aborts.
+   */
+  async openEvents(types: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): Promise<AsyncGenerator<ServerEvent>> {
+    const url = new URL(`${this.baseUrl}/api/v1/events`);
+    url.searchParams.set('types', types);
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
+    const connecting = AbortSignal.timeout(this.timeoutMs);
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    connecting.addEventListener('abort', abort, { once: true });
+    options.signal?.addEventListener('abort', abort, { once: true });
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: controller.signal });
+    } catch (error) {
+      throw new CliError(`cannot reach NEXUS at ${this.baseUrl}: ${networkReason(connecting.aborted ? connecting.reason : error)}`, EXIT.unavailable);
+    } finally {
+      connecting.removeEventListener('abort', abort);
+    }
+    if (!response.ok || !response.body) return this.parse<never>(response, 'GET', '/api/v1/events');
+    return parseEventStream(response.body);
   }
 
   /**

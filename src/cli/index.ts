@@ -2,10 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.js';
 import { VERSION } from '../platform/version.js';
 import { registerAudit } from './audit.js';
+import { registerIncidentCommands } from './incident.js';
 import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
 import { registerRunbookCommands } from './runbook.js';
+import { registerRunner } from './runner.js';
 import { registerLintCommand } from './runbook-lint.js';
+import { registerRunbookRun } from './runbook-run.js';
 import { CliError, EXIT } from './output.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
@@ -28,12 +31,16 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
     .command('migrate')
     .description('Apply pending database migrations and exit')
     .action(async () => (await import('./serve.js')).migrate());
+  registerRunner(program, ctx);
   registerLogin(program, ctx);
   registerUsers(program, ctx);
   registerTokens(program, ctx);
   registerAudit(program, ctx);
+  registerIncidentCommands(program, ctx);
   // The `runbook` group; lint and run add their subcommands to what this returns.
-  registerLintCommand(registerRunbookCommands(program, ctx));
+  const runbookGroup = registerRunbookCommands(program, ctx);
+  registerLintCommand(runbookGroup);
+  registerRunbookRun(runbookGroup, ctx);
   return program;
 }
 

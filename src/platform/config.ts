@@ -36,6 +36,21 @@ export interface Config {
   trustProxy: boolean;
   /** Runbook runs and runners (src/runbooks/runs, src/runners; ADR 0004). */
   runs: RunsConfig;
+  /** Notifications: channels and delivery (src/notify; ADR 0005). */
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  /** Slack incoming webhook for Slack channels that have no URL of their own (NEXUS_SLACK_WEBHOOK_URL). */
+  slackWebhookUrl: string | undefined;
+  /** `smtp://user:pass@host:port` or `smtps://…` (NEXUS_SMTP_URL); unset: e-mail is skipped as not configured. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Run delivery workers in this process (NEXUS_NOTIFY_DELIVERY); API-only replicas may turn it off. */
+  delivery: boolean;
+  /** Retries after the first attempt, then the dead-letter queue. */
+  retryLimit: number;
+  retryDelaySeconds: number;
 }
 
 export type RiskFloor = 'read' | 'change' | 'destructive' | 'none';
@@ -169,6 +184,28 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
     runs: runsConfig(env),
+    notify: notifyConfig(env),
+  };
+}
+
+function notifyConfig(env: Env): NotifyConfig {
+  const slackWebhookUrl = url(env, 'NEXUS_SLACK_WEBHOOK_URL', ['http', 'https']);
+  // A webhook URL with user:password would end up in request logs of every proxy on the way.
+  if (slackWebhookUrl && URL.parse(slackWebhookUrl)?.username) {
+    throw new ConfigError('NEXUS_SLACK_WEBHOOK_URL', 'must not contain credentials');
+  }
+  const smtpFrom = text(env, 'NEXUS_SMTP_FROM') ?? 'NEXUS <nexus@localhost>';
+  // "Name <a@b>" or "a@b"; nodemailer would accept worse and the SMTP server reject it at 3 a.m.
+  if (!/^(?:[^<>\r\n]{0,100}<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(smtpFrom)) {
+    throw new ConfigError('NEXUS_SMTP_FROM', `expected an address like "NEXUS <nexus@example.com>", got "${smtpFrom}"`);
+  }
+  return {
+    slackWebhookUrl,
+    smtpUrl: url(env, 'NEXUS_SMTP_URL', ['smtp', 'smtps']),
+    smtpFrom,
+    delivery: flag(env, 'NEXUS_NOTIFY_DELIVERY', true),
+    retryLimit: integer(env, 'NEXUS_NOTIFY_RETRY_LIMIT', 5, 0, 20),
+    retryDelaySeconds: integer(env, 'NEXUS_NOTIFY_RETRY_DELAY_SECONDS', 2, 1, 3600),
   };
 }
 
@@ -204,10 +241,10 @@ function runPolicy(env: Env): RunsConfig['policy'] {
 
 /** Secrets of NEXUS itself are always redacted; a URL's password also on its own. */
 function redactValues(env: Env): string[] {
-  const names = ['JWT_SECRET_KEY', 'JWT_SECRET_KEY_PREVIOUS', 'NEXUS_ADMIN_PASSWORD', 'METRICS_TOKEN'];
+  const names = ['JWT_SECRET_KEY', 'JWT_SECRET_KEY_PREVIOUS', 'NEXUS_ADMIN_PASSWORD', 'METRICS_TOKEN', 'NEXUS_SLACK_WEBHOOK_URL'];
   names.push(...(text(env, 'NEXUS_REDACT_ENV') ?? '').split(',').map((n) => n.trim()).filter(Boolean));
   const values = names.map((name) => env[name]).filter((v): v is string => v !== undefined && v !== '');
-  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'NEXUS_SMTP_URL']) {
     const raw = env[name];
     const password = raw ? URL.parse(raw)?.password : undefined;
     if (raw && password) values.push(raw, decodeURIComponent(password));

@@ -1,0 +1,192 @@
+import { Type } from 'typebox';
+import { ConflictError, NotAllowedError } from '../platform/errors.js';
+import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../platform/http/schemas.js';
+import type { App, Principal } from '../platform/http/types.js';
+import type { RunService } from '../runbooks/runs/index.js';
+import { Run } from '../runbooks/runs/schema.js';
+import type { Transition } from './lifecycle.js';
+import { PATCH_STATE_TRANSITION } from './lifecycle.js';
+import type { Postmortems } from './postmortem.js';
+import {
+  CreateIncidentBody,
+  Incident,
+  IncidentListQuery,
+  IncidentRunBody,
+  NoteBody,
+  PatchIncidentBody,
+  Postmortem,
+  PutPostmortemBody,
+  TimelineEvent,
+  TimelineQuery,
+} from './schema.js';
+import type { IncidentService } from './service.js';
+import { toIncident, toTimelineEvent } from './views.js';
+import type { IncidentStore } from './store.js';
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+const tags = ['incidents'];
+
+function principalOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new NotAllowedError('No caller');
+  return request.principal;
+}
+
+export interface IncidentRouteDeps {
+  incidents: IncidentService;
+  store: IncidentStore;
+  postmortems: Postmortems;
+  runs: RunService;
+}
+
+const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
+  { path: 'ack', action: 'ack', summary: 'Acknowledge (stops the acknowledge clock and escalation)' },
+  { path: 'mitigate', action: 'mitigate', summary: 'Mark mitigated: impact stopped, cause not yet fixed' },
+  { path: 'resolve', action: 'resolve', summary: 'Resolve (stops the resolve clock)' },
+  { path: 'close', action: 'close', summary: 'Close a resolved incident' },
+  { path: 'reopen', action: 'reopen', summary: 'Reopen a resolved or closed incident (back to triggered)' },
+];
+
+export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
+  const { incidents } = deps;
+
+  app.get(
+    '/api/v1/incidents',
+    { schema: { tags, summary: 'Incidents, newest first', querystring: IncidentListQuery, response: { 200: Page(Incident), ...errors } }, config: { access: 'viewer' } },
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      const before = decodeCursor(request.query.cursor, ['string', 'string']) as [string, string] | null;
+      const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
+      return toPage(rows, limit, toIncident, (row) => [row.createdAt.toISOString(), row.id]);
+    },
+  );
+
+  app.post(
+    '/api/v1/incidents',
+    {
+      schema: { tags, summary: 'Open an incident by hand', body: CreateIncidentBody, response: { 201: Incident, ...errors } },
+      config: { access: 'responder', audit: 'incident.create' },
+    },
+    async (request, reply) => {
+      const incident = await incidents.create(principalOf(request).username, request.body);
+      request.auditTarget = incident.id;
+      request.auditDetails = { severity: incident.severity, title: incident.title };
+      return reply.status(201).send(incident);
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents/:id',
+    { schema: { tags, summary: 'One incident', params: IdParams, response: { 200: Incident, ...errors } }, config: { access: 'viewer' } },
+    async (request) => incidents.get(request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/incidents/:id',
+    {
+      schema: { tags, summary: 'Change title, severity, assignee, commander, or move to mitigated/closed/triggered', params: IdParams, body: PatchIncidentBody, response: { 200: Incident, ...errors } },
+      config: { access: 'responder', audit: 'incident.update' },
+    },
+    async (request) => {
+      const actor = principalOf(request).username;
+      const { state, ...fields } = request.body;
+      request.auditDetails = { fields: Object.keys(request.body) };
+      if (Object.keys(fields).length > 0) await incidents.patch(actor, request.params.id, fields);
+      if (state !== undefined) {
+        const current = await incidents.get(request.params.id);
+        if (current.state !== state) return incidents.transition(actor, request.params.id, PATCH_STATE_TRANSITION[state]);
+      }
+      return incidents.get(request.params.id);
+    },
+  );
+
+  lifecycleRoutes(app, deps);
+  postmortemRoutes(app, deps);
+  incidentRunRoute(app, deps);
+}
+
+function lifecycleRoutes(app: App, deps: IncidentRouteDeps): void {
+  const { incidents } = deps;
+  for (const { path, action, summary } of ACTIONS) {
+    app.post(
+      `/api/v1/incidents/:id/${path}`,
+      { schema: { tags, summary, params: IdParams, body: NoBody, response: { 200: Incident, ...errors } }, config: { access: 'responder', audit: `incident.${action}` } },
+      async (request) => incidents.transition(principalOf(request).username, request.params.id, action),
+    );
+  }
+
+  app.post(
+    '/api/v1/incidents/:id/notes',
+    { schema: { tags, summary: 'Add a note to the timeline', params: IdParams, body: NoteBody, response: { 201: TimelineEvent, ...errors } }, config: { access: 'responder', audit: 'incident.note' } },
+    async (request, reply) => reply.status(201).send(await incidents.addNote(principalOf(request).username, request.params.id, request.body.text)),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/timeline',
+    { schema: { tags, summary: 'The timeline, oldest first', params: IdParams, querystring: TimelineQuery, response: { 200: Page(TimelineEvent), ...errors } }, config: { access: 'viewer' } },
+    async (request) => {
+      await incidents.row(request.params.id);
+      const limit = request.query.limit ?? 50;
+      const after = (decodeCursor(request.query.cursor, ['number'])?.[0] as number | undefined) ?? 0;
+      const rows = await deps.store.events(request.params.id, after, limit + 1);
+      return toPage(rows, limit, toTimelineEvent, (row) => [row.seq]);
+    },
+  );
+
+}
+
+function incidentRunRoute(app: App, deps: IncidentRouteDeps): void {
+  const { incidents } = deps;
+  app.post(
+    '/api/v1/incidents/:id/runs',
+    {
+      schema: { tags, summary: "Start a run of the incident's attached runbook procedure, linked to it", params: IdParams, body: IncidentRunBody, response: { 201: Run, ...errors } },
+      config: { access: 'responder', audit: 'incident.run_create' },
+    },
+    async (request, reply) => {
+      const incident = await incidents.get(request.params.id);
+      if (!incident.runbook) throw new ConflictError('This incident has no runbook procedure attached');
+      const { slug, version, procedureId } = incident.runbook;
+      request.auditDetails = { runbook: slug, version, procedure: procedureId, parameters: Object.keys(request.body?.parameters ?? {}) };
+      const run = await deps.runs.create(principalOf(request), {
+        runbook: slug,
+        version,
+        procedure: procedureId,
+        incidentId: incident.id,
+        ...(request.body?.parameters ? { parameters: request.body.parameters } : {}),
+      });
+      return reply.status(201).send(run);
+    },
+  );
+}
+
+function postmortemRoutes(app: App, deps: IncidentRouteDeps): void {
+  const { incidents, postmortems } = deps;
+  app.get(
+    '/api/v1/incidents/:id/postmortem',
+    { schema: { tags, summary: 'The post-mortem: the latest edit, or the generated draft (version 0)', params: IdParams, response: { 200: Postmortem, ...errors } }, config: { access: 'viewer' } },
+    async (request) => postmortems.get(await incidents.row(request.params.id)),
+  );
+
+  app.put(
+    '/api/v1/incidents/:id/postmortem',
+    {
+      schema: { tags, summary: 'Save an edit as a new version; baseVersion must be the latest (409 otherwise)', params: IdParams, body: PutPostmortemBody, response: { 200: Postmortem, ...errors } },
+      config: { access: 'responder', audit: 'incident.postmortem_edit' },
+    },
+    async (request) => {
+      request.auditDetails = { baseVersion: request.body.baseVersion };
+      return postmortems.save(principalOf(request).username, await incidents.row(request.params.id), request.body.markdown, request.body.baseVersion);
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/postmortem.md',
+    { schema: { tags, summary: 'The post-mortem as a Markdown file', params: IdParams, response: { 200: Type.String(), ...errors } }, config: { access: 'viewer' } },
+    async (request, reply) => {
+      const pm = await postmortems.get(await incidents.row(request.params.id));
+      reply.type('text/markdown; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="postmortem-${pm.incidentId}-v${pm.version}.md"`);
+      return pm.markdown;
+    },
+  );
+}

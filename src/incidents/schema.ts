@@ -1,0 +1,120 @@
+import { Type, type Static } from 'typebox';
+import { NullableTimestamp, PageQuery, Timestamp } from '../platform/http/schemas.js';
+
+export const SEVERITIES = ['P1', 'P2', 'P3'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const STATES = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'closed'] as const;
+export type IncidentState = (typeof STATES)[number];
+export const OPEN_STATES: readonly IncidentState[] = ['triggered', 'acknowledged', 'mitigated'];
+export const CATEGORIES = ['security'] as const;
+
+const Uuid = Type.String({ format: 'uuid' });
+const NullableUuid = Type.Union([Uuid, Type.Null()]);
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const Title = Type.String({ minLength: 1, maxLength: 300 });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const RunbookRef = Type.Object({
+  slug: Type.String(),
+  version: Type.Integer(),
+  procedureId: Type.String(),
+  procedureTitle: Type.String(),
+});
+
+export const Incident = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  severity: Type.Enum(SEVERITIES),
+  state: Type.Enum(STATES),
+  groupKey: NullableString,
+  service: NullableString,
+  category: NullableString,
+  assigneeId: NullableUuid,
+  commanderId: NullableUuid,
+  autoResolve: Type.Boolean(),
+  escalationPolicyId: NullableUuid,
+  runbook: Type.Union([RunbookRef, Type.Null()]),
+  sla: Type.Object({
+    responseMinutes: Type.Integer(),
+    resolutionMinutes: Type.Integer(),
+    ackDueAt: Timestamp,
+    resolveDueAt: Timestamp,
+  }),
+  triggeredAt: Timestamp,
+  acknowledgedAt: NullableTimestamp,
+  mitigatedAt: NullableTimestamp,
+  resolvedAt: NullableTimestamp,
+  closedAt: NullableTimestamp,
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Incident = Static<typeof Incident>;
+
+export const TimelineEvent = Type.Object({
+  seq: Type.Integer(),
+  at: Timestamp,
+  kind: Type.String({ description: 'alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, notification.sent, notification.failed, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem' }),
+  actor: Type.String(),
+  summary: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TimelineEvent = Static<typeof TimelineEvent>;
+
+export const IncidentListQuery = Type.Object(
+  { ...PageQuery, state: Type.Optional(Type.Enum(STATES)), severity: Type.Optional(Type.Enum(SEVERITIES)) },
+  { additionalProperties: false },
+);
+export const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+
+export const CreateIncidentBody = Type.Object(
+  {
+    title: Title,
+    severity: Type.Enum(SEVERITIES),
+    service: Type.Optional(Name),
+    category: Type.Optional(Type.Enum(CATEGORIES)),
+    runbook: Type.Optional(Type.Object({ slug: Name, procedureId: Name }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type CreateIncidentBody = Static<typeof CreateIncidentBody>;
+
+/** Ack and resolve have their own routes (the contract's paths); PATCH moves to the other states. */
+export const PatchIncidentBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    severity: Type.Optional(Type.Enum(SEVERITIES)),
+    assigneeId: Type.Optional(NullableUuid),
+    commanderId: Type.Optional(NullableUuid),
+    state: Type.Optional(Type.Union([Type.Literal('mitigated'), Type.Literal('closed'), Type.Literal('triggered')])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchIncidentBody = Static<typeof PatchIncidentBody>;
+
+export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false });
+
+export const IncidentRunBody = Type.Union([
+  Type.Object(
+    {
+      parameters: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' }), Type.String({ maxLength: 4096 }), { additionalProperties: false, maxProperties: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+
+export const Postmortem = Type.Object({
+  incidentId: Uuid,
+  version: Type.Integer({ description: '0: the generated draft, never edited' }),
+  generated: Type.Boolean(),
+  markdown: Type.String(),
+  editedBy: NullableString,
+  updatedAt: NullableTimestamp,
+});
+export type Postmortem = Static<typeof Postmortem>;
+
+export const PutPostmortemBody = Type.Object(
+  { markdown: Type.String({ minLength: 1, maxLength: 500_000 }), baseVersion: Type.Integer({ minimum: 0, maximum: 1_000_000 }) },
+  { additionalProperties: false },
+);

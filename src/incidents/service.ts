@@ -1,0 +1,211 @@
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import type { EventBus } from '../platform/events/index.js';
+import type { Logger } from '../platform/logger.js';
+import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
+import { invalidTransition, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
+import { OPEN_STATES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
+import { isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
+import { INCIDENT_EVENT, type Timeline } from './timeline.js';
+import { toIncident } from './views.js';
+
+export interface IncidentServiceDeps {
+  store: IncidentStore;
+  timeline: Timeline;
+  runbooks: RunbookSource;
+  bus: EventBus;
+  logger: Logger;
+  clock: () => Date;
+}
+
+/** What the alerts domain passes when an alert should page (see docs/architecture.md, incidents). */
+export interface OpenOrJoinInput {
+  groupKey: string;
+  title: string;
+  severity: Severity;
+  service?: string | null;
+  category?: 'security' | null;
+  runbook?: { slug: string; procedureId: string };
+  /** From the matched escalation policy; default true. */
+  autoResolve?: boolean;
+  escalationPolicyId?: string | null;
+  alert: AlertLink;
+}
+
+type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alert' | 'service'> & {
+  groupKey?: string;
+  service?: string | null | undefined;
+  /** A person named the runbook: a missing one is an error rather than a fallback. */
+  strict: boolean;
+  actor: string;
+};
+
+const MINUTE = 60_000;
+const OPEN_ATTEMPTS = 3;
+const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
+
+/** Incidents: opening (by hand or from alerts), their lifecycle and fields. Timeline, SLA and post-mortem are beside it. */
+export class IncidentService {
+  constructor(private readonly deps: IncidentServiceDeps) {}
+
+  /** One open incident per group: the first alert opens it, later ones join it. */
+  async openOrJoin(input: OpenOrJoinInput): Promise<{ incident: Incident; created: boolean }> {
+    for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+      const open = await this.deps.store.openByGroup(input.groupKey);
+      if (open) {
+        await this.linkAlert(open, input.alert, 'joined');
+        return { incident: toIncident(open), created: false };
+      }
+      try {
+        const row = await this.insert({ ...input, strict: false, actor: 'system' });
+        await this.linkAlert(row, input.alert, 'fired');
+        return { incident: toIncident(row), created: true };
+      } catch (error) {
+        // Another alert of the group opened it first (the partial unique index): join that one.
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new ConflictError(`Incident for group ${input.groupKey} kept changing; try again`);
+  }
+
+  /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
+  async alertResolved(groupKey: string, alertId: string): Promise<Incident | null> {
+    const { store, timeline, clock } = this.deps;
+    const row = await store.byGroupAlert(groupKey, alertId);
+    if (!row || !(await store.resolveAlert(row.id, alertId, clock()))) return row ? toIncident(row) : null;
+    await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Alert ${alertId} resolved`, data: { alertId } });
+    const open = (OPEN_STATES as readonly string[]).includes(row.state);
+    if (open && row.autoResolve && (await store.firingAlerts(row.id)) === 0) {
+      try {
+        return await this.transition('system', row.id, 'resolve');
+      } catch (error) {
+        // A person resolved it in the meantime: nothing left to do.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return toIncident((await store.get(row.id)) ?? row);
+  }
+
+  async create(actor: string, body: CreateIncidentBody): Promise<Incident> {
+    return toIncident(await this.insert({ ...body, strict: true, actor }));
+  }
+
+  async get(id: string): Promise<Incident> {
+    return toIncident(await this.row(id));
+  }
+
+  async row(id: string): Promise<IncidentRow> {
+    const row = await this.deps.store.get(id);
+    if (!row) throw new NotFoundError('incident', id);
+    return row;
+  }
+
+  async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
+    return this.deps.store.list(filter, limit + 1);
+  }
+
+  async transition(actor: string, id: string, action: Transition): Promise<Incident> {
+    const current = await this.row(id);
+    const { from, to } = TRANSITIONS[action];
+    if (!from.includes(current.state as IncidentState)) throw invalidTransition(action, current.state);
+    let row: IncidentRow | null;
+    try {
+      row = await this.deps.store.update(id, transitionPatch(action, current, this.deps.clock()), from);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`Cannot reopen: another incident of group ${current.groupKey} is open`, { groupKey: current.groupKey });
+      }
+      throw error;
+    }
+    if (!row) throw invalidTransition(action, (await this.row(id)).state);
+    await this.deps.timeline.record(id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
+    return this.published(row);
+  }
+
+  async patch(actor: string, id: string, body: PatchIncidentBody): Promise<Incident> {
+    const current = await this.row(id);
+    const changes = this.fieldChanges(current, body);
+    if (Object.keys(changes.patch).length > 0) {
+      const row = await this.deps.store.update(id, { ...changes.patch, updatedAt: this.deps.clock() });
+      if (!row) throw new NotFoundError('incident', id);
+      for (const event of changes.events) await this.deps.timeline.record(id, { ...event, actor, summary: `${event.summary} by ${actor}` });
+      this.published(row);
+    }
+    return this.get(id);
+  }
+
+  async addNote(actor: string, id: string, text: string) {
+    await this.row(id);
+    const event = await this.deps.timeline.record(id, { kind: 'note', actor, summary: text, data: {} });
+    return event!;
+  }
+
+  private fieldChanges(current: IncidentRow, body: PatchIncidentBody) {
+    const patch: IncidentPatch = {};
+    const events: Array<{ kind: string; summary: string; data: Record<string, unknown> }> = [];
+    if (body.title !== undefined && body.title !== current.title) {
+      patch.title = body.title;
+      events.push({ kind: 'title', summary: `Title changed to "${body.title}"`, data: { from: current.title, to: body.title } });
+    }
+    if (body.severity !== undefined && body.severity !== current.severity) {
+      // Targets follow the severity; the clocks still run from the trigger.
+      const sla = slaOf(body.severity, null);
+      Object.assign(patch, {
+        severity: body.severity,
+        ...sla,
+        ackDueAt: addMinutes(current.triggeredAt, sla.responseMinutes),
+        resolveDueAt: addMinutes(current.triggeredAt, sla.resolutionMinutes),
+      });
+      events.push({ kind: 'severity', summary: `Severity ${current.severity} → ${body.severity}`, data: { from: current.severity, to: body.severity } });
+    }
+    for (const field of ['assigneeId', 'commanderId'] as const) {
+      const value = body[field];
+      if (value !== undefined && value !== current[field]) {
+        patch[field] = value;
+        const role = field === 'assigneeId' ? 'assignee' : 'commander';
+        events.push({ kind: 'assignment', summary: value ? `${role} set to ${value}` : `${role} cleared`, data: { role, from: current[field], to: value } });
+      }
+    }
+    return { patch, events };
+  }
+
+  private async insert(input: InsertInput): Promise<IncidentRow> {
+    const { logger, clock } = this.deps;
+    const attached = await attachRunbook(this.deps.runbooks, input.severity, input.runbook, { strict: input.strict, logger });
+    const now = clock();
+    const row = await this.deps.store.insert({
+      title: input.title,
+      severity: input.severity,
+      state: 'triggered',
+      groupKey: input.groupKey ?? null,
+      service: input.service ?? null,
+      category: input.category ?? null,
+      autoResolve: input.autoResolve ?? true,
+      escalationPolicyId: input.escalationPolicyId ?? null,
+      ...attached,
+      ackDueAt: addMinutes(now, attached.responseMinutes),
+      resolveDueAt: addMinutes(now, attached.resolutionMinutes),
+      triggeredAt: now,
+      createdBy: input.actor,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const how = input.groupKey ? 'by an alert' : `by ${input.actor}`;
+    await this.deps.timeline.record(row.id, { kind: 'state', actor: input.actor, summary: `Opened ${how} as ${row.severity}`, data: { from: null, to: 'triggered' } });
+    this.deps.bus.publish(INCIDENT_EVENT.created, toIncident(row));
+    return row;
+  }
+
+  private async linkAlert(row: IncidentRow, alert: AlertLink, how: 'fired' | 'joined'): Promise<void> {
+    const outcome = await this.deps.store.linkAlert(row.id, alert, this.deps.clock());
+    if (outcome === 'known') return;
+    const kind = outcome === 'refired' ? 'alert.refired' : `alert.${how}`;
+    const summary = `${outcome === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
+    await this.deps.timeline.record(row.id, { kind, actor: 'system', summary, data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } });
+  }
+
+  private published(row: IncidentRow): Incident {
+    const view = toIncident(row);
+    this.deps.bus.publish(INCIDENT_EVENT.updated, view);
+    return view;
+  }
+}

@@ -1,0 +1,212 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Orm } from '../platform/db/index.js';
+import { OPEN_STATES, type IncidentState, type Severity } from './schema.js';
+import { incidentAlerts, incidentEvents, incidentPostmortems, incidents, incidentSlaBreaches } from './tables.js';
+
+export type IncidentRow = typeof incidents.$inferSelect;
+export type NewIncident = typeof incidents.$inferInsert;
+export type IncidentPatch = Partial<Omit<NewIncident, 'id'>>;
+export type EventRow = typeof incidentEvents.$inferSelect;
+export type NewEvent = typeof incidentEvents.$inferInsert;
+export type PostmortemRow = typeof incidentPostmortems.$inferSelect;
+
+export interface AlertLink {
+  id: string;
+  fingerprint: string;
+  labels: Record<string, string>;
+  summary: string;
+}
+
+export type SlaKind = 'ack' | 'resolve';
+export interface DueBreach {
+  incidentId: string;
+  severity: string;
+  kind: SlaKind;
+  dueAt: Date;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
+  return source?.code === '23505';
+}
+
+/** SQL for incidents, their alerts, timeline, SLA breaches and post-mortems; rules live in the services. */
+export class IncidentStore {
+  constructor(private readonly orm: Orm) {}
+
+  async insert(values: NewIncident): Promise<IncidentRow> {
+    const [row] = await this.orm.insert(incidents).values(values).returning();
+    return row!;
+  }
+
+  async get(id: string): Promise<IncidentRow | null> {
+    const [row] = await this.orm.select().from(incidents).where(eq(incidents.id, id));
+    return row ?? null;
+  }
+
+  async openByGroup(groupKey: string): Promise<IncidentRow | null> {
+    const [row] = await this.orm
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.groupKey, groupKey), inArray(incidents.state, [...OPEN_STATES])));
+    return row ?? null;
+  }
+
+  /** The newest incident of the group that this alert is linked to, whatever its state. */
+  async byGroupAlert(groupKey: string, alertId: string): Promise<IncidentRow | null> {
+    const [row] = await this.orm
+      .select({ incident: incidents })
+      .from(incidents)
+      .innerJoin(incidentAlerts, eq(incidentAlerts.incidentId, incidents.id))
+      .where(and(eq(incidents.groupKey, groupKey), eq(incidentAlerts.alertId, alertId)))
+      .orderBy(desc(incidents.triggeredAt))
+      .limit(1);
+    return row?.incident ?? null;
+  }
+
+  async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
+    const conditions: SQL[] = [];
+    if (filter.state) conditions.push(eq(incidents.state, filter.state));
+    if (filter.severity) conditions.push(eq(incidents.severity, filter.severity));
+    if (filter.before) {
+      const [createdAt, id] = filter.before;
+      const when = new Date(createdAt);
+      conditions.push(or(lt(incidents.createdAt, when), and(eq(incidents.createdAt, when), lt(incidents.id, id)))!);
+    }
+    return this.orm
+      .select()
+      .from(incidents)
+      .where(and(...conditions))
+      .orderBy(desc(incidents.createdAt), desc(incidents.id))
+      .limit(limit);
+  }
+
+  /** Updates only while the incident is in one of `from` (when given): the transition's compare-and-set. */
+  async update(id: string, patch: IncidentPatch, from?: readonly IncidentState[]): Promise<IncidentRow | null> {
+    const where = from ? and(eq(incidents.id, id), inArray(incidents.state, [...from])) : eq(incidents.id, id);
+    const [row] = await this.orm.update(incidents).set(patch).where(where).returning();
+    return row ?? null;
+  }
+
+  /** Links an alert; 'new', 'refired' (it was resolved and fires again) or 'known'. */
+  async linkAlert(incidentId: string, alert: AlertLink, at: Date): Promise<'new' | 'refired' | 'known'> {
+    const [existing] = await this.orm
+      .select()
+      .from(incidentAlerts)
+      .where(and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.alertId, alert.id)));
+    if (!existing) {
+      const inserted = await this.orm
+        .insert(incidentAlerts)
+        .values({ incidentId, alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels, summary: alert.summary, firedAt: at })
+        .onConflictDoNothing()
+        .returning();
+      return inserted.length ? 'new' : 'known';
+    }
+    if (existing.resolvedAt === null) return 'known';
+    await this.orm
+      .update(incidentAlerts)
+      .set({ resolvedAt: null, firedAt: at })
+      .where(and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.alertId, alert.id)));
+    return 'refired';
+  }
+
+  /** True when this call resolved it (false when it already was, or is not linked). */
+  async resolveAlert(incidentId: string, alertId: string, at: Date): Promise<boolean> {
+    const rows = await this.orm
+      .update(incidentAlerts)
+      .set({ resolvedAt: at })
+      .where(and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.alertId, alertId), isNull(incidentAlerts.resolvedAt)))
+      .returning();
+    return rows.length > 0;
+  }
+
+  async firingAlerts(incidentId: string): Promise<number> {
+    const [row] = await this.orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(incidentAlerts)
+      .where(and(eq(incidentAlerts.incidentId, incidentId), isNull(incidentAlerts.resolvedAt)));
+    return row?.n ?? 0;
+  }
+
+  /** null when the dedupe key was already recorded. */
+  async addEvent(event: NewEvent): Promise<EventRow | null> {
+    const [row] = await this.orm.insert(incidentEvents).values(event).onConflictDoNothing().returning();
+    return row ?? null;
+  }
+
+  async events(incidentId: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    return this.orm
+      .select()
+      .from(incidentEvents)
+      .where(and(eq(incidentEvents.incidentId, incidentId), gt(incidentEvents.seq, afterSeq)))
+      .orderBy(asc(incidentEvents.seq))
+      .limit(limit);
+  }
+
+  async hasEvent(dedupeKey: string): Promise<boolean> {
+    const [row] = await this.orm.select({ seq: incidentEvents.seq }).from(incidentEvents).where(eq(incidentEvents.dedupeKey, dedupeKey));
+    return row !== undefined;
+  }
+
+  /**
+   * Clocks past due and not yet recorded. A late ack or resolve is still a
+   * breach, even if no check ran between the due time and the action.
+   */
+  async dueBreaches(now: Date): Promise<DueBreach[]> {
+    const rows = await this.orm.execute<{ incident_id: string; severity: string; kind: SlaKind; due_at: Date | string }>(sql`
+      SELECT i.id AS incident_id, i.severity, c.kind, c.due_at
+      FROM ${incidents} i
+      CROSS JOIN LATERAL (VALUES ('ack', i.ack_due_at, i.acknowledged_at), ('resolve', i.resolve_due_at, i.resolved_at)) AS c(kind, due_at, done_at)
+      WHERE c.due_at <= ${now.toISOString()}::timestamptz
+        AND c.due_at < COALESCE(c.done_at, ${now.toISOString()}::timestamptz)
+        AND NOT EXISTS (SELECT 1 FROM ${incidentSlaBreaches} b WHERE b.incident_id = i.id AND b.kind = c.kind)
+      ORDER BY c.due_at
+      LIMIT 500`);
+    // Both drivers (PGlite, node-postgres) answer execute() with `{ rows }`.
+    const list = (rows as unknown as { rows: Array<{ incident_id: string; severity: string; kind: SlaKind; due_at: Date | string }> }).rows;
+    return list.map((r) => ({
+      incidentId: r.incident_id,
+      severity: r.severity,
+      kind: r.kind,
+      dueAt: new Date(r.due_at),
+    }));
+  }
+
+  /** True when this call recorded it; the primary key makes a second call (any replica) a no-op. */
+  async insertBreach(breach: DueBreach, detectedAt: Date): Promise<boolean> {
+    const rows = await this.orm
+      .insert(incidentSlaBreaches)
+      .values({ incidentId: breach.incidentId, kind: breach.kind, dueAt: breach.dueAt, detectedAt })
+      .onConflictDoNothing()
+      .returning();
+    return rows.length > 0;
+  }
+
+  async breaches(incidentId: string): Promise<Array<{ kind: string; dueAt: Date }>> {
+    return this.orm.select({ kind: incidentSlaBreaches.kind, dueAt: incidentSlaBreaches.dueAt }).from(incidentSlaBreaches).where(eq(incidentSlaBreaches.incidentId, incidentId));
+  }
+
+  async openCounts(): Promise<Array<{ severity: string; n: number }>> {
+    return this.orm
+      .select({ severity: incidents.severity, n: sql<number>`count(*)::int` })
+      .from(incidents)
+      .where(inArray(incidents.state, [...OPEN_STATES]))
+      .groupBy(incidents.severity);
+  }
+
+  async latestPostmortem(incidentId: string): Promise<PostmortemRow | null> {
+    const [row] = await this.orm
+      .select()
+      .from(incidentPostmortems)
+      .where(eq(incidentPostmortems.incidentId, incidentId))
+      .orderBy(desc(incidentPostmortems.version))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** Throws a unique violation when another edit took this version first. */
+  async insertPostmortem(row: typeof incidentPostmortems.$inferInsert): Promise<PostmortemRow> {
+    const [saved] = await this.orm.insert(incidentPostmortems).values(row).returning();
+    return saved!;
+  }
+}

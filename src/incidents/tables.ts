@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../platform/auth/tables.js';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * One incident. SLA due times are stored (not derived at read time) so a
+ * restart, or another replica taking over the SLA loop, sees the same clocks.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    severity: text('severity').notNull(),
+    state: text('state').notNull(),
+    /** Alerts of one group join one open incident (partial unique index below). Null for manual incidents. */
+    groupKey: text('group_key'),
+    service: text('service'),
+    category: text('category'),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    commanderId: uuid('commander_id').references(() => users.id),
+    autoResolve: boolean('auto_resolve').notNull().default(true),
+    escalationPolicyId: uuid('escalation_policy_id'),
+    runbookSlug: text('runbook_slug'),
+    runbookVersion: integer('runbook_version'),
+    procedureId: text('procedure_id'),
+    procedureTitle: text('procedure_title'),
+    responseMinutes: integer('response_minutes').notNull(),
+    resolutionMinutes: integer('resolution_minutes').notNull(),
+    ackDueAt: at('ack_due_at').notNull(),
+    resolveDueAt: at('resolve_due_at').notNull(),
+    triggeredAt: at('triggered_at').notNull(),
+    acknowledgedAt: at('acknowledged_at'),
+    mitigatedAt: at('mitigated_at'),
+    resolvedAt: at('resolved_at'),
+    closedAt: at('closed_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('incidents_open_group_idx')
+      .on(t.groupKey)
+      .where(sql`state IN ('triggered', 'acknowledged', 'mitigated')`),
+    index('incidents_created_idx').on(t.createdAt, t.id),
+    index('incidents_state_idx').on(t.state),
+  ],
+);
+
+/** Alerts linked to an incident; the alerts domain owns the alert itself. */
+export const incidentAlerts = pgTable(
+  'incident_alerts',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    alertId: text('alert_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    labels: jsonb('labels').notNull().default({}),
+    summary: text('summary').notNull().default(''),
+    firedAt: at('fired_at').notNull(),
+    resolvedAt: at('resolved_at'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.alertId] }), index('incident_alerts_alert_idx').on(t.alertId)],
+);
+
+/**
+ * The timeline: one ordered table of everything that happened. `seq` orders
+ * it; `dedupeKey` makes events heard on the bus idempotent, since with Redis
+ * every replica hears every event and would otherwise record it N times.
+ */
+export const incidentEvents = pgTable(
+  'incident_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    summary: text('summary').notNull(),
+    data: jsonb('data').notNull().default({}),
+    dedupeKey: text('dedupe_key').unique(),
+    at: at('at').notNull(),
+  },
+  (t) => [index('incident_events_incident_idx').on(t.incidentId, t.seq)],
+);
+
+/** A breach is recorded once per (incident, kind): the primary key is the "once". */
+export const incidentSlaBreaches = pgTable(
+  'incident_sla_breaches',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    dueAt: at('due_at').notNull(),
+    detectedAt: at('detected_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.kind] })],
+);
+
+/** Edited post-mortems; version 0 is the generated draft and is never stored. */
+export const incidentPostmortems = pgTable(
+  'incident_postmortems',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    markdown: text('markdown').notNull(),
+    editedBy: text('edited_by').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.version] })],
+);

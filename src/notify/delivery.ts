@@ -1,0 +1,263 @@
+import type { Clock } from '../platform/auth/service.js';
+import type { NotifyConfig } from '../platform/config.js';
+import type { EventBus } from '../platform/events/index.js';
+import type { Job, JobQueue } from '../platform/jobs/index.js';
+import type { Logger } from '../platform/logger.js';
+import { EmailSender } from './channels/email.js';
+import { DeliveryError, scrub, type OutgoingMessage } from './channels/index.js';
+import { sendSlack } from './channels/slack.js';
+import { sendWebhook } from './channels/webhook.js';
+import type { DeliveryFilter, DeliveryRow, DeliveryStore, DeliveryWithNotification, NotificationRow } from './delivery-store.js';
+import type { TargetRef } from './escalation.js';
+import type { OnCallService } from './oncall-service.js';
+import { channelSkipReason, NOT_CONFIGURED_SMTP, resolveTargets, type Destination } from './resolve.js';
+import type { Delivery, DeliveryState } from './schema.js';
+import type { DirectoryStore } from './store.js';
+import { checkNotifyRequest, type NotifyRequest } from './request.js';
+
+export const DELIVER_QUEUE = 'notify.deliver';
+export const DEAD_LETTER_QUEUE = `${DELIVER_QUEUE}.dead`;
+/** Longer than any send (10 s timeouts) with room to spare; a crashed worker's job is retried after it. */
+export const DELIVERY_LEASE_SECONDS = 60;
+/** A queued row without a job this old was committed by a process that died before sending its job. */
+export const ORPHAN_AFTER_SECONDS = 15;
+const DELIVERY_CONCURRENCY = 4;
+
+export const NOTIFICATION_EVENTS = { sent: 'notification.sent', failed: 'notification.failed', skipped: 'notification.skipped' } as const;
+
+export interface NotifyResult {
+  notificationId: string;
+  key: string;
+  deliveries: Delivery[];
+}
+
+interface DeliverJob {
+  deliveryId: string;
+}
+
+export interface DeliveryDeps {
+  store: DeliveryStore;
+  directory: DirectoryStore;
+  oncall: OnCallService;
+  jobs: JobQueue;
+  bus: EventBus;
+  logger: Logger;
+  config: NotifyConfig;
+  clock?: Clock;
+}
+
+export function toDelivery({ delivery, notification }: DeliveryWithNotification): Delivery {
+  return {
+    id: delivery.id,
+    notificationId: notification.id,
+    key: notification.key,
+    incidentId: notification.incidentId,
+    subject: notification.subject,
+    severity: notification.severity,
+    target: delivery.target,
+    channel: delivery.channel,
+    channelId: delivery.channelId,
+    contactId: delivery.contactId,
+    via: delivery.via,
+    state: delivery.state as DeliveryState,
+    attempts: delivery.attempts,
+    lastError: delivery.lastError,
+    sentAt: delivery.sentAt ? delivery.sentAt.toISOString() : null,
+    createdAt: delivery.createdAt.toISOString(),
+    updatedAt: delivery.updatedAt.toISOString(),
+  };
+}
+
+function toRow(destination: Destination) {
+  const { skip, ...rest } = destination;
+  return { ...rest, state: skip ? 'skipped' : 'queued', lastError: skip };
+}
+
+/**
+ * Notifications: record, enqueue one durable job per destination, deliver
+ * with retries, log every outcome. The delivery row is the record of truth;
+ * the job only carries its id (see ADR 0005 for the exactly-once-ish argument).
+ */
+export class DeliveryService {
+  private readonly abort = new AbortController();
+  private readonly email: EmailSender | null;
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.email = deps.config.smtpUrl ? new EmailSender(deps.config.smtpUrl, deps.config.smtpFrom) : null;
+  }
+
+  /** Defines the queues (every replica) and starts the workers (where delivery is on). */
+  async start(): Promise<void> {
+    const { jobs, config } = this.deps;
+    await jobs.define(DELIVER_QUEUE, {
+      retryLimit: config.retryLimit,
+      retryDelaySeconds: config.retryDelaySeconds,
+      retryBackoff: true,
+      leaseSeconds: DELIVERY_LEASE_SECONDS,
+      deadLetter: true,
+    });
+    if (!config.delivery) return;
+    await jobs.work<DeliverJob>(DELIVER_QUEUE, (job) => this.deliver(job), { concurrency: DELIVERY_CONCURRENCY });
+    await jobs.work<DeliverJob>(DEAD_LETTER_QUEUE, (job) => this.deadLetter(job));
+  }
+
+  /**
+   * Sends `request` to its targets, once per (key, destination): calling it
+   * again with the same key adds only destinations it did not have. Returns
+   * every delivery of the key. Rows are committed before jobs are sent; a
+   * job that could not be sent is picked up by the orphan sweep.
+   */
+  async notify(request: NotifyRequest): Promise<NotifyResult> {
+    const checked = checkNotifyRequest(request);
+    const destinations = await resolveTargets(this.deps, checked.targets, this.clock());
+    const { notification, created } = await this.deps.store.record(
+      {
+        key: checked.key,
+        incidentId: checked.incidentId ?? null,
+        subject: checked.subject,
+        text: checked.text,
+        severity: checked.severity ?? null,
+        link: checked.link ?? null,
+      },
+      destinations.map(toRow),
+    );
+    for (const row of created) {
+      if (row.state === 'skipped') this.publish('skipped', row, notification, { reason: row.lastError });
+      else await this.enqueue(row.id);
+    }
+    if (created.some((row) => row.state === 'queued')) this.deps.jobs.wake(DELIVER_QUEUE);
+    const rows = await this.deps.store.deliveriesOf(notification.id);
+    return {
+      notificationId: notification.id,
+      key: notification.key,
+      deliveries: rows.map((delivery) => toDelivery({ delivery, notification })),
+    };
+  }
+
+  async list(filter: DeliveryFilter, limit: number) {
+    return this.deps.store.list(filter, limit);
+  }
+
+  /** Re-sends jobs for rows whose job was never recorded. Safe to run anywhere, any time: claims stop doubles. */
+  async requeueOrphans(olderThanSeconds = ORPHAN_AFTER_SECONDS): Promise<number> {
+    const ids = await this.deps.store.orphans(olderThanSeconds, 100);
+    for (const id of ids) await this.enqueue(id);
+    if (ids.length) {
+      this.deps.logger.warn({ count: ids.length }, 'notifications without a job were queued again');
+      this.deps.jobs.wake(DELIVER_QUEUE);
+    }
+    return ids.length;
+  }
+
+  /** Aborts sends in flight (their jobs are retried after a restart) and closes the SMTP transport. */
+  close(): void {
+    this.abort.abort();
+    this.email?.close();
+  }
+
+  private async enqueue(deliveryId: string): Promise<void> {
+    try {
+      const jobId = await this.deps.jobs.send<DeliverJob>(DELIVER_QUEUE, { deliveryId });
+      if (jobId) await this.deps.store.setJob(deliveryId, jobId);
+    } catch (error) {
+      // The row is committed; the orphan sweep sends its job later. Failing the caller would only make it retry.
+      this.deps.logger.warn({ err: error, deliveryId }, 'could not queue a notification job; the orphan sweep will');
+    }
+  }
+
+  /** One attempt. Throwing hands the job back to the queue for a retry with backoff. */
+  private async deliver(job: Job<DeliverJob>): Promise<unknown> {
+    if (this.abort.signal.aborted) throw new Error('NEXUS is shutting down; the delivery is retried');
+    const claimed = await this.deps.store.claim(job.data.deliveryId, job.id, DELIVERY_LEASE_SECONDS);
+    // Already sent, skipped or failed, or held by another job: checking here is what keeps a retry from sending twice.
+    if (!claimed) return { outcome: 'not-claimed' };
+    const { delivery, notification } = claimed;
+    let skipReason: string | null;
+    try {
+      skipReason = await this.send(delivery, notification);
+    } catch (error) {
+      const reason = error instanceof DeliveryError ? error.message : 'unexpected error';
+      // Only the scrubbed reason and ids: a library error object could carry a URL or a credential.
+      const fields = { deliveryId: delivery.id, target: delivery.target, attempt: delivery.attempts, reason };
+      if (error instanceof DeliveryError) this.deps.logger.warn(fields, 'notification attempt failed; the queue retries it');
+      else this.deps.logger.error({ ...fields, errorName: (error as Error)?.name }, 'notification send failed unexpectedly');
+      await this.deps.store.recordFailure(delivery.id, job.id, reason);
+      throw new DeliveryError(reason);
+    }
+    const finished = await this.deps.store.finish(delivery.id, job.id, skipReason ? { state: 'skipped', reason: skipReason } : { state: 'sent' });
+    if (finished) {
+      if (skipReason) this.publish('skipped', finished, notification, { reason: skipReason });
+      else this.publish('sent', finished, notification, {});
+    }
+    return { outcome: skipReason ? 'skipped' : 'sent' };
+  }
+
+  /** Out of retries: the delivery failed for good. */
+  private async deadLetter(job: Job<DeliverJob>): Promise<void> {
+    const found = await this.deps.store.get(job.data.deliveryId);
+    if (!found) return;
+    const failed = await this.deps.store.markFailed(found.delivery.id, 'retries exhausted');
+    if (failed) this.publish('failed', failed, found.notification, { error: failed.lastError });
+  }
+
+  /** Sends one delivery; returns a skip reason instead when there is nothing that could be sent. */
+  private async send(delivery: DeliveryRow, notification: NotificationRow): Promise<string | null> {
+    const message = await this.message(delivery, notification);
+    if (!delivery.channelId) {
+      if (delivery.channel !== 'email' || !delivery.address) return 'nothing can be sent to this destination';
+      if (!this.email) return NOT_CONFIGURED_SMTP;
+      await this.email.send(delivery.address, message);
+      return null;
+    }
+    const channel = await this.deps.directory.channel(delivery.channelId);
+    if (!channel) return 'the channel was deleted';
+    const skip = channelSkipReason(channel, this.deps.config);
+    if (skip) return skip;
+    const signal = this.abort.signal;
+    try {
+      if (channel.kind === 'slack') await sendSlack((channel.url ?? this.deps.config.slackWebhookUrl)!, message, signal);
+      else if (channel.kind === 'webhook') await sendWebhook(channel.url!, channel.secret, message, signal);
+      else await this.email!.send(channel.address!, message);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DeliveryError(scrub(reason, [channel.url, channel.secret, this.deps.config.slackWebhookUrl]));
+    }
+    return null;
+  }
+
+  private async message(delivery: DeliveryRow, notification: NotificationRow): Promise<OutgoingMessage> {
+    const paged = await this.deps.store.pagedContacts(notification.id);
+    return {
+      deliveryId: delivery.id,
+      key: notification.key,
+      incidentId: notification.incidentId,
+      subject: notification.subject,
+      text: notification.text,
+      severity: notification.severity,
+      link: notification.link,
+      sentAt: this.clock().toISOString(),
+      paging: paged.map((c) => (c.slack?.startsWith('@') ? `${c.name} (${c.slack})` : c.name)),
+    };
+  }
+
+  private publish(kind: keyof typeof NOTIFICATION_EVENTS, row: DeliveryRow, notification: NotificationRow, extra: Record<string, unknown>): void {
+    this.deps.bus.publish(NOTIFICATION_EVENTS[kind], {
+      deliveryId: row.id,
+      notificationId: notification.id,
+      key: notification.key,
+      incidentId: notification.incidentId,
+      subject: notification.subject,
+      target: row.target,
+      channel: row.channel,
+      channelId: row.channelId,
+      contactId: row.contactId,
+      via: row.via,
+      attempts: row.attempts,
+      ...extra,
+    });
+  }
+}
+
+export type { NotifyRequest, TargetRef };

@@ -1,0 +1,118 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AuditService } from '../platform/audit/service.js';
+import type { Clock } from '../platform/auth/service.js';
+import type { NotifyConfig } from '../platform/config.js';
+import type { Database } from '../platform/db/index.js';
+import type { EventBus } from '../platform/events/index.js';
+import type { App } from '../platform/http/types.js';
+import { runSingleton, type JobQueue } from '../platform/jobs/index.js';
+import type { Logger } from '../platform/logger.js';
+import { createDefaultPolicy } from './defaults.js';
+import { DeliveryService, type NotifyResult } from './delivery.js';
+import { DeliveryStore } from './delivery-store.js';
+import type { PlanInput, PlanLevel } from './escalation.js';
+import { policyRoutes, rotationRoutes } from './oncall-routes.js';
+import { OnCallService, type OnCallNow } from './oncall-service.js';
+import type { NotifyRequest } from './request.js';
+import { RotationStore } from './rotation-store.js';
+import { channelRoutes, contactRoutes, notificationRoutes } from './routes.js';
+import { DirectoryService } from './service.js';
+import { DirectoryStore } from './store.js';
+
+export { DEAD_LETTER_QUEUE, DELIVER_QUEUE, NOTIFICATION_EVENTS, type NotifyResult } from './delivery.js';
+export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './defaults.js';
+export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
+export type { NotifyRequest } from './request.js';
+export type { OnCallNow } from './oncall-service.js';
+
+export interface NotifyDeps {
+  db: Database;
+  jobs: JobQueue;
+  bus: EventBus;
+  logger: Logger;
+  config: NotifyConfig;
+  clock?: Clock | undefined;
+  /** How often one replica looks for rows whose job was never sent. */
+  orphanSweepMs?: number;
+}
+
+/** The notify domain as other domains use it (incidents pages through this). */
+export interface NotifyModule {
+  /** Levels of a policy for an incident: who at how many minutes after the trigger. */
+  planEscalation(policyId: string, input: PlanInput): Promise<PlanLevel[]>;
+  /** Idempotent per (key, destination); delivery is durable and retried. */
+  notify(request: NotifyRequest): Promise<NotifyResult>;
+  onCallAt(rotationId: string, at: Date): Promise<OnCallNow>;
+  directory: DirectoryService;
+  oncall: OnCallService;
+  delivery: DeliveryService;
+  /** Creates the seed's default policy unless it exists; true when this call created it. */
+  ensureDefaults(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ORPHAN_SWEEP_MS = 15_000;
+
+/** Wires the domain: routes, queues and workers, and the orphan sweep on one replica. */
+export async function registerNotify(app: App, deps: NotifyDeps): Promise<NotifyModule> {
+  const { db, logger } = deps;
+  const log = logger.child({ component: 'notify' });
+  const store = new DirectoryStore(db.orm);
+  const directory = new DirectoryService(store);
+  const oncall = new OnCallService(store, new RotationStore(db.orm), deps.clock);
+  const delivery = new DeliveryService({
+    store: new DeliveryStore(db.orm),
+    directory: store,
+    oncall,
+    jobs: deps.jobs,
+    bus: deps.bus,
+    logger: log,
+    config: deps.config,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  contactRoutes(app, directory);
+  channelRoutes(app, directory);
+  rotationRoutes(app, oncall);
+  policyRoutes(app, oncall);
+  notificationRoutes(app, delivery);
+  await delivery.start();
+
+  const interval = deps.orphanSweepMs ?? DEFAULT_ORPHAN_SWEEP_MS;
+  const sweeper = deps.config.delivery
+    ? runSingleton(
+        db,
+        'notify.orphan-sweep',
+        async (signal) => {
+          while (!signal.aborted) {
+            await delivery.requeueOrphans().catch((error: unknown) => log.warn({ err: error }, 'orphan sweep failed'));
+            await delay(interval, undefined, { signal }).catch(() => {});
+          }
+        },
+        { logger: log },
+      )
+    : null;
+
+  return {
+    planEscalation: (policyId, input) => oncall.planEscalation(policyId, input),
+    notify: (request) => delivery.notify(request),
+    onCallAt: (rotationId, at) => oncall.onCallAt(rotationId, at),
+    directory,
+    oncall,
+    delivery,
+    ensureDefaults: async () => (await createDefaultPolicy(store)) !== null,
+    async close() {
+      await sweeper?.stop();
+      delivery.close();
+    },
+  };
+}
+
+/**
+ * Called by the server at every start, after the admin bootstrap: the seed's
+ * contacts, Slack channel and default escalation policy, once.
+ */
+export async function ensureDefaults(notify: NotifyModule, audit: AuditService): Promise<void> {
+  if (await notify.ensureDefaults()) {
+    await audit.record({ actor: 'system', action: 'notify.defaults_create', target: 'default', outcome: 'success' });
+  }
+}

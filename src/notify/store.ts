@@ -1,0 +1,185 @@
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Orm } from '../platform/db/index.js';
+import type { EscalationLevel, PolicyTarget } from './oncall-schema.js';
+import { contacts, escalationPolicies, notifyChannels, rotationMembers, rotationOverrides, rotations } from './tables.js';
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type NewContact = typeof contacts.$inferInsert;
+export type ChannelRow = typeof notifyChannels.$inferSelect;
+export type NewChannel = typeof notifyChannels.$inferInsert;
+export type PolicyRow = Omit<typeof escalationPolicies.$inferSelect, 'levels' | 'always'> & {
+  levels: EscalationLevel[];
+  always: PolicyTarget[];
+};
+export type NewPolicy = Omit<typeof escalationPolicies.$inferInsert, 'levels' | 'always'> & {
+  levels: EscalationLevel[];
+  always: PolicyTarget[];
+};
+
+/** Keyset after (name, id): names are not unique for contacts, so the id breaks ties. */
+function afterName(name: PgColumn, id: PgColumn, after: [string, string] | null): SQL | undefined {
+  if (!after) return undefined;
+  return or(gt(name, after[0]), and(eq(name, after[0]), gt(id, after[1])));
+}
+
+/** SQL for contacts, channels and escalation policies. Rules live in the services. */
+export class DirectoryStore {
+  constructor(private readonly orm: Orm) {}
+
+  /** Runs `work` in one transaction with a store bound to it. */
+  transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T> {
+    return this.orm.transaction((tx) => work(new DirectoryStore(tx as unknown as Orm)));
+  }
+
+  /** Serialises callers of the same key until the transaction ends (replicas starting together). */
+  async lock(key: number): Promise<void> {
+    await this.orm.execute(sql`SELECT pg_advisory_xact_lock(${key})`);
+  }
+
+  listContacts(limit: number, after: [string, string] | null): Promise<ContactRow[]> {
+    return this.orm
+      .select()
+      .from(contacts)
+      .where(afterName(contacts.name, contacts.id, after))
+      .orderBy(asc(contacts.name), asc(contacts.id))
+      .limit(limit + 1);
+  }
+
+  async contact(id: string): Promise<ContactRow | null> {
+    const [row] = await this.orm.select().from(contacts).where(eq(contacts.id, id));
+    return row ?? null;
+  }
+
+  async contactsByIds(ids: string[]): Promise<ContactRow[]> {
+    if (ids.length === 0) return [];
+    return this.orm.select().from(contacts).where(inArray(contacts.id, ids));
+  }
+
+  async contactByName(name: string): Promise<ContactRow | null> {
+    const [row] = await this.orm.select().from(contacts).where(eq(contacts.name, name)).orderBy(asc(contacts.createdAt)).limit(1);
+    return row ?? null;
+  }
+
+  async insertContact(contact: NewContact): Promise<ContactRow> {
+    const [row] = await this.orm.insert(contacts).values(contact).returning();
+    return row!;
+  }
+
+  async updateContact(id: string, patch: Partial<NewContact>): Promise<ContactRow | null> {
+    const [row] = await this.orm
+      .update(contacts)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(contacts.id, id))
+      .returning();
+    return row ?? null;
+  }
+
+  async deleteContact(id: string): Promise<boolean> {
+    const rows = await this.orm.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id });
+    return rows.length > 0;
+  }
+
+  /** Rotation names whose members or overrides (current or future) include the contact. */
+  async rotationsUsingContact(id: string): Promise<string[]> {
+    const members = await this.orm
+      .selectDistinct({ name: rotations.name })
+      .from(rotationMembers)
+      .innerJoin(rotations, eq(rotations.id, rotationMembers.rotationId))
+      .where(eq(rotationMembers.contactId, id));
+    const overrides = await this.orm
+      .selectDistinct({ name: rotations.name })
+      .from(rotationOverrides)
+      .innerJoin(rotations, eq(rotations.id, rotationOverrides.rotationId))
+      .where(eq(rotationOverrides.contactId, id));
+    return [...new Set([...members, ...overrides].map((r) => r.name))].sort();
+  }
+
+  listChannels(limit: number, after: [string, string] | null): Promise<ChannelRow[]> {
+    return this.orm
+      .select()
+      .from(notifyChannels)
+      .where(afterName(notifyChannels.name, notifyChannels.id, after))
+      .orderBy(asc(notifyChannels.name), asc(notifyChannels.id))
+      .limit(limit + 1);
+  }
+
+  async channel(id: string): Promise<ChannelRow | null> {
+    const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.id, id));
+    return row ?? null;
+  }
+
+  async channelsByIds(ids: string[]): Promise<ChannelRow[]> {
+    if (ids.length === 0) return [];
+    return this.orm.select().from(notifyChannels).where(inArray(notifyChannels.id, ids));
+  }
+
+  async channelByName(name: string): Promise<ChannelRow | null> {
+    const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.name, name));
+    return row ?? null;
+  }
+
+  async insertChannel(channel: NewChannel): Promise<ChannelRow> {
+    const [row] = await this.orm.insert(notifyChannels).values(channel).returning();
+    return row!;
+  }
+
+  async updateChannel(id: string, patch: Partial<NewChannel>): Promise<ChannelRow | null> {
+    const [row] = await this.orm
+      .update(notifyChannels)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(notifyChannels.id, id))
+      .returning();
+    return row ?? null;
+  }
+
+  async deleteChannel(id: string): Promise<boolean> {
+    const rows = await this.orm.delete(notifyChannels).where(eq(notifyChannels.id, id)).returning({ id: notifyChannels.id });
+    return rows.length > 0;
+  }
+
+  listPolicies(limit: number, after: [string, string] | null): Promise<PolicyRow[]> {
+    return this.orm
+      .select()
+      .from(escalationPolicies)
+      .where(afterName(escalationPolicies.name, escalationPolicies.id, after))
+      .orderBy(asc(escalationPolicies.name), asc(escalationPolicies.id))
+      .limit(limit + 1) as Promise<PolicyRow[]>;
+  }
+
+  async policy(id: string): Promise<PolicyRow | null> {
+    const [row] = await this.orm.select().from(escalationPolicies).where(eq(escalationPolicies.id, id));
+    return (row as PolicyRow | undefined) ?? null;
+  }
+
+  async policyByName(name: string): Promise<PolicyRow | null> {
+    const [row] = await this.orm.select().from(escalationPolicies).where(eq(escalationPolicies.name, name));
+    return (row as PolicyRow | undefined) ?? null;
+  }
+
+  async insertPolicy(policy: NewPolicy): Promise<PolicyRow> {
+    const [row] = await this.orm.insert(escalationPolicies).values(policy).returning();
+    return row as PolicyRow;
+  }
+
+  async updatePolicy(id: string, patch: Partial<NewPolicy>): Promise<PolicyRow | null> {
+    const [row] = await this.orm
+      .update(escalationPolicies)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(escalationPolicies.id, id))
+      .returning();
+    return (row as PolicyRow | undefined) ?? null;
+  }
+
+  /** Names of policies that page this target at any level or always (jsonb containment, so no scan in JS). */
+  async policiesUsing(type: PolicyTarget['type'], id: string): Promise<string[]> {
+    const inLevels = JSON.stringify([{ targets: [{ type, id }] }]);
+    const inAlways = JSON.stringify([{ type, id }]);
+    const rows = await this.orm
+      .select({ name: escalationPolicies.name })
+      .from(escalationPolicies)
+      .where(sql`${escalationPolicies.levels} @> ${inLevels}::jsonb OR ${escalationPolicies.always} @> ${inAlways}::jsonb`)
+      .orderBy(asc(escalationPolicies.name));
+    return rows.map((r) => r.name);
+  }
+}
