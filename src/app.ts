@@ -37,6 +37,7 @@ import { RunbookStore } from './runbooks/library/store.js';
 import { registerRuns, type RunsModule } from './runbooks/runs/index.js';
 import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
+import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { LocalRunner } from './runners/local.js';
 import { registerRemoteRunners, type RemoteRunners } from './runners/index.js';
 
@@ -70,6 +71,8 @@ export interface NexusApp {
   remoteRunners: RemoteRunners;
   /** Contacts, on-call, escalation policies and notification delivery (incidents pages through it). */
   notify: NotifyModule;
+  /** Alert receivers, routing rules and silences (they open incidents through `incidents`). */
+  alerts: AlertsModule;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -173,6 +176,14 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     registry: metrics.registry,
   });
   app.addHook('onClose', async () => incidents.close());
+  const alerts = registerAlerts(app, {
+    db,
+    logger,
+    clock: deps.clock ?? (() => new Date()),
+    incidents,
+    registry: metrics.registry,
+    notify,
+  });
   // Runner first (its running steps are reported lost while the database is still there), then the sweeper.
   app.addHook('onClose', async () => {
     await localRunner?.stop();
@@ -180,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners };
+  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners, alerts };
 }
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {

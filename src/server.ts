@@ -11,6 +11,7 @@ import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
 import { ensureDefaults as ensureNotifyDefaults } from './notify/index.js';
+import { ensureDefaultRoutes } from './alerts/index.js';
 import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/library/service.js';
 
 export interface RunningServer extends NexusApp {
@@ -90,6 +91,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     // The seed's contacts and default escalation policy, on the first start only.
     await ensureNotifyDefaults(nexus.notify, nexus.audit);
+    // The seed's symptoms as routing rules (P1/P2/P3 → runbook procedures), on the first start only.
+    await ensureDefaultRoutes(nexus.alerts, nexus.audit);
     // Every start: a new or changed runbooks/*.md becomes a new version; unchanged files store nothing.
     const builtinDir = options.builtinRunbooksDir === undefined ? BUILTIN_RUNBOOKS_DIR : options.builtinRunbooksDir;
     if (builtinDir !== null) await importBuiltinRunbooks({ library: nexus.runbooks, audit: nexus.audit, logger }, builtinDir);

@@ -3,6 +3,7 @@ import { ConfigError } from '../platform/config.js';
 import { VERSION } from '../platform/version.js';
 import { registerAudit } from './audit.js';
 import { registerIncidentCommands } from './incident.js';
+import { registerAlertCommands } from './alert.js';
 import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
 import { registerRunbookCommands } from './runbook.js';
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerTokens(program, ctx);
   registerAudit(program, ctx);
   registerIncidentCommands(program, ctx);
+  registerAlertCommands(program, ctx);
   // The `runbook` group; lint and run add their subcommands to what this returns.
   const runbookGroup = registerRunbookCommands(program, ctx);
   registerLintCommand(runbookGroup);

@@ -20,9 +20,9 @@ export const REDACT_PATHS = [
   'body.token',
 ];
 
-/** `?access_token=` (SSE) would otherwise be written to the request log. */
+/** `?access_token=` (SSE) and `?token=` (alert receivers) would otherwise be written to the request log. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:access_)?token=)[^&#]*/gi, '$1[redacted]');
 }
 
 interface LoggedRequest {

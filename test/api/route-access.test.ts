@@ -83,6 +83,16 @@ const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
   'POST /api/v1/runners/steps/:id/heartbeat': 'operator',
   'POST /api/v1/runners/steps/:id/output': 'operator',
   'POST /api/v1/runners/steps/:id/complete': 'operator',
+  'POST /api/v1/alerts/alertmanager': 'responder',
+  'POST /api/v1/alerts': 'responder',
+  'GET /api/v1/alerts': 'viewer',
+  'GET /api/v1/routing-rules': 'viewer',
+  'POST /api/v1/routing-rules': 'admin',
+  'PATCH /api/v1/routing-rules/:id': 'admin',
+  'DELETE /api/v1/routing-rules/:id': 'admin',
+  'GET /api/v1/silences': 'viewer',
+  'POST /api/v1/silences': 'responder',
+  'DELETE /api/v1/silences/:id': 'responder',
 };
 
 /** Swagger UI's own asset routes: public by design, not part of the API contract. */

@@ -51,9 +51,11 @@ function bearerCredential(request: FastifyRequest): string | null {
     if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
     return match[1]!;
   }
-  if (request.routeOptions.config.tokenInQuery) {
+  const inQuery = request.routeOptions.config.tokenInQuery;
+  if (inQuery) {
+    const param = inQuery === true ? 'access_token' : inQuery;
     const query = request.query as Record<string, unknown> | undefined;
-    const fromQuery = new URL(request.url, 'http://x').searchParams.get('access_token') ?? query?.access_token;
+    const fromQuery = new URL(request.url, 'http://x').searchParams.get(param) ?? query?.[param];
     if (typeof fromQuery === 'string' && fromQuery !== '') return fromQuery;
   }
   return null;

@@ -31,8 +31,12 @@ declare module 'fastify' {
      * elsewhere (the step's own start and finish), so the log stays readable.
      */
     auditFailuresOnly?: boolean;
-    /** Accept the bearer token as `?access_token=` (SSE: EventSource cannot set headers). */
-    tokenInQuery?: boolean;
+    /**
+     * Accept the bearer token in the query: `true` as `?access_token=` (SSE:
+     * EventSource cannot set headers), a string names the parameter (`token`
+     * for the alert receivers: Alertmanager's webhook_config cannot always set one).
+     */
+    tokenInQuery?: boolean | 'token';
   }
   interface FastifyRequest {
     principal: Principal | null;

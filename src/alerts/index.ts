@@ -1,0 +1,72 @@
+import { Counter, type Registry } from 'prom-client';
+import type { AuditService } from '../platform/audit/service.js';
+import type { Database } from '../platform/db/index.js';
+import type { App } from '../platform/http/types.js';
+import type { Logger } from '../platform/logger.js';
+import type { NotifyModule } from '../notify/index.js';
+import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
+import { RoutingService } from './routing.js';
+import { AlertService, type IncidentSink } from './service.js';
+import { SilenceService } from './silences.js';
+import { AlertStore } from './store.js';
+
+export { AlertService, type IncidentSink, type ReceiveOutcome } from './service.js';
+export { RoutingService, defaultRules, DEFAULT_ESCALATION_POLICY, DEFAULT_RUNBOOK_SLUG } from './routing.js';
+export { labelFingerprint, matches, matchesAll } from './matchers.js';
+export type { Alert, RoutingRule, Silence } from './schema.js';
+
+export interface AlertsDeps {
+  db: Database;
+  logger: Logger;
+  clock: () => Date;
+  incidents: IncidentSink;
+  registry: Registry;
+  /** To turn a rule's escalation policy name into the id incidents store. */
+  notify?: Pick<NotifyModule, 'oncall'>;
+}
+
+export interface AlertsModule {
+  alerts: AlertService;
+  routing: RoutingService;
+  silences: SilenceService;
+}
+
+/** Policies are few (a page of 500 holds them all); looked up per new incident, not per alert. */
+function policyLookup(notify: Pick<NotifyModule, 'oncall'>) {
+  return async (name: string): Promise<string | null> => {
+    const rows = await notify.oncall.listPolicies(500, null);
+    return rows.find((p) => p.name === name)?.id ?? null;
+  };
+}
+
+export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
+  const store = new AlertStore(deps.db.orm);
+  const received = new Counter({
+    name: 'nexus_alerts_received_total',
+    help: 'Alerts received, by receiver (alertmanager, generic) and status (firing, resolved)',
+    labelNames: ['source', 'status'] as const,
+    registers: [deps.registry],
+  });
+  const alerts = new AlertService({
+    store,
+    incidents: deps.incidents,
+    logger: deps.logger.child({ component: 'alerts' }),
+    clock: deps.clock,
+    received,
+    ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
+  });
+  const routing = new RoutingService(store);
+  const silences = new SilenceService(store, deps.clock);
+  const routeDeps = { alerts, routing, silences, clock: deps.clock };
+  receiverRoutes(app, routeDeps);
+  ruleRoutes(app, routeDeps);
+  silenceRoutes(app, routeDeps);
+  return { alerts, routing, silences };
+}
+
+/** The seed's symptom rules, on the first start only (called from server.ts after the admin bootstrap). */
+export async function ensureDefaultRoutes(module: AlertsModule, audit: AuditService): Promise<boolean> {
+  const created = await module.routing.ensureDefaults();
+  if (created) await audit.record({ actor: 'system', action: 'routing_rule.defaults', target: 'routing-rules', outcome: 'success' });
+  return created;
+}

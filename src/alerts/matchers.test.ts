@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { labelFingerprint, matches, matchesAll, validateMatchers } from './matchers.js';
+import { defaultRules, RoutingService } from './routing.js';
+import type { RuleRow } from './store.js';
+
+describe('label matchers behave like Alertmanager', () => {
+  const labels = { alertname: 'NexusHigh5xx', status: '503', team: 'core' };
+
+  it('= and != compare whole values; a missing label is the empty string', () => {
+    expect(matches({ name: 'team', op: '=', value: 'core' }, labels)).toBe(true);
+    expect(matches({ name: 'team', op: '=', value: 'cor' }, labels)).toBe(false);
+    expect(matches({ name: 'team', op: '!=', value: 'db' }, labels)).toBe(true);
+    expect(matches({ name: 'team', op: '!=', value: 'core' }, labels)).toBe(false);
+    expect(matches({ name: 'absent', op: '=', value: '' }, labels)).toBe(true);
+    expect(matches({ name: 'absent', op: '!=', value: '' }, labels)).toBe(false);
+  });
+
+  it('=~ and !~ are anchored at both ends', () => {
+    expect(matches({ name: 'status', op: '=~', value: '5..' }, labels)).toBe(true);
+    expect(matches({ name: 'status', op: '=~', value: '5..' }, { status: '5030' })).toBe(false);
+    expect(matches({ name: 'status', op: '=~', value: '0' }, labels)).toBe(false);
+    expect(matches({ name: 'alertname', op: '=~', value: 'NexusHigh5xx|Other' }, labels)).toBe(true);
+    expect(matches({ name: 'alertname', op: '=~', value: 'High5xx' }, labels)).toBe(false);
+    expect(matches({ name: 'status', op: '!~', value: '4..' }, labels)).toBe(true);
+    expect(matches({ name: 'status', op: '!~', value: '5..' }, labels)).toBe(false);
+    // Anchoring covers alternations too: "a|b" is ^(?:a|b)$, not ^a|b$.
+    expect(matches({ name: 'team', op: '=~', value: 'x|cor' }, labels)).toBe(false);
+  });
+
+  it('all matchers must hold, and no matchers match everything', () => {
+    expect(matchesAll([{ name: 'team', op: '=', value: 'core' }, { name: 'status', op: '=~', value: '5..' }], labels)).toBe(true);
+    expect(matchesAll([{ name: 'team', op: '=', value: 'core' }, { name: 'status', op: '=~', value: '4..' }], labels)).toBe(false);
+    expect(matchesAll([], labels)).toBe(true);
+  });
+
+  it('an invalid regex is an input error naming the matcher', () => {
+    expect(() => validateMatchers([{ name: 'a', op: '=', value: '(' }, { name: 'b', op: '=~', value: '(' }], 'body/matchers')).toThrow(
+      /body\/matchers\/1\/value is not a valid regular expression/,
+    );
+  });
+
+  it('the label fingerprint ignores label order and separates look-alike label sets', () => {
+    const a = labelFingerprint({ alertname: 'X', service: 'api', env: 'prod' });
+    expect(labelFingerprint({ env: 'prod', service: 'api', alertname: 'X' })).toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(labelFingerprint({ a: 'b,c' })).not.toBe(labelFingerprint({ a: 'b', c: '' }));
+    expect(labelFingerprint({ alertname: 'X', service: 'api', env: 'dev' })).not.toBe(a);
+  });
+});
+
+describe('the default rules turn the seed symptoms into P1/P2/P3 with their procedure', () => {
+  const rules = defaultRules().map((r, i) => ({ ...r, id: `rule-${i}`, createdAt: new Date(), updatedAt: new Date() })) as RuleRow[];
+  const route = (alertname: string) => {
+    const rule = RoutingService.route(rules, { alertname, service: 'nexus-platform' });
+    return rule && [rule.severity, rule.title, rule.procedureId];
+  };
+
+  it.each([
+    ['NexusTargetDown', 'P1', 'Critical Service Down', 'p1-critical-service-down'],
+    ['NexusHigh5xx', 'P1', 'Critical Service Down', 'p1-critical-service-down'],
+    ['NexusHealthCheckFailing', 'P1', 'Critical Service Down', 'p1-critical-service-down'],
+    ['NexusHighErrorRate', 'P2', 'High Error Rate', 'p2-high-error-rate'],
+    ['NexusHighLatencyP95', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
+    ['NexusHighCPU', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
+    ['NexusHighMemory', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
+  ])('%s → %s %s', (alertname, severity, title, procedureId) => {
+    expect(route(alertname)).toEqual([severity, title, procedureId]);
+  });
+
+  it('anything else falls to the catch-all P3 without a runbook', () => {
+    expect(route('DiskAlmostFull')).toEqual(['P3', null, null]);
+    expect(route('NexusHighErrorRateX')).toEqual(['P3', null, null]);
+  });
+});

@@ -1,0 +1,140 @@
+import { Type } from 'typebox';
+import { NotAllowedError } from '../platform/errors.js';
+import { decodeCursor, ErrorResponse, IdParams, Page, toPage } from '../platform/http/schemas.js';
+import type { App } from '../platform/http/types.js';
+import { fromAlertmanager, fromGeneric } from './receive.js';
+import type { RoutingService } from './routing.js';
+import { toRule } from './routing.js';
+import {
+  Alert,
+  AlertListQuery,
+  AlertmanagerPayload,
+  CreateRuleBody,
+  CreateSilenceBody,
+  GenericPayload,
+  ReceiveResult,
+  ReceiverQuery,
+  RoutingRule,
+  Silence,
+  SilenceListQuery,
+  UpdateRuleBody,
+} from './schema.js';
+import { toAlert, type AlertService } from './service.js';
+import { toSilence, type SilenceService } from './silences.js';
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+export interface AlertRouteDeps {
+  alerts: AlertService;
+  routing: RoutingService;
+  silences: SilenceService;
+  clock: () => Date;
+}
+
+/**
+ * Receivers take the API token as a bearer header or as `?token=` (an
+ * Alertmanager webhook_config cannot always set headers). Create one token per
+ * sender (`nexus tokens create --role responder`) so each can be revoked alone.
+ */
+const receiverConfig = (audit: string) => ({ access: 'responder' as const, audit, auditFailuresOnly: true, tokenInQuery: 'token' as const });
+
+export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
+  const tags = ['alerts'];
+  app.post(
+    '/api/v1/alerts/alertmanager',
+    {
+      schema: { tags, summary: 'Alertmanager webhook (v4); answers once the alerts are committed', querystring: ReceiverQuery, body: AlertmanagerPayload, response: { 200: ReceiveResult, ...errors } },
+      config: receiverConfig('alert.receive'),
+    },
+    async (request) => deps.alerts.receive(fromAlertmanager(request.body, deps.clock())),
+  );
+  app.post(
+    '/api/v1/alerts',
+    {
+      schema: { tags, summary: 'Generic alert receiver: one alert or an array', querystring: ReceiverQuery, body: GenericPayload, response: { 200: ReceiveResult, ...errors } },
+      config: receiverConfig('alert.receive'),
+    },
+    async (request) => deps.alerts.receive(fromGeneric(request.body, deps.clock())),
+  );
+  app.get(
+    '/api/v1/alerts',
+    { schema: { tags, summary: 'Alerts, most recently seen first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
+    async (request) => {
+      const { limit = 50, cursor, state, severity, fingerprint } = request.query;
+      const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+      const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
+      return toPage(rows, limit, toAlert, (row) => [row.lastSeenAt.toISOString(), row.id]);
+    },
+  );
+}
+
+export function ruleRoutes(app: App, deps: AlertRouteDeps): void {
+  const tags = ['routing-rules'];
+  const { routing } = deps;
+  app.get(
+    '/api/v1/routing-rules',
+    { schema: { tags, summary: 'Routing rules in match order (first match wins)', response: { 200: Page(RoutingRule), ...errors } }, config: { access: 'viewer' } },
+    async () => ({ items: (await routing.rules()).map(toRule), next: null }),
+  );
+  app.post(
+    '/api/v1/routing-rules',
+    { schema: { tags, summary: 'Add a routing rule', body: CreateRuleBody, response: { 201: RoutingRule, ...errors } }, config: { access: 'admin', audit: 'routing_rule.create' } },
+    async (request, reply) => {
+      request.auditDetails = { name: request.body.name };
+      const rule = await routing.create(request.body);
+      request.auditTarget = rule.id;
+      return reply.status(201).send(rule);
+    },
+  );
+  app.patch(
+    '/api/v1/routing-rules/:id',
+    { schema: { tags, summary: 'Change a routing rule', params: IdParams, body: UpdateRuleBody, response: { 200: RoutingRule, ...errors } }, config: { access: 'admin', audit: 'routing_rule.update' } },
+    async (request) => {
+      request.auditDetails = { fields: Object.keys(request.body) };
+      return routing.update(request.params.id, request.body);
+    },
+  );
+  app.delete(
+    '/api/v1/routing-rules/:id',
+    { schema: { tags, summary: 'Delete a routing rule', params: IdParams, response: { 204: Type.Null(), ...errors } }, config: { access: 'admin', audit: 'routing_rule.delete' } },
+    async (request, reply) => {
+      await routing.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+export function silenceRoutes(app: App, deps: AlertRouteDeps): void {
+  const tags = ['silences'];
+  const { silences } = deps;
+  app.get(
+    '/api/v1/silences',
+    { schema: { tags, summary: 'Silences and maintenance windows, newest first', querystring: SilenceListQuery, response: { 200: Page(Silence), ...errors } }, config: { access: 'viewer' } },
+    async (request) => {
+      const { limit = 50, cursor, active } = request.query;
+      const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+      const rows = await silences.list(limit + 1, active, before);
+      const now = silences.now();
+      return toPage(rows, limit, (row) => toSilence(row, now), (row) => [row.createdAt.toISOString(), row.id]);
+    },
+  );
+  app.post(
+    '/api/v1/silences',
+    { schema: { tags, summary: 'Silence alerts, or declare a maintenance window', body: CreateSilenceBody, response: { 201: Silence, ...errors } }, config: { access: 'responder', audit: 'silence.create' } },
+    async (request, reply) => {
+      if (!request.principal) throw new NotAllowedError('No caller');
+      request.auditDetails = { kind: request.body.kind ?? 'silence', endsAt: request.body.endsAt };
+      const silence = await silences.create(request.principal.username, request.body);
+      request.auditTarget = silence.id;
+      return reply.status(201).send(silence);
+    },
+  );
+  app.delete(
+    '/api/v1/silences/:id',
+    { schema: { tags, summary: 'Expire a silence now (kept on record)', params: IdParams, response: { 204: Type.Null(), ...errors } }, config: { access: 'responder', audit: 'silence.expire' } },
+    async (request, reply) => {
+      await silences.expire(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

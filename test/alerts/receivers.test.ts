@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alerts/index.js';
+import { labelFingerprint } from '../../src/alerts/index.js';
+import type { Incident } from '../../src/incidents/index.js';
+import { bearer, createTestApp, type TestApp } from '../support/app.js';
+import { ENGINES } from '../support/db.js';
+import { amAlert, amPayload, get, post } from './support.js';
+
+const AM = '/api/v1/alerts/alertmanager';
+
+describe.each(ENGINES)('alert receivers on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  const alertsBy = async (fingerprint: string) => (await get<{ items: Alert[] }>(t, `/api/v1/alerts?fingerprint=${fingerprint}`)).items;
+  const incident = (id: string) => get<Incident>(t, `/api/v1/incidents/${id}`);
+
+  it('an Alertmanager v4 payload is committed before it is acknowledged, with counts', async () => {
+    const payload = amPayload('{}:{alertname="NexusHighErrorRate"}', [
+      amAlert({ alertname: 'NexusHighErrorRate', service: 'nexus-platform', instance: 'a' }),
+      amAlert({ alertname: 'NexusHighErrorRate', service: 'nexus-platform', instance: 'b' }),
+    ]);
+    const res = await post(t, AM, payload);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ received: 2, firing: 2, resolved: 0, silenced: 0 });
+    // Straight from the database, not through the API: the rows exist once the 200 is out.
+    const rows = await t.server.db.query<{ fingerprint: string; status: string }>(
+      "SELECT fingerprint, status FROM alerts WHERE fingerprint IN ('fp-NexusHighErrorRate-a', 'fp-NexusHighErrorRate-b') ORDER BY fingerprint",
+    );
+    expect(rows).toEqual([
+      { fingerprint: 'fp-NexusHighErrorRate-a', status: 'firing' },
+      { fingerprint: 'fp-NexusHighErrorRate-b', status: 'firing' },
+    ]);
+    const [alert] = await alertsBy('fp-NexusHighErrorRate-a');
+    expect(alert).toMatchObject({ source: 'alertmanager', status: 'firing', severity: 'P2', endsAt: null, startsAt: '2025-01-01T10:00:00.123Z', count: 1 });
+  });
+
+  it('alerts of one group open exactly one incident with the P2 runbook; another group opens another', async () => {
+    const group = '{}:{alertname="NexusHighErrorRate", job="g1"}';
+    const first = await post(t, AM, amPayload(group, [amAlert({ alertname: 'NexusHighErrorRate', job: 'g1', instance: 'x' })]));
+    const second = await post(t, AM, amPayload(group, [
+      amAlert({ alertname: 'NexusHighErrorRate', job: 'g1', instance: 'x' }, 'firing', 'g1-x'),
+      amAlert({ alertname: 'NexusHighErrorRate', job: 'g1', instance: 'y' }, 'firing', 'g1-y'),
+    ]));
+    expect(first.body.incidents).toHaveLength(1);
+    expect(second.body.incidents).toEqual(first.body.incidents);
+    const opened = await incident(first.body.incidents[0]!);
+    expect(opened).toMatchObject({ severity: 'P2', state: 'triggered', groupKey: group, title: 'High Error Rate', service: 'nexus-platform' });
+    expect(opened.runbook).toMatchObject({ slug: 'nexus-platform', procedureId: 'p2-high-error-rate' });
+    const other = await post(t, AM, amPayload('{}:{alertname="NexusHighErrorRate", job="g2"}', [amAlert({ alertname: 'NexusHighErrorRate', job: 'g2' }, 'firing', 'g2-a')]));
+    expect(other.body.incidents).toHaveLength(1);
+    expect(other.body.incidents[0]).not.toBe(first.body.incidents[0]);
+    const [linked] = await alertsBy('g1-y');
+    expect(linked!.incidentId).toBe(first.body.incidents[0]);
+  });
+
+  it('a repeat updates last-seen and count; resolved resolves the alert and, with all alerts resolved, the incident', async () => {
+    const group = '{}:{alertname="NexusTargetDown"}';
+    const firing = amPayload(group, [amAlert({ alertname: 'NexusTargetDown', instance: 'n1' }, 'firing', 'down-1')]);
+    const opened = await post(t, AM, firing);
+    const [before] = await alertsBy('down-1');
+    await post(t, AM, firing);
+    const [after] = await alertsBy('down-1');
+    expect(after!.count).toBe(2);
+    expect(after!.id).toBe(before!.id);
+    expect(Date.parse(after!.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(before!.lastSeenAt));
+    expect(after!.firstSeenAt).toBe(before!.firstSeenAt);
+    expect(await incident(opened.body.incidents[0]!)).toMatchObject({ severity: 'P1', state: 'triggered', runbook: { procedureId: 'p1-critical-service-down' } });
+
+    const res = await post(t, AM, amPayload(group, [amAlert({ alertname: 'NexusTargetDown', instance: 'n1' }, 'resolved', 'down-1')]));
+    expect(res.body).toMatchObject({ received: 1, firing: 0, resolved: 1 });
+    const [resolved] = await alertsBy('down-1');
+    expect(resolved).toMatchObject({ status: 'resolved', count: 3, resolvedAt: '2025-01-01T10:05:00.000Z', endsAt: '2025-01-01T10:05:00.000Z' });
+    expect((await incident(opened.body.incidents[0]!)).state).toBe('resolved');
+    expect((await get<{ items: Alert[] }>(t, '/api/v1/alerts?state=resolved')).items.map((a) => a.fingerprint)).toContain('down-1');
+  });
+
+  it('a resolved alert that fires again opens a new incident', async () => {
+    const group = '{}:{alertname="NexusHighMemory"}';
+    const labels = { alertname: 'NexusHighMemory', instance: 'm' };
+    const first = await post(t, AM, amPayload(group, [amAlert(labels, 'firing', 'mem-1')]));
+    await post(t, AM, amPayload(group, [amAlert(labels, 'resolved', 'mem-1')]));
+    const again = await post(t, AM, amPayload(group, [amAlert(labels, 'firing', 'mem-1')]));
+    expect(again.body.incidents).toHaveLength(1);
+    expect(again.body.incidents[0]).not.toBe(first.body.incidents[0]);
+    expect(await incident(again.body.incidents[0]!)).toMatchObject({ severity: 'P3', state: 'triggered', runbook: { procedureId: 'p3-performance-degradation' } });
+    expect((await alertsBy('mem-1'))[0]).toMatchObject({ status: 'firing', resolvedAt: null, incidentId: again.body.incidents[0] });
+  });
+
+  it('the generic receiver hashes the labels when no fingerprint is given, whatever their order', async () => {
+    const one = await post(t, '/api/v1/alerts', { labels: { alertname: 'DiskFull', host: 'db1', mount: '/' } });
+    const two = await post(t, '/api/v1/alerts', [{ labels: { mount: '/', host: 'db1', alertname: 'DiskFull' }, annotations: { summary: 'disk' } }]);
+    expect(one.status).toBe(200);
+    expect(two.status).toBe(200);
+    const fingerprint = labelFingerprint({ alertname: 'DiskFull', host: 'db1', mount: '/' });
+    const [alert] = await alertsBy(fingerprint);
+    expect(alert).toMatchObject({ source: 'generic', count: 2, severity: 'P3', status: 'firing' });
+    // Both deliveries grouped by rule + labels: one incident.
+    expect(two.body.incidents).toEqual(one.body.incidents);
+    const resolved = await post(t, '/api/v1/alerts', { labels: { alertname: 'DiskFull', host: 'db1', mount: '/' }, status: 'resolved' });
+    expect(resolved.body).toMatchObject({ resolved: 1 });
+    expect((await incident(one.body.incidents[0]!)).state).toBe('resolved');
+  });
+
+  it('bad payloads are a 400 with the error shape, never a 500, and store nothing', async () => {
+    const good = amPayload('{}:{bad}', [amAlert({ alertname: 'Bad' }, 'firing', 'bad-1')]);
+    const cases: unknown[] = [
+      {},
+      { ...good, alerts: [] },
+      { ...good, status: 'burning' },
+      { ...good, groupKey: 42 },
+      { ...good, alerts: [{ ...good.alerts[0], labels: { alertname: 7 } }] },
+      { ...good, alerts: [{ ...good.alerts[0], startsAt: 'yesterday' }] },
+      { ...good, alerts: [{ ...good.alerts[0], status: undefined }] },
+      [good],
+    ];
+    for (const payload of cases) {
+      const res = await post(t, AM, payload);
+      expect(res.status, JSON.stringify(payload)).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    }
+    for (const payload of [{}, { labels: {} , extra: 1 }, { labels: { a: 'b' }, status: 'open' }, { labels: { a: 'b' }, startsAt: 'soon' }, []]) {
+      expect((await post(t, '/api/v1/alerts', payload)).status, JSON.stringify(payload)).toBe(400);
+    }
+    expect(await alertsBy('bad-1')).toEqual([]);
+  });
+
+  it('unknown fields that Alertmanager may add are accepted', async () => {
+    const alert = { ...amAlert({ alertname: 'Future' }, 'firing', 'future-1'), newField: true };
+    const payload = { ...amPayload('{}:{future}', [alert]), alerts: [alert], anotherNewField: { x: 1 } };
+    expect((await post(t, AM, payload)).status).toBe(200);
+  });
+
+  it('viewers cannot send alerts; anonymous callers are refused', async () => {
+    expect((await post(t, AM, amPayload('{}:{v}', [amAlert({ alertname: 'V' })]), t.tokens.viewer)).status).toBe(403);
+    const res = await t.inject({ method: 'POST', url: AM, payload: amPayload('{}:{v}', [amAlert({ alertname: 'V' })]) });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('counts received alerts by source and status in /metrics', async () => {
+    const text = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (source: string, status: string) =>
+      Number(new RegExp(`nexus_alerts_received_total\\{source="${source}",status="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1]);
+    // Totals of the tests above: firing 2 + 4 + 2 + 2 + 1 (refused payloads count nothing).
+    expect(value('alertmanager', 'firing')).toBe(11);
+    expect(value('alertmanager', 'resolved')).toBe(2);
+    expect(value('generic', 'firing')).toBe(2);
+    expect(value('generic', 'resolved')).toBe(1);
+  });
+
+  it('GET /alerts pages with a cursor', async () => {
+    const first = await get<{ items: Alert[]; next: string | null }>(t, '/api/v1/alerts?limit=2');
+    expect(first.items).toHaveLength(2);
+    expect(first.next).not.toBeNull();
+    const second = await get<{ items: Alert[] }>(t, `/api/v1/alerts?limit=2&cursor=${first.next}`);
+    expect(second.items.map((a) => a.id)).not.toContain(first.items[0]!.id);
+    const res = await t.inject({ method: 'GET', url: '/api/v1/alerts?state=open', headers: bearer(t.tokens.viewer) });
+    expect(res.statusCode).toBe(400);
+  });
+});
