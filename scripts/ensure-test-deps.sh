@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure what `npm test` needs on this machine is present and running:
-#   - Debian packages prometheus (prometheus, promtool) and
-#     prometheus-alertmanager (prometheus-alertmanager, amtool);
+#   - Debian packages prometheus (prometheus, promtool),
+#     prometheus-alertmanager (prometheus-alertmanager, amtool) and
+#     chromium (the console's browser tests, driven by playwright-core);
 #   - PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
 # Idempotent; prints one line and takes well under a second when all is there.
 # Runs as `pretest` (so `npm test` works by itself) and from .ci/run.
 set -euo pipefail
 
-readonly APT_PACKAGES=(prometheus prometheus-alertmanager)
-readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool)
+readonly APT_PACKAGES=(prometheus prometheus-alertmanager chromium)
+readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool chromium)
 readonly WAIT_SECONDS=30
 
 say() { printf 'ensure-test-deps: %s\n' "$*"; }
@@ -89,4 +90,4 @@ fi
 
 note=''
 ((${#started[@]} == 0)) || note=" (started ${started[*]})"
-say "ok: prometheus, promtool, alertmanager, PostgreSQL, Redis${installed_now}${note}"
+say "ok: prometheus, promtool, alertmanager, chromium, PostgreSQL, Redis${installed_now}${note}"

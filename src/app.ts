@@ -174,6 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     runbooks,
     runs: runs.runs,
     registry: metrics.registry,
+    notify,
+    publicUrl: config.publicUrl,
   });
   app.addHook('onClose', async () => incidents.close());
   const alerts = registerAlerts(app, {

@@ -1,14 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import type { Database } from '../platform/db/index.js';
+import { runSingleton } from '../platform/jobs/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { RunService } from '../runbooks/runs/index.js';
 import type { RunbookSource } from './attach.js';
+import { Pager, type EscalationPort } from './paging.js';
 import { Postmortems } from './postmortem.js';
 import { incidentRoutes } from './routes.js';
 import { IncidentService } from './service.js';
-import { DEFAULT_SLA_CHECK_INTERVAL_MS, SlaClock } from './sla.js';
+import { SlaClock } from './sla.js';
 import { IncidentStore } from './store.js';
 import { Timeline } from './timeline.js';
 
@@ -16,6 +19,7 @@ export { IncidentService, type OpenOrJoinInput } from './service.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';
+export { Pager, type EscalationPort } from './paging.js';
 export type { Incident, IncidentState, Severity, TimelineEvent } from './schema.js';
 
 export interface IncidentsDeps {
@@ -26,9 +30,15 @@ export interface IncidentsDeps {
   runbooks: RunbookSource;
   runs: RunService;
   registry: Registry;
-  /** How often the SLA loop checks the clocks; tests call `sla.check()` instead. */
-  slaIntervalMs?: number;
+  /** Paging and escalation go through the notify domain. */
+  notify: EscalationPort;
+  /** The console's address, for links in pages (NEXUS_PUBLIC_URL). */
+  publicUrl: string;
+  /** How often the clock loop checks SLA clocks and escalations; tests call `sla.check()` / `pager.pageDue()` instead. */
+  clockIntervalMs?: number;
 }
+
+export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 
 /** What other domains (alerts) and tests use: `incidents.openOrJoin`, `incidents.alertResolved`. */
 export interface IncidentsModule {
@@ -37,6 +47,7 @@ export interface IncidentsModule {
   incidents: IncidentService;
   timeline: Timeline;
   sla: SlaClock;
+  pager: Pager;
   postmortems: Postmortems;
   close(): Promise<void>;
 }
@@ -45,22 +56,43 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const { db, bus, logger, clock } = deps;
   const store = new IncidentStore(db.orm);
   const timeline = new Timeline({ store, bus, logger, clock });
-  const incidents = new IncidentService({ store, timeline, runbooks: deps.runbooks, bus, logger, clock });
+  const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
+  const incidents = new IncidentService({ store, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });
   const postmortems = new Postmortems({ store, timeline });
   const sla = new SlaClock({ store, timeline, clock, logger, registry: deps.registry });
   incidentRoutes(app, { incidents, store, postmortems, runs: deps.runs });
   timeline.listen();
-  const loop = sla.start(db, deps.slaIntervalMs ?? DEFAULT_SLA_CHECK_INTERVAL_MS);
+  const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
+    ['SLA check', () => sla.check()],
+    ['escalation pass', () => pager.pageDue()],
+  ]);
   return {
     openOrJoin: (input) => incidents.openOrJoin(input),
     alertResolved: (groupKey, alertId) => incidents.alertResolved(groupKey, alertId),
     incidents,
     timeline,
     sla,
+    pager,
     postmortems,
     async close() {
       await loop.stop();
+      await pager.idle();
       await timeline.close();
     },
   };
+}
+
+/** SLA clocks and escalations, on exactly one replica (advisory lock); another takes over if it dies. */
+function startClockLoop(db: Database, logger: Logger, intervalMs: number, passes: Array<[string, () => Promise<unknown>]>) {
+  return runSingleton(
+    db,
+    'incidents.clocks',
+    async (signal) => {
+      while (!signal.aborted) {
+        for (const [name, pass] of passes) await pass().catch((error: unknown) => logger.warn({ err: error }, `${name} failed`));
+        await delay(intervalMs, undefined, { signal }).catch(() => {});
+      }
+    },
+    { logger },
+  );
 }

@@ -33,6 +33,8 @@ export const Incident = Type.Object({
   commanderId: NullableUuid,
   autoResolve: Type.Boolean(),
   escalationPolicyId: NullableUuid,
+  /** When the next escalation level is paged if nobody acknowledges; null when none is left. */
+  nextPageAt: NullableTimestamp,
   runbook: Type.Union([RunbookRef, Type.Null()]),
   sla: Type.Object({
     responseMinutes: Type.Integer(),
@@ -74,6 +76,7 @@ export const CreateIncidentBody = Type.Object(
     service: Type.Optional(Name),
     category: Type.Optional(Type.Enum(CATEGORIES)),
     runbook: Type.Optional(Type.Object({ slug: Name, procedureId: Name }, { additionalProperties: false })),
+    escalationPolicyId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );

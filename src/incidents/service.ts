@@ -1,8 +1,9 @@
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { invalidTransition, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
+import { escalationStart, type EscalationPort } from './paging.js';
 import { OPEN_STATES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
 import { isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
@@ -15,6 +16,10 @@ export interface IncidentServiceDeps {
   bus: EventBus;
   logger: Logger;
   clock: () => Date;
+  /** Told when an incident has levels to page now (opened, reopened, severity changed while unacknowledged). */
+  pager: { kick(incidentId: string): void };
+  /** To refuse a manual incident naming a policy that does not exist. */
+  policies: Pick<EscalationPort, 'planEscalation'>;
 }
 
 /** What the alerts domain passes when an alert should page (see docs/architecture.md, incidents). */
@@ -86,7 +91,17 @@ export class IncidentService {
   }
 
   async create(actor: string, body: CreateIncidentBody): Promise<Incident> {
+    if (body.escalationPolicyId) await this.checkPolicy(body.escalationPolicyId);
     return toIncident(await this.insert({ ...body, strict: true, actor }));
+  }
+
+  private async checkPolicy(policyId: string): Promise<void> {
+    try {
+      await this.deps.policies.planEscalation(policyId, { responseMinutes: 0 });
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new InputError(`body/escalationPolicyId: no escalation policy ${policyId}`, { field: 'escalationPolicyId' });
+      throw error;
+    }
   }
 
   async get(id: string): Promise<Incident> {
@@ -109,7 +124,10 @@ export class IncidentService {
     if (!from.includes(current.state as IncidentState)) throw invalidTransition(action, current.state);
     let row: IncidentRow | null;
     try {
-      row = await this.deps.store.update(id, transitionPatch(action, current, this.deps.clock()), from);
+      const now = this.deps.clock();
+      // A reopened incident pages from the first level again, under new paging keys.
+      const paging = action === 'reopen' ? escalationStart(current.escalationPolicyId, now) : {};
+      row = await this.deps.store.update(id, { ...transitionPatch(action, current, now), ...paging }, from);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Cannot reopen: another incident of group ${current.groupKey} is open`, { groupKey: current.groupKey });
@@ -118,6 +136,7 @@ export class IncidentService {
     }
     if (!row) throw invalidTransition(action, (await this.row(id)).state);
     await this.deps.timeline.record(id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
+    if (action === 'reopen') this.deps.pager.kick(id);
     return this.published(row);
   }
 
@@ -128,6 +147,7 @@ export class IncidentService {
       const row = await this.deps.store.update(id, { ...changes.patch, updatedAt: this.deps.clock() });
       if (!row) throw new NotFoundError('incident', id);
       for (const event of changes.events) await this.deps.timeline.record(id, { ...event, actor, summary: `${event.summary} by ${actor}` });
+      if (changes.patch.nextPageAt) this.deps.pager.kick(id);
       this.published(row);
     }
     return this.get(id);
@@ -154,6 +174,8 @@ export class IncidentService {
         ...sla,
         ackDueAt: addMinutes(current.triggeredAt, sla.responseMinutes),
         resolveDueAt: addMinutes(current.triggeredAt, sla.resolutionMinutes),
+        // The response time moves the escalation levels that wait for it: let the pager look again.
+        ...(current.state === 'triggered' && current.escalationPolicyId ? { nextPageAt: this.deps.clock() } : {}),
       });
       events.push({ kind: 'severity', summary: `Severity ${current.severity} → ${body.severity}`, data: { from: current.severity, to: body.severity } });
     }
@@ -181,6 +203,7 @@ export class IncidentService {
       category: input.category ?? null,
       autoResolve: input.autoResolve ?? true,
       escalationPolicyId: input.escalationPolicyId ?? null,
+      ...escalationStart(input.escalationPolicyId, now),
       ...attached,
       ackDueAt: addMinutes(now, attached.responseMinutes),
       resolveDueAt: addMinutes(now, attached.resolutionMinutes),
@@ -192,6 +215,7 @@ export class IncidentService {
     const how = input.groupKey ? 'by an alert' : `by ${input.actor}`;
     await this.deps.timeline.record(row.id, { kind: 'state', actor: input.actor, summary: `Opened ${how} as ${row.severity}`, data: { from: null, to: 'triggered' } });
     this.deps.bus.publish(INCIDENT_EVENT.created, toIncident(row));
+    if (row.nextPageAt) this.deps.pager.kick(row.id);
     return row;
   }
 

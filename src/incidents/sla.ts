@@ -1,13 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Database } from '../platform/db/index.js';
-import { runSingleton, type SingletonHandle } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
 import { SEVERITIES } from './schema.js';
 import type { DueBreach, IncidentStore } from './store.js';
 import type { Timeline } from './timeline.js';
-
-export const DEFAULT_SLA_CHECK_INTERVAL_MS = 5000;
 
 const KIND_WORDS = { ack: 'acknowledge', resolve: 'resolve' } as const;
 
@@ -64,21 +59,5 @@ export class SlaClock {
       }
     }
     return recorded;
-  }
-
-  /** The loop, on exactly one replica (advisory lock). */
-  start(db: Database, intervalMs: number): SingletonHandle {
-    const { logger } = this.deps;
-    return runSingleton(
-      db,
-      'incidents.sla-clock',
-      async (signal) => {
-        while (!signal.aborted) {
-          await this.check().catch((error: unknown) => logger.warn({ err: error }, 'SLA check failed'));
-          await delay(intervalMs, undefined, { signal }).catch(() => {});
-        }
-      },
-      { logger },
-    );
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../platform/db/index.js';
 import { OPEN_STATES, type IncidentState, type Severity } from './schema.js';
 import { incidentAlerts, incidentEvents, incidentPostmortems, incidents, incidentSlaBreaches } from './tables.js';
@@ -86,6 +86,26 @@ export class IncidentStore {
     const where = from ? and(eq(incidents.id, id), inArray(incidents.state, [...from])) : eq(incidents.id, id);
     const [row] = await this.orm.update(incidents).set(patch).where(where).returning();
     return row ?? null;
+  }
+
+  /** Incidents with a level to page by `now`: still unacknowledged, oldest due first. */
+  async duePages(now: Date, limit: number): Promise<IncidentRow[]> {
+    return this.orm
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.state, 'triggered'), lte(incidents.nextPageAt, now)))
+      .orderBy(asc(incidents.nextPageAt))
+      .limit(limit);
+  }
+
+  /**
+   * Moves the pager's bookmark, unless someone moved it since `seen` was read
+   * (a reopen or a severity change asks for a fresh look; that must win).
+   */
+  async setNextPage(id: string, next: Date | null, seen: Date | null): Promise<boolean> {
+    const unchanged = seen === null ? isNull(incidents.nextPageAt) : eq(incidents.nextPageAt, seen);
+    const rows = await this.orm.update(incidents).set({ nextPageAt: next }).where(and(eq(incidents.id, id), unchanged)).returning({ id: incidents.id });
+    return rows.length > 0;
   }
 
   /** Links an alert; 'new', 'refired' (it was resolved and fires again) or 'known'. */

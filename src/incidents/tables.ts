@@ -23,6 +23,10 @@ export const incidents = pgTable(
     commanderId: uuid('commander_id').references(() => users.id),
     autoResolve: boolean('auto_resolve').notNull().default(true),
     escalationPolicyId: uuid('escalation_policy_id'),
+    /** Paging keys and level delays count from here: the trigger, or the last reopen. */
+    escalationStartedAt: at('escalation_started_at'),
+    /** When the pager next has a level to page; null when nothing is left (or no policy). */
+    nextPageAt: at('next_page_at'),
     runbookSlug: text('runbook_slug'),
     runbookVersion: integer('runbook_version'),
     procedureId: text('procedure_id'),
@@ -46,6 +50,9 @@ export const incidents = pgTable(
       .where(sql`state IN ('triggered', 'acknowledged', 'mitigated')`),
     index('incidents_created_idx').on(t.createdAt, t.id),
     index('incidents_state_idx').on(t.state),
+    index('incidents_next_page_idx')
+      .on(t.nextPageAt)
+      .where(sql`next_page_at IS NOT NULL`),
   ],
 );
 

@@ -16,6 +16,7 @@ export function toIncident(row: IncidentRow): Incident {
     commanderId: row.commanderId,
     autoResolve: row.autoResolve,
     escalationPolicyId: row.escalationPolicyId,
+    nextPageAt: row.state === 'triggered' ? iso(row.nextPageAt) : null,
     runbook:
       row.runbookSlug && row.procedureId && row.runbookVersion !== null
         ? { slug: row.runbookSlug, version: row.runbookVersion, procedureId: row.procedureId, procedureTitle: row.procedureTitle ?? '' }

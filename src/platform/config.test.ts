@@ -49,6 +49,16 @@ describe('configuration from the environment', () => {
     expect((caught as ConfigError).message).toBe(message);
   });
 
+  it('links in notifications use NEXUS_PUBLIC_URL, else the address NEXUS listens on', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '9000' }).publicUrl).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:8080');
+    expect(loadConfig({ NEXUS_PUBLIC_URL: 'https://nexus.example.com/ops/' }).publicUrl).toBe('https://nexus.example.com/ops');
+    expect(() => loadConfig({ NEXUS_PUBLIC_URL: 'https://u:p@nexus.example.com' })).toThrow(/NEXUS_PUBLIC_URL.*credentials/);
+    expect(() => loadConfig({ NEXUS_PUBLIC_URL: 'https://nexus.example.com/?a=1' })).toThrow(/NEXUS_PUBLIC_URL/);
+    expect(() => loadConfig({ NEXUS_PUBLIC_URL: 'ftp://nexus.example.com' })).toThrow(ConfigError);
+  });
+
   it('never echoes a connection string, which may carry a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@[bad' })).toThrow('DATABASE_URL: is not a valid URL');
   });

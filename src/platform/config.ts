@@ -10,6 +10,8 @@ import { isRole, type Role } from './auth/roles.js';
 export interface Config {
   host: string;
   port: number;
+  /** How people reach this NEXUS (NEXUS_PUBLIC_URL): links in notifications point here. */
+  publicUrl: string;
   /** Embedded mode keeps PGlite data and the generated JWT key here. */
   dataDir: string;
   /** PostgreSQL connection string; unset means embedded PGlite. */
@@ -161,9 +163,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('JWT_SECRET_KEY_PREVIOUS', 'is set but JWT_SECRET_KEY is not');
   }
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  const port = integer(env, 'PORT', 8080, 0, 65535);
   return {
     host,
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
+    publicUrl: publicUrl(env, host, port),
     dataDir: path.resolve(cwd, text(env, 'NEXUS_DATA_DIR') ?? '.nexus'),
     databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
@@ -186,6 +190,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runs: runsConfig(env),
     notify: notifyConfig(env),
   };
+}
+
+/** Without NEXUS_PUBLIC_URL, the address NEXUS listens on (a wildcard host is no address to click). */
+function publicUrl(env: Env, host: string, port: number): string {
+  const given = url(env, 'NEXUS_PUBLIC_URL', ['http', 'https']);
+  if (given) {
+    const parsed = new URL(given);
+    if (parsed.username || parsed.password) throw new ConfigError('NEXUS_PUBLIC_URL', 'must not contain credentials');
+    if (parsed.search || parsed.hash) throw new ConfigError('NEXUS_PUBLIC_URL', 'must be a base URL without ?query or #fragment');
+    return given.replace(/\/+$/, '');
+  }
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
 }
 
 function notifyConfig(env: Env): NotifyConfig {
