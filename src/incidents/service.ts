@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { invalidTransition, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort } from './paging.js';
-import { OPEN_STATES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
+import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
 import { isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
@@ -58,6 +58,10 @@ export class IncidentService {
       const open = await this.deps.store.openByGroup(input.groupKey);
       if (open) {
         await this.linkAlert(open, input.alert, 'joined');
+        // A more severe alert joining raises the incident (P1 clocks, paging re-planned); a milder one never lowers it.
+        if (SEVERITIES.indexOf(input.severity) < SEVERITIES.indexOf(open.severity as Severity)) {
+          return { incident: await this.patch('system', open.id, { severity: input.severity }), created: false };
+        }
         return { incident: toIncident(open), created: false };
       }
       try {

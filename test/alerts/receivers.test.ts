@@ -57,6 +57,19 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     expect(linked!.incidentId).toBe(first.body.incidents[0]);
   });
 
+  it('a more severe alert joining the group raises the incident; a milder one never lowers it', async () => {
+    const group = '{}:{job="sev"}';
+    const first = await post(t, AM, amPayload(group, [amAlert({ alertname: 'NexusHighErrorRate', job: 'sev' }, 'firing', 'sev-p2')]));
+    const id = first.body.incidents[0]!;
+    expect((await incident(id)).severity).toBe('P2');
+    await post(t, AM, amPayload(group, [amAlert({ alertname: 'NexusHigh5xx', job: 'sev' }, 'firing', 'sev-p1')]));
+    const raised = await incident(id);
+    expect(raised.severity).toBe('P1');
+    expect(raised.sla.responseMinutes).toBe(15);
+    await post(t, AM, amPayload(group, [amAlert({ alertname: 'NexusHighLatencyP95', job: 'sev' }, 'firing', 'sev-p3')]));
+    expect((await incident(id)).severity).toBe('P1');
+  });
+
   it('a repeat updates last-seen and count; resolved resolves the alert and, with all alerts resolved, the incident', async () => {
     const group = '{}:{alertname="NexusTargetDown"}';
     const firing = amPayload(group, [amAlert({ alertname: 'NexusTargetDown', instance: 'n1' }, 'firing', 'down-1')]);
@@ -144,8 +157,8 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     const text = (await t.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (source: string, status: string) =>
       Number(new RegExp(`nexus_alerts_received_total\\{source="${source}",status="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1]);
-    // Totals of the tests above: firing 2 + 4 + 2 + 2 + 1 (refused payloads count nothing).
-    expect(value('alertmanager', 'firing')).toBe(11);
+    // Totals of the tests above: firing 2 + 4 + 3 + 2 + 2 + 1 (refused payloads count nothing).
+    expect(value('alertmanager', 'firing')).toBe(14);
     expect(value('alertmanager', 'resolved')).toBe(2);
     expect(value('generic', 'firing')).toBe(2);
     expect(value('generic', 'resolved')).toBe(1);
