@@ -56,6 +56,35 @@ export class Pager {
     this.pending = work.catch((error: unknown) => this.failed(incidentId, error));
   }
 
+  /**
+   * Tells the channels paged at trigger (Slack, webhooks: not people, who
+   * need no second page) that the incident was acknowledged or resolved.
+   * In the background, like `kick`, and once per escalation and state.
+   */
+  announce(incidentId: string, state: 'acknowledged' | 'resolved', actor: string): void {
+    const work = this.pending.then(async () => {
+      const row = await this.deps.store.get(incidentId);
+      if (!row?.escalationPolicyId || !row.escalationStartedAt) return;
+      const plan = await this.deps.notify.planEscalation(row.escalationPolicyId, {
+        category: row.category ?? undefined,
+        responseMinutes: row.responseMinutes,
+      });
+      const channels = plan.find((level) => level.afterMinutes === 0)?.targets.filter((t) => t.type === 'channel') ?? [];
+      if (channels.length === 0) return;
+      const stamp = (state === 'acknowledged' ? row.acknowledgedAt : row.resolvedAt) ?? this.deps.clock();
+      await this.deps.notify.notify({
+        key: `incident:${row.id}:${row.escalationStartedAt.getTime()}:${state}:${stamp.getTime()}`,
+        incidentId: row.id,
+        severity: row.severity,
+        subject: `${state === 'acknowledged' ? 'Acknowledged' : 'Resolved'}: [${row.severity}] ${row.title}`,
+        text: `${row.severity} incident "${row.title}" was ${state} by ${actor}.\nOpen it: ${this.deps.publicUrl}/incidents/${row.id}`,
+        link: `${this.deps.publicUrl}/incidents/${row.id}`,
+        targets: channels.map(({ type, id }) => ({ type, id })),
+      });
+    });
+    this.pending = work.catch((error: unknown) => this.deps.logger.warn({ err: error, incidentId }, `could not announce the incident ${state}`));
+  }
+
   /** Resolves once every kick so far is done (tests, shutdown). */
   async idle(): Promise<void> {
     let seen: Promise<unknown> | undefined;

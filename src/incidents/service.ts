@@ -3,7 +3,7 @@ import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { invalidTransition, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
-import { escalationStart, type EscalationPort } from './paging.js';
+import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
 import { isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
@@ -17,7 +17,7 @@ export interface IncidentServiceDeps {
   logger: Logger;
   clock: () => Date;
   /** Told when an incident has levels to page now (opened, reopened, severity changed while unacknowledged). */
-  pager: { kick(incidentId: string): void };
+  pager: Pick<Pager, 'kick' | 'announce'>;
   /** To refuse a manual incident naming a policy that does not exist. */
   policies: Pick<EscalationPort, 'planEscalation'>;
 }
@@ -141,6 +141,9 @@ export class IncidentService {
     if (!row) throw invalidTransition(action, (await this.row(id)).state);
     await this.deps.timeline.record(id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
     if (action === 'reopen') this.deps.pager.kick(id);
+    // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
+    if (to === 'resolved') this.deps.pager.announce(id, 'resolved', actor);
+    else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.announce(id, 'acknowledged', actor);
     return this.published(row);
   }
 

@@ -27,9 +27,12 @@ describe.each(ENGINES)('paging and escalation on %s', (engine) => {
   let slack: Receiver;
   let policyId: string;
 
-  /** Pages that reached the receiver at `path` for one incident. */
-  const pagesAt = (path: string, incidentId: string): Page[] =>
+  /** Messages that reached the receiver at `path` for one incident. */
+  const messagesAt = (path: string, incidentId: string): Page[] =>
     hooks.requests.filter((r) => r.path === path).map((r) => JSON.parse(r.body) as Page).filter((p) => p.incidentId === incidentId);
+  /** Pages only, not the acknowledged / resolved announcements. */
+  const pagesAt = (path: string, incidentId: string): Page[] =>
+    messagesAt(path, incidentId).filter((p) => !/^(Acknowledged|Resolved):/.test(p.subject));
   const settle = async () => {
     await t.server.incidents.pager.idle();
     await t.server.incidents.timeline.idle();
@@ -115,14 +118,26 @@ describe.each(ENGINES)('paging and escalation on %s', (engine) => {
     await t.server.incidents.pager.pageDue();
     await settle();
     expect(pagesAt('/manager', incident.id)).toHaveLength(0);
+    // The channels of level 0 hear who acknowledged; the manager, never paged, hears nothing.
+    await delivered(incident.id, 4);
+    expect(messagesAt('/always', incident.id).map((m) => m.subject)).toEqual(['[P2] Slow search', 'Acknowledged: [P2] Slow search']);
+    expect(messagesAt('/always', incident.id)[1]!.text).toContain('acknowledged by');
 
     await call(t, 'responder', 'POST', `/api/v1/incidents/${incident.id}/resolve`);
+    await settle();
+    await delivered(incident.id, 6);
     const reopened = await call<Incident>(t, 'responder', 'PATCH', `/api/v1/incidents/${incident.id}`, { state: 'triggered' });
     expect(reopened.status).toBe(200);
     await settle();
-    await delivered(incident.id, 4);
+    await delivered(incident.id, 8);
     expect(pagesAt('/first', incident.id)).toHaveLength(2);
-    expect(pagesAt('/manager', incident.id)).toHaveLength(0);
+    expect(messagesAt('/always', incident.id).map((m) => m.subject)).toEqual([
+      '[P2] Slow search',
+      'Acknowledged: [P2] Slow search',
+      'Resolved: [P2] Slow search',
+      '[P2] Slow search',
+    ]);
+    expect(messagesAt('/manager', incident.id)).toHaveLength(0);
   });
 
   it('raising the severity of an unacknowledged incident brings its escalation forward', async () => {
