@@ -164,7 +164,16 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   app.addHook('onClose', async () => stopStepMetrics());
   const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs });
   const localRunner = startLocalRunner(config, runs, deps);
-  const notify = await registerNotify(app, { db, jobs: deps.jobs, bus, logger, config: config.notify, clock: deps.clock });
+  const notify = await registerNotify(app, {
+    db,
+    jobs: deps.jobs,
+    bus,
+    logger,
+    config: config.notify,
+    serverSecret: deps.jwtSecretKey,
+    previousServerSecret: config.jwtSecretKeyPrevious,
+    clock: deps.clock,
+  });
   app.addHook('onClose', async () => notify.close());
   const incidents = registerIncidents(app, {
     db,

@@ -7,6 +7,8 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import { runSingleton, type JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
+import { SecretSealer } from '../platform/secrets.js';
+import { ChannelSecrets } from './channel-secrets.js';
 import { createDefaultPolicy } from './defaults.js';
 import { DeliveryService, type NotifyResult } from './delivery.js';
 import { DeliveryStore } from './delivery-store.js';
@@ -31,6 +33,9 @@ export interface NotifyDeps {
   bus: EventBus;
   logger: Logger;
   config: NotifyConfig;
+  /** Channel URLs and keys are sealed with keys derived from these (the JWT keys every replica shares). */
+  serverSecret: string;
+  previousServerSecret?: string | undefined;
   clock?: Clock | undefined;
   /** How often one replica looks for rows whose job was never sent. */
   orphanSweepMs?: number;
@@ -48,6 +53,8 @@ export interface NotifyModule {
   delivery: DeliveryService;
   /** Creates the seed's default policy unless it exists; true when this call created it. */
   ensureDefaults(): Promise<boolean>;
+  /** Seals channel URLs and keys stored in plain text by an older NEXUS; how many channels. */
+  sealLegacyChannels(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -57,7 +64,7 @@ export const DEFAULT_ORPHAN_SWEEP_MS = 15_000;
 export async function registerNotify(app: App, deps: NotifyDeps): Promise<NotifyModule> {
   const { db, logger } = deps;
   const log = logger.child({ component: 'notify' });
-  const store = new DirectoryStore(db.orm);
+  const store = new DirectoryStore(db.orm, new ChannelSecrets(new SecretSealer(deps.serverSecret, deps.previousServerSecret, 'channel-secrets v1')));
   const directory = new DirectoryService(store);
   const oncall = new OnCallService(store, new RotationStore(db.orm), deps.clock);
   const delivery = new DeliveryService({
@@ -100,6 +107,7 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
     oncall,
     delivery,
     ensureDefaults: async () => (await createDefaultPolicy(store)) !== null,
+    sealLegacyChannels: () => store.sealLegacyChannels(),
     async close() {
       await sweeper?.stop();
       delivery.close();
@@ -115,4 +123,6 @@ export async function ensureDefaults(notify: NotifyModule, audit: AuditService):
   if (await notify.ensureDefaults()) {
     await audit.record({ actor: 'system', action: 'notify.defaults_create', target: 'default', outcome: 'success' });
   }
+  const sealed = await notify.sealLegacyChannels();
+  if (sealed > 0) await audit.record({ actor: 'system', action: 'notify.channels_seal', target: `${sealed} channels`, outcome: 'success' });
 }

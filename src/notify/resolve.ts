@@ -1,3 +1,4 @@
+import { isUnreadable, UNREADABLE_REASON } from './channel-secrets.js';
 import type { NotifyConfig } from '../platform/config.js';
 import type { TargetRef } from './escalation.js';
 import type { OnCallService } from './oncall-service.js';
@@ -52,6 +53,7 @@ function contactDestinations(contact: ContactRow, via: string, config: NotifyCon
 /** Whether a channel can deliver right now; null means yes. */
 export function channelSkipReason(channel: ChannelRow, config: NotifyConfig): string | null {
   if (!channel.enabled) return 'channel is disabled';
+  if (isUnreadable(channel.url) || isUnreadable(channel.secret)) return UNREADABLE_REASON;
   if (channel.kind === 'slack' && !channel.url && !config.slackWebhookUrl) return NOT_CONFIGURED_SLACK;
   if (channel.kind === 'email' && !config.smtpUrl) return NOT_CONFIGURED_SMTP;
   return null;

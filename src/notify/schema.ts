@@ -75,6 +75,8 @@ export const Channel = Type.Object({
   usesDefaultWebhook: Type.Boolean(),
   address: NullableString,
   secretSet: Type.Boolean(),
+  /** The URL or key was sealed with a JWT key NEXUS no longer has: deliveries are skipped until it is set again. */
+  unreadable: Type.Boolean(),
   enabled: Type.Boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

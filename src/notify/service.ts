@@ -1,4 +1,5 @@
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
+import { isUnreadable } from './channel-secrets.js';
 import { channelUrlProblem, displayUrl } from './channels/url.js';
 import type {
   Channel,
@@ -30,7 +31,8 @@ export function toChannel(row: ChannelRow): Channel {
     id: row.id,
     name: row.name,
     kind: row.kind as ChannelKind,
-    url: displayUrl(row.url),
+    url: isUnreadable(row.url) ? null : displayUrl(row.url),
+    unreadable: isUnreadable(row.url) || isUnreadable(row.secret),
     usesDefaultWebhook: row.kind === 'slack' && !row.url,
     address: row.address,
     secretSet: row.secret !== null,

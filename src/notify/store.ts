@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Orm } from '../platform/db/index.js';
 import type { EscalationLevel, PolicyTarget } from './oncall-schema.js';
+import { ChannelSecrets } from './channel-secrets.js';
 import { contacts, escalationPolicies, notifyChannels, rotationMembers, rotationOverrides, rotations } from './tables.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -25,11 +27,14 @@ function afterName(name: PgColumn, id: PgColumn, after: [string, string] | null)
 
 /** SQL for contacts, channels and escalation policies. Rules live in the services. */
 export class DirectoryStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly secrets: ChannelSecrets,
+  ) {}
 
   /** Runs `work` in one transaction with a store bound to it. */
   transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T> {
-    return this.orm.transaction((tx) => work(new DirectoryStore(tx as unknown as Orm)));
+    return this.orm.transaction((tx) => work(new DirectoryStore(tx as unknown as Orm, this.secrets)));
   }
 
   /** Serialises callers of the same key until the transaction ends (replicas starting together). */
@@ -95,42 +100,56 @@ export class DirectoryStore {
     return [...new Set([...members, ...overrides].map((r) => r.name))].sort();
   }
 
-  listChannels(limit: number, after: [string, string] | null): Promise<ChannelRow[]> {
-    return this.orm
+  async listChannels(limit: number, after: [string, string] | null): Promise<ChannelRow[]> {
+    const rows = await this.orm
       .select()
       .from(notifyChannels)
       .where(afterName(notifyChannels.name, notifyChannels.id, after))
       .orderBy(asc(notifyChannels.name), asc(notifyChannels.id))
       .limit(limit + 1);
+    return rows.map((row) => this.secrets.open(row));
   }
 
   async channel(id: string): Promise<ChannelRow | null> {
     const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.id, id));
-    return row ?? null;
+    return row ? this.secrets.open(row) : null;
   }
 
   async channelsByIds(ids: string[]): Promise<ChannelRow[]> {
     if (ids.length === 0) return [];
-    return this.orm.select().from(notifyChannels).where(inArray(notifyChannels.id, ids));
+    const rows = await this.orm.select().from(notifyChannels).where(inArray(notifyChannels.id, ids));
+    return rows.map((row) => this.secrets.open(row));
   }
 
   async channelByName(name: string): Promise<ChannelRow | null> {
     const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.name, name));
-    return row ?? null;
+    return row ? this.secrets.open(row) : null;
   }
 
   async insertChannel(channel: NewChannel): Promise<ChannelRow> {
-    const [row] = await this.orm.insert(notifyChannels).values(channel).returning();
-    return row!;
+    // The id is chosen here because the sealed values are bound to it.
+    const id = channel.id ?? randomUUID();
+    const [row] = await this.orm.insert(notifyChannels).values(this.secrets.seal(id, { ...channel, id })).returning();
+    return this.secrets.open(row!);
   }
 
   async updateChannel(id: string, patch: Partial<NewChannel>): Promise<ChannelRow | null> {
     const [row] = await this.orm
       .update(notifyChannels)
-      .set({ ...patch, updatedAt: sql`now()` })
+      .set({ ...this.secrets.seal(id, patch), updatedAt: sql`now()` })
       .where(eq(notifyChannels.id, id))
       .returning();
-    return row ?? null;
+    return row ? this.secrets.open(row) : null;
+  }
+
+  /** Seals URLs and keys stored before sealing existed; returns how many channels it sealed. */
+  async sealLegacyChannels(): Promise<number> {
+    const rows = (await this.orm.select().from(notifyChannels)).filter((row) => ChannelSecrets.isLegacy(row));
+    for (const row of rows) {
+      const open = this.secrets.open(row);
+      await this.orm.update(notifyChannels).set(this.secrets.seal(row.id, { url: open.url, secret: open.secret })).where(eq(notifyChannels.id, row.id));
+    }
+    return rows.length;
   }
 
   async deleteChannel(id: string): Promise<boolean> {

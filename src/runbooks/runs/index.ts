@@ -12,7 +12,7 @@ import { RunProgress } from './progress.js';
 import { StepQueue } from './queue.js';
 import { QueueStore } from './queue-store.js';
 import { runRoutes } from './routes.js';
-import { SecretSealer } from './secrets.js';
+import { SecretSealer } from '../../platform/secrets.js';
 import { RunService } from './service.js';
 import { tableRunbookSource, type RunbookVersionSource } from './source.js';
 import { RunStore } from './store.js';
@@ -54,7 +54,7 @@ export function registerRuns(app: App, deps: RunsDeps): RunsModule {
   const store = new RunStore(db.orm);
   const events = new RunEvents(bus);
   const progress = new RunProgress(store, events, logger);
-  const sealer = new SecretSealer(deps.serverSecret, deps.previousServerSecret);
+  const sealer = new SecretSealer(deps.serverSecret, deps.previousServerSecret, 'run-secrets v1');
   const vault = new SecretVault(store, sealer);
   const runs = new RunService({
     store,

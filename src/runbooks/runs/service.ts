@@ -8,7 +8,7 @@ import { checkParameters, SECRET_MARK } from './params.js';
 import { deriveStatus, type RunProgress } from './progress.js';
 import type { CreateRunBody, Run, RunCheck, RunStatus } from './schema.js';
 import { isFollowStyle, selectorLabels } from './script.js';
-import type { SecretSealer } from './secrets.js';
+import type { SecretSealer } from '../../platform/secrets.js';
 import type { RunbookVersionSource } from './source.js';
 import type { NewCheck, NewStep, RunStore, RunWithRunbook, StepRow } from './store.js';
 import { fullOutput, toRun, toRunCheck, toRunSummary } from './views.js';
@@ -90,7 +90,7 @@ export class RunService {
     );
     await store.putSecrets(
       row.id,
-      Object.entries(secrets).map(([name, value]) => ({ name, kind: 'parameter' as const, sealed: sealer.seal(row.id, name, value) })),
+      Object.entries(secrets).map(([name, value]) => ({ name, kind: 'parameter' as const, sealed: sealer.seal([row.id, name], value) })),
     );
     const run = await this.get(row.id);
     events.created(toRunSummary({ run: row, runbook }), principal.username);
@@ -139,7 +139,7 @@ export class RunService {
     }
     await this.deps.store.putSecrets(
       runId,
-      Object.entries(values).map(([name, value]) => ({ name, kind: 'parameter' as const, sealed: this.deps.sealer.seal(runId, name, value) })),
+      Object.entries(values).map(([name, value]) => ({ name, kind: 'parameter' as const, sealed: this.deps.sealer.seal([runId, name], value) })),
     );
     return Object.keys(values);
   }

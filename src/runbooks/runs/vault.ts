@@ -2,7 +2,7 @@ import { ConflictError } from '../../platform/errors.js';
 import type { Placeholder } from '../model.js';
 import { SECRET_MARK } from './params.js';
 import { isReservedEnvName, looksSecret } from './script.js';
-import type { SecretSealer } from './secrets.js';
+import type { SecretSealer } from '../../platform/secrets.js';
 import type { RunRow, RunStore, StepRow } from './store.js';
 
 export interface StepEnvironment {
@@ -49,7 +49,7 @@ export class SecretVault {
     // Most runs have no secrets: no query for them on the dispatch path.
     const sealed = secretNames.size ? await this.store.secrets(run.id) : [];
     for (const entry of sealed) {
-      const value = this.sealer.open(run.id, entry.name, entry.sealed);
+      const value = this.sealer.open([run.id, entry.name], entry.sealed);
       if (value !== null) opened.set(entry.name, value);
     }
     const missing = [...secretNames].filter((name) => wanted.has(name) && !opened.has(name));
@@ -70,7 +70,7 @@ export class SecretVault {
       if (isReservedEnvName(name)) continue;
       if (looksSecret(name) || (run.parameters as Record<string, string>)[name] === SECRET_MARK) {
         plain[name] = SECRET_MARK;
-        sealed.push({ name, kind: 'variable', sealed: this.sealer.seal(run.id, name, value) });
+        sealed.push({ name, kind: 'variable', sealed: this.sealer.seal([run.id, name], value) });
       } else plain[name] = value;
     }
     await this.store.putSecrets(run.id, sealed);
