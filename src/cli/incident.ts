@@ -64,6 +64,7 @@ async function show(ctx: CliContext, id: string, options: JsonOption): Promise<v
   ctx.out.print(`  id ${incident.id}`);
   ctx.out.print(`  runbook ${cell(runbook)}`);
   ctx.out.print(`  ack due ${time(incident.sla.ackDueAt)} · resolve due ${time(incident.sla.resolveDueAt)}`);
+  if (incident.nextPageAt) ctx.out.print(`  next escalation ${time(incident.nextPageAt)} unless acknowledged`);
   ctx.out.print('');
   ctx.out.table(['TIME', 'ACTOR', 'EVENT'], events.map((e) => [time(e.at), cell(e.actor), cell(e.summary)]), 'No events.');
 }
