@@ -49,6 +49,10 @@ export interface StartPrometheusOptions {
   scrapeTargets?: string[];
   /** Also scrape Prometheus itself, so `up` has samples without any other target. */
   scrapeSelf?: boolean;
+  /** Rule files (absolute paths), evaluated every second. */
+  ruleFiles?: string[];
+  /** `host:port` of Alertmanagers that firing and resolved alerts are sent to. */
+  alertmanagers?: string[];
 }
 
 export interface Sample {
@@ -69,8 +73,13 @@ interface PromResponse<T> {
   error?: string;
 }
 
-function configFor(targets: string[], selfPort: number | null): string {
-  const lines = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1s', 'scrape_configs:'];
+function configFor(targets: string[], selfPort: number | null, options: StartPrometheusOptions = {}): string {
+  const lines = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1s'];
+  if (options.ruleFiles?.length) lines.push(`rule_files: ${JSON.stringify(options.ruleFiles)}`);
+  if (options.alertmanagers?.length) {
+    lines.push('alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ${JSON.stringify(options.alertmanagers)}`);
+  }
+  lines.push('scrape_configs:');
   lines.push('  - job_name: nexus', '    static_configs:', `      - targets: ${JSON.stringify(targets)}`);
   if (selfPort !== null) {
     lines.push('  - job_name: prometheus', '    static_configs:', `      - targets: ["127.0.0.1:${selfPort}"]`);
@@ -113,7 +122,7 @@ export class TestPrometheus {
     let lastError: unknown;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const port = await freePort();
-      await fs.writeFile(config, configFor(options.scrapeTargets ?? [], options.scrapeSelf ? port : null));
+      await fs.writeFile(config, configFor(options.scrapeTargets ?? [], options.scrapeSelf ? port : null, options));
       const child = spawn(
         'prometheus',
         [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],

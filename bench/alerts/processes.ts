@@ -1,0 +1,164 @@
+/**
+ * Processes, temporary things and cleanup for the alerts benchmark. NEXUS
+ * and Alertmanager each run in their own process (the load generator must not
+ * share their CPU time slice in one event loop), and whatever was started or
+ * created is removed again, also on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import readline from 'node:readline';
+
+const STOP_GRACE_MS = 5_000;
+/** Lines of a child's own output shown before the rest is only counted: a warning per request would bury the results. */
+const ECHO_LINES = 20;
+/** A pino line with a stack and a query runs to kilobytes; the start says what happened. */
+const ECHO_CHARS = 300;
+
+const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+let interrupted = false;
+/** Aborted on Ctrl-C, so a running load stops sending at once. */
+export const stopAll = new AbortController();
+
+export const log = (message: string) => console.error(`[bench/alerts ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+export function onCleanup(what: string, run: () => Promise<void>): void {
+  cleanups.push({ what, run });
+}
+
+/** Last in, first out: a server stops before its database is dropped or its directory removed. */
+export async function cleanup(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
+  }
+}
+
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
+/** After an interrupt, the main flow stops here while the signal handler cleans up and exits. */
+export async function checkpoint(): Promise<void> {
+  if (interrupted) await new Promise<never>(() => {});
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping the load and cleaning up…`);
+    stopAll.abort();
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** A port nobody listens on right now (Alertmanager wants one on its command line; NEXUS takes PORT=0). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Child {
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+  /** SIGKILL at once: what a crash looks like to the storage. */
+  kill(): Promise<void>;
+  /** Lines of output not shown (beyond the first ECHO_LINES). */
+  hiddenLines(): number;
+  /** Resolves with how the process ended ("code 1", "SIGKILL"). */
+  exited: Promise<string>;
+  /** How it ended, or null while it runs. */
+  ended(): string | null;
+}
+
+/** Only what a server needs: a developer's own NEXUS variables must not leak into the measurement. */
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...extra };
+}
+
+/**
+ * Starts `command` and echoes its output (stdout and stderr) with a
+ * `[name]` prefix, up to ECHO_LINES lines. `onLine` sees every line.
+ */
+export function startChild(name: string, command: string, args: string[], options: { cwd: string; env: Record<string, string>; onLine?: (line: string) => void }): Child {
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    // stdin stays open: bench/http/nexus-server.ts stops itself when it closes (this process died).
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let shown = 0;
+  let hidden = 0;
+  const echo = (line: string) => {
+    options.onLine?.(line);
+    if (!line.trim() || /^LISTENING /.test(line)) return;
+    if (shown < ECHO_LINES) {
+      shown += 1;
+      process.stderr.write(`[${name}] ${line.length > ECHO_CHARS ? `${line.slice(0, ECHO_CHARS)}…` : line}\n`);
+    } else hidden += 1;
+  };
+  readline.createInterface({ input: child.stdout! }).on('line', echo);
+  readline.createInterface({ input: child.stderr! }).on('line', echo);
+  let ended: string | null = null;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve((ended = signal ?? `code ${code}`)));
+    child.once('error', (error) => resolve((ended = `could not start: ${error.message}`)));
+  });
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = async () => {
+    if (gone()) return;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_GRACE_MS))]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  const kill = async () => {
+    if (gone()) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  onCleanup(`stop ${name}`, stop);
+  return { stop, kill, hiddenLines: () => hidden, exited, ended: () => ended };
+}
+
+/** Resolves with the URL a NEXUS child prints as `LISTENING <url>` (bench/http/nexus-server.ts). */
+export function startNexusChild(name: string, root: string, env: Record<string, string>, timeoutMs: number): Promise<{ url: string; child: Child }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const child = startChild(name, process.execPath, ['--import', 'tsx', 'bench/http/nexus-server.ts'], {
+      cwd: root,
+      env: cleanEnv({ NODE_ENV: 'production', ...env }),
+      onLine: (line) => {
+        const listening = /^LISTENING (\S+)$/.exec(line);
+        if (listening) {
+          clearTimeout(timer);
+          resolve({ url: listening[1]!, child });
+        }
+      },
+    });
+    void child.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${how}) before it was listening`));
+    });
+  });
+}
+
+/** Polls `url` until it answers 2xx (Alertmanager's /-/ready); gives up when `child` ends. */
+export async function waitReady(url: string, timeoutMs: number, child: Child): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const how = child.ended();
+    if (how) throw new Error(`it exited (${how}) before it was ready`);
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} not ready within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
