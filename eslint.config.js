@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,7 +20,22 @@ export default tseslint.config(
   },
   {
     // Only these places may read the environment directly.
-    files: ['src/platform/config.ts', 'src/cli/**', 'src/main.ts', 'test/**', 'bench/**', '**/*.test.ts', 'vitest.config.ts', 'drizzle.config.ts'],
+    files: ['src/platform/config.ts', 'src/cli/**', 'src/main.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.test.ts', 'vitest.config.ts', 'drizzle.config.ts', 'web/vite.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The console runs in the browser: its globals, and React's rules of hooks (with the React Compiler's checks).
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      // A missing dependency is a stale-closure bug waiting to happen; make it fail lint, not warn.
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
+    files: ['web/public/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
 );

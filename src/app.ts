@@ -20,6 +20,7 @@ import type { Database } from './platform/db/index.js';
 import { AppError } from './platform/errors.js';
 import { eventRoutes, type EventBus } from './platform/events/index.js';
 import { healthRoutes } from './platform/health/routes.js';
+import { consoleRoutes } from './platform/http/console.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installJsonParser } from './platform/http/json-parser.js';
 import { installValidation } from './platform/http/validation.js';
@@ -150,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   runbookRoutes(app, { library: runbooks });
   lintRoutes(app, { databaseUrl: config.databaseUrl, prometheusUrl: config.prometheusUrl });
   await app.register(eventRoutes, { bus });
+  // The web console (web/dist) answers every GET outside /api, /health and /metrics.
+  await app.register(consoleRoutes);
   const runs = registerRuns(app, {
     db,
     bus,

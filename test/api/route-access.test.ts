@@ -11,6 +11,8 @@ const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
   'GET /health': 'public',
   'GET /api/health': 'public',
   'GET /metrics': 'public',
+  // The web console: index.html and its assets; the data behind it needs a token.
+  'GET /*': 'public',
   'POST /api/v1/auth/login': 'public',
   'GET /api/v1/me': 'viewer',
   'PATCH /api/v1/me': 'viewer',

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INCIDENT_EVENT } from '../../src/incidents/timeline.js';
+import { NOTIFICATION_EVENTS } from '../../src/notify/delivery.js';
+import type { DomainEvent } from '../../src/platform/events/index.js';
+import { RUN_EVENT } from '../../src/runbooks/runs/events.js';
+import { queryKeys } from '../../web/src/api/query-keys.js';
+import { keysToInvalidate } from '../../web/src/live/invalidation.js';
+import type { ServerEvent } from '../../web/src/live/sse.js';
+import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+
+const event = (type: string, data: unknown = {}): ServerEvent => ({ id: 'x', type, at: '2024-01-01T00:00:00.000Z', data });
+
+describe('live invalidation', () => {
+  it("covers every event name the server's domains declare, except streamed output", () => {
+    const declared = [...Object.values(INCIDENT_EVENT), ...Object.values(RUN_EVENT), ...Object.values(NOTIFICATION_EVENTS)];
+    const unhandled = declared.filter((type) => keysToInvalidate(event(type, { id: 'i', incidentId: 'i', runId: 'r' })).length === 0);
+    expect(unhandled).toEqual([RUN_EVENT.output]);
+  });
+
+  it('refetches exactly what an event changed', () => {
+    expect(keysToInvalidate(event('incident.updated', { id: 'inc-1' }))).toEqual([
+      queryKeys.incidents.lists(),
+      queryKeys.alerts.all,
+      queryKeys.incidents.detail('inc-1'),
+    ]);
+    expect(keysToInvalidate(event('incident.timeline', { incidentId: 'inc-1', kind: 'note' }))).toEqual([
+      queryKeys.incidents.timeline('inc-1'),
+      queryKeys.incidents.postmortem('inc-1'),
+    ]);
+    expect(keysToInvalidate(event('incident.timeline', { incidentId: 'inc-1', kind: 'alert.resolved' }))).toContainEqual(queryKeys.alerts.all);
+    expect(keysToInvalidate(event('run.step', { runId: 'run-1', incidentId: null }))).toEqual([queryKeys.runs.lists(), queryKeys.runs.detail('run-1')]);
+    expect(keysToInvalidate(event('run.output', { runId: 'run-1' }))).toEqual([]);
+    expect(keysToInvalidate(event('something.new'))).toEqual([]);
+    // Malformed data never throws: an event is only a hint to refetch.
+    expect(keysToInvalidate(event('incident.updated', null))).toEqual([queryKeys.incidents.lists(), queryKeys.alerts.all]);
+  });
+
+  describe('with the events a real NEXUS publishes', () => {
+    let t: TestApp;
+    const seen: DomainEvent[] = [];
+    beforeAll(async () => {
+      t = await createTestApp('pglite');
+      t.server.bus.subscribe((published) => seen.push(published));
+    });
+    afterAll(async () => t?.close());
+
+    it('refreshes the pages that show incidents, users, tokens and the audit log as they change', async () => {
+      const created = await t.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: bearer(t.tokens.responder),
+        payload: { title: 'Checkout is down', severity: 'P1' },
+      });
+      expect(created.statusCode).toBe(201);
+      const incidentId = json<{ id: string }>(created).id;
+      await t.inject({ method: 'POST', url: `/api/v1/incidents/${incidentId}/ack`, headers: bearer(t.tokens.responder), payload: {} });
+      await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.tokens.viewer), payload: { name: 'ci' } });
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: bearer(t.tokens.admin),
+        payload: { username: 'newcomer', password: 'newcomer-password-1', role: 'viewer' },
+      });
+
+      const keysOf = (type: string) => seen.filter((e) => e.type === type).flatMap((e) => keysToInvalidate(e));
+      expect(keysOf('incident.created')).toContainEqual(queryKeys.incidents.lists());
+      expect(keysOf('incident.updated')).toContainEqual(queryKeys.incidents.detail(incidentId));
+      expect(keysOf('incident.timeline')).toContainEqual(queryKeys.incidents.timeline(incidentId));
+      expect(keysOf('token.created')).toContainEqual(queryKeys.tokens.all);
+      expect(keysOf('user.created')).toContainEqual(queryKeys.users.all);
+      expect(keysOf('audit.recorded')).toContainEqual(queryKeys.audit.all);
+      // Every kind of event this flow produced is understood.
+      const types = [...new Set(seen.map((e) => e.type))];
+      expect(types.filter((type) => keysToInvalidate(event(type, { id: 'x', incidentId: 'x' })).length === 0)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Every TanStack Query key the console uses, in one place, by domain. Keys
+ * are hierarchical: invalidating `queryKeys.incidents.all` refetches every
+ * incident list and detail; `queryKeys.incidents.detail(id)` one incident
+ * with its timeline and post-mortem. Live events (src/live/invalidation.ts)
+ * invalidate these prefixes, so a page that builds its keys here updates
+ * by itself.
+ */
+
+type Filters = Record<string, string | number | boolean | undefined>;
+
+export const queryKeys = {
+  me: ['me'] as const,
+  incidents: {
+    all: ['incidents'] as const,
+    lists: () => ['incidents', 'list'] as const,
+    list: (filters: Filters) => ['incidents', 'list', filters] as const,
+    /** The dashboard's open incidents (three state queries in one). */
+    open: () => ['incidents', 'list', 'open'] as const,
+    detail: (id: string) => ['incidents', 'detail', id] as const,
+    timeline: (id: string) => ['incidents', 'detail', id, 'timeline'] as const,
+    postmortem: (id: string) => ['incidents', 'detail', id, 'postmortem'] as const,
+  },
+  alerts: {
+    all: ['alerts'] as const,
+    list: (filters: Filters) => ['alerts', 'list', filters] as const,
+  },
+  silences: {
+    all: ['silences'] as const,
+    list: (filters: Filters) => ['silences', 'list', filters] as const,
+  },
+  routingRules: { all: ['routing-rules'] as const },
+  runs: {
+    all: ['runs'] as const,
+    lists: () => ['runs', 'list'] as const,
+    list: (filters: Filters) => ['runs', 'list', filters] as const,
+    detail: (id: string) => ['runs', 'detail', id] as const,
+    output: (runId: string, commandId: string) => ['runs', 'detail', runId, 'output', commandId] as const,
+  },
+  runbooks: {
+    all: ['runbooks'] as const,
+    list: (filters: Filters) => ['runbooks', 'list', filters] as const,
+    detail: (idOrSlug: string) => ['runbooks', 'detail', idOrSlug] as const,
+    versions: (idOrSlug: string) => ['runbooks', 'detail', idOrSlug, 'versions'] as const,
+  },
+  oncall: {
+    contacts: ['contacts'] as const,
+    rotations: ['rotations'] as const,
+    escalationPolicies: ['escalation-policies'] as const,
+    notifications: ['notifications'] as const,
+  },
+  audit: {
+    all: ['audit'] as const,
+    list: (filters: Filters) => ['audit', 'list', filters] as const,
+  },
+  users: { all: ['users'] as const },
+  tokens: { all: ['tokens'] as const },
+} as const;

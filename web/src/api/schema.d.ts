@@ -1,0 +1,7998 @@
+/**
+ * The NEXUS HTTP API as TypeScript types, generated from the server's OpenAPI
+ * document (the route schemas) by `npm run web:api`. Do not edit by hand:
+ * change the schemas and regenerate; test/web/api-types.test.ts fails while
+ * this file is stale.
+ */
+
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: database and queue must be up; Redis down only degrades */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                                queue: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                                redis: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                            };
+                            failing: string[];
+                            status: "ok" | "degraded" | "unavailable";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                database: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                                queue: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                                redis: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "disabled";
+                                };
+                            };
+                            failing: string[];
+                            status: "ok" | "degraded" | "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts, most recently seen first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    fingerprint?: string;
+                    limit?: number;
+                    severity?: "P1" | "P2" | "P3";
+                    state?: "firing" | "resolved";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                count: number;
+                                /** Format: date-time */
+                                endsAt: string | null;
+                                fingerprint: string;
+                                /** Format: date-time */
+                                firstSeenAt: string;
+                                generatorURL: string | null;
+                                groupKey: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                incidentId: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                lastSeenAt: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                /** Format: uuid */
+                                ruleId: string | null;
+                                severity: ("P1" | "P2" | "P3") | (never | null);
+                                /** Format: uuid */
+                                silencedBy: string | null;
+                                source: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** @enum {unknown} */
+                                status: "firing" | "resolved";
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Generic alert receiver: one alert or an array */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API token, for senders that cannot set headers */
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        /** Format: date-time */
+                        endsAt?: string;
+                        fingerprint?: string;
+                        generatorURL?: string;
+                        groupKey?: string;
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** @enum {unknown} */
+                        status?: "firing" | "resolved";
+                    } | {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        /** Format: date-time */
+                        endsAt?: string;
+                        fingerprint?: string;
+                        generatorURL?: string;
+                        groupKey?: string;
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** @enum {unknown} */
+                        status?: "firing" | "resolved";
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firing: number;
+                            incidents: string[];
+                            received: number;
+                            resolved: number;
+                            silenced: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/alertmanager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alertmanager webhook (v4); answers once the alerts are committed */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description API token, for senders that cannot set headers */
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerts: {
+                            annotations?: {
+                                [key: string]: string;
+                            };
+                            endsAt?: string;
+                            fingerprint?: string;
+                            generatorURL?: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            startsAt?: string;
+                            /** @enum {unknown} */
+                            status: "firing" | "resolved";
+                        }[];
+                        commonAnnotations?: {
+                            [key: string]: string;
+                        };
+                        commonLabels?: {
+                            [key: string]: string;
+                        };
+                        externalURL?: string;
+                        groupKey: string;
+                        groupLabels?: {
+                            [key: string]: string;
+                        };
+                        receiver?: string;
+                        /** @enum {unknown} */
+                        status: "firing" | "resolved";
+                        truncatedAlerts?: number;
+                        version?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firing: number;
+                            incidents: string[];
+                            received: number;
+                            resolved: number;
+                            silenced: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first, with filters */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description exact, or a prefix ending in "." such as "user." */
+                    action?: string;
+                    actor?: string;
+                    cursor?: string;
+                    limit?: number;
+                    outcome?: "success" | "denied" | "rejected" | "error";
+                    since?: string;
+                    target?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-3"][];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in; returns a bearer JWT */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            token: string;
+                            user: components["schemas"]["def-1"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification channels (URLs shown as their origin, secrets never) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "slack" | "webhook" | "email";
+                                name: string;
+                                secretSet: boolean;
+                                unreadable: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string | null;
+                                usesDefaultWebhook: boolean;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a Slack, webhook or e-mail channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        address?: string;
+                        enabled?: boolean;
+                        /** @enum {unknown} */
+                        kind: "slack" | "webhook" | "email";
+                        name: string;
+                        secret?: string;
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "slack" | "webhook" | "email";
+                            name: string;
+                            secretSet: boolean;
+                            unreadable: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string | null;
+                            usesDefaultWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One channel */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "slack" | "webhook" | "email";
+                            name: string;
+                            secretSet: boolean;
+                            unreadable: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string | null;
+                            usesDefaultWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a channel no policy uses */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a channel; url and secret are write-only (secret: null removes it) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        address?: string;
+                        enabled?: boolean;
+                        name?: string;
+                        secret?: string | null;
+                        url?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "slack" | "webhook" | "email";
+                            name: string;
+                            secretSet: boolean;
+                            unreadable: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string | null;
+                            usesDefaultWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts by name */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                phone: string | null;
+                                slack: string | null;
+                                team: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a contact */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email?: string;
+                        name: string;
+                        phone?: string;
+                        slack?: string;
+                        team?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            slack: string | null;
+                            team: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contact */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            slack: string | null;
+                            team: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a contact no rotation or policy pages */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a contact (null clears a field) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email?: string | null;
+                        name?: string;
+                        phone?: string | null;
+                        slack?: string | null;
+                        team?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            slack: string | null;
+                            team: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/escalation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Escalation policies by name */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                always: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {unknown} */
+                                    type: "contact" | "rotation" | "channel";
+                                    whenCategory?: string;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                levels: {
+                                    delay: number | "response-time";
+                                    targets: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** @enum {unknown} */
+                                        type: "contact" | "rotation" | "channel";
+                                        whenCategory?: string;
+                                    }[];
+                                }[];
+                                name: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an escalation policy: levels with delays and targets, plus always-notified targets */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        always?: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            type: "contact" | "rotation" | "channel";
+                            whenCategory?: string;
+                        }[];
+                        description?: string;
+                        levels: {
+                            delay: number | "response-time";
+                            targets: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                type: "contact" | "rotation" | "channel";
+                                whenCategory?: string;
+                            }[];
+                        }[];
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            always: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                type: "contact" | "rotation" | "channel";
+                                whenCategory?: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            levels: {
+                                delay: number | "response-time";
+                                targets: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {unknown} */
+                                    type: "contact" | "rotation" | "channel";
+                                    whenCategory?: string;
+                                }[];
+                            }[];
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalation-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One escalation policy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            always: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                type: "contact" | "rotation" | "channel";
+                                whenCategory?: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            levels: {
+                                delay: number | "response-time";
+                                targets: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {unknown} */
+                                    type: "contact" | "rotation" | "channel";
+                                    whenCategory?: string;
+                                }[];
+                            }[];
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an escalation policy (levels and always are replaced whole) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        always?: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            type: "contact" | "rotation" | "channel";
+                            whenCategory?: string;
+                        }[];
+                        description?: string | null;
+                        levels?: {
+                            delay: number | "response-time";
+                            targets: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                type: "contact" | "rotation" | "channel";
+                                whenCategory?: string;
+                            }[];
+                        }[];
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            always: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                type: "contact" | "rotation" | "channel";
+                                whenCategory?: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            levels: {
+                                delay: number | "response-time";
+                                targets: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {unknown} */
+                                    type: "contact" | "rotation" | "channel";
+                                    whenCategory?: string;
+                                }[];
+                            }[];
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates as Server-Sent Events
+         * @description Each event has `id`, `event` (its type) and `data` (JSON). Send `Last-Event-ID` to resume; `event: reset` means events were missed and the client should refetch.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Bearer token, for EventSource clients that cannot send headers */
+                    access_token?: string;
+                    /** @description Comma-separated event type prefixes, e.g. "user.,audit."; default all */
+                    types?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    severity?: "P1" | "P2" | "P3";
+                    state?: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                acknowledgedAt: string | null;
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                autoResolve: boolean;
+                                category: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: uuid */
+                                commanderId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: uuid */
+                                escalationPolicyId: string | null;
+                                groupKey: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                mitigatedAt: string | null;
+                                /** Format: date-time */
+                                nextPageAt: string | null;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                runbook: {
+                                    procedureId: string;
+                                    procedureTitle: string;
+                                    slug: string;
+                                    version: number;
+                                } | null;
+                                service: string | null;
+                                /** @enum {unknown} */
+                                severity: "P1" | "P2" | "P3";
+                                sla: {
+                                    /** Format: date-time */
+                                    ackDueAt: string;
+                                    resolutionMinutes: number;
+                                    /** Format: date-time */
+                                    resolveDueAt: string;
+                                    responseMinutes: number;
+                                };
+                                /** @enum {unknown} */
+                                state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                                title: string;
+                                /** Format: date-time */
+                                triggeredAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open an incident by hand */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        category?: "security";
+                        /** Format: uuid */
+                        escalationPolicyId?: string;
+                        runbook?: {
+                            procedureId: string;
+                            slug: string;
+                        };
+                        service?: string;
+                        /** @enum {unknown} */
+                        severity: "P1" | "P2" | "P3";
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change title, severity, assignee, commander, or move to mitigated/closed/triggered */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** Format: uuid */
+                        commanderId?: string | null;
+                        /** @enum {unknown} */
+                        severity?: "P1" | "P2" | "P3";
+                        state?: "mitigated" | "closed" | "triggered";
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge (stops the acknowledge clock and escalation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a resolved incident */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/mitigate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark mitigated: impact stopped, cause not yet fixed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to the timeline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, notification.sent, notification.failed, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            kind: string;
+                            seq: number;
+                            summary: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/postmortem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The post-mortem: the latest edit, or the generated draft (version 0) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editedBy: string | null;
+                            generated: boolean;
+                            /** Format: uuid */
+                            incidentId: string;
+                            markdown: string;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            /** @description 0: the generated draft, never edited */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Save an edit as a new version; baseVersion must be the latest (409 otherwise) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        baseVersion: number;
+                        markdown: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            editedBy: string | null;
+                            generated: boolean;
+                            /** Format: uuid */
+                            incidentId: string;
+                            markdown: string;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            /** @description 0: the generated draft, never edited */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/postmortem.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The post-mortem as a Markdown file */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a resolved or closed incident (back to triggered) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve (stops the resolve clock) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            autoResolve: boolean;
+                            category: string | null;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            commanderId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            escalationPolicyId: string | null;
+                            groupKey: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            mitigatedAt: string | null;
+                            /** Format: date-time */
+                            nextPageAt: string | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            runbook: {
+                                procedureId: string;
+                                procedureTitle: string;
+                                slug: string;
+                                version: number;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            sla: {
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                resolutionMinutes: number;
+                                /** Format: date-time */
+                                resolveDueAt: string;
+                                responseMinutes: number;
+                            };
+                            /** @enum {unknown} */
+                            state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                            title: string;
+                            /** Format: date-time */
+                            triggeredAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a run of the incident's attached runbook procedure, linked to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        parameters?: {
+                            [key: string]: string;
+                        };
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                checked: boolean;
+                                /** Format: date-time */
+                                checkedAt: string | null;
+                                /** Format: uuid */
+                                checkedBy: string | null;
+                                id: string;
+                                text: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            /** @description Secret values read "[secret]" */
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedureId: string;
+                            procedureTitle: string;
+                            runbook: {
+                                /** Format: uuid */
+                                id: string;
+                                slug: string;
+                                title: string;
+                            };
+                            /** @enum {unknown} */
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                            /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
+                            variables: {
+                                [key: string]: string;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The timeline, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, notification.sent, notification.failed, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                kind: string;
+                                seq: number;
+                                summary: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                            tokenId?: string;
+                            user: components["schemas"]["def-1"];
+                            via: "session" | "token";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change your display name or e-mail */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        displayName?: string | null;
+                        /** Format: email */
+                        email?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string | null;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password; signs out your other sessions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first: one row per notification and destination */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    incidentId?: string;
+                    key?: string;
+                    limit?: number;
+                    state?: "queued" | "sent" | "failed" | "skipped";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                attempts: number;
+                                channel: string;
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** Format: uuid */
+                                contactId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                incidentId: string | null;
+                                key: string;
+                                lastError: string | null;
+                                /** Format: uuid */
+                                notificationId: string;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                severity: string | null;
+                                /** @enum {unknown} */
+                                state: "queued" | "sent" | "failed" | "skipped";
+                                subject: string;
+                                target: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                via: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Weekly rotations by name */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                handoffTime: string;
+                                /** @enum {unknown} */
+                                handoffWeekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                                /** Format: uuid */
+                                id: string;
+                                members: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                name: string;
+                                overrides: {
+                                    contact: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    reason: string | null;
+                                    /** Format: uuid */
+                                    rotationId: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                }[];
+                                /** Format: date */
+                                startDate: string;
+                                timezone: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a weekly rotation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Local time HH:MM */
+                        handoffTime: string;
+                        /** @enum {unknown} */
+                        handoffWeekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                        members: string[];
+                        name: string;
+                        /** Format: date */
+                        startDate: string;
+                        timezone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            handoffTime: string;
+                            /** @enum {unknown} */
+                            handoffWeekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                            /** Format: uuid */
+                            id: string;
+                            members: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            overrides: {
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string | null;
+                                /** Format: uuid */
+                                rotationId: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                            }[];
+                            /** Format: date */
+                            startDate: string;
+                            timezone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rotations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rotation with its current and future overrides */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            handoffTime: string;
+                            /** @enum {unknown} */
+                            handoffWeekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                            /** Format: uuid */
+                            id: string;
+                            members: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            overrides: {
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string | null;
+                                /** Format: uuid */
+                                rotationId: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                            }[];
+                            /** Format: date */
+                            startDate: string;
+                            timezone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rotation (members replaces the whole ordered list) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Local time HH:MM */
+                        handoffTime?: string;
+                        /** @enum {unknown} */
+                        handoffWeekday?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                        members?: string[];
+                        name?: string;
+                        /** Format: date */
+                        startDate?: string;
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            handoffTime: string;
+                            /** @enum {unknown} */
+                            handoffWeekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                            /** Format: uuid */
+                            id: string;
+                            members: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            overrides: {
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string | null;
+                                /** Format: uuid */
+                                rotationId: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                            }[];
+                            /** Format: date */
+                            startDate: string;
+                            timezone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/rotations/{id}/oncall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is on call at `at` (default: now), and since/until when */
+        get: {
+            parameters: {
+                query?: {
+                    at?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            contact: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                phone: string | null;
+                                slack: string | null;
+                                team: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            /** Format: date-time */
+                            from: string | null;
+                            /** Format: uuid */
+                            rotationId: string;
+                            source: "schedule" | "override" | (never | null);
+                            /** Format: date-time */
+                            until: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rotations/{id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a contact on call from startsAt to endsAt, over the schedule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        contactId: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            reason: string | null;
+                            /** Format: uuid */
+                            rotationId: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routing rules in match order (first match wins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string|null} */
+                                category: "security" | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                escalationPolicy: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                matchers: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "=" | "!=" | "=~" | "!~";
+                                    value: string;
+                                }[];
+                                name: string;
+                                position: number;
+                                runbook: {
+                                    procedureId: string;
+                                    slug: string;
+                                } | null;
+                                service: string | null;
+                                /** @enum {unknown} */
+                                severity: "P1" | "P2" | "P3";
+                                title: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a routing rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        category?: "security" | null;
+                        escalationPolicy?: string | null;
+                        matchers: {
+                            name: string;
+                            /** @enum {unknown} */
+                            op: "=" | "!=" | "=~" | "!~";
+                            value: string;
+                        }[];
+                        name: string;
+                        position?: number;
+                        runbook?: {
+                            procedureId: string;
+                            slug: string;
+                        } | null;
+                        service?: string | null;
+                        /** @enum {unknown} */
+                        severity: "P1" | "P2" | "P3";
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            category: "security" | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            escalationPolicy: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            matchers: {
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "=" | "!=" | "=~" | "!~";
+                                value: string;
+                            }[];
+                            name: string;
+                            position: number;
+                            runbook: {
+                                procedureId: string;
+                                slug: string;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            title: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a routing rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a routing rule */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        category?: "security" | null;
+                        escalationPolicy?: string | null;
+                        matchers?: {
+                            name: string;
+                            /** @enum {unknown} */
+                            op: "=" | "!=" | "=~" | "!~";
+                            value: string;
+                        }[];
+                        name?: string;
+                        position?: number;
+                        runbook?: {
+                            procedureId: string;
+                            slug: string;
+                        } | null;
+                        service?: string | null;
+                        /** @enum {unknown} */
+                        severity?: "P1" | "P2" | "P3";
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            category: "security" | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            escalationPolicy: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            matchers: {
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "=" | "!=" | "=~" | "!~";
+                                value: string;
+                            }[];
+                            name: string;
+                            position: number;
+                            runbook: {
+                                procedureId: string;
+                                slug: string;
+                            } | null;
+                            service: string | null;
+                            /** @enum {unknown} */
+                            severity: "P1" | "P2" | "P3";
+                            title: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/runbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The runbook library, by slug */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description shipped with NEXUS under runbooks/ and imported at start */
+                                builtin: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                latestVersion: number;
+                                slug: string;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Import a Markdown runbook as a new version (200 and no new version when identical to the latest) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug?: string;
+                        /** @description the Markdown runbook */
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: boolean;
+                            runbook: {
+                                /** @description shipped with NEXUS under runbooks/ and imported at start */
+                                builtin: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                latestVersion: number;
+                                slug: string;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            stats: {
+                                checks: number;
+                                commands: number;
+                                contacts: number;
+                                phases: number;
+                                procedures: number;
+                                steps: number;
+                            };
+                            version: {
+                                /** @description SHA-256 of the Markdown source, hex */
+                                checksum: string;
+                                /** Format: date-time */
+                                importedAt: string;
+                                importedBy: string;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: boolean;
+                            runbook: {
+                                /** @description shipped with NEXUS under runbooks/ and imported at start */
+                                builtin: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                latestVersion: number;
+                                slug: string;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            stats: {
+                                checks: number;
+                                commands: number;
+                                contacts: number;
+                                phases: number;
+                                procedures: number;
+                                steps: number;
+                            };
+                            version: {
+                                /** @description SHA-256 of the Markdown source, hex */
+                                checksum: string;
+                                /** Format: date-time */
+                                importedAt: string;
+                                importedBy: string;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runbooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A runbook version (the latest unless ?version=N): metadata, parsed model and Markdown source */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description default: the latest */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description a runbook id or slug */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            parsed: {
+                                contacts: {
+                                    kind: "phone" | "email" | "slack" | "url" | "other";
+                                    /** @description 1-based line in the Markdown source */
+                                    line: number;
+                                    role: string;
+                                    value: string;
+                                }[];
+                                frontMatter: {
+                                    [key: string]: unknown;
+                                };
+                                groups: {
+                                    /** @description 1-based line in the Markdown source */
+                                    line: number;
+                                    procedureIds: string[];
+                                    prose: {
+                                        /** @description 1-based line in the Markdown source */
+                                        line: number;
+                                        markdown: string;
+                                    }[];
+                                    title: string;
+                                }[];
+                                lineCount: number;
+                                procedures: {
+                                    group: string | null;
+                                    id: string;
+                                    /** @description 1-based line in the Markdown source */
+                                    line: number;
+                                    metadata: {
+                                        extra: {
+                                            [key: string]: string;
+                                        };
+                                        priority: ("P1" | "P2" | "P3") | (never | null);
+                                        resolutionTime: {
+                                            minutes: number;
+                                            text: string;
+                                        } | null;
+                                        responseTime: {
+                                            minutes: number;
+                                            text: string;
+                                        } | null;
+                                        severity: string | null;
+                                    };
+                                    phases: {
+                                        checks: {
+                                            checked: boolean;
+                                            id: string;
+                                            /** @description 1-based line in the Markdown source */
+                                            line: number;
+                                            text: string;
+                                        }[];
+                                        id: string;
+                                        implicit: boolean;
+                                        /** @description 1-based line in the Markdown source */
+                                        line: number;
+                                        prose: {
+                                            /** @description 1-based line in the Markdown source */
+                                            line: number;
+                                            markdown: string;
+                                        }[];
+                                        steps: {
+                                            checks: {
+                                                checked: boolean;
+                                                id: string;
+                                                /** @description 1-based line in the Markdown source */
+                                                line: number;
+                                                text: string;
+                                            }[];
+                                            commands: {
+                                                annotations: {
+                                                    approval?: boolean;
+                                                    expect?: string;
+                                                    risk?: "read" | "change" | "destructive";
+                                                    runner?: string;
+                                                    timeoutSeconds?: number;
+                                                };
+                                                assigns: string[];
+                                                description: string | null;
+                                                /** @description 1-based line in the Markdown source */
+                                                endLine: number;
+                                                id: string;
+                                                language: string;
+                                                /** @description 1-based line in the Markdown source */
+                                                line: number;
+                                                placeholders: {
+                                                    /** @description 1-based line in the Markdown source */
+                                                    line: number;
+                                                    param: string;
+                                                    raw: string;
+                                                    syntax: "dollar" | "braces" | "angle";
+                                                }[];
+                                                text: string;
+                                            }[];
+                                            id: string;
+                                            /** @description 1-based line in the Markdown source */
+                                            line: number;
+                                            number: number | null;
+                                            prose: {
+                                                /** @description 1-based line in the Markdown source */
+                                                line: number;
+                                                markdown: string;
+                                            }[];
+                                            title: string;
+                                        }[];
+                                        title: string;
+                                    }[];
+                                    prose: {
+                                        /** @description 1-based line in the Markdown source */
+                                        line: number;
+                                        markdown: string;
+                                    }[];
+                                    symptoms: {
+                                        /** @description 1-based line in the Markdown source */
+                                        line: number;
+                                        text: string;
+                                    }[];
+                                    title: string;
+                                }[];
+                                title: string | null;
+                            };
+                            runbook: {
+                                /** @description shipped with NEXUS under runbooks/ and imported at start */
+                                builtin: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                latestVersion: number;
+                                slug: string;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            source: string;
+                            stats: {
+                                checks: number;
+                                commands: number;
+                                contacts: number;
+                                phases: number;
+                                procedures: number;
+                                steps: number;
+                            };
+                            version: {
+                                /** @description SHA-256 of the Markdown source, hex */
+                                checksum: string;
+                                /** Format: date-time */
+                                importedAt: string;
+                                importedBy: string;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runbooks/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of a runbook, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description a runbook id or slug */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description SHA-256 of the Markdown source, hex */
+                                checksum: string;
+                                /** Format: date-time */
+                                importedAt: string;
+                                importedBy: string;
+                                version: number;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runbooks/lint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lint a Markdown runbook: findings with rule, severity, line and a fix hint; nothing is stored or run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the Markdown runbook */
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                promql: "checked" | "skipped" | "failed" | "nothing-to-check";
+                                sql: "checked" | "skipped" | "failed" | "nothing-to-check";
+                            };
+                            findings: components["schemas"]["def-4"][];
+                            summary: {
+                                errors: number;
+                                infos: number;
+                                warnings: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Long-poll for the next queued command this runner’s labels satisfy (200 with the lease, 204 when none came) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        labels: {
+                            [key: string]: string;
+                        };
+                        name?: string;
+                        /** @description Unique per agent process; steps and the audit log name it (`runner:<id>`) */
+                        runnerId: string;
+                        /** @description How long to wait for a step (default 25000) */
+                        waitMs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigns: string[];
+                            attempt: number;
+                            commandId: string;
+                            /** @description Parameters and captured variables, secret ones opened */
+                            env: {
+                                [key: string]: string;
+                            };
+                            expect: string | null;
+                            followStyle: boolean;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            /** Format: uuid */
+                            leaseId: string;
+                            /** @description Heartbeat well within this (the agent beats every third of it) */
+                            leaseSeconds: number;
+                            /** Format: uuid */
+                            runId: string;
+                            /** @description The command with placeholders rewritten to environment references */
+                            script: string;
+                            /** @description Values to redact from the output */
+                            secrets: string[];
+                            /** Format: uuid */
+                            stepId: string;
+                            timeoutSeconds: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/steps/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report how a command ended; the server decides the step’s state (expect, follow-style, exit code) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        durationMs: number;
+                        error: string | null;
+                        exitCode: number | null;
+                        expectMet: boolean | null;
+                        /** Format: uuid */
+                        leaseId: string;
+                        /** @enum {unknown} */
+                        outcome: "exited" | "timed-out" | "stopped-at-timeout" | "cancelled" | "failed-to-start" | "abandoned";
+                        signal: string | null;
+                        variables: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: boolean;
+                            state: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/steps/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the lease on a running command; says whether cancel was requested (409: the lease is gone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        leaseId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Someone asked to cancel: kill the process group and report `cancelled` */
+                            cancelRequested: boolean;
+                            held: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/steps/{id}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A batch of output chunks of a running command; redacted again, published live and stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        chunks: {
+                            /** @description Byte offset in everything the command wrote */
+                            offset: number;
+                            stream: "stdout" | "stderr";
+                            text: string;
+                        }[];
+                        /** Format: uuid */
+                        leaseId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    incidentId?: string;
+                    limit?: number;
+                    status?: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                incidentId: string | null;
+                                /** @description Secret values read "[secret]" */
+                                parameters: {
+                                    [key: string]: string;
+                                };
+                                procedureId: string;
+                                procedureTitle: string;
+                                runbook: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    slug: string;
+                                    title: string;
+                                };
+                                /** @enum {unknown} */
+                                status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                                /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
+                                variables: {
+                                    [key: string]: string;
+                                };
+                                version: number;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a run of one procedure of a runbook version */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        incidentId?: string;
+                        parameters?: {
+                            [key: string]: string;
+                        };
+                        /** @description Procedure id from the parsed runbook */
+                        procedure: string;
+                        /** @description Runbook id or slug */
+                        runbook: string;
+                        secretParameters?: string[];
+                        /** @description Default: the latest version */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                checked: boolean;
+                                /** Format: date-time */
+                                checkedAt: string | null;
+                                /** Format: uuid */
+                                checkedBy: string | null;
+                                id: string;
+                                text: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            /** @description Secret values read "[secret]" */
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedureId: string;
+                            procedureTitle: string;
+                            runbook: {
+                                /** Format: uuid */
+                                id: string;
+                                slug: string;
+                                title: string;
+                            };
+                            /** @enum {unknown} */
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                            /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
+                            variables: {
+                                [key: string]: string;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its steps and checks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                checked: boolean;
+                                /** Format: date-time */
+                                checkedAt: string | null;
+                                /** Format: uuid */
+                                checkedBy: string | null;
+                                id: string;
+                                text: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            /** @description Secret values read "[secret]" */
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedureId: string;
+                            procedureTitle: string;
+                            runbook: {
+                                /** Format: uuid */
+                                id: string;
+                                slug: string;
+                                title: string;
+                            };
+                            /** @enum {unknown} */
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                            /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
+                            variables: {
+                                [key: string]: string;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the run: nothing more runs, running commands are killed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                checked: boolean;
+                                /** Format: date-time */
+                                checkedAt: string | null;
+                                /** Format: uuid */
+                                checkedBy: string | null;
+                                id: string;
+                                text: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            /** @description Secret values read "[secret]" */
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedureId: string;
+                            procedureTitle: string;
+                            runbook: {
+                                /** Format: uuid */
+                                id: string;
+                                slug: string;
+                                title: string;
+                            };
+                            /** @enum {unknown} */
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                            /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
+                            variables: {
+                                [key: string]: string;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/checks/{check}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tick (or untick) a manual check */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    check: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        checked?: boolean;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checked: boolean;
+                            /** Format: date-time */
+                            checkedAt: string | null;
+                            /** Format: uuid */
+                            checkedBy: string | null;
+                            id: string;
+                            text: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supply secret parameter values again (after a server key change made them unreadable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        secrets: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            supplied: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a step awaiting approval (a second person with the approver role) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a step; a running one has its process group killed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored (redacted, bounded) output of one command */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempt: number;
+                            /** @description All bytes the command wrote, including dropped ones */
+                            bytes: number;
+                            commandId: string;
+                            /** @description Redacted; head and tail with a marker when truncated */
+                            output: string;
+                            state: string;
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a step awaiting approval (back to pending) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed, timed-out, lost or cancelled step again (a new attempt) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a command (or every pending command of a step): queued, or awaiting approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/steps/{step}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a step skipped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                /** Format: uuid */
+                                approvedBy: string | null;
+                                attempt: number;
+                                cancelRequested: boolean;
+                                command: string;
+                                commandId: string;
+                                description: string | null;
+                                durationMs: number | null;
+                                error: string | null;
+                                exitCode: number | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outputBytes: number;
+                                /** @description The last ~2 KiB of the stored output */
+                                outputExcerpt: string;
+                                outputTruncated: boolean;
+                                /** Format: date-time */
+                                queuedAt: string | null;
+                                /** Format: uuid */
+                                requestedBy: string | null;
+                                risk: "read" | "change" | "destructive";
+                                runnerId: string | null;
+                                selector: string | null;
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "awaiting-approval" | "queued" | "running" | "succeeded" | "failed" | "timed-out" | "cancelled" | "skipped" | "lost";
+                                stepId: string;
+                                timeoutSeconds: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Silences and maintenance windows, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    active?: boolean;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                comment: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "silence" | "maintenance";
+                                matchers: {
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "=" | "!=" | "=~" | "!~";
+                                    value: string;
+                                }[];
+                                /** Format: date-time */
+                                startsAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Silence alerts, or declare a maintenance window */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /** @enum {unknown} */
+                        kind?: "silence" | "maintenance";
+                        matchers: {
+                            name: string;
+                            /** @enum {unknown} */
+                            op: "=" | "!=" | "=~" | "!~";
+                            value: string;
+                        }[];
+                        /** Format: date-time */
+                        startsAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            comment: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "silence" | "maintenance";
+                            matchers: {
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "=" | "!=" | "=~" | "!~";
+                                value: string;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/silences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Expire a silence now (kept on record) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens (scope=all: everyone's, admin only) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    scope?: "mine" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-2"][];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API token; the token is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expiresInDays?: number;
+                        name: string;
+                        /** @description viewer < responder < operator < admin */
+                        role?: "viewer" | "responder" | "operator" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            info: components["schemas"]["def-2"];
+                            /** @description Shown once; only its hash is stored. */
+                            token: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** Format: uuid */
+                            ownerId: string;
+                            prefix: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-1"][];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a user */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        displayName?: string;
+                        /** Format: email */
+                        email?: string;
+                        password: string;
+                        /** @description viewer < responder < operator < admin */
+                        role: "viewer" | "responder" | "operator" | "admin";
+                        /** @description lowercase letters, digits, ".", "_" and "-" */
+                        username: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string | null;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string | null;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change role, disable, rename or reset the password of a user */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        disabled?: boolean;
+                        displayName?: string | null;
+                        /** Format: email */
+                        email?: string | null;
+                        password?: string;
+                        /** @description viewer < responder < operator < admin */
+                        role?: "viewer" | "responder" | "operator" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string | null;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description viewer < responder < operator < admin */
+                            role: "viewer" | "responder" | "operator" | "admin";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a user out everywhere (session JWTs; API tokens are revoked one by one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is serving */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                            uptimeSeconds: number;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** ErrorResponse */
+        "def-0": {
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
+        /** User */
+        "def-1": {
+            /** Format: date-time */
+            createdAt: string;
+            disabled: boolean;
+            displayName: string | null;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description viewer < responder < operator < admin */
+            role: "viewer" | "responder" | "operator" | "admin";
+            /** Format: date-time */
+            updatedAt: string;
+            username: string;
+        };
+        /** ApiToken */
+        "def-2": {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: uuid */
+            ownerId: string;
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description viewer < responder < operator < admin */
+            role: "viewer" | "responder" | "operator" | "admin";
+        };
+        /** AuditEntry */
+        "def-3": {
+            action: string;
+            actor: string;
+            actorId: string | null;
+            /** Format: date-time */
+            at: string;
+            details: unknown;
+            id: number;
+            ip: string | null;
+            outcome: string;
+            requestId: string | null;
+            statusCode: number | null;
+            target: string | null;
+        };
+        /** LintFinding */
+        "def-4": {
+            commandId?: string;
+            /** @description How to fix it, often the corrected command */
+            hint: string;
+            /** @description 1-based line in the Markdown source */
+            line: number;
+            message: string;
+            procedureId?: string;
+            /** @description Stable kebab-case rule id, e.g. curl-url-unquoted */
+            rule: string;
+            severity: "error" | "warning" | "info";
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,32 @@
+import { SimpleGrid, Stack, Text } from '@mantine/core';
+import { PageHeader } from '../shell/PageHeader.js';
+import { Panel } from '../shell/Panel.js';
+import { FiringAlertsPanel } from './FiringAlertsPanel.js';
+import { OpenIncidentsPanel } from './OpenIncidentsPanel.js';
+import { RunsInProgressPanel } from './RunsInProgressPanel.js';
+
+/** `/`: what needs attention now. Every panel updates from live events. */
+export function DashboardPage() {
+  return (
+    <>
+      <PageHeader title="Dashboard" description="Open incidents, firing alerts and runbooks in progress" />
+      <Stack gap="md">
+        <OpenIncidentsPanel />
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+          <FiringAlertsPanel />
+          <RunsInProgressPanel />
+          <Panel title="Latest deployments" testId="latest-deployments">
+            <Text size="sm" c="dimmed">
+              Deployments (blue-green and canary) arrive with a later version of NEXUS.
+            </Text>
+          </Panel>
+          <Panel title="Latest backups" testId="latest-backups">
+            <Text size="sm" c="dimmed">
+              Backups and verified restores arrive with a later version of NEXUS.
+            </Text>
+          </Panel>
+        </SimpleGrid>
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import type { QueryKey } from '@tanstack/react-query';
+import { queryKeys } from '../api/query-keys.js';
+import type { ServerEvent } from './sse.js';
+
+/**
+ * Which cached queries an event from the server makes stale. The names are
+ * the ones the server publishes (src/**: INCIDENT_EVENT, RUN_EVENT,
+ * NOTIFICATION_EVENTS, and the platform's user/token/audit/runbook events).
+ *
+ * `run.output` is deliberately absent: output arrives many times a second
+ * and is appended from the event itself (useLiveEvents), never refetched.
+ */
+
+function field(event: ServerEvent, name: string): string | null {
+  const data = event.data as Record<string, unknown> | null;
+  const value = data && typeof data === 'object' ? data[name] : undefined;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function keysToInvalidate(event: ServerEvent): QueryKey[] {
+  const keys: QueryKey[] = [];
+  const incidentId = field(event, 'incidentId');
+  const runId = field(event, 'runId');
+  switch (event.type) {
+    case 'incident.created':
+      // The alerts domain publishes no events of its own: a new incident is how a firing alert shows.
+      keys.push(queryKeys.incidents.lists(), queryKeys.alerts.all);
+      break;
+    case 'incident.updated': {
+      const id = field(event, 'id');
+      keys.push(queryKeys.incidents.lists(), queryKeys.alerts.all);
+      if (id) keys.push(queryKeys.incidents.detail(id));
+      break;
+    }
+    case 'incident.timeline':
+      if (incidentId) keys.push(queryKeys.incidents.timeline(incidentId), queryKeys.incidents.postmortem(incidentId));
+      // Alerts joining or resolving are recorded here; their list changed too.
+      if (field(event, 'kind')?.startsWith('alert.')) keys.push(queryKeys.alerts.all);
+      break;
+    case 'run.created':
+      keys.push(queryKeys.runs.lists());
+      break;
+    case 'run.step':
+    case 'run.finished':
+      keys.push(queryKeys.runs.lists());
+      if (runId) keys.push(queryKeys.runs.detail(runId));
+      break;
+    case 'run.check':
+      if (runId) keys.push(queryKeys.runs.detail(runId));
+      break;
+    case 'notification.sent':
+    case 'notification.failed':
+    case 'notification.skipped':
+      keys.push(queryKeys.oncall.notifications);
+      break;
+    case 'runbook.imported':
+      keys.push(queryKeys.runbooks.all);
+      break;
+    case 'user.created':
+    case 'user.updated':
+    case 'user.sessions_revoked':
+      keys.push(queryKeys.users.all, queryKeys.me);
+      break;
+    case 'token.created':
+    case 'token.revoked':
+      keys.push(queryKeys.tokens.all);
+      break;
+    case 'audit.recorded':
+      keys.push(queryKeys.audit.all);
+      break;
+  }
+  return keys;
+}
