@@ -192,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   app.addHook('onClose', async () => incidents.close());
   const alerts = registerAlerts(app, {
     db,
+    bus,
     logger,
     clock: deps.clock ?? (() => new Date()),
     incidents,

@@ -1,6 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
 import type { Database } from '../platform/db/index.js';
+import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { NotifyModule } from '../notify/index.js';
@@ -8,6 +9,7 @@ import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
 import { RoutingService } from './routing.js';
 import { AlertService, type IncidentSink } from './service.js';
 import { SilenceService } from './silences.js';
+import { RoutingSnapshot } from './snapshot.js';
 import { AlertStore } from './store.js';
 
 export { AlertService, type IncidentSink, type ReceiveOutcome } from './service.js';
@@ -17,6 +19,7 @@ export type { Alert, RoutingRule, Silence } from './schema.js';
 
 export interface AlertsDeps {
   db: Database;
+  bus: EventBus;
   logger: Logger;
   clock: () => Date;
   incidents: IncidentSink;
@@ -31,32 +34,47 @@ export interface AlertsModule {
   silences: SilenceService;
 }
 
-/** Policies are few (a page of 500 holds them all); looked up per new incident, not per alert. */
+const POLICY_CACHE_MS = 30_000;
+
+/**
+ * Policy ids by name, remembered for a while: every new alert asks, and the
+ * answer changes only when an admin renames or recreates a policy. A name
+ * not found is asked again next time (it may have just been created).
+ */
 function policyLookup(notify: Pick<NotifyModule, 'oncall'>) {
+  const known = new Map<string, { id: string; at: number }>();
   return async (name: string): Promise<string | null> => {
-    const rows = await notify.oncall.listPolicies(500, null);
-    return rows.find((p) => p.name === name)?.id ?? null;
+    const hit = known.get(name);
+    if (hit && Date.now() - hit.at < POLICY_CACHE_MS) return hit.id;
+    const id = (await notify.oncall.policyIdByName(name)) ?? null;
+    if (id) known.set(name, { id, at: Date.now() });
+    else known.delete(name);
+    return id;
   };
 }
 
 export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
-  const store = new AlertStore(deps.db.orm);
+  const store = new AlertStore(deps.db.orm, deps.db);
   const received = new Counter({
     name: 'nexus_alerts_received_total',
     help: 'Alerts received, by receiver (alertmanager, generic) and status (firing, resolved)',
     labelNames: ['source', 'status'] as const,
     registers: [deps.registry],
   });
+  const snapshot = new RoutingSnapshot(store, deps.bus, deps.clock);
+  app.addHook('onClose', async () => snapshot.close());
   const alerts = new AlertService({
     store,
+    routing: snapshot,
     incidents: deps.incidents,
     logger: deps.logger.child({ component: 'alerts' }),
     clock: deps.clock,
     received,
     ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
   });
-  const routing = new RoutingService(store);
-  const silences = new SilenceService(store, deps.clock);
+  const changed = () => snapshot.changed();
+  const routing = new RoutingService(store, changed);
+  const silences = new SilenceService(store, deps.clock, changed);
   const routeDeps = { alerts, routing, silences, clock: deps.clock };
   receiverRoutes(app, routeDeps);
   ruleRoutes(app, routeDeps);

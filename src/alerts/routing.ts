@@ -70,7 +70,11 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** Routing rules: CRUD, the seed's defaults, and "which rule does this alert hit". */
 export class RoutingService {
-  constructor(private readonly store: AlertStore) {}
+  constructor(
+    private readonly store: AlertStore,
+    /** Told after every change, so cached copies of the rules are dropped. */
+    private readonly changed: () => void = () => {},
+  ) {}
 
   /** First match by position wins; null when no rule matches (the alert is stored but pages nobody). */
   static route(rules: RuleRow[], labels: Labels): RuleRow | null {
@@ -90,23 +94,29 @@ export class RoutingService {
   async create(body: CreateRuleBody): Promise<RoutingRule> {
     validateMatchers(body.matchers, 'body/matchers');
     const position = body.position ?? (await this.store.nextPosition());
-    return toRule(await this.named(() => this.store.insertRule({ ...(columns(body) as NewRule), position })));
+    const row = await this.named(() => this.store.insertRule({ ...(columns(body) as NewRule), position }));
+    this.changed();
+    return toRule(row);
   }
 
   async update(id: string, body: UpdateRuleBody): Promise<RoutingRule> {
     if (body.matchers) validateMatchers(body.matchers, 'body/matchers');
     const row = await this.named(() => this.store.updateRule(id, columns(body)));
     if (!row) throw new NotFoundError('routing rule', id);
+    this.changed();
     return toRule(row);
   }
 
   async remove(id: string): Promise<void> {
     if (!(await this.store.deleteRule(id))) throw new NotFoundError('routing rule', id);
+    this.changed();
   }
 
   /** Once per database: an admin who deletes a default rule does not get it back at the next start. */
-  ensureDefaults(): Promise<boolean> {
-    return this.store.applyDefaultsOnce(DEFAULTS_MARK, defaultRules());
+  async ensureDefaults(): Promise<boolean> {
+    const created = await this.store.applyDefaultsOnce(DEFAULTS_MARK, defaultRules());
+    if (created) this.changed();
+    return created;
   }
 
   private async named<T>(work: () => Promise<T>): Promise<T> {

@@ -5,7 +5,8 @@ import { labelFingerprint, matchesAll } from './matchers.js';
 import type { IncomingAlert } from './receive.js';
 import { RoutingService } from './routing.js';
 import type { Alert, Matcher } from './schema.js';
-import type { AlertRow, AlertStore, NewAlert, PriorState, RuleRow, SilenceRow } from './store.js';
+import type { RoutingSnapshot } from './snapshot.js';
+import type { AlertRow, AlertStore, NewAlert, RuleRow, SilenceRow } from './store.js';
 
 /**
  * What alerts need of the incidents domain. `NexusApp.incidents` satisfies
@@ -18,6 +19,8 @@ export interface IncidentSink {
 
 export interface AlertServiceDeps {
   store: AlertStore;
+  /** Rules and silences in memory (src/alerts/snapshot.ts). */
+  routing: Pick<RoutingSnapshot, 'at'>;
   incidents: IncidentSink;
   logger: Logger;
   clock: () => Date;
@@ -76,16 +79,21 @@ export class AlertService {
   async receive(incoming: IncomingAlert[]): Promise<ReceiveOutcome> {
     const { store, clock } = this.deps;
     const now = clock();
-    const [rules, silences] = await Promise.all([store.rules(), store.activeSilences(now)]);
+    const { rules, silences } = await this.deps.routing.at(now);
     const routed = this.route(incoming, rules, silences, now);
-    const { rows, prior } = await store.upsert(routed.map((r) => r.value));
+    const rows = await store.upsert(routed.map((r) => r.value));
     for (const a of incoming) this.deps.received.inc({ source: a.source, status: a.status });
     const ruleById = new Map(routed.map((r) => [r.value.fingerprint, r.rule]));
     const incidents = new Set<string>();
+    /** Alerts paged by this payload, by incident: linked back in one update per incident. */
+    const newlyLinked = new Map<string, string[]>();
     for (const row of rows) {
-      const id = await this.page(row, prior.get(row.fingerprint), ruleById.get(row.fingerprint) ?? null);
-      if (id) incidents.add(id);
+      const id = await this.page(row, ruleById.get(row.fingerprint) ?? null);
+      if (!id) continue;
+      incidents.add(id);
+      if (row.incidentId !== id) newlyLinked.set(id, [...(newlyLinked.get(id) ?? []), row.id]);
     }
+    for (const [incidentId, ids] of newlyLinked) await store.setIncident(ids, incidentId);
     return {
       received: incoming.length,
       firing: incoming.filter((a) => a.status === 'firing').length,
@@ -136,10 +144,10 @@ export class AlertService {
    * retries); that is safe because an alert with no incident yet is paged on
    * the next delivery and the incidents side ignores a link it already has.
    */
-  private async page(row: AlertRow, prior: PriorState | undefined, rule: RuleRow | null): Promise<string | null> {
+  private async page(row: AlertRow, rule: RuleRow | null): Promise<string | null> {
     if (row.status === 'resolved') {
-      const incidentId = row.incidentId ?? prior?.incidentId ?? null;
-      if (incidentId) await this.deps.incidents.alertResolved(row.groupKey, row.id);
+      // The upsert keeps the link when an alert resolves, so the row says whether an incident waits for it.
+      if (row.incidentId) await this.deps.incidents.alertResolved(row.groupKey, row.id);
       return null;
     }
     // Already paged (the upsert clears the link when a resolved alert fires again).
@@ -154,7 +162,6 @@ export class AlertService {
       escalationPolicyId: rule.escalationPolicy ? await this.policy(rule.escalationPolicy) : null,
       alert: { id: row.id, fingerprint: row.fingerprint, labels: row.labels, summary: row.annotations.summary ?? row.labels.alertname ?? '' },
     });
-    await this.deps.store.setIncident([row.id], incident.id);
     return incident.id;
   }
 

@@ -22,6 +22,8 @@ export class SilenceService {
   constructor(
     private readonly store: AlertStore,
     private readonly clock: () => Date,
+    /** Told after every change, so cached copies of the silences are dropped. */
+    private readonly changed: () => void = () => {},
   ) {}
 
   async create(actor: string, body: CreateSilenceBody): Promise<Silence> {
@@ -39,6 +41,7 @@ export class SilenceService {
       comment: body.comment,
       createdBy: actor,
     });
+    this.changed();
     return toSilence(row, now);
   }
 
@@ -50,6 +53,7 @@ export class SilenceService {
   async expire(id: string): Promise<void> {
     const row = await this.store.expireSilence(id, this.clock());
     if (!row) throw new NotFoundError('silence', id);
+    this.changed();
   }
 
   now(): Date {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Orm } from '../platform/db/index.js';
+import type { Database, Orm } from '../platform/db/index.js';
 import { alertDefaults, alerts, routingRules, silences } from './tables.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -9,12 +9,6 @@ export type NewRule = typeof routingRules.$inferInsert;
 export type SilenceRow = typeof silences.$inferSelect;
 export type NewSilence = typeof silences.$inferInsert;
 
-/** What was there before a payload's upsert, to tell new, re-fired and resolved alerts apart. */
-export interface PriorState {
-  status: string;
-  incidentId: string | null;
-}
-
 export interface AlertFilter {
   state?: string | undefined;
   severity?: string | undefined;
@@ -22,51 +16,119 @@ export interface AlertFilter {
   before?: [string, string] | null;
 }
 
+/** A row as `RETURNING *` gives it: column names, and int8 as text on node-postgres. */
+interface RawAlert extends Record<string, unknown> {
+  id: string;
+  fingerprint: string;
+  source: string;
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  group_key: string;
+  severity: string | null;
+  rule_id: string | null;
+  silenced_by: string | null;
+  incident_id: string | null;
+  starts_at: Date | string;
+  ends_at: Date | string | null;
+  generator_url: string | null;
+  receive_count: number | string;
+  first_seen_at: Date | string;
+  last_seen_at: Date | string;
+  resolved_at: Date | string | null;
+}
+
+const date = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+const maybeDate = (value: Date | string | null) => (value === null ? null : date(value));
+
+function fromRaw(r: RawAlert): AlertRow {
+  return {
+    id: r.id,
+    fingerprint: r.fingerprint,
+    source: r.source,
+    status: r.status,
+    labels: r.labels,
+    annotations: r.annotations,
+    groupKey: r.group_key,
+    severity: r.severity,
+    ruleId: r.rule_id,
+    silencedBy: r.silenced_by,
+    incidentId: r.incident_id,
+    startsAt: date(r.starts_at),
+    endsAt: maybeDate(r.ends_at),
+    generatorUrl: r.generator_url,
+    receiveCount: Number(r.receive_count),
+    firstSeenAt: date(r.first_seen_at),
+    lastSeenAt: date(r.last_seen_at),
+    resolvedAt: maybeDate(r.resolved_at),
+  };
+}
+
+/** Prepared once per connection (the receivers' hot path); `$1` is the payload's rows as a JSON array. */
+const UPSERT_SQL = `
+      INSERT INTO alerts AS a (fingerprint, source, status, labels, annotations, group_key, severity, rule_id, silenced_by,
+        starts_at, ends_at, generator_url, receive_count, first_seen_at, last_seen_at, resolved_at)
+      SELECT fingerprint, source, status, labels, annotations, group_key, severity, rule_id, silenced_by,
+        starts_at, ends_at, generator_url, receive_count, first_seen_at, last_seen_at, resolved_at
+      FROM jsonb_to_recordset($1::jsonb) AS x(fingerprint text, source text, status text, labels jsonb, annotations jsonb,
+        group_key text, severity text, rule_id uuid, silenced_by uuid, starts_at timestamptz, ends_at timestamptz,
+        generator_url text, receive_count bigint, first_seen_at timestamptz, last_seen_at timestamptz, resolved_at timestamptz)
+      ON CONFLICT (fingerprint) DO UPDATE SET
+        status = excluded.status,
+        labels = excluded.labels,
+        annotations = excluded.annotations,
+        group_key = excluded.group_key,
+        severity = excluded.severity,
+        rule_id = excluded.rule_id,
+        silenced_by = excluded.silenced_by,
+        starts_at = excluded.starts_at,
+        ends_at = excluded.ends_at,
+        generator_url = excluded.generator_url,
+        receive_count = a.receive_count + excluded.receive_count,
+        -- Firing again after resolving is a new page: the old incident may be closed by now.
+        incident_id = CASE WHEN a.status = 'resolved' AND excluded.status = 'firing' THEN NULL ELSE a.incident_id END,
+        last_seen_at = excluded.last_seen_at,
+        -- Keep the first resolution time while it stays resolved; clear it when it fires again.
+        resolved_at = CASE WHEN excluded.status = 'resolved' THEN coalesce(a.resolved_at, excluded.resolved_at) ELSE NULL END
+      RETURNING *`;
+
 /** SQL for alerts, routing rules and silences; the rules of routing live in the services. */
 export class AlertStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly db: Pick<Database, 'prepared'>,
+  ) {}
 
   /**
-   * One transaction, one multi-row upsert: the payload is committed as a whole
-   * or not at all, and the caller acknowledges only after this returns. The
-   * row locks (FOR UPDATE) make two deliveries of one fingerprint count twice
-   * rather than race.
+   * One statement: the payload is committed as a whole or not at all, and the
+   * caller acknowledges only after this returns. The rows travel as one JSON
+   * parameter, so the SQL text is the same for 1 alert or 5,000 (no query
+   * building per call, one plan). Concurrent deliveries of a fingerprint
+   * serialise on its row in ON CONFLICT, so both counts land.
    */
-  async upsert(values: NewAlert[]): Promise<{ rows: AlertRow[]; prior: Map<string, PriorState> }> {
-    return this.orm.transaction(async (tx) => {
-      const fingerprints = values.map((v) => v.fingerprint);
-      const before = await tx
-        .select({ fingerprint: alerts.fingerprint, status: alerts.status, incidentId: alerts.incidentId })
-        .from(alerts)
-        .where(inArray(alerts.fingerprint, fingerprints))
-        .for('update');
-      const rows = await tx
-        .insert(alerts)
-        .values(values)
-        .onConflictDoUpdate({
-          target: alerts.fingerprint,
-          set: {
-            status: sql`excluded.status`,
-            labels: sql`excluded.labels`,
-            annotations: sql`excluded.annotations`,
-            groupKey: sql`excluded.group_key`,
-            severity: sql`excluded.severity`,
-            ruleId: sql`excluded.rule_id`,
-            silencedBy: sql`excluded.silenced_by`,
-            startsAt: sql`excluded.starts_at`,
-            endsAt: sql`excluded.ends_at`,
-            generatorUrl: sql`excluded.generator_url`,
-            receiveCount: sql`${alerts.receiveCount} + excluded.receive_count`,
-            // Firing again after resolving is a new page: the old incident may be closed by now.
-            incidentId: sql`CASE WHEN ${alerts.status} = 'resolved' AND excluded.status = 'firing' THEN NULL ELSE ${alerts.incidentId} END`,
-            lastSeenAt: sql`excluded.last_seen_at`,
-            // Keep the first resolution time while it stays resolved; clear it when it fires again.
-            resolvedAt: sql`CASE WHEN excluded.status = 'resolved' THEN coalesce(${alerts.resolvedAt}, excluded.resolved_at) ELSE NULL END`,
-          },
-        })
-        .returning();
-      return { rows, prior: new Map(before.map((b) => [b.fingerprint, { status: b.status, incidentId: b.incidentId }])) };
-    });
+  async upsert(values: NewAlert[]): Promise<AlertRow[]> {
+    const input = JSON.stringify(
+      values.map((v) => ({
+        fingerprint: v.fingerprint,
+        source: v.source,
+        status: v.status,
+        labels: v.labels,
+        annotations: v.annotations,
+        group_key: v.groupKey,
+        severity: v.severity ?? null,
+        rule_id: v.ruleId ?? null,
+        silenced_by: v.silencedBy ?? null,
+        starts_at: v.startsAt.toISOString(),
+        ends_at: v.endsAt?.toISOString() ?? null,
+        generator_url: v.generatorUrl ?? null,
+        receive_count: v.receiveCount ?? 1,
+        first_seen_at: v.firstSeenAt.toISOString(),
+        last_seen_at: v.lastSeenAt.toISOString(),
+        resolved_at: v.resolvedAt?.toISOString() ?? null,
+      })),
+    );
+    const rows = await this.db.prepared<RawAlert>('nexus_alerts_upsert', UPSERT_SQL, [input]);
+    return rows.map(fromRaw);
   }
 
   async setIncident(alertIds: string[], incidentId: string): Promise<void> {
@@ -131,12 +193,9 @@ export class AlertStore {
     });
   }
 
-  activeSilences(at: Date): Promise<SilenceRow[]> {
-    return this.orm
-      .select()
-      .from(silences)
-      .where(and(lte(silences.startsAt, at), gt(silences.endsAt, at)))
-      .orderBy(asc(silences.createdAt), asc(silences.id));
+  /** Active and future silences: the routing snapshot filters them by time per alert. */
+  silencesNotEnded(at: Date): Promise<SilenceRow[]> {
+    return this.orm.select().from(silences).where(gt(silences.endsAt, at)).orderBy(asc(silences.createdAt), asc(silences.id));
   }
 
   listSilences(limit: number, activeAt: Date | null, before: [string, string] | null): Promise<SilenceRow[]> {

@@ -159,6 +159,11 @@ export class OnCallService {
     };
   }
 
+  /** For routing rules, which name their policy. */
+  async policyIdByName(name: string): Promise<string | null> {
+    return (await this.directory.policyByName(name))?.id ?? null;
+  }
+
   async listPolicies(limit: number, after: [string, string] | null): Promise<PolicyRow[]> {
     return this.directory.listPolicies(limit, after);
   }

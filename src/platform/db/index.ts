@@ -28,6 +28,12 @@ export interface Database {
   readonly engine: Engine;
   readonly orm: Orm;
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A hot-path statement, prepared once per connection under `name` on
+   * PostgreSQL (later calls send only the parameters). `text` must be the same
+   * for every call with that name.
+   */
+  prepared<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]>;
   /** Runs a multi-statement script without parameters (PGlite needs `exec` for that). */
   exec(script: string): Promise<void>;
   /** A session that keeps one connection, for session-level advisory locks. */
@@ -85,6 +91,10 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
       const result = await client.query<T>(text, params);
       return result.rows;
     },
+    // In-process: there is no wire to save, so a prepared statement buys nothing.
+    async prepared<T>(_name: string, text: string, params: unknown[]) {
+      return (await client.query<T>(text, params)).rows;
+    },
     async exec(script) {
       await client.exec(script);
     },
@@ -124,6 +134,10 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     pglite: undefined,
     async query<T>(text: string, params?: unknown[]) {
       const result = await pool.query(text, params as unknown[]);
+      return result.rows as T[];
+    },
+    async prepared<T>(name: string, text: string, params: unknown[]) {
+      const result = await pool.query({ name, text, values: params });
       return result.rows as T[];
     },
     async exec(script) {
