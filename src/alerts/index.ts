@@ -12,7 +12,8 @@ import { SilenceService } from './silences.js';
 import { RoutingSnapshot } from './snapshot.js';
 import { AlertStore } from './store.js';
 
-export { AlertService, type IncidentSink, type ReceiveOutcome } from './service.js';
+export { ALERT_RECEIVED_EVENT, AlertService, type IncidentSink, type ReceiveOutcome } from './service.js';
+export { ALERT_CONFIG_EVENT } from './snapshot.js';
 export { RoutingService, defaultRules, DEFAULT_ESCALATION_POLICY, DEFAULT_RUNBOOK_SLUG } from './routing.js';
 export { labelFingerprint, matches, matchesAll } from './matchers.js';
 export type { Alert, RoutingRule, Silence } from './schema.js';
@@ -70,6 +71,7 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
     logger: deps.logger.child({ component: 'alerts' }),
     clock: deps.clock,
     received,
+    bus: deps.bus,
     ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
   });
   const changed = () => snapshot.changed();

@@ -1,6 +1,9 @@
 import type { Counter } from 'prom-client';
 import type { OpenOrJoinInput } from '../incidents/index.js';
+import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
+
+export const ALERT_RECEIVED_EVENT = 'alert.received';
 import { labelFingerprint, matchesAll } from './matchers.js';
 import type { IncomingAlert } from './receive.js';
 import { RoutingService } from './routing.js';
@@ -25,6 +28,8 @@ export interface AlertServiceDeps {
   logger: Logger;
   clock: () => Date;
   received: Counter<'source' | 'status'>;
+  /** Consoles refresh their alert lists on `alert.received`. */
+  bus: Pick<EventBus, 'publish'>;
   /** Escalation policy id by name (rules name policies); null when there is none of that name. */
   policyId?: (name: string) => Promise<string | null>;
 }
@@ -94,13 +99,16 @@ export class AlertService {
       if (row.incidentId !== id) newlyLinked.set(id, [...(newlyLinked.get(id) ?? []), row.id]);
     }
     for (const [incidentId, ids] of newlyLinked) await store.setIncident(ids, incidentId);
-    return {
+    const outcome: ReceiveOutcome = {
       received: incoming.length,
       firing: incoming.filter((a) => a.status === 'firing').length,
       resolved: incoming.filter((a) => a.status === 'resolved').length,
       silenced: rows.filter((r) => r.silencedBy !== null).length,
       incidents: [...incidents],
     };
+    // Ids only: labels and annotations are read through the API, which checks the role.
+    this.deps.bus.publish(ALERT_RECEIVED_EVENT, { ...outcome, alertIds: rows.map((r) => r.id) }, { minRole: 'viewer' });
+    return outcome;
   }
 
   /**

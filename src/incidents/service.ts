@@ -80,8 +80,9 @@ export class IncidentService {
   async alertResolved(groupKey: string, alertId: string): Promise<Incident | null> {
     const { store, timeline, clock } = this.deps;
     const row = await store.byGroupAlert(groupKey, alertId);
-    if (!row || !(await store.resolveAlert(row.id, alertId, clock()))) return row ? toIncident(row) : null;
-    await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Alert ${alertId} resolved`, data: { alertId } });
+    const resolved = row ? await store.resolveAlert(row.id, alertId, clock()) : null;
+    if (!row || !resolved) return row ? toIncident(row) : null;
+    await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Resolved: ${resolved.summary || alertId}`, data: { alertId } });
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
     if (open && row.autoResolve && (await store.firingAlerts(row.id)) === 0) {
       try {

@@ -131,13 +131,14 @@ export class IncidentStore {
   }
 
   /** True when this call resolved it (false when it already was, or is not linked). */
-  async resolveAlert(incidentId: string, alertId: string, at: Date): Promise<boolean> {
-    const rows = await this.orm
+  /** The link's summary when this call resolved it; null when it was resolved already (or never linked). */
+  async resolveAlert(incidentId: string, alertId: string, at: Date): Promise<{ summary: string } | null> {
+    const [row] = await this.orm
       .update(incidentAlerts)
       .set({ resolvedAt: at })
       .where(and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.alertId, alertId), isNull(incidentAlerts.resolvedAt)))
-      .returning();
-    return rows.length > 0;
+      .returning({ summary: incidentAlerts.summary });
+    return row ?? null;
   }
 
   async firingAlerts(incidentId: string): Promise<number> {

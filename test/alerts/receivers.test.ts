@@ -141,6 +141,22 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     expect(await alertsBy('bad-1')).toEqual([]);
   });
 
+  it('publishes alert.received with ids only, for consoles to refresh', async () => {
+    const seen: Array<{ type: string; minRole: string; data: Record<string, unknown> }> = [];
+    const stop = t.server.bus.subscribe((event) => {
+      if (event.type === 'alert.received') seen.push(event as (typeof seen)[number]);
+    });
+    try {
+      const res = await post(t, AM, amPayload('{}:{job="events"}', [amAlert({ alertname: 'NexusHighErrorRate', job: 'events' }, 'firing', 'events-1')]));
+      expect(res.status).toBe(200);
+    } finally {
+      stop();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ minRole: 'viewer', data: { received: 1, firing: 1, alertIds: [expect.any(String)] } });
+    expect(JSON.stringify(seen[0]!.data)).not.toContain('NexusHighErrorRate');
+  });
+
   it('unknown fields that Alertmanager may add are accepted', async () => {
     const alert = { ...amAlert({ alertname: 'Future' }, 'firing', 'future-1'), newField: true };
     const payload = { ...amPayload('{}:{future}', [alert]), alerts: [alert], anotherNewField: { x: 1 } };
@@ -157,8 +173,8 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     const text = (await t.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (source: string, status: string) =>
       Number(new RegExp(`nexus_alerts_received_total\\{source="${source}",status="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1]);
-    // Totals of the tests above: firing 2 + 4 + 3 + 2 + 2 + 1 (refused payloads count nothing).
-    expect(value('alertmanager', 'firing')).toBe(14);
+    // Totals of the tests above: firing 2 + 4 + 3 + 2 + 2 + 1 + 1 (refused payloads count nothing).
+    expect(value('alertmanager', 'firing')).toBe(15);
     expect(value('alertmanager', 'resolved')).toBe(2);
     expect(value('generic', 'firing')).toBe(2);
     expect(value('generic', 'resolved')).toBe(1);
