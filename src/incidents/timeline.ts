@@ -10,7 +10,7 @@ export const INCIDENT_EVENT = { created: 'incident.created', updated: 'incident.
 /** Terminal step states (runs/events.ts): a step's result is recorded once it has one. */
 const STEP_DONE = new Set(['succeeded', 'failed', 'timed-out', 'cancelled', 'skipped', 'lost']);
 /** The notify domain's events (src/notify/delivery.ts NOTIFICATION_EVENTS), by name: notify is not imported for two strings. */
-const NOTIFICATION = { sent: 'notification.sent', failed: 'notification.failed' } as const;
+const NOTIFICATION = { sent: 'notification.sent', failed: 'notification.failed', skipped: 'notification.skipped' } as const;
 
 export interface NewTimelineEvent {
   kind: string;
@@ -100,7 +100,7 @@ export class Timeline {
       });
     } else if (event.type === RUN_EVENT.step) {
       await this.hearStep(incidentId, data as unknown as StepEvent);
-    } else if (event.type === NOTIFICATION.sent || event.type === NOTIFICATION.failed) {
+    } else if (event.type === NOTIFICATION.sent || event.type === NOTIFICATION.failed || event.type === NOTIFICATION.skipped) {
       await this.hearNotification(incidentId, event.type, data);
     }
   }
@@ -138,13 +138,26 @@ export class Timeline {
   }
 
   private async hearNotification(incidentId: string, type: string, data: Record<string, unknown>): Promise<void> {
-    const sent = type === NOTIFICATION.sent;
     const what = `${String(data.via ?? data.target ?? '')} via ${String(data.channel ?? '')}`;
+    // A skipped page (a phone NEXUS cannot call, Slack not configured) is as worth knowing at 3 a.m. as a failed one.
+    const summary =
+      type === NOTIFICATION.sent
+        ? `Notified ${what}`
+        : type === NOTIFICATION.skipped
+          ? `Not notified: ${what}${data.reason ? ` (${String(data.reason)})` : ''}`
+          : `Notification to ${what} failed${data.error ? `: ${String(data.error)}` : ''}`;
     await this.record(incidentId, {
       kind: type,
       actor: 'system',
-      summary: sent ? `Notified ${what}` : `Notification to ${what} failed${data.error ? `: ${String(data.error)}` : ''}`,
-      data: { deliveryId: data.deliveryId, via: data.via, channel: data.channel, attempts: data.attempts, ...(data.error ? { error: data.error } : {}) },
+      summary,
+      data: {
+        deliveryId: data.deliveryId,
+        via: data.via,
+        channel: data.channel,
+        attempts: data.attempts,
+        ...(data.error ? { error: data.error } : {}),
+        ...(data.reason ? { reason: data.reason } : {}),
+      },
       dedupeKey: `${type}:${String(data.deliveryId)}:${String(data.attempts)}`,
     });
   }

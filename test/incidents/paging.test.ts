@@ -173,6 +173,9 @@ describe.each(ENGINES)('paging and escalation on %s', (engine) => {
       ['slack', 'sent'],
     ]);
     await waitFor(() => slack.requests.some((r) => r.body.includes(incident.id)), 'the Slack message');
+    await settle();
+    const skipped = (await timeline(t, incident.id)).filter((e) => e.kind === 'notification.skipped');
+    expect(skipped.map((e) => e.summary)).toEqual([expect.stringMatching(/^Not notified: .*via phone \(.+\)$/)]);
   });
 
   it('refuses a manual incident naming a policy that does not exist', async () => {
