@@ -2642,7 +2642,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, notification.sent, notification.failed, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -3330,7 +3330,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, notification.sent, notification.failed, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;
