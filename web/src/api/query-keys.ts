@@ -35,24 +35,44 @@ export const queryKeys = {
     lists: () => ['runs', 'list'] as const,
     list: (filters: Filters) => ['runs', 'list', filters] as const,
     detail: (id: string) => ['runs', 'detail', id] as const,
-    output: (runId: string, commandId: string) => ['runs', 'detail', runId, 'output', commandId] as const,
+    /** Outside `detail`: a step changing state must not refetch output that live chunks already extend. */
+    output: (runId: string, commandId: string, attempt: number) => ['runs', 'output', runId, commandId, attempt] as const,
   },
   runbooks: {
     all: ['runbooks'] as const,
     list: (filters: Filters) => ['runbooks', 'list', filters] as const,
     detail: (idOrSlug: string) => ['runbooks', 'detail', idOrSlug] as const,
     versions: (idOrSlug: string) => ['runbooks', 'detail', idOrSlug, 'versions'] as const,
+    /** One version, parsed: immutable once imported. */
+    version: (idOrSlug: string, version: number) => ['runbooks', 'detail', idOrSlug, 'version', version] as const,
+    /**
+     * A lint report, by the SHA-256 of the source it read: the same source
+     * lints the same way, so it sits outside `runbooks` and an import does
+     * not re-lint (and re-audit) every version on screen.
+     */
+    lint: (checksum: string) => ['runbook-lint', checksum] as const,
   },
   oncall: {
     contacts: ['contacts'] as const,
     rotations: ['rotations'] as const,
     escalationPolicies: ['escalation-policies'] as const,
     notifications: ['notifications'] as const,
+    notificationList: (filters: Filters) => ['notifications', 'list', filters] as const,
+    /** Who is on call now: under `rotations`, so a rotation change refreshes it. */
+    onCallNow: (rotationId: string) => ['rotations', rotationId, 'oncall'] as const,
+    channels: ['channels'] as const,
   },
   audit: {
     all: ['audit'] as const,
     list: (filters: Filters) => ['audit', 'list', filters] as const,
   },
-  users: { all: ['users'] as const },
-  tokens: { all: ['tokens'] as const },
+  users: {
+    all: ['users'] as const,
+    list: (filters: Filters) => ['users', 'list', filters] as const,
+  },
+  tokens: {
+    all: ['tokens'] as const,
+    /** `mine`, or `all` (admins: everyone's). */
+    list: (scope: 'mine' | 'all') => ['tokens', 'list', scope] as const,
+  },
 } as const;

@@ -1,38 +1,75 @@
-import { Badge, Group, Loader, Stack, Text } from '@mantine/core';
-import { useParams } from 'react-router';
-import { useNow } from '../common/use-now.js';
+import { Grid, Skeleton, Tabs } from '@mantine/core';
+import { useParams, useSearchParams } from 'react-router';
 import { PageHeader } from '../shell/PageHeader.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { SEVERITY_COLOR } from './severity.js';
-import { runningClocks } from './sla.js';
-import { SlaClockBar } from './SlaClockBar.js';
+import { IncidentHeader } from './IncidentHeader.js';
+import { IncidentRunbook } from './IncidentRunbook.js';
+import { IncidentTimeline } from './IncidentTimeline.js';
+import { PostmortemTab } from './PostmortemTab.js';
 import { useIncident } from './queries.js';
 
-/** `/incidents/:id`. Phase 2 builds the full page (state actions, timeline, runbook checklist, post-mortem). */
+type Tab = 'response' | 'postmortem';
+
+/**
+ * `/incidents/:id`: the cockpit. The header (state, clocks, people, state
+ * actions), then two tabs: the response (the attached runbook as a live
+ * checklist beside the timeline) and the post-mortem. The tab is in the URL
+ * (`?tab=postmortem`) so it survives a reload and can be linked to.
+ */
 export function IncidentPage() {
   const { id = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const tab: Tab = search.get('tab') === 'postmortem' ? 'postmortem' : 'response';
   const incident = useIncident(id);
-  const now = useNow();
-  if (incident.isPending) return <Loader aria-label="Loading the incident" />;
-  if (incident.isError) return <ErrorNotice error={incident.error} title="Could not load the incident" onRetry={() => void incident.refetch()} />;
+  if (incident.isPending) {
+    return (
+      <>
+        <PageHeader title="Incident" />
+        <Skeleton height={200} aria-label="Loading the incident" />
+      </>
+    );
+  }
+  if (incident.isError) {
+    return (
+      <>
+        <PageHeader title="Incident" />
+        <ErrorNotice error={incident.error} title="Could not load the incident" onRetry={() => void incident.refetch()} />
+      </>
+    );
+  }
   const { data } = incident;
   return (
     <>
       <PageHeader title={data.title} description={data.service ? `Service: ${data.service}` : undefined} />
-      <Stack maw={480}>
-        <Group gap="xs">
-          <Badge color={SEVERITY_COLOR[data.severity]} variant="light">
-            {data.severity}
-          </Badge>
-          <Badge color="gray" variant="light">
-            {data.state}
-          </Badge>
-        </Group>
-        {runningClocks(data, now).map((clock) => (
-          <SlaClockBar key={clock.kind} clock={clock} />
-        ))}
-        <Text c="dimmed">The timeline, runbook checklist and post-mortem of this incident appear here.</Text>
-      </Stack>
+      <IncidentHeader incident={data} />
+      <Tabs
+        value={tab}
+        onChange={(next) => {
+          const params = new URLSearchParams(search);
+          if (next === 'postmortem') params.set('tab', 'postmortem');
+          else params.delete('tab');
+          setSearch(params, { replace: true });
+        }}
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="response">Response</Tabs.Tab>
+          <Tabs.Tab value="postmortem">Post-mortem</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="response">
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <IncidentRunbook incident={data} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>
+              <IncidentTimeline incidentId={data.id} />
+            </Grid.Col>
+          </Grid>
+        </Tabs.Panel>
+        <Tabs.Panel value="postmortem">
+          <PostmortemTab incidentId={data.id} />
+        </Tabs.Panel>
+      </Tabs>
     </>
   );
 }

@@ -9,12 +9,36 @@ import type { ServerEvent } from './sse.js';
  *
  * `run.output` is deliberately absent: output arrives many times a second
  * and is appended from the event itself (useLiveEvents), never refetched.
+ * So is the audit log itself: its page puts each `audit.recorded` entry on
+ * top as it arrives.
  */
 
 function field(event: ServerEvent, name: string): string | null {
   const data = event.data as Record<string, unknown> | null;
   const value = data && typeof data === 'object' ? data[name] : undefined;
   return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** What an audited action changed, for domains without events of their own (directory, channels, routing). */
+function keysForAction(action: string): QueryKey[] {
+  const domain = action.slice(0, action.indexOf('.'));
+  switch (domain) {
+    case 'contact':
+      // Rotations show their members' names.
+      return [queryKeys.oncall.contacts, queryKeys.oncall.rotations];
+    case 'rotation':
+      return [queryKeys.oncall.rotations];
+    case 'escalation_policy':
+      return [queryKeys.oncall.escalationPolicies];
+    case 'channel':
+      return [queryKeys.oncall.channels];
+    case 'silence':
+      return [queryKeys.silences.all, queryKeys.alerts.all];
+    case 'routing_rule':
+      return [queryKeys.routingRules.all];
+    default:
+      return [];
+  }
 }
 
 export function keysToInvalidate(event: ServerEvent): QueryKey[] {
@@ -65,8 +89,20 @@ export function keysToInvalidate(event: ServerEvent): QueryKey[] {
     case 'token.revoked':
       keys.push(queryKeys.tokens.all);
       break;
-    case 'audit.recorded':
-      keys.push(queryKeys.audit.all);
+    case 'audit.recorded': {
+      // The audit page appends the entry from the event itself: refetching every loaded page per entry costs more.
+      // Entries also tell admins (the only ones who receive them) of changes that publish no event of their own.
+      const action = field(event, 'action');
+      if (action && field(event, 'outcome') === 'success') keys.push(...keysForAction(action));
+      break;
+    }
+    case 'alert.received':
+      // A webhook committed alerts (ids only in the event): lists refetch through the API, which checks the role.
+      keys.push(queryKeys.alerts.all);
+      break;
+    case 'alerts.config_changed':
+      // Routing rules or silences changed (on any replica).
+      keys.push(queryKeys.silences.all, queryKeys.routingRules.all, queryKeys.alerts.all);
       break;
   }
   return keys;

@@ -1,6 +1,137 @@
-import { PlaceholderPage } from '../shell/PlaceholderPage.js';
+import { Anchor, Badge, Button, Code, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { unwrap } from '../api/client.js';
+import { queryKeys } from '../api/query-keys.js';
+import { formatDateTime } from '../common/format.js';
+import { ScrollTable } from '../common/ScrollTable.js';
+import { hasRole } from '../session/roles.js';
+import { useApi } from '../session/SessionProvider.js';
+import { useCurrentUser } from '../session/use-current-user.js';
+import { ErrorNotice } from '../shell/ErrorNotice.js';
+import { PageHeader } from '../shell/PageHeader.js';
+import { Panel } from '../shell/Panel.js';
+import { ImportRunbookModal } from './ImportRunbookModal.js';
+import { LintBadges } from './LintSummary.js';
+import type { RunbookSummary } from './model.js';
+import { useLint, useRunbook } from './queries.js';
 
-/** `/runbooks`: the library. Phase 2: list, import, lint findings. */
+const PAGE = 100;
+
+/** The latest version's lint counts; each row lints on its own, so one slow runbook does not hold the table. */
+function LintCell({ slug }: { slug: string }) {
+  const detail = useRunbook(slug);
+  const lint = useLint(detail.data);
+  if (detail.isError || lint.isError) {
+    return (
+      <Text size="sm" c="dimmed">
+        not checked: {(detail.error ?? lint.error)?.message}
+      </Text>
+    );
+  }
+  if (!lint.data) {
+    return (
+      <Text size="sm" c="dimmed">
+        checking…
+      </Text>
+    );
+  }
+  return <LintBadges report={lint.data} />;
+}
+
+function RunbookRow({ runbook }: { runbook: RunbookSummary }) {
+  return (
+    <Table.Tr data-testid="runbook-row" data-slug={runbook.slug}>
+      <Table.Td>
+        <Anchor component={Link} to={`/runbooks/${runbook.slug}`} fw={600}>
+          {runbook.title}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <Code>{runbook.slug}</Code>
+      </Table.Td>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm">v{runbook.latestVersion}</Text>
+          {runbook.builtin && (
+            <Badge variant="light" color="gray" size="sm" title="Shipped with NEXUS under runbooks/ and imported at start">
+              built-in
+            </Badge>
+          )}
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{formatDateTime(runbook.updatedAt)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <LintCell slug={runbook.slug} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** `/runbooks`: the library. Operators import new runbooks and new versions from Markdown. */
 export function RunbooksPage() {
-  return <PlaceholderPage title="Runbooks" description="The runbook library: procedures, versions and lint findings" />;
+  const api = useApi();
+  const user = useCurrentUser();
+  const canImport = user !== null && hasRole(user.role, 'operator');
+  const [importOpen, importModal] = useDisclosure(false);
+  const runbooks = useInfiniteQuery({
+    queryKey: queryKeys.runbooks.list({ limit: PAGE }),
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(api.GET('/api/v1/runbooks', { params: { query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+  const items = runbooks.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Runbooks"
+        description="Procedures that run step by step, checked by lint"
+        actions={
+          canImport ? (
+            <Button onClick={importModal.open}>Import a runbook</Button>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Importing needs the operator role.
+            </Text>
+          )
+        }
+      />
+      <Panel title="Library" count={runbooks.isSuccess ? items.length : undefined} testId="runbook-list">
+        {runbooks.isPending && <Skeleton height={120} aria-label="Loading runbooks" />}
+        {runbooks.isError && <ErrorNotice error={runbooks.error} title="Could not load the runbooks" onRetry={() => void runbooks.refetch()} />}
+        {runbooks.isSuccess && items.length === 0 && <Text size="sm">The library is empty. {canImport ? 'Import a runbook to start.' : ''}</Text>}
+        {items.length > 0 && (
+          <Stack gap="sm">
+            <ScrollTable label="Runbooks" minWidth={720}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Title</Table.Th>
+                  <Table.Th>Slug</Table.Th>
+                  <Table.Th>Version</Table.Th>
+                  <Table.Th>Updated</Table.Th>
+                  <Table.Th>Lint (latest version)</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((runbook) => (
+                  <RunbookRow key={runbook.id} runbook={runbook} />
+                ))}
+              </Table.Tbody>
+            </ScrollTable>
+            {runbooks.hasNextPage && (
+              <Button variant="default" onClick={() => void runbooks.fetchNextPage()} loading={runbooks.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
+                Load more
+              </Button>
+            )}
+          </Stack>
+        )}
+      </Panel>
+      {canImport && <ImportRunbookModal opened={importOpen} onClose={importModal.close} />}
+    </>
+  );
 }

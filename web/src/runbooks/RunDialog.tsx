@@ -1,0 +1,276 @@
+import { Alert, Button, Checkbox, Group, Modal, PasswordInput, Radio, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { unwrap } from '../api/client.js';
+import { queryKeys } from '../api/query-keys.js';
+import type { Run, RunStep } from '../api/types.js';
+import { formatDateTime } from '../common/format.js';
+import { useOpenIncidents } from '../incidents/queries.js';
+import { useApi } from '../session/SessionProvider.js';
+import { ErrorNotice } from '../shell/ErrorNotice.js';
+import type { RunbookDetail } from './model.js';
+import { declaredParameters, looksSecret, requiredParameters } from './parameters.js';
+import type { RunTarget } from './RunbookMarkdown.js';
+
+/** The step key a target is requested by: a command id, a step id (all its commands), or none for a whole procedure. */
+function targetKey(target: RunTarget): string | null {
+  if (target.kind === 'command') return target.command.id;
+  if (target.kind === 'step') return target.step.id;
+  return null;
+}
+
+function targetSteps(run: Run, target: RunTarget): RunStep[] {
+  if (target.kind === 'command') return run.steps.filter((s) => s.commandId === target.command.id);
+  if (target.kind === 'step') return run.steps.filter((s) => s.stepId === target.step.id && s.state === 'pending');
+  return [];
+}
+
+function describeTarget(target: RunTarget): string {
+  if (target.kind === 'procedure') return `the procedure “${target.procedure.title}”`;
+  if (target.kind === 'step') return `the step “${target.step.title}” (${target.step.commands.length} command${target.step.commands.length === 1 ? '' : 's'})`;
+  return 'this command';
+}
+
+const OPEN_RUN: readonly Run['status'][] = ['waiting', 'running'];
+
+/**
+ * Starts a run of a procedure and, for a step or command, requests it in
+ * that run. Asks first for the parameters the procedure needs (described
+ * from the runbook's front matter) and, optionally, the incident the run
+ * belongs to. A destructive command is confirmed before it is requested,
+ * saying that a second person must approve it.
+ */
+export function RunDialog({
+  target,
+  detail,
+  activeRun,
+  defaultIncidentId,
+  onClose,
+  onStarted,
+}: {
+  target: RunTarget | null;
+  detail: RunbookDetail;
+  /** The run open on this page, offered for a step of the same procedure and version. */
+  activeRun: Run | null;
+  defaultIncidentId: string | null;
+  onClose: () => void;
+  onStarted: (run: Run) => void;
+}) {
+  // Keyed by target so every opening starts from a clean form.
+  const key = target ? `${target.kind}:${targetKey(target) ?? target.procedure.id}` : 'closed';
+  return (
+    <Modal opened={target !== null} onClose={onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
+      {target && <RunForm key={key} target={target} detail={detail} activeRun={activeRun} defaultIncidentId={defaultIncidentId} onClose={onClose} onStarted={onStarted} />}
+    </Modal>
+  );
+}
+
+function RunForm({
+  target,
+  detail,
+  activeRun,
+  defaultIncidentId,
+  onClose,
+  onStarted,
+}: {
+  target: RunTarget;
+  detail: RunbookDetail;
+  activeRun: Run | null;
+  defaultIncidentId: string | null;
+  onClose: () => void;
+  onStarted: (run: Run) => void;
+}) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const incidents = useOpenIncidents();
+  const { procedure } = target;
+  const required = useMemo(() => requiredParameters(procedure), [procedure]);
+  const described = useMemo(() => declaredParameters(detail.parsed.frontMatter), [detail.parsed.frontMatter]);
+  const reusable =
+    activeRun !== null &&
+    target.kind !== 'procedure' &&
+    activeRun.procedureId === procedure.id &&
+    activeRun.version === detail.version.version &&
+    OPEN_RUN.includes(activeRun.status) &&
+    targetSteps(activeRun, target).length > 0
+      ? activeRun
+      : null;
+  const [where, setWhere] = useState<'existing' | 'new'>(reusable ? 'existing' : 'new');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [secret, setSecret] = useState<Record<string, boolean>>(() => Object.fromEntries(required.map((name) => [name, looksSecret(name)])));
+  const [incidentId, setIncidentId] = useState<string | null>(defaultIncidentId);
+  /** A run whose destructive step waits for the go-ahead here. */
+  const [confirming, setConfirming] = useState<{ run: Run; steps: RunStep[] } | null>(null);
+
+  const request = useMutation({
+    mutationFn: ({ run }: { run: Run }) =>
+      unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/run', { params: { path: { id: run.id, step: targetKey(target)! } }, body: {} })),
+    onSuccess: (_data, { run }) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.detail(run.id) });
+      onStarted(run);
+    },
+  });
+
+  const start = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/runs', {
+          body: {
+            runbook: detail.runbook.slug,
+            version: detail.version.version,
+            procedure: procedure.id,
+            ...(incidentId ? { incidentId } : {}),
+            ...(required.length > 0 ? { parameters: Object.fromEntries(required.map((name) => [name, values[name] ?? ''])) } : {}),
+            ...(required.some((name) => secret[name]) ? { secretParameters: required.filter((name) => secret[name]) } : {}),
+          },
+        }),
+      ),
+    onSuccess: (run) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists() });
+      queryClient.setQueryData(queryKeys.runs.detail(run.id), run);
+      proceed(run);
+    },
+  });
+
+  /** After the run exists: a procedure is done; a step or command is requested, destructive ones after a confirmation. */
+  const proceed = (run: Run) => {
+    if (target.kind === 'procedure') {
+      onStarted(run);
+      return;
+    }
+    const steps = targetSteps(run, target);
+    if (steps.some((step) => step.risk === 'destructive')) setConfirming({ run, steps });
+    else request.mutate({ run });
+  };
+
+  const missing = where === 'new' ? required.filter((name) => (values[name] ?? '').trim() === '') : [];
+  const pending = start.isPending || request.isPending;
+
+  if (confirming) {
+    const destructive = confirming.steps.filter((step) => step.risk === 'destructive');
+    return (
+      <Stack gap="sm" data-testid="run-confirm">
+        <Alert color="red" variant="light" title="Destructive">
+          {destructive.map((step) => (
+            <Text key={step.id} size="sm" ff="monospace" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {step.command}
+            </Text>
+          ))}
+        </Alert>
+        <Text size="sm">This is hard or impossible to undo. Requesting it does not run it yet.</Text>
+        <Text size="sm">
+          <strong>Approval:</strong> a second person must approve it before it runs: someone other than you with the operator role (the default run policy;
+          the server&apos;s NEXUS_RUN_POLICY may name another role).
+        </Text>
+        {request.isError && <ErrorNotice error={request.error} title="The server refused" />}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={() => onStarted(confirming.run)} disabled={request.isPending}>
+            Not now (leave it pending)
+          </Button>
+          <Button color="red" onClick={() => request.mutate({ run: confirming.run })} loading={request.isPending} data-autofocus>
+            Request approval
+          </Button>
+        </Group>
+      </Stack>
+    );
+  }
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (missing.length > 0) return;
+        if (where === 'existing' && reusable) proceed(reusable);
+        else start.mutate();
+      }}
+    >
+      <Stack gap="sm">
+        <Text size="sm">
+          {target.kind === 'procedure'
+            ? `Starts a run of version ${detail.version.version}; its steps wait until someone runs them.`
+            : `Runs ${describeTarget(target)} as part of a run of “${procedure.title}” (version ${detail.version.version}); its other steps wait.`}
+        </Text>
+        {reusable && (
+          <Radio.Group label="Where" value={where} onChange={(value) => setWhere(value as 'existing' | 'new')}>
+            <Stack gap={6} mt={4}>
+              <Radio value="existing" label={`In the open run started ${formatDateTime(reusable.createdAt)}`} />
+              <Radio value="new" label="In a new run" />
+            </Stack>
+          </Radio.Group>
+        )}
+        {where === 'new' && (
+          <>
+            <NativeSelect
+              label="Incident"
+              description="Optional: the run shows on the incident's page and in its timeline."
+              data={[
+                { value: '', label: incidents.isPending ? 'Loading open incidents…' : 'No incident' },
+                ...(incidents.data ?? []).map((incident) => ({ value: incident.id, label: `${incident.severity} · ${incident.title}` })),
+                // An incident named in the address that is not open (or not loaded yet) stays choosable.
+                ...(incidentId && !(incidents.data ?? []).some((incident) => incident.id === incidentId) ? [{ value: incidentId, label: `Incident ${incidentId.slice(0, 8)}` }] : []),
+              ]}
+              value={incidentId ?? ''}
+              onChange={(e) => setIncidentId(e.currentTarget.value || null)}
+            />
+            {incidents.isError && <ErrorNotice error={incidents.error} title="Could not load open incidents" />}
+            {required.length > 0 && (
+              <Stack gap="xs">
+                <Text size="sm" fw={600}>
+                  Parameters
+                </Text>
+                {required.map((name) => {
+                  const info = described.get(name);
+                  const Input = secret[name] ? PasswordInput : TextInput;
+                  return (
+                    <Stack key={name} gap={4}>
+                      <Input
+                        label={name}
+                        description={info?.description}
+                        placeholder={info?.example ? `e.g. ${info.example}` : undefined}
+                        required
+                        value={values[name] ?? ''}
+                        onChange={(event) => {
+                          const value = event.currentTarget.value;
+                          setValues((current) => ({ ...current, [name]: value }));
+                        }}
+                        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                      />
+                      <Checkbox
+                        size="xs"
+                        label={`Secret: ${name} is stored sealed and shown as [secret]`}
+                        checked={secret[name] ?? false}
+                        onChange={(event) => {
+                          const checked = event.currentTarget.checked;
+                          setSecret((current) => ({ ...current, [name]: checked }));
+                        }}
+                      />
+                    </Stack>
+                  );
+                })}
+              </Stack>
+            )}
+          </>
+        )}
+        {start.isError && <ErrorNotice error={start.error} title="Could not start the run" />}
+        {request.isError && (
+          <>
+            <ErrorNotice error={request.error} title="The run started, but the server refused this step" />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => request.variables && onStarted(request.variables.run)}>
+                Show the run
+              </Button>
+            </Group>
+          </>
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onClose} disabled={pending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={pending} disabled={missing.length > 0 || request.isError}>
+            {target.kind === 'procedure' ? 'Start the run' : where === 'existing' ? 'Run it' : 'Start and run it'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
