@@ -1,4 +1,7 @@
+import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/runbooks/parser/index.js';
+import { parametersOf } from '../../src/runbooks/runs/params.js';
 import { describeCounts, findingsWithin, placeFindings, segmentCode, worstSeverity } from '../../web/src/runbooks/lint-placement.js';
 import { uniqueSlugger } from '../../web/src/runbooks/markdown-anchors.js';
 import type { Command, Finding, Procedure } from '../../web/src/runbooks/model.js';
@@ -85,6 +88,12 @@ describe('asking for run parameters', () => {
       command('c2', 11, 11, { placeholders: [placeholder('BLUE_IP'), placeholder('RELEASE_TAG'), placeholder('S3_BUCKET'), placeholder('LD_PRELOAD')] }),
     ]);
     expect(requiredParameters(p)).toEqual(['RELEASE_TAG', 'S3_BUCKET']);
+  });
+
+  it('asks for exactly what the server will require, for every procedure of the built-in runbook', async () => {
+    const parsed = parseRunbook(await fs.readFile('runbooks/nexus-platform.md', 'utf8'));
+    for (const procedure of parsed.procedures) expect(requiredParameters(procedure), procedure.id).toEqual(parametersOf(procedure).required);
+    expect(parsed.procedures.some((procedure) => requiredParameters(procedure).length > 0)).toBe(true);
   });
 
   it("reads the front matter's descriptions and examples in any of its three shapes", () => {

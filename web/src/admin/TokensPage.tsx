@@ -227,6 +227,7 @@ function TokensList() {
         )}
       </Stack>
       <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
         opened={creating}
         onClose={closeCreate}
         title={created ? `Token ${created.info.name}` : 'New API token'}

@@ -15,7 +15,18 @@ function RemoveIcon() {
  * rules take them, plus a box to paste `{alertname="X", service=~"a|b"}`
  * from Alertmanager or a PromQL selector.
  */
-export function MatchersEditor({ value, onChange, label = 'Matchers' }: { value: Matcher[]; onChange: (next: Matcher[]) => void; label?: string }) {
+export function MatchersEditor({
+  value,
+  onChange,
+  label = 'Matchers',
+  allowEmpty = false,
+}: {
+  value: Matcher[];
+  onChange: (next: Matcher[]) => void;
+  label?: string;
+  /** A routing rule without matchers catches every alert; a silence must have one. */
+  allowEmpty?: boolean;
+}) {
   const [pasted, setPasted] = useState('');
   const [pasteError, setPasteError] = useState<string | null>(null);
   const update = (i: number, change: Partial<Matcher>) => onChange(value.map((m, j) => (j === i ? { ...m, ...change } : m)));
@@ -25,6 +36,11 @@ export function MatchersEditor({ value, onChange, label = 'Matchers' }: { value:
       <Text size="sm" fw={500}>
         {label}
       </Text>
+      {value.length === 0 && (
+        <Text size="sm" c="dimmed">
+          None: matches every alert.
+        </Text>
+      )}
       {value.map((matcher, i) => {
         const problem = matcher.name === '' && matcher.value === '' ? null : matcherProblem(matcher);
         const n = i + 1;
@@ -60,7 +76,7 @@ export function MatchersEditor({ value, onChange, label = 'Matchers' }: { value:
                 size="lg"
                 onClick={() => onChange(value.filter((_, j) => j !== i))}
                 aria-label={`Remove matcher ${n}`}
-                disabled={value.length === 1}
+                disabled={value.length === 1 && !allowEmpty}
               >
                 <RemoveIcon />
               </ActionIcon>
@@ -109,7 +125,7 @@ export function MatchersEditor({ value, onChange, label = 'Matchers' }: { value:
   );
 }
 
-/** The matchers are ready to send: at least one, each with a name and, for regexes, a pattern that compiles. */
-export function matchersReady(matchers: readonly Matcher[]): boolean {
-  return matchers.length > 0 && matchers.every((m) => matcherProblem(m) === null);
+/** The matchers are ready to send: at least one (unless `allowEmpty`), each with a name and, for regexes, a pattern that compiles. */
+export function matchersReady(matchers: readonly Matcher[], allowEmpty = false): boolean {
+  return (allowEmpty || matchers.length > 0) && matchers.every((m) => matcherProblem(m) === null);
 }

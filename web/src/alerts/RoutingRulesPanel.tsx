@@ -79,7 +79,7 @@ function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; 
     },
   });
   const halfRunbook = (form.runbookSlug.trim() === '') !== (form.procedureId.trim() === '');
-  const ready = form.name.trim() !== '' && matchersReady(form.matchers) && !halfRunbook;
+  const ready = form.name.trim() !== '' && matchersReady(form.matchers, true) && !halfRunbook;
 
   return (
     <form
@@ -101,7 +101,7 @@ function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; 
             style={{ flex: '1 1 7rem' }}
           />
         </Group>
-        <MatchersEditor value={form.matchers} onChange={(matchers) => set('matchers', matchers)} />
+        <MatchersEditor value={form.matchers} onChange={(matchers) => set('matchers', matchers)} allowEmpty />
         <Group gap="sm" wrap="wrap" align="flex-start">
           <NativeSelect label="Severity" data={['P1', 'P2', 'P3']} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value as RuleForm['severity'])} w={120} />
           <NativeSelect
@@ -281,7 +281,7 @@ export function RoutingRulesPanel({ canEdit }: { canEdit: boolean }) {
           </Stack>
         )}
       </Stack>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New routing rule' : 'Edit routing rule'} size="lg">
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New routing rule' : 'Edit routing rule'} size="lg">
         {editing !== null && (
           <RuleModal key={editing === 'new' ? 'new' : editing.id} rule={editing === 'new' ? null : editing} nextPosition={nextPosition} onClose={() => setEditing(null)} />
         )}

@@ -29,7 +29,7 @@ const PREVIEW = { state: 'firing', limit: 200 } as const;
  */
 export function SilenceModal({ opened, initial, onClose }: { opened: boolean; initial: Matcher[] | null; onClose: () => void }) {
   return (
-    <Modal opened={opened} onClose={onClose} title="New silence" size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={onClose} title="New silence" size="lg">
       {opened && <SilenceForm initial={initial} onClose={onClose} />}
     </Modal>
   );

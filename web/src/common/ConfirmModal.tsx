@@ -32,7 +32,7 @@ export function ConfirmModal({
   color?: string;
 }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={onClose} title={title} centered>
       <Stack gap="sm">
         <div>{children}</div>
         <Text size="sm">

@@ -242,7 +242,7 @@ export function ChannelsTab() {
           />
         ))}
       </Stack>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New channel' : `Edit ${editing?.name ?? ''}`}>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New channel' : `Edit ${editing?.name ?? ''}`}>
         {editing !== null && <ChannelForm key={editing === 'new' ? 'new' : editing.id} channel={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       </Modal>
       <ConfirmModal

@@ -163,7 +163,7 @@ export function ContactsTab({ isAdmin }: { isAdmin: boolean }) {
           </Table.Tbody>
         </ScrollTable>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New contact' : `Edit ${editing?.name ?? ''}`}>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New contact' : `Edit ${editing?.name ?? ''}`}>
         {editing !== null && <ContactModal key={editing === 'new' ? 'new' : editing.id} contact={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       </Modal>
       <ConfirmModal

@@ -228,7 +228,7 @@ export function PoliciesTab({ canEdit, directory }: { canEdit: boolean; director
           <PolicyCard key={policy.id} policy={policy} directory={directory} onEdit={canEdit ? () => setEditing(policy) : null} />
         ))}
       </Stack>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New escalation policy' : `Edit ${editing?.name ?? ''}`} size="xl">
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New escalation policy' : `Edit ${editing?.name ?? ''}`} size="xl">
         {editing !== null && (
           <PolicyForm key={editing === 'new' ? 'new' : editing.id} policy={editing === 'new' ? null : editing} directory={directory} onClose={() => setEditing(null)} />
         )}

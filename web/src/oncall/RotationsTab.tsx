@@ -251,10 +251,10 @@ export function RotationsTab({ canEdit }: { canEdit: boolean }) {
           ))}
         </SimpleGrid>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New rotation' : `Edit ${editing?.name ?? ''}`}>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New rotation' : `Edit ${editing?.name ?? ''}`}>
         {editing !== null && <RotationForm key={editing === 'new' ? 'new' : editing.id} rotation={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       </Modal>
-      <Modal opened={overriding !== null} onClose={() => setOverriding(null)} title={`Override ${overriding?.name ?? ''}`}>
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={overriding !== null} onClose={() => setOverriding(null)} title={`Override ${overriding?.name ?? ''}`}>
         {overriding && <OverrideForm key={overriding.id} rotation={overriding} onClose={() => setOverriding(null)} />}
       </Modal>
     </Panel>

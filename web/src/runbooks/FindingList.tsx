@@ -16,12 +16,12 @@ export function FindingList({ findings, withLinks = false, label = 'Lint finding
   return (
     <Stack component="ul" gap={6} aria-label={label} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {findings.map((finding, i) => (
-        <li key={`${finding.rule}-${finding.line}-${i}`} data-testid="lint-finding" data-rule={finding.rule} data-severity={finding.severity} data-line={finding.line}>
+        <li style={{ margin: 0 }} key={`${finding.rule}-${finding.line}-${i}`} data-testid="lint-finding" data-rule={finding.rule} data-severity={finding.severity} data-line={finding.line}>
           <Group gap={6} wrap="wrap" align="baseline">
             <Badge color={SEVERITY_COLOR[finding.severity]} variant="light" size="sm">
               {finding.severity}
             </Badge>
-            <Text size="sm" ff="monospace">
+            <Text component="span" size="sm" ff="monospace">
               {finding.rule}
             </Text>
             {withLinks ? (
@@ -29,14 +29,16 @@ export function FindingList({ findings, withLinks = false, label = 'Lint finding
                 line {finding.line}
               </Anchor>
             ) : (
-              <Text size="sm" c="dimmed">
+              <Text component="span" size="sm" c="dimmed">
                 line {finding.line}
               </Text>
             )}
           </Group>
-          <Text size="sm">{finding.message}</Text>
+          <Text component="div" size="sm">
+            {finding.message}
+          </Text>
           {finding.hint && (
-            <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            <Text component="div" size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
               Fix: {finding.hint}
             </Text>
           )}

@@ -62,7 +62,7 @@ export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClo
   const done = importRunbook.data;
 
   return (
-    <Modal opened={opened} onClose={close} title="Import a runbook" size="xl">
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={opened} onClose={close} title="Import a runbook" size="xl">
       {done ? (
         <Stack gap="sm">
           <Alert color={done.created ? 'teal' : 'blue'} variant="light" title={done.created ? 'Imported' : 'Nothing new'}>
@@ -96,6 +96,7 @@ export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClo
               onChange={(chosen) => void readFile(chosen)}
               error={fileError}
               clearable
+              clearButtonProps={{ 'aria-label': 'Clear the chosen file' }}
             />
             <Textarea
               label="Markdown"

@@ -59,7 +59,7 @@ export function RunDialog({
   // Keyed by target so every opening starts from a clean form.
   const key = target ? `${target.kind}:${targetKey(target) ?? target.procedure.id}` : 'closed';
   return (
-    <Modal opened={target !== null} onClose={onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={target !== null} onClose={onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
       {target && <RunForm key={key} target={target} detail={detail} activeRun={activeRun} defaultIncidentId={defaultIncidentId} onClose={onClose} onStarted={onStarted} />}
     </Modal>
   );

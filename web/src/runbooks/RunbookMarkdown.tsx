@@ -196,7 +196,7 @@ function heading(level: 1 | 2 | 3 | 4 | 5 | 6) {
     if (onRun && procedure) {
       action = <RunButton label={`Run procedure ${title}`} testId="run-procedure" onClick={() => onRun({ kind: 'procedure', procedure })} />;
     } else if (onRun && step) {
-      action = <RunButton label={`Run step ${title}`} testId="run-step" onClick={() => onRun({ kind: 'step', ...step })} />;
+      action = <RunButton label={`Run step ${title}`} testId="run-step-button" onClick={() => onRun({ kind: 'step', ...step })} />;
     }
     return (
       <BlockFindings {...marks}>
@@ -223,7 +223,7 @@ function ListItem({ node, children, ...props }: ComponentProps<'li'> & ExtraProp
     <li {...props}>
       {onRun && step && step.step.commands.length > 0 && (
         <span className={classes.stepButton}>
-          <RunButton label={`Run step ${step.step.title}`} testId="run-step" onClick={() => onRun({ kind: 'step', ...step })} />
+          <RunButton label={`Run step ${step.step.title}`} testId="run-step-button" onClick={() => onRun({ kind: 'step', ...step })} />
         </span>
       )}
       {children}

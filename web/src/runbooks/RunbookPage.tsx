@@ -173,7 +173,7 @@ export function RunbookPage() {
         {older && (
           <Alert color="blue" variant="light" title={`An older version (${shown})`}>
             Runs started here use version {shown}.{' '}
-            <Anchor component={Link} to={{ search: '' }} underline="always">
+            <Anchor component={Link} to={{ search: '' }} underline="always" c="inherit" fw={600}>
               Show the latest, version {runbook.latestVersion}
             </Anchor>
             .
