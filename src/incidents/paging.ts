@@ -49,11 +49,13 @@ export class Pager {
 
   /** Pages the incident's due levels now, in the background; `idle()` waits for it. */
   kick(incidentId: string): void {
-    const work = this.pending.then(async () => {
-      const row = await this.deps.store.get(incidentId);
-      if (row && isDue(row, this.deps.clock())) await this.escalate(row);
-    });
-    this.pending = work.catch((error: unknown) => this.failed(incidentId, error));
+    this.background(
+      async () => {
+        const row = await this.deps.store.get(incidentId);
+        if (row && isDue(row, this.deps.clock())) await this.escalate(row);
+      },
+      (error) => this.failed(incidentId, error),
+    );
   }
 
   /**
@@ -62,7 +64,7 @@ export class Pager {
    * In the background, like `kick`, and once per escalation and state.
    */
   announce(incidentId: string, state: 'acknowledged' | 'resolved', actor: string): void {
-    const work = this.pending.then(async () => {
+    this.background(async () => {
       const row = await this.deps.store.get(incidentId);
       if (!row?.escalationPolicyId || !row.escalationStartedAt) return;
       const plan = await this.deps.notify.planEscalation(row.escalationPolicyId, {
@@ -81,8 +83,7 @@ export class Pager {
         link: `${this.deps.publicUrl}/incidents/${row.id}`,
         targets: channels.map(({ type, id }) => ({ type, id })),
       });
-    });
-    this.pending = work.catch((error: unknown) => this.deps.logger.warn({ err: error, incidentId }, `could not announce the incident ${state}`));
+    }, (error) => this.deps.logger.warn({ err: error, incidentId }, `could not announce the incident ${state}`));
   }
 
   /** Resolves once every kick so far is done (tests, shutdown). */
@@ -162,6 +163,11 @@ export class Pager {
     lines.push(`Acknowledge by ${hhmm(row.ackDueAt)} (${row.responseMinutes} min), resolve by ${hhmm(row.resolveDueAt)} (${row.resolutionMinutes} min).`);
     lines.push(`Open it: ${this.deps.publicUrl}/incidents/${row.id}`);
     return lines.join('\n');
+  }
+
+  /** One at a time, in order, off the caller's path; a failure is reported, never thrown at the caller. */
+  private background(work: () => Promise<void>, onError: (error: unknown) => void): void {
+    this.pending = this.pending.then(work).catch(onError);
   }
 
   private failed(incidentId: string, error: unknown): void {

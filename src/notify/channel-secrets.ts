@@ -1,11 +1,11 @@
 import type { SecretSealer } from '../platform/secrets.js';
 
 /** Marks a sealed value; anything else in the column is a value written before sealing existed. */
-const SEALED = 'sealed:v1:';
+export const SEALED_PREFIX = 'sealed:v1:';
 
 /** A channel's URL or HMAC key that no current key opens (JWT_SECRET_KEY rotated past it): it must be set again. */
 export function isUnreadable(value: string | null): boolean {
-  return value !== null && value.startsWith(SEALED);
+  return value !== null && value.startsWith(SEALED_PREFIX);
 }
 
 export const UNREADABLE_REASON = 'the channel URL or secret cannot be decrypted with JWT_SECRET_KEY or JWT_SECRET_KEY_PREVIOUS; set it again';
@@ -24,7 +24,7 @@ export class ChannelSecrets {
     const out = { ...fields };
     for (const field of ['url', 'secret'] as const) {
       const value = fields[field];
-      if (typeof value === 'string') out[field] = `${SEALED}${this.sealer.seal([id, field], value)}`;
+      if (typeof value === 'string') out[field] = `${SEALED_PREFIX}${this.sealer.seal([id, field], value)}`;
     }
     return out;
   }
@@ -34,13 +34,8 @@ export class ChannelSecrets {
     return { ...row, url: this.openField(row.id, 'url', row.url), secret: this.openField(row.id, 'secret', row.secret) };
   }
 
-  /** True when the row still holds a value written before sealing (sealed at the next start). */
-  static isLegacy(row: { url: string | null; secret: string | null }): boolean {
-    return [row.url, row.secret].some((value) => value !== null && !value.startsWith(SEALED));
-  }
-
   private openField(id: string, field: 'url' | 'secret', value: string | null): string | null {
-    if (value === null || !value.startsWith(SEALED)) return value;
-    return this.sealer.open([id, field], value.slice(SEALED.length)) ?? value;
+    if (value === null || !value.startsWith(SEALED_PREFIX)) return value;
+    return this.sealer.open([id, field], value.slice(SEALED_PREFIX.length)) ?? value;
   }
 }

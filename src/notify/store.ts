@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Orm } from '../platform/db/index.js';
 import type { EscalationLevel, PolicyTarget } from './oncall-schema.js';
-import { ChannelSecrets } from './channel-secrets.js';
+import { SEALED_PREFIX, type ChannelSecrets } from './channel-secrets.js';
 import { contacts, escalationPolicies, notifyChannels, rotationMembers, rotationOverrides, rotations } from './tables.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -144,7 +144,11 @@ export class DirectoryStore {
 
   /** Seals URLs and keys stored before sealing existed; returns how many channels it sealed. */
   async sealLegacyChannels(): Promise<number> {
-    const rows = (await this.orm.select().from(notifyChannels)).filter((row) => ChannelSecrets.isLegacy(row));
+    // Only rows still holding plain text: after the first start this reads nothing.
+    const rows = await this.orm
+      .select()
+      .from(notifyChannels)
+      .where(or(notLike(notifyChannels.url, `${SEALED_PREFIX}%`), notLike(notifyChannels.secret, `${SEALED_PREFIX}%`)));
     for (const row of rows) {
       const open = this.secrets.open(row);
       await this.orm.update(notifyChannels).set(this.secrets.seal(row.id, { url: open.url, secret: open.secret })).where(eq(notifyChannels.id, row.id));
