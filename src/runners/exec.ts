@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { StreamRedactor } from './redact.js';
 
@@ -106,6 +107,40 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals | 0): boolean
   }
 }
 
+/**
+ * Whether any process of the group is still running (zombies excluded: they run
+ * nothing, and a container's init may never reap them). Reads /proc where it
+ * exists, else falls back to signal 0, which counts zombies too.
+ */
+function groupRunning(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return killGroup(pgid, 0);
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // After the command name (which may hold spaces and parentheses): state ppid pgrp ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}
+
+/** Waits, bounded, until nothing of the group runs: a process whose pipes closed may still be exiting. */
+async function groupGone(pgid: number | undefined, boundMs: number): Promise<void> {
+  const until = Date.now() + boundMs;
+  while (groupRunning(pgid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
 function pipeOutput(child: ChildProcess, spec: ExecSpec, onOutput: (stream: OutputStream, text: string) => void) {
   const matcher = expectMatcher(spec.expect);
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -173,9 +208,14 @@ export function execute(spec: ExecSpec, onOutput: (stream: OutputStream, text: s
   const result = new Promise<ExecResult>((resolve) => {
     const finish = (partial: Pick<ExecResult, 'outcome' | 'exitCode' | 'signal' | 'error'>) => {
       clearTimeout(timeout);
-      // Whatever the command left running in its group goes with it: a step leaves nothing behind.
-      if (!killGroup(pid, 0)) clearTimeout(killTimer);
-      resolve({ ...partial, durationMs: Date.now() - started, variables: variables(), expectMet: matcher.result() });
+      const durationMs = Date.now() - started;
+      // Whatever the command left running in its group goes with it: a step leaves nothing behind,
+      // and its result is not reported until that is true (or the SIGKILL grace has passed).
+      const settle = groupRunning(pid) ? (terminate(), groupGone(pid, grace + 1000)) : Promise.resolve();
+      void settle.then(() => {
+        if (!groupRunning(pid)) clearTimeout(killTimer);
+        resolve({ ...partial, durationMs, variables: variables(), expectMet: matcher.result() });
+      });
     };
     child.once('error', (error) => {
       exited = true;
