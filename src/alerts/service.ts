@@ -1,9 +1,8 @@
 import type { Counter } from 'prom-client';
 import type { OpenOrJoinInput } from '../incidents/index.js';
 import type { EventBus } from '../platform/events/index.js';
+import { GroupCommit } from '../platform/group-commit.js';
 import type { Logger } from '../platform/logger.js';
-
-export const ALERT_RECEIVED_EVENT = 'alert.received';
 import { labelFingerprint, matchesAll } from './matchers.js';
 import type { IncomingAlert } from './receive.js';
 import { RoutingService } from './routing.js';
@@ -11,12 +10,23 @@ import type { Alert, Matcher } from './schema.js';
 import type { RoutingSnapshot } from './snapshot.js';
 import type { AlertRow, AlertStore, NewAlert, RuleRow, SilenceRow } from './store.js';
 
+/** An alert as committed: what was sent, with the row's id and incident link. */
+interface Stored {
+  value: NewAlert;
+  id: string;
+  incidentId: string | null;
+}
+
+export const ALERT_RECEIVED_EVENT = 'alert.received';
+
 /**
  * What alerts need of the incidents domain. `NexusApp.incidents` satisfies
  * it; tests of routing alone can pass a recording sink.
  */
 export interface IncidentSink {
   openOrJoin(input: OpenOrJoinInput): Promise<{ incident: { id: string }; created: boolean }>;
+  /** Joins many groups' alerts to their open incidents at once; the incident id per group key joined. */
+  joinOpen(groups: Array<{ groupKey: string; severity: OpenOrJoinInput['severity']; alerts: OpenOrJoinInput['alerts'] }>): Promise<Map<string, string>>;
   alertResolved(groupKey: string, alertId: string): Promise<unknown>;
 }
 
@@ -70,6 +80,13 @@ export function toAlert(row: AlertRow): Alert {
   };
 }
 
+/** An alert as the incident links it. */
+function link({ id, value }: Stored): OpenOrJoinInput['alerts'][number] {
+  return { id, fingerprint: value.fingerprint, labels: value.labels, summary: value.annotations.summary ?? value.labels.alertname ?? '' };
+}
+
+type Severity = OpenOrJoinInput['severity'];
+
 /** A generic alert without a groupKey groups by the rule that routed it and its alertname + service. */
 function groupKeyOf(alert: IncomingAlert, rule: RuleRow | null): string {
   if (alert.groupKey) return alert.groupKey;
@@ -77,38 +94,186 @@ function groupKeyOf(alert: IncomingAlert, rule: RuleRow | null): string {
   return `rule:${rule?.id ?? 'none'}:${labelFingerprint({ alertname, service })}`;
 }
 
+/** One receiver call: its alerts as routed, one per fingerprint. */
+interface Delivery {
+  routed: Routed[];
+}
+
+/** What a group commit gives each delivery: its rows and incidents, or why paging failed for it. */
+type Settled = { rows: Stored[]; incidents: string[] } | { error: unknown };
+
+/** Concurrent deliveries share one upsert; a group of up to this many alerts goes in one statement. */
+const GROUP_MAX_ALERTS = 5000;
+/** Groups in flight at once: one upserting while the previous one pages keeps both busy. */
+const GROUP_CONCURRENCY = 2;
+
 /** Receiving: dedup, routing and silences, committed before the sender hears back; then paging. */
 export class AlertService {
+  /**
+   * Deliveries arriving while others are being committed are committed
+   * together (src/platform/group-commit.ts): one upsert and one paging pass
+   * for all of them. A delivery still hears back only once its own alerts are
+   * committed, and one that shares a fingerprint with a delivery in flight
+   * waits for it, so the order of an alert's updates is kept.
+   */
+  private readonly commits = new GroupCommit<Delivery, Settled>({
+    run: (deliveries) => this.commit(deliveries),
+    concurrency: GROUP_CONCURRENCY,
+    maxWeight: GROUP_MAX_ALERTS,
+    weight: (delivery) => delivery.routed.length,
+    keys: (delivery) => delivery.routed.map((r) => r.value.fingerprint),
+  });
+
   constructor(private readonly deps: AlertServiceDeps) {}
 
   async receive(incoming: IncomingAlert[]): Promise<ReceiveOutcome> {
-    const { store, clock } = this.deps;
-    const now = clock();
+    const now = this.deps.clock();
     const { rules, silences } = await this.deps.routing.at(now);
     const routed = this.route(incoming, rules, silences, now);
-    const rows = await store.upsert(routed.map((r) => r.value));
+    const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [] };
+    if ('error' in settled) throw settled.error;
     for (const a of incoming) this.deps.received.inc({ source: a.source, status: a.status });
-    const ruleById = new Map(routed.map((r) => [r.value.fingerprint, r.rule]));
-    const incidents = new Set<string>();
-    /** Alerts paged by this payload, by incident: linked back in one update per incident. */
-    const newlyLinked = new Map<string, string[]>();
-    for (const row of rows) {
-      const id = await this.page(row, ruleById.get(row.fingerprint) ?? null);
-      if (!id) continue;
-      incidents.add(id);
-      if (row.incidentId !== id) newlyLinked.set(id, [...(newlyLinked.get(id) ?? []), row.id]);
-    }
-    for (const [incidentId, ids] of newlyLinked) await store.setIncident(ids, incidentId);
     const outcome: ReceiveOutcome = {
       received: incoming.length,
       firing: incoming.filter((a) => a.status === 'firing').length,
       resolved: incoming.filter((a) => a.status === 'resolved').length,
-      silenced: rows.filter((r) => r.silencedBy !== null).length,
-      incidents: [...incidents],
+      silenced: settled.rows.filter((r) => r.value.silencedBy).length,
+      incidents: settled.incidents,
     };
     // Ids only: labels and annotations are read through the API, which checks the role.
-    this.deps.bus.publish(ALERT_RECEIVED_EVENT, { ...outcome, alertIds: rows.map((r) => r.id) }, { minRole: 'viewer' });
+    this.deps.bus.publish(ALERT_RECEIVED_EVENT, { ...outcome, alertIds: settled.rows.map((r) => r.id) }, { minRole: 'viewer' });
     return outcome;
+  }
+
+  /**
+   * One group: the upsert (one statement, so the whole group commits or none
+   * of it does, and GroupCommit retries each delivery alone if it fails), then
+   * paging. Paging errors do not throw: the alerts are committed by then, so
+   * only the deliveries whose alerts failed to page are answered with the
+   * error (the sender retries them; see `page`).
+   */
+  private async commit(deliveries: Delivery[]): Promise<Settled[]> {
+    const sent = deliveries.flatMap((d) => d.routed.map((r) => r.value));
+    const upserted = new Map((await this.deps.store.upsert(sent)).map((u) => [u.fingerprint, u]));
+    // No spread: copying every column of every alert again is a measurable share of a batch.
+    const rows: Stored[] = sent.map((value) => {
+      const { id, incidentId } = upserted.get(value.fingerprint)!;
+      return { value, id, incidentId };
+    });
+    const rowOf = new Map(rows.map((row) => [row.value.fingerprint, row]));
+    const ruleOf = new Map(deliveries.flatMap((d) => d.routed.map((r) => [r.value.fingerprint, r.rule] as const)));
+    const paged = await this.page(rows, ruleOf);
+    return deliveries.map((delivery) => {
+      const own = delivery.routed.map((r) => rowOf.get(r.value.fingerprint)!);
+      const failure = own.find((row) => paged.failed.has(row.value.fingerprint));
+      if (failure) return { error: paged.failed.get(failure.value.fingerprint) };
+      const incidents = new Set<string>();
+      for (const row of own) {
+        const id = paged.incidentOf.get(row.value.fingerprint);
+        if (id) incidents.add(id);
+      }
+      return { rows: own, incidents: [...incidents] };
+    });
+  }
+
+  /**
+   * After the commit. A failure fails the deliveries it concerns (the sender
+   * gets an error and retries); that is safe because an alert with no incident
+   * yet is paged on the next delivery and the incidents side ignores a link it
+   * already has.
+   *
+   * Firing alerts of one group that need an incident open or join it in one
+   * call; when they route to different rules, the most severe rule's goes
+   * first, so it opens the incident (its severity, its runbook) and the others
+   * join.
+   */
+  private async page(rows: Stored[], ruleOf: Map<string, RuleRow | null>) {
+    const incidentOf = new Map<string, string>();
+    const failed = new Map<string, unknown>();
+    const toPage = new Map<string, Map<string, Stored[]>>();
+    for (const row of rows) {
+      if (row.value.status === 'resolved') {
+        // The upsert keeps the link when an alert resolves, so the row says whether an incident waits for it.
+        if (!row.incidentId) continue;
+        try {
+          await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
+        } catch (error) {
+          failed.set(row.value.fingerprint, error);
+        }
+        continue;
+      }
+      const rule = ruleOf.get(row.value.fingerprint) ?? null;
+      // Already paged (the upsert clears the link when a resolved alert fires again), or not to be paged.
+      if (!rule || row.value.silencedBy || row.incidentId) {
+        if (row.incidentId) incidentOf.set(row.value.fingerprint, row.incidentId);
+        continue;
+      }
+      const byRule = toPage.get(row.value.groupKey) ?? new Map<string, Stored[]>();
+      toPage.set(row.value.groupKey, byRule);
+      const batch = byRule.get(rule.id);
+      if (batch) batch.push(row);
+      else byRule.set(rule.id, [row]);
+    }
+    /** Alerts paged here, by incident: linked back in one statement. */
+    const linked = new Map<string, string>();
+    const paged = (batch: Stored[], incidentId: string) => {
+      for (const row of batch) {
+        incidentOf.set(row.value.fingerprint, incidentId);
+        linked.set(row.id, incidentId);
+      }
+    };
+    if (toPage.size === 0) return { incidentOf, failed };
+    const severityOf = (batch: Stored[]) => ruleOf.get(batch[0]!.value.fingerprint)!.severity as Severity;
+    // Most groups have their incident open already: join them all at once.
+    const groups = [...toPage].map(([groupKey, byRule]) => {
+      const batches = [...byRule.values()].sort((a, b) => severityOf(a).localeCompare(severityOf(b)));
+      return { groupKey, batches };
+    });
+    let joined = new Map<string, string>();
+    try {
+      joined = await this.deps.incidents.joinOpen(
+        groups.map(({ groupKey, batches }) => ({ groupKey, severity: severityOf(batches[0]!), alerts: batches.flat().map(link) })),
+      );
+    } catch (error) {
+      for (const row of groups.flatMap((g) => g.batches.flat())) failed.set(row.value.fingerprint, error);
+      return { incidentOf, failed };
+    }
+    for (const { groupKey, batches } of groups) {
+      const incidentId = joined.get(groupKey);
+      if (incidentId) {
+        paged(batches.flat(), incidentId);
+        continue;
+      }
+      // No open incident: the most severe rule's alerts open it, the others join.
+      for (const batch of batches) {
+        try {
+          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!));
+        } catch (error) {
+          for (const row of batch) failed.set(row.value.fingerprint, error);
+        }
+      }
+    }
+    try {
+      await this.deps.store.setIncidents(linked);
+    } catch (error) {
+      for (const row of rows) if (linked.has(row.id)) failed.set(row.value.fingerprint, error);
+    }
+    return { incidentOf, failed };
+  }
+
+  private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow): Promise<string> {
+    const first = rows[0]!;
+    const { incident } = await this.deps.incidents.openOrJoin({
+      groupKey,
+      title: rule.title ?? first.value.annotations.summary ?? first.value.labels.alertname ?? 'Alert',
+      severity: rule.severity as OpenOrJoinInput['severity'],
+      service: rule.service ?? first.value.labels.service ?? null,
+      category: rule.category === 'security' ? 'security' : null,
+      ...(rule.runbookSlug && rule.procedureId ? { runbook: { slug: rule.runbookSlug, procedureId: rule.procedureId } } : {}),
+      escalationPolicyId: rule.escalationPolicy ? await this.policy(rule.escalationPolicy) : null,
+      alerts: rows.map(link),
+    });
+    return incident.id;
   }
 
   /**
@@ -145,32 +310,6 @@ export class AlertService {
       });
     }
     return [...byFingerprint.values()];
-  }
-
-  /**
-   * After the commit. A failure here propagates (the sender gets an error and
-   * retries); that is safe because an alert with no incident yet is paged on
-   * the next delivery and the incidents side ignores a link it already has.
-   */
-  private async page(row: AlertRow, rule: RuleRow | null): Promise<string | null> {
-    if (row.status === 'resolved') {
-      // The upsert keeps the link when an alert resolves, so the row says whether an incident waits for it.
-      if (row.incidentId) await this.deps.incidents.alertResolved(row.groupKey, row.id);
-      return null;
-    }
-    // Already paged (the upsert clears the link when a resolved alert fires again).
-    if (!rule || row.silencedBy || row.incidentId) return row.incidentId;
-    const { incident } = await this.deps.incidents.openOrJoin({
-      groupKey: row.groupKey,
-      title: rule.title ?? row.annotations.summary ?? row.labels.alertname ?? 'Alert',
-      severity: rule.severity as OpenOrJoinInput['severity'],
-      service: rule.service ?? row.labels.service ?? null,
-      category: rule.category === 'security' ? 'security' : null,
-      ...(rule.runbookSlug && rule.procedureId ? { runbook: { slug: rule.runbookSlug, procedureId: rule.procedureId } } : {}),
-      escalationPolicyId: rule.escalationPolicy ? await this.policy(rule.escalationPolicy) : null,
-      alert: { id: row.id, fingerprint: row.fingerprint, labels: row.labels, summary: row.annotations.summary ?? row.labels.alertname ?? '' },
-    });
-    return incident.id;
   }
 
   private async policy(name: string): Promise<string | null> {

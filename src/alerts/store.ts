@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../platform/db/index.js';
 import { alertDefaults, alerts, routingRules, silences } from './tables.js';
 
@@ -9,6 +9,14 @@ export type NewRule = typeof routingRules.$inferInsert;
 export type SilenceRow = typeof silences.$inferSelect;
 export type NewSilence = typeof silences.$inferInsert;
 
+/** What an upsert tells of each row; the rest is what was sent. */
+export interface UpsertedAlert {
+  id: string;
+  fingerprint: string;
+  /** The incident the alert already pages into; null when it is new, or fires again after resolving. */
+  incidentId: string | null;
+}
+
 export interface AlertFilter {
   state?: string | undefined;
   severity?: string | undefined;
@@ -16,55 +24,11 @@ export interface AlertFilter {
   before?: [string, string] | null;
 }
 
-/** A row as `RETURNING *` gives it: column names, and int8 as text on node-postgres. */
-interface RawAlert extends Record<string, unknown> {
-  id: string;
-  fingerprint: string;
-  source: string;
-  status: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  group_key: string;
-  severity: string | null;
-  rule_id: string | null;
-  silenced_by: string | null;
-  incident_id: string | null;
-  starts_at: Date | string;
-  ends_at: Date | string | null;
-  generator_url: string | null;
-  receive_count: number | string;
-  first_seen_at: Date | string;
-  last_seen_at: Date | string;
-  resolved_at: Date | string | null;
-}
-
-const date = (value: Date | string) => (value instanceof Date ? value : new Date(value));
-const maybeDate = (value: Date | string | null) => (value === null ? null : date(value));
-
-function fromRaw(r: RawAlert): AlertRow {
-  return {
-    id: r.id,
-    fingerprint: r.fingerprint,
-    source: r.source,
-    status: r.status,
-    labels: r.labels,
-    annotations: r.annotations,
-    groupKey: r.group_key,
-    severity: r.severity,
-    ruleId: r.rule_id,
-    silencedBy: r.silenced_by,
-    incidentId: r.incident_id,
-    startsAt: date(r.starts_at),
-    endsAt: maybeDate(r.ends_at),
-    generatorUrl: r.generator_url,
-    receiveCount: Number(r.receive_count),
-    firstSeenAt: date(r.first_seen_at),
-    lastSeenAt: date(r.last_seen_at),
-    resolvedAt: maybeDate(r.resolved_at),
-  };
-}
-
-/** Prepared once per connection (the receivers' hot path); `$1` is the payload's rows as a JSON array. */
+/**
+ * Prepared once per connection (the receivers' hot path); `$1` is the rows as
+ * a JSON array. It returns only what the caller does not already hold: the
+ * row's id and its incident link (every other column is what it sent).
+ */
 const UPSERT_SQL = `
       INSERT INTO alerts AS a (fingerprint, source, status, labels, annotations, group_key, severity, rule_id, silenced_by,
         starts_at, ends_at, generator_url, receive_count, first_seen_at, last_seen_at, resolved_at)
@@ -90,7 +54,7 @@ const UPSERT_SQL = `
         last_seen_at = excluded.last_seen_at,
         -- Keep the first resolution time while it stays resolved; clear it when it fires again.
         resolved_at = CASE WHEN excluded.status = 'resolved' THEN coalesce(a.resolved_at, excluded.resolved_at) ELSE NULL END
-      RETURNING *`;
+      RETURNING id, fingerprint, incident_id`;
 
 /** SQL for alerts, routing rules and silences; the rules of routing live in the services. */
 export class AlertStore {
@@ -106,7 +70,7 @@ export class AlertStore {
    * building per call, one plan). Concurrent deliveries of a fingerprint
    * serialise on its row in ON CONFLICT, so both counts land.
    */
-  async upsert(values: NewAlert[]): Promise<AlertRow[]> {
+  async upsert(values: NewAlert[]): Promise<UpsertedAlert[]> {
     const input = JSON.stringify(
       values.map((v) => ({
         fingerprint: v.fingerprint,
@@ -127,13 +91,18 @@ export class AlertStore {
         resolved_at: v.resolvedAt?.toISOString() ?? null,
       })),
     );
-    const rows = await this.db.prepared<RawAlert>('nexus_alerts_upsert', UPSERT_SQL, [input]);
-    return rows.map(fromRaw);
+    const rows = await this.db.prepared<{ id: string; fingerprint: string; incident_id: string | null }>('nexus_alerts_upsert', UPSERT_SQL, [input]);
+    return rows.map((r) => ({ id: r.id, fingerprint: r.fingerprint, incidentId: r.incident_id }));
   }
 
-  async setIncident(alertIds: string[], incidentId: string): Promise<void> {
-    if (alertIds.length === 0) return;
-    await this.orm.update(alerts).set({ incidentId }).where(inArray(alerts.id, alertIds));
+  /** Links alerts back to the incidents they paged (alert id → incident id), in one statement. */
+  async setIncidents(incidentOf: Map<string, string>): Promise<void> {
+    if (incidentOf.size === 0) return;
+    const pairs = JSON.stringify([...incidentOf].map(([id, incident]) => ({ id, incident })));
+    await this.orm.execute(sql`
+      UPDATE alerts SET incident_id = x.incident
+      FROM jsonb_to_recordset(${pairs}::jsonb) AS x(id uuid, incident uuid)
+      WHERE alerts.id = x.id`);
   }
 
   async list(filter: AlertFilter, limit: number): Promise<AlertRow[]> {

@@ -43,6 +43,7 @@ export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 /** What other domains (alerts) and tests use: `incidents.openOrJoin`, `incidents.alertResolved`. */
 export interface IncidentsModule {
   openOrJoin: IncidentService['openOrJoin'];
+  joinOpen: IncidentService['joinOpen'];
   alertResolved: IncidentService['alertResolved'];
   incidents: IncidentService;
   timeline: Timeline;
@@ -68,6 +69,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   ]);
   return {
     openOrJoin: (input) => incidents.openOrJoin(input),
+    joinOpen: (groups) => incidents.joinOpen(groups),
     alertResolved: (groupKey, alertId) => incidents.alertResolved(groupKey, alertId),
     incidents,
     timeline,

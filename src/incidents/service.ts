@@ -33,10 +33,11 @@ export interface OpenOrJoinInput {
   /** From the matched escalation policy; default true. */
   autoResolve?: boolean;
   escalationPolicyId?: string | null;
-  alert: AlertLink;
+  /** The group's alerts that page now (one or more): linked, each on the timeline. */
+  alerts: AlertLink[];
 }
 
-type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alert' | 'service'> & {
+type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
   groupKey?: string;
   service?: string | null | undefined;
   /** A person named the runbook: a missing one is an error rather than a fallback. */
@@ -52,12 +53,12 @@ const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes 
 export class IncidentService {
   constructor(private readonly deps: IncidentServiceDeps) {}
 
-  /** One open incident per group: the first alert opens it, later ones join it. */
+  /** One open incident per group: the first alerts open it, later ones join it. */
   async openOrJoin(input: OpenOrJoinInput): Promise<{ incident: Incident; created: boolean }> {
     for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       const open = await this.deps.store.openByGroup(input.groupKey);
       if (open) {
-        await this.linkAlert(open, input.alert, 'joined');
+        await this.linkAlerts([{ row: open, alerts: input.alerts, how: 'joined' }]);
         // A more severe alert joining raises the incident (P1 clocks, paging re-planned); a milder one never lowers it.
         if (SEVERITIES.indexOf(input.severity) < SEVERITIES.indexOf(open.severity as Severity)) {
           return { incident: await this.patch('system', open.id, { severity: input.severity }), created: false };
@@ -66,7 +67,7 @@ export class IncidentService {
       }
       try {
         const row = await this.insert({ ...input, strict: false, actor: 'system' });
-        await this.linkAlert(row, input.alert, 'fired');
+        await this.linkAlerts([{ row, alerts: input.alerts, how: 'fired' }]);
         return { incident: toIncident(row), created: true };
       } catch (error) {
         // Another alert of the group opened it first (the partial unique index): join that one.
@@ -74,6 +75,26 @@ export class IncidentService {
       }
     }
     throw new ConflictError(`Incident for group ${input.groupKey} kept changing; try again`);
+  }
+
+  /**
+   * Joins alerts of many groups to their groups' open incidents at once (a
+   * busy receiver's batch): one read, one link statement, one timeline
+   * insert. Returns the incident joined per group key; a group with no open
+   * incident is left out, for `openOrJoin` to open. A more severe group raises
+   * its incident, as in `openOrJoin`.
+   */
+  async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>): Promise<Map<string, string>> {
+    const open = new Map((await this.deps.store.openByGroups(groups.map((g) => g.groupKey))).map((row) => [row.groupKey!, row]));
+    const joins = groups.flatMap((g) => {
+      const row = open.get(g.groupKey);
+      return row ? [{ row, alerts: g.alerts, how: 'joined' as const, severity: g.severity }] : [];
+    });
+    await this.linkAlerts(joins);
+    for (const join of joins) {
+      if (SEVERITIES.indexOf(join.severity) < SEVERITIES.indexOf(join.row.severity as Severity)) await this.patch('system', join.row.id, { severity: join.severity });
+    }
+    return new Map(joins.map((j) => [j.row.groupKey!, j.row.id]));
   }
 
   /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
@@ -227,12 +248,20 @@ export class IncidentService {
     return row;
   }
 
-  private async linkAlert(row: IncidentRow, alert: AlertLink, how: 'fired' | 'joined'): Promise<void> {
-    const outcome = await this.deps.store.linkAlert(row.id, alert, this.deps.clock());
-    if (outcome === 'known') return;
-    const kind = outcome === 'refired' ? 'alert.refired' : `alert.${how}`;
-    const summary = `${outcome === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
-    await this.deps.timeline.record(row.id, { kind, actor: 'system', summary, data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } });
+  private async linkAlerts(joins: Array<{ row: IncidentRow; alerts: AlertLink[]; how: 'fired' | 'joined' }>): Promise<void> {
+    const links = joins.flatMap(({ row, alerts }) => alerts.map((alert) => ({ incidentId: row.id, alert })));
+    const changes = await this.deps.store.linkAlerts(links, this.deps.clock());
+    const changed = new Map(changes.map((c) => [`${c.incidentId} ${c.alertId}`, c.change]));
+    const events = joins.flatMap(({ row, alerts, how }) =>
+      alerts.flatMap((alert) => {
+        const change = changed.get(`${row.id} ${alert.id}`);
+        if (!change) return []; // already linked and firing
+        const kind = change === 'refired' ? 'alert.refired' : `alert.${how}`;
+        const summary = `${change === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
+        return [{ incidentId: row.id, kind, actor: 'system', summary, data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } }];
+      }),
+    );
+    await this.deps.timeline.recordAll(events);
   }
 
   private published(row: IncidentRow): Incident {

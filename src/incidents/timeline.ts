@@ -2,7 +2,7 @@ import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type StepEvent } from '../runbooks/runs/index.js';
 import type { TimelineEvent } from './schema.js';
-import type { IncidentStore } from './store.js';
+import type { EventRow, IncidentStore } from './store.js';
 import { toTimelineEvent } from './views.js';
 
 export const INCIDENT_EVENT = { created: 'incident.created', updated: 'incident.updated', timeline: 'incident.timeline' } as const;
@@ -45,16 +45,30 @@ export class Timeline {
   ) {}
 
   async record(incidentId: string, event: NewTimelineEvent): Promise<TimelineEvent | null> {
-    const row = await this.deps.store.addEvent({
+    const row = await this.deps.store.addEvent(this.newRow(incidentId, event, this.deps.clock()));
+    return row ? this.published(incidentId, row) : null;
+  }
+
+  /** Several events at one time, in one statement and in this order (alerts joining incidents). */
+  async recordAll(events: Array<NewTimelineEvent & { incidentId: string }>): Promise<TimelineEvent[]> {
+    const at = this.deps.clock();
+    const rows = await this.deps.store.addEvents(events.map((event) => this.newRow(event.incidentId, event, at)));
+    return rows.map((row) => this.published(row.incidentId, row));
+  }
+
+  private newRow(incidentId: string, event: NewTimelineEvent, at: Date) {
+    return {
       incidentId,
       kind: event.kind,
       actor: event.actor,
       summary: event.summary,
       data: event.data ?? {},
       dedupeKey: event.dedupeKey ?? null,
-      at: this.deps.clock(),
-    });
-    if (!row) return null;
+      at,
+    };
+  }
+
+  private published(incidentId: string, row: EventRow): TimelineEvent {
     const view = toTimelineEvent(row);
     this.deps.bus.publish(INCIDENT_EVENT.timeline, { incidentId, ...view });
     return view;

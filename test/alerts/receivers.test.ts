@@ -70,6 +70,61 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     expect((await incident(id)).severity).toBe('P1');
   });
 
+  it('in one delivery, the most severe rule of a group opens its incident and the others join it', async () => {
+    const group = '{}:{job="mixed"}';
+    const res = await post(t, AM, amPayload(group, [
+      amAlert({ alertname: 'NexusHighLatencyP95', job: 'mixed' }, 'firing', 'mixed-p3'),
+      amAlert({ alertname: 'NexusTargetDown', job: 'mixed' }, 'firing', 'mixed-p1'),
+      amAlert({ alertname: 'NexusHighErrorRate', job: 'mixed' }, 'firing', 'mixed-p2'),
+    ]));
+    expect(res.body.incidents).toHaveLength(1);
+    const opened = await incident(res.body.incidents[0]!);
+    expect(opened).toMatchObject({ severity: 'P1', title: 'Critical Service Down' });
+    expect(opened.runbook).toMatchObject({ procedureId: 'p1-critical-service-down' });
+    const timeline = await get<{ items: Array<{ kind: string; summary: string }> }>(t, `/api/v1/incidents/${opened.id}/timeline`);
+    const alertEvents = timeline.items.filter((e) => e.kind.startsWith('alert.'));
+    expect(alertEvents.map((e) => e.kind)).toEqual(['alert.fired', 'alert.joined', 'alert.joined']);
+    expect(alertEvents[0]!.summary).toContain('NexusTargetDown');
+    // No "severity raised" step: it opened at P1.
+    expect(timeline.items.filter((e) => e.kind === 'severity')).toEqual([]);
+  });
+
+  it('concurrent deliveries are committed together and each answered with its own incidents; shared alerts count every delivery', async () => {
+    const groups = 6;
+    const perGroup = 4;
+    const deliveries = Array.from({ length: groups * perGroup }, (_, i) => {
+      const g = i % groups;
+      const job = `cc-${engine}-${g}`;
+      return amPayload(`{}:{job="${job}"}`, [
+        amAlert({ alertname: 'NexusHighErrorRate', job, instance: `i${i}` }, 'firing', `${job}-i${i}`),
+        // The same alert in every delivery of the group, all in flight at once.
+        amAlert({ alertname: 'NexusHighErrorRate', job, instance: 'shared' }, 'firing', `${job}-shared`),
+      ]);
+    });
+    const answers = await Promise.all(deliveries.map((payload) => post(t, AM, payload)));
+    expect(answers.map((a) => a.status)).toEqual(deliveries.map(() => 200));
+    const byGroup = new Map<number, Set<string>>();
+    answers.forEach((a, i) => {
+      expect(a.body.incidents).toHaveLength(1);
+      byGroup.set(i % groups, new Set([...(byGroup.get(i % groups) ?? []), ...a.body.incidents]));
+    });
+    // One incident per group, a different one for each group.
+    expect([...byGroup.values()].map((ids) => ids.size)).toEqual(Array(groups).fill(1));
+    expect(new Set([...byGroup.values()].map((ids) => [...ids][0])).size).toBe(groups);
+    for (let g = 0; g < groups; g++) {
+      const job = `cc-${engine}-${g}`;
+      const incidentId = [...byGroup.get(g)!][0]!;
+      const [shared] = await alertsBy(`${job}-shared`);
+      expect(shared).toMatchObject({ count: perGroup, incidentId });
+      const rows = await t.server.db.query<{ n: number | string }>('SELECT count(*) AS n FROM alerts WHERE incident_id = $1', [incidentId]);
+      expect(Number(rows[0]!.n)).toBe(perGroup + 1);
+      const timeline = await get<{ items: Array<{ kind: string; data: { fingerprint?: string } }> }>(t, `/api/v1/incidents/${incidentId}/timeline`);
+      const linked = timeline.items.filter((e) => e.kind === 'alert.fired' || e.kind === 'alert.joined').map((e) => e.data.fingerprint);
+      // Every alert of the group on the timeline exactly once.
+      expect(linked.sort()).toEqual([...Array.from({ length: perGroup }, (_, k) => `${job}-i${g + k * groups}`), `${job}-shared`].sort());
+    }
+  });
+
   it('a repeat updates last-seen and count; resolved resolves the alert and, with all alerts resolved, the incident', async () => {
     const group = '{}:{alertname="NexusTargetDown"}';
     const firing = amPayload(group, [amAlert({ alertname: 'NexusTargetDown', instance: 'n1' }, 'firing', 'down-1')]);
@@ -173,8 +228,8 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
     const text = (await t.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (source: string, status: string) =>
       Number(new RegExp(`nexus_alerts_received_total\\{source="${source}",status="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1]);
-    // Totals of the tests above: firing 2 + 4 + 3 + 2 + 2 + 1 + 1 (refused payloads count nothing).
-    expect(value('alertmanager', 'firing')).toBe(15);
+    // Totals of the tests above: firing 2 + 4 + 3 + 3 + 48 + 2 + 2 + 1 + 1 (refused payloads count nothing).
+    expect(value('alertmanager', 'firing')).toBe(66);
     expect(value('alertmanager', 'resolved')).toBe(2);
     expect(value('generic', 'firing')).toBe(2);
     expect(value('generic', 'resolved')).toBe(1);

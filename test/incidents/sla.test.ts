@@ -88,7 +88,7 @@ describe('SLA clocks survive a restart (PostgreSQL)', () => {
       groupKey: 'restart',
       title: 'Down',
       severity: 'P1',
-      alert: { id: 'x', fingerprint: 'x', labels: {}, summary: 'down' },
+      alerts: [{ id: 'x', fingerprint: 'x', labels: {}, summary: 'down' }],
     });
     time.advanceMinutes(16);
     await first.incidents.sla.check();

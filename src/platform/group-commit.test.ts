@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+interface Item {
+  name: string;
+  keys?: string[];
+  weight?: number;
+}
+
+/** A GroupCommit whose groups wait until the test lets them finish, recording what ran together. */
+function harness(options: { concurrency: number; maxWeight?: number; poison?: string }) {
+  const groups: string[][] = [];
+  const gates: Array<() => void> = [];
+  const commit = new GroupCommit<Item, string>({
+    concurrency: options.concurrency,
+    maxWeight: options.maxWeight ?? 100,
+    weight: (item) => item.weight ?? 1,
+    keys: (item) => item.keys ?? [],
+    run: async (items) => {
+      groups.push(items.map((i) => i.name));
+      await new Promise<void>((resolve) => gates.push(resolve));
+      if (items.some((i) => i.name === options.poison)) throw new Error(`poisoned by ${options.poison}`);
+      return items.map((i) => `done ${i.name}`);
+    },
+  });
+  /** Lets the oldest running group finish. */
+  const release = async () => {
+    gates.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const settle = async () => {
+    while (commit.pending > 0) await release();
+  };
+  return { commit, groups, release, settle };
+}
+
+describe('group commit', () => {
+  it('runs a lone item at once, and groups what arrives while it runs', async () => {
+    const { commit, groups, release, settle } = harness({ concurrency: 1 });
+    const a = commit.submit({ name: 'a' });
+    const b = commit.submit({ name: 'b' });
+    const c = commit.submit({ name: 'c' });
+    expect(groups).toEqual([['a']]);
+    await release();
+    expect(groups).toEqual([['a'], ['b', 'c']]);
+    await settle();
+    expect(await Promise.all([a, b, c])).toEqual(['done a', 'done b', 'done c']);
+  });
+
+  it('never runs two items of one key at once, and keeps their order', async () => {
+    const { commit, groups, release, settle } = harness({ concurrency: 2 });
+    const results: string[] = [];
+    const track = (p: Promise<string>) => p.then((r) => results.push(r));
+    track(commit.submit({ name: 'a', keys: ['k1'] }));
+    // A free slot, but k1 is held: b waits. c has its own key and takes the slot.
+    track(commit.submit({ name: 'b', keys: ['k1'] }));
+    track(commit.submit({ name: 'c', keys: ['k2'] }));
+    expect(groups).toEqual([['a'], ['c']]);
+    // d names k1 (behind b) and k3; e names only k3 but must not pass d.
+    track(commit.submit({ name: 'd', keys: ['k1', 'k3'] }));
+    track(commit.submit({ name: 'e', keys: ['k3'] }));
+    await release(); // a finishes: b may go, d may not go beside b (k1), so e may not pass d
+    expect(groups).toEqual([['a'], ['c'], ['b']]);
+    await settle();
+    expect(groups.slice(3)).toEqual([['d'], ['e']]);
+    expect(results.indexOf('done b')).toBeLessThan(results.indexOf('done d'));
+    expect(results.indexOf('done d')).toBeLessThan(results.indexOf('done e'));
+  });
+
+  it('caps a group by weight; an item heavier than the cap still runs, alone', async () => {
+    const { commit, groups, settle } = harness({ concurrency: 1, maxWeight: 10 });
+    const all = [
+      commit.submit({ name: 'first', weight: 1 }),
+      commit.submit({ name: 'x', weight: 6 }),
+      commit.submit({ name: 'y', weight: 4 }),
+      commit.submit({ name: 'z', weight: 1 }),
+      commit.submit({ name: 'huge', weight: 50 }),
+    ];
+    await settle();
+    await Promise.all(all);
+    expect(groups).toEqual([['first'], ['x', 'y'], ['z'], ['huge']]);
+  });
+
+  it('when a group fails, runs each item alone: only the bad one fails', async () => {
+    const { commit, groups, release, settle } = harness({ concurrency: 1, poison: 'bad' });
+    const first = commit.submit({ name: 'first' });
+    const rest = ['ok1', 'bad', 'ok2'].map((name) => commit.submit({ name }).then((r) => r, (e: Error) => e.message));
+    await release();
+    await settle();
+    expect(await first).toBe('done first');
+    expect(await Promise.all(rest)).toEqual(['done ok1', 'poisoned by bad', 'done ok2']);
+    expect(groups).toEqual([['first'], ['ok1', 'bad', 'ok2'], ['ok1'], ['bad'], ['ok2']]);
+  });
+});
