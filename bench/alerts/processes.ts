@@ -127,9 +127,14 @@ export function startChild(name: string, command: string, args: string[], option
 
 /** Resolves with the URL a NEXUS child prints as `LISTENING <url>` (bench/http/nexus-server.ts). */
 export function startNexusChild(name: string, root: string, env: Record<string, string>, timeoutMs: number): Promise<{ url: string; child: Child }> {
+  return startListening(name, 'bench/http/nexus-server.ts', root, env, timeoutMs);
+}
+
+/** Starts a TypeScript server script that prints `LISTENING <url>` once it serves. */
+export function startListening(name: string, script: string, root: string, env: Record<string, string>, timeoutMs: number): Promise<{ url: string; child: Child }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
-    const child = startChild(name, process.execPath, ['--import', 'tsx', 'bench/http/nexus-server.ts'], {
+    const child = startChild(name, process.execPath, ['--import', 'tsx', script], {
       cwd: root,
       env: cleanEnv({ NODE_ENV: 'production', ...env }),
       onLine: (line) => {

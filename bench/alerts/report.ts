@@ -57,7 +57,7 @@ function loadLine(row: Row): string {
   return (
     `${pad(row.label, 34)}${pad(row.server, 13)}${num(row.connections, 6)}${num(load.ok / load.seconds, 8)}${int(alertsPerSecond(row), 10)}` +
     `${num(load.p50, 8, 1)}${num(load.p99, 8, 1)}${num(load.max, 8)}${int(load.ok, 9)}${int(load.non2xx, 8)}${int(load.errors, 7)}` +
-    `${row.server === 'Alertmanager' ? '' : num(row.busyAfter, 7, 1)}${other ? `  ${other}` : ''}`
+    `${row.server === 'Alertmanager' || row.server === 'bare Fastify' ? '' : num(row.busyAfter, 7, 1)}${other ? `  ${other}` : ''}`
   );
 }
 
@@ -106,7 +106,7 @@ function header(peer: PeerResult | string): string[] {
   ];
 }
 
-export function report(engines: EngineResult[], peer: PeerResult | string): boolean {
+export function report(engines: EngineResult[], peer: PeerResult | string, floor: Map<Shape['id'], Row>): boolean {
   const peerRows = typeof peer === 'string' ? new Map<Shape['id'], Row>() : peer.rows;
   const out = header(peer);
   out.push(
@@ -121,7 +121,13 @@ export function report(engines: EngineResult[], peer: PeerResult | string): bool
     }
     const peerRow = peerRows.get(shape.id);
     out.push(peerRow ? loadLine(peerRow) : `${pad(`${shape.perPayload}/request`, 34)}${pad('Alertmanager', 13)}${typeof peer === 'string' ? peer : 'not measured'}`);
+    const floorRow = floor.get(shape.id);
+    if (floorRow) out.push(loadLine(floorRow));
   }
+  out.push(
+    '"bare Fastify": the Node floor, a Fastify server in its own process that only parses each webhook body (no validation, no storage) and ' +
+      'answers; NEXUS is a Node server, so its alerts/s cannot exceed this on this machine with this load generator.',
+  );
   const fixedRows = engines.flatMap((e) => e.fixed);
   out.push(...fixedRows.map(loadLine));
   if (fixedRows.length > 0) {
@@ -161,18 +167,25 @@ export function report(engines: EngineResult[], peer: PeerResult | string): bool
     ),
   );
 
-  out.push('', `${pad('case', 30)}${pad('engine', 12)}${'alerts/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'peer alerts/s'.padStart(15)}${'ratio'.padStart(7)}  target met?`);
+  out.push(
+    '',
+    `${pad('case', 30)}${pad('engine', 12)}${'alerts/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'peer alerts/s'.padStart(15)}${'ratio'.padStart(7)}` +
+      `${'Node floor'.padStart(12)}  target met?`,
+  );
   for (const shape of SHAPES) {
     const peerRow = peerRows.get(shape.id);
     const peerRate = peerRow ? alertsPerSecond(peerRow) : Number.NaN;
+    const floorRow = floor.get(shape.id);
+    const floorRate = floorRow ? alertsPerSecond(floorRow) : Number.NaN;
     for (const { engine, rows } of engines) {
       const found = rows.find((r) => r.shape.id === shape.id);
       if (!found) continue;
       const ratio = alertsPerSecond(found.row) / peerRate;
-      const verdict = engine !== 'PostgreSQL' ? 'info (the target is on PostgreSQL)' : !peerRow ? 'unknown (no peer)' : ratio >= 1 ? 'yes (>= peer)' : 'NO (< peer)';
+      const belowFloor = floorRate < peerRate ? '; the peer is above the Node floor' : '';
+      const verdict = engine !== 'PostgreSQL' ? 'info (the target is on PostgreSQL)' : !peerRow ? 'unknown (no peer)' : ratio >= 1 ? 'yes (>= peer)' : `NO (< peer${belowFloor})`;
       out.push(
         `${pad(`${shape.perPayload}/request, saturated`, 30)}${pad(engine, 12)}${int(alertsPerSecond(found.row), 10)}${num(found.row.load.p50, 8, 1)}` +
-          `${num(found.row.load.p99, 8, 1)}${int(peerRate, 15)}${num(ratio, 7, 2)}  ${verdict}`,
+          `${num(found.row.load.p99, 8, 1)}${int(peerRate, 15)}${num(ratio, 7, 2)}${int(floorRate, 12)}  ${verdict}`,
       );
     }
   }
@@ -183,14 +196,14 @@ export function report(engines: EngineResult[], peer: PeerResult | string): bool
     const why = row.load.gaveUpAfter === undefined ? '1,000/s not reached' : `sender stopped after ${row.load.gaveUpAfter.toFixed(1)} s, ${FIXED_MAX_BACKLOG_SECONDS} s behind`;
     out.push(
       `${pad(`1,000 alerts/s as ${row.perPayload}/request`, 30)}${pad(row.server, 12)}${int(rate, 10)}${num(row.load.p50, 8, 1)}${num(row.load.p99, 8, 1)}` +
-        `${'-'.padStart(15)}${'-'.padStart(7)}  ${met ? 'yes' : 'NO'} (p99 < ${TARGETS.fixedP99Ms} ms${reached ? '' : `; ${why}`})`,
+        `${'-'.padStart(15)}${'-'.padStart(7)}${'-'.padStart(12)}  ${met ? 'yes' : 'NO'} (p99 < ${TARGETS.fixedP99Ms} ms${reached ? '' : `; ${why}`})`,
     );
   }
   for (const { engine, paging } of engines) {
     const p99 = pagingP99(paging);
     out.push(
       `${pad('alert → first notification', 30)}${pad(engine, 12)}${'-'.padStart(10)}${num(percentile(paging.latencies, 0.5), 8, 1)}${num(p99, 8, 1)}` +
-        `${'-'.padStart(15)}${'-'.padStart(7)}  ${p99 < TARGETS.pagingP99Ms ? 'yes' : 'NO'} (p99 < ${TARGETS.pagingP99Ms.toLocaleString('en-US')} ms)`,
+        `${'-'.padStart(15)}${'-'.padStart(7)}${'-'.padStart(12)}  ${p99 < TARGETS.pagingP99Ms ? 'yes' : 'NO'} (p99 < ${TARGETS.pagingP99Ms.toLocaleString('en-US')} ms)`,
     );
   }
 

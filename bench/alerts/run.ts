@@ -26,7 +26,7 @@ import { alertmanagerVersion, startAlertmanager } from './alertmanager.js';
 import { countCommitted } from './committed.js';
 import { paced, prime, saturate, type LoadResult } from './load.js';
 import { measurePaging } from './paging.js';
-import { checkpoint, cleanup, isInterrupted, log, onCleanup, startNexusChild, type Child } from './processes.js';
+import { checkpoint, cleanup, isInterrupted, log, onCleanup, startListening, startNexusChild, type Child } from './processes.js';
 import { report, type Engine, type EngineResult, type Ledger, type PeerResult, type Row } from './report.js';
 import { FIXED, FIXED_CONNECTIONS, FIXED_MAX_BACKLOG_SECONDS, NEW_SHARE, PAGING, SECONDS, SHAPES, WARMUP_SECONDS, type Shape } from './settings.js';
 
@@ -213,6 +213,19 @@ async function runNexus(engine: Engine, tmpRoot: string): Promise<EngineResult> 
   return { engine, rows, fixed, paging, ledger, committed, hiddenLines: child.hiddenLines() };
 }
 
+// --- the Node floor ---------------------------------------------------------------
+
+/** Bare Fastify parsing the same bodies and storing nothing: the most a Node server answers here. */
+async function runFloor(): Promise<Map<Shape['id'], Row>> {
+  log('Node floor: starting bare Fastify (child process)');
+  const { url, child } = await startListening('node floor', 'bench/alerts/floor-server.ts', ROOT, { NODE_ENV: 'production' }, START_TIMEOUT_MS);
+  const target = { name: 'bare Fastify', url: `${url}/`, headers: {}, body: webhookBody, settle: async () => 0 };
+  const rows = new Map<Shape['id'], Row>();
+  for (const shape of SHAPES) rows.set(shape.id, await throughputCase(target, shape, null));
+  await child.stop();
+  return rows;
+}
+
 // --- the peer -------------------------------------------------------------------
 
 async function runPeer(tmpRoot: string): Promise<PeerResult | string> {
@@ -244,7 +257,9 @@ async function main(): Promise<number> {
   }
   const peer = await runPeer(tmpRoot);
   await checkpoint();
-  return report(engines, peer) ? 0 : 1;
+  const floor = await runFloor();
+  await checkpoint();
+  return report(engines, peer, floor) ? 0 : 1;
 }
 
 let code = 1;

@@ -102,6 +102,26 @@ interface Delivery {
 /** What a group commit gives each delivery: its rows and incidents, or why paging failed for it. */
 type Settled = { rows: Stored[]; incidents: string[] } | { error: unknown };
 
+/** What paging did to the alerts it was given, by fingerprint. */
+interface Paged {
+  incidentOf: Map<string, string>;
+  failed: Map<string, unknown>;
+}
+
+const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map() };
+
+/** One delivery's answer: its rows and incidents (already linked, or linked by this paging), or the paging error. */
+function settle(rows: Stored[], paged: Paged): Settled {
+  const failure = rows.find((row) => paged.failed.has(row.value.fingerprint));
+  if (failure) return { error: paged.failed.get(failure.value.fingerprint) };
+  const incidents = new Set<string>();
+  for (const row of rows) {
+    const id = paged.incidentOf.get(row.value.fingerprint) ?? (row.value.status === 'firing' ? row.incidentId : null);
+    if (id) incidents.add(id);
+  }
+  return { rows, incidents: [...incidents] };
+}
+
 /** Concurrent deliveries share one upsert; a group of up to this many alerts goes in one statement. */
 const GROUP_MAX_ALERTS = 5000;
 /** Groups in flight at once: one upserting while the previous one pages keeps both busy. */
@@ -117,7 +137,7 @@ export class AlertService {
    * waits for it, so the order of an alert's updates is kept.
    */
   private readonly commits = new GroupCommit<Delivery, Settled>({
-    run: (deliveries) => this.commit(deliveries),
+    run: (deliveries, answer) => this.commit(deliveries, answer),
     concurrency: GROUP_CONCURRENCY,
     maxWeight: GROUP_MAX_ALERTS,
     weight: (delivery) => delivery.routed.length,
@@ -152,7 +172,7 @@ export class AlertService {
    * only the deliveries whose alerts failed to page are answered with the
    * error (the sender retries them; see `page`).
    */
-  private async commit(deliveries: Delivery[]): Promise<Settled[]> {
+  private async commit(deliveries: Delivery[], answer: (index: number, settled: Settled) => void): Promise<Settled[]> {
     const sent = deliveries.flatMap((d) => d.routed.map((r) => r.value));
     const upserted = new Map((await this.deps.store.upsert(sent)).map((u) => [u.fingerprint, u]));
     // No spread: copying every column of every alert again is a measurable share of a batch.
@@ -162,18 +182,21 @@ export class AlertService {
     });
     const rowOf = new Map(rows.map((row) => [row.value.fingerprint, row]));
     const ruleOf = new Map(deliveries.flatMap((d) => d.routed.map((r) => [r.value.fingerprint, r.rule] as const)));
-    const paged = await this.page(rows, ruleOf);
-    return deliveries.map((delivery) => {
-      const own = delivery.routed.map((r) => rowOf.get(r.value.fingerprint)!);
-      const failure = own.find((row) => paged.failed.has(row.value.fingerprint));
-      if (failure) return { error: paged.failed.get(failure.value.fingerprint) };
-      const incidents = new Set<string>();
-      for (const row of own) {
-        const id = paged.incidentOf.get(row.value.fingerprint);
-        if (id) incidents.add(id);
-      }
-      return { rows: own, incidents: [...incidents] };
+    const own = deliveries.map((delivery) => delivery.routed.map((r) => rowOf.get(r.value.fingerprint)!));
+    const needsPaging = (row: Stored) => this.needsPaging(row, ruleOf.get(row.value.fingerprint) ?? null);
+    // Most deliveries only repeat alerts already paged: they hear back now, not after the others' paging.
+    own.forEach((mine, i) => {
+      if (!mine.some(needsPaging)) answer(i, settle(mine, NOTHING_PAGED));
     });
+    const paged = await this.page(rows.filter(needsPaging), ruleOf);
+    return own.map((mine) => settle(mine, paged));
+  }
+
+  /** A resolved alert that an incident waits for, or a firing one routed, not silenced and not paged yet. */
+  private needsPaging(row: Stored, rule: RuleRow | null): boolean {
+    // The upsert keeps the link when an alert resolves, and clears it when a resolved alert fires again.
+    if (row.value.status === 'resolved') return row.incidentId !== null;
+    return rule !== null && !row.value.silencedBy && row.incidentId === null;
   }
 
   /**
@@ -187,14 +210,12 @@ export class AlertService {
    * first, so it opens the incident (its severity, its runbook) and the others
    * join.
    */
-  private async page(rows: Stored[], ruleOf: Map<string, RuleRow | null>) {
+  private async page(rows: Stored[], ruleOf: Map<string, RuleRow | null>): Promise<Paged> {
     const incidentOf = new Map<string, string>();
     const failed = new Map<string, unknown>();
     const toPage = new Map<string, Map<string, Stored[]>>();
     for (const row of rows) {
       if (row.value.status === 'resolved') {
-        // The upsert keeps the link when an alert resolves, so the row says whether an incident waits for it.
-        if (!row.incidentId) continue;
         try {
           await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
         } catch (error) {
@@ -202,12 +223,7 @@ export class AlertService {
         }
         continue;
       }
-      const rule = ruleOf.get(row.value.fingerprint) ?? null;
-      // Already paged (the upsert clears the link when a resolved alert fires again), or not to be paged.
-      if (!rule || row.value.silencedBy || row.incidentId) {
-        if (row.incidentId) incidentOf.set(row.value.fingerprint, row.incidentId);
-        continue;
-      }
+      const rule = ruleOf.get(row.value.fingerprint)!;
       const byRule = toPage.get(row.value.groupKey) ?? new Map<string, Stored[]>();
       toPage.set(row.value.groupKey, byRule);
       const batch = byRule.get(rule.id);

@@ -91,4 +91,34 @@ describe('group commit', () => {
     expect(await Promise.all(rest)).toEqual(['done ok1', 'poisoned by bad', 'done ok2']);
     expect(groups).toEqual([['first'], ['ok1', 'bad', 'ok2'], ['ok1'], ['bad'], ['ok2']]);
   });
+
+  it('answers an item early when the run says so; its keys stay held until the group ends', async () => {
+    let finish!: () => void;
+    const commit = new GroupCommit<Item, string>({
+      concurrency: 2,
+      maxWeight: 100,
+      weight: () => 1,
+      keys: (item) => item.keys ?? [],
+      run: async (items, answer) => {
+        items.forEach((item, i) => {
+          if (item.name.startsWith('quick')) answer(i, `early ${item.name}`);
+        });
+        if (items.some((i) => i.name === 'slow')) await new Promise<void>((resolve) => (finish = resolve));
+        return items.map((i) => `late ${i.name}`);
+      },
+    });
+    const slow = commit.submit({ name: 'slow', keys: ['s'] });
+    const quick = commit.submit({ name: 'quick', keys: ['q'] });
+    await new Promise((resolve) => setImmediate(resolve));
+    // quick ran in the second slot and was answered at once; slow is still running.
+    expect(await quick).toBe('early quick');
+    const order: string[] = [];
+    const second = commit.submit({ name: 'quick2', keys: ['s'] }).then((r) => order.push(r));
+    void slow.then((r) => order.push(r));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]); // 's' is held by the running group
+    finish();
+    await second;
+    expect(order).toEqual(['late slow', 'early quick2']);
+  });
 });

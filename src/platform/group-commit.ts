@@ -16,8 +16,13 @@
  * its own, so one bad item fails alone and the others still commit.
  */
 export interface GroupCommitOptions<T, R> {
-  /** Runs one group; resolves with one result per item, in the items' order. */
-  run(items: T[]): Promise<R[]>;
+  /**
+   * Runs one group; resolves with one result per item, in the items' order.
+   * `answer` hands an item its result before the group ends (an item that is
+   * done early need not wait for slower ones); its keys stay held until the
+   * group ends, and its entry in the final results is then ignored.
+   */
+  run(items: T[], answer: (index: number, result: R) => void): Promise<R[]>;
   /** Groups running at once (each holds one database connection). */
   concurrency: number;
   /** Upper bound of a group's total weight; a single heavier item still runs, alone. */
@@ -100,16 +105,26 @@ export class GroupCommit<T, R> {
   }
 
   private async execute(group: Array<Waiting<T, R>>): Promise<void> {
+    const answered = new Set<number>();
+    const answer = (index: number, result: R) => {
+      if (answered.has(index) || !group[index]) return;
+      answered.add(index);
+      group[index].resolve(result);
+    };
     try {
-      const results = await this.options.run(group.map((entry) => entry.item));
+      const results = await this.options.run(
+        group.map((entry) => entry.item),
+        answer,
+      );
       if (results.length !== group.length) throw new Error(`group commit: ${results.length} results for ${group.length} items`);
-      group.forEach((entry, i) => entry.resolve(results[i]!));
+      group.forEach((_, i) => answer(i, results[i]!));
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
-      // Find the culprit: each item again, alone.
-      for (const entry of group) {
+      const open = group.filter((_, i) => !answered.has(i));
+      if (open.length === 1) return open[0]!.reject(error);
+      // Find the culprit: each item not yet answered again, alone.
+      for (const entry of open) {
         try {
-          const [result] = await this.options.run([entry.item]);
+          const [result] = await this.options.run([entry.item], () => {});
           entry.resolve(result!);
         } catch (alone) {
           entry.reject(alone);
