@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, Page, toPage } from '../platform/http/schemas.js';
+import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App } from '../platform/http/types.js';
 import { fromAlertmanager, fromGeneric } from './receive.js';
 import type { RoutingService } from './routing.js';
@@ -39,6 +40,7 @@ export interface AlertRouteDeps {
 const receiverConfig = (audit: string) => ({ access: 'responder' as const, audit, auditFailuresOnly: true, tokenInQuery: 'token' as const });
 
 export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
+  const sharedReads = new SharedReads();
   const tags = ['alerts'];
   app.post(
     '/api/v1/alerts/alertmanager',
@@ -59,11 +61,14 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
   app.get(
     '/api/v1/alerts',
     { schema: { tags, summary: 'Alerts, most recently seen first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 50, cursor, state, severity, fingerprint } = request.query;
       const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
-      const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
-      return toPage(rows, limit, toAlert, (row) => [row.lastSeenAt.toISOString(), row.id]);
+      // Every viewer sees the same list: consoles refetching it on one event share the read.
+      return sharedReads.json(reply, `alerts:${JSON.stringify(request.query)}`, async () => {
+        const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
+        return toPage(rows, limit, toAlert, (row) => [row.lastSeenAt.toISOString(), row.id]);
+      });
     },
   );
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ConflictError, NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../platform/http/schemas.js';
+import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App, Principal } from '../platform/http/types.js';
 import type { RunService } from '../runbooks/runs/index.js';
 import { Run } from '../runbooks/runs/schema.js';
@@ -47,16 +48,20 @@ const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
 ];
 
 export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
+  const sharedReads = new SharedReads();
   const { incidents } = deps;
 
   app.get(
     '/api/v1/incidents',
     { schema: { tags, summary: 'Incidents, newest first', querystring: IncidentListQuery, response: { 200: Page(Incident), ...errors } }, config: { access: 'viewer' } },
-    async (request) => {
+    async (request, reply) => {
       const limit = request.query.limit ?? 50;
       const before = decodeCursor(request.query.cursor, ['string', 'string']) as [string, string] | null;
-      const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
-      return toPage(rows, limit, toIncident, (row) => [row.createdAt.toISOString(), row.id]);
+      // Every viewer sees the same list: consoles refetching it on one event share the read.
+      return sharedReads.json(reply, `incidents:${JSON.stringify(request.query)}`, async () => {
+        const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
+        return toPage(rows, limit, toIncident, (row) => [row.createdAt.toISOString(), row.id]);
+      });
     },
   );
 

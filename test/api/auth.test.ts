@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionTokens } from '../../src/platform/auth/jwt.js';
 import { ENGINES } from '../support/db.js';
 import { ADMIN_PASSWORD, TEST_JWT_KEY, bearer, createTestApp, json, login, type TestApp } from '../support/app.js';
@@ -173,6 +173,40 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
     expect(seen).toEqual([...seen].sort());
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(expect.arrayContaining(['admin', 'viewer-user', 'responder-user', 'operator-user']));
+  });
+
+  it('concurrent identical list requests share reads, yet each sees every user created before it asked', async () => {
+    const reads = vi.spyOn(t.server.auth, 'listUsers');
+    const list = () => t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) });
+    const created: string[] = [];
+    const answers: Array<Promise<{ names: string[]; expected: string[]; type: string | undefined; body: string }>> = [];
+    for (let i = 0; i < 30; i++) {
+      const username = `shared-read-${i}`;
+      // Straight into the table: a write that commits while earlier list requests are still reading.
+      await t.server.db.query("INSERT INTO users (username, role, password_hash) VALUES ($1, 'viewer', 'not-a-hash')", [username]);
+      created.push(username);
+      const expected = [...created];
+      // Several at once, while earlier ones may still be reading.
+      for (let k = 0; k < 3; k++) {
+        answers.push(
+          list().then((r) => ({
+            names: json<{ items: Array<{ username: string }> }>(r).items.map((u) => u.username),
+            expected,
+            type: r.headers['content-type'] as string | undefined,
+            body: r.body,
+          })),
+        );
+      }
+    }
+    for (const answer of await Promise.all(answers)) {
+      expect(answer.names).toEqual(expect.arrayContaining(answer.expected));
+      expect(answer.type).toMatch(/^application\/json/);
+      // Serialised by the route's response schema: nothing but the public fields.
+      expect(answer.body).not.toMatch(/password|passwordHash|password_hash/i);
+    }
+    // 90 requests, far fewer reads: the ones that arrived while a read ran shared the next one.
+    expect(reads.mock.calls.length).toBeLessThan(answers.length);
+    reads.mockRestore();
   });
 });
 

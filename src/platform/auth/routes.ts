@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Config } from '../config.js';
 import { NotAllowedError } from '../errors.js';
 import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../http/schemas.js';
+import { SharedReads } from '../http/shared-reads.js';
 import type { App, Principal } from '../http/types.js';
 import {
   ApiToken,
@@ -29,6 +30,7 @@ function principalOf(request: { principal: Principal | null }): Principal {
 }
 
 export function authRoutes(app: App, options: { auth: AuthService; config: Config }): void {
+  const sharedReads = new SharedReads();
   const { auth, config } = options;
 
   app.post(
@@ -100,11 +102,14 @@ export function authRoutes(app: App, options: { auth: AuthService; config: Confi
       schema: { tags: ['users'], summary: 'List users', querystring: UserListQuery, response: { 200: Page(User), ...errors } },
       config: { access: 'admin' },
     },
-    async (request) => {
+    async (request, reply) => {
       const limit = request.query.limit ?? 50;
       const after = decodeCursor(request.query.cursor, ['string']);
-      const rows = await auth.listUsers(limit, (after?.[0] as string | undefined) ?? null);
-      return toPage(rows, limit, toPublicUser, (row) => [row.username]);
+      // Admins all see the same page: concurrent identical requests share one read.
+      return sharedReads.json(reply, `users:${limit}:${request.query.cursor ?? ''}`, async () => {
+        const rows = await auth.listUsers(limit, (after?.[0] as string | undefined) ?? null);
+        return toPage(rows, limit, toPublicUser, (row) => [row.username]);
+      });
     },
   );
 
