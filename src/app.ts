@@ -27,7 +27,7 @@ import { installValidation } from './platform/http/validation.js';
 import { ErrorResponse } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import type { JobQueue } from './platform/jobs/index.js';
-import type { Logger } from './platform/logger.js';
+import { lazyChild, type Logger } from './platform/logger.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
 import { registerNotify, type NotifyModule } from './notify/index.js';
 import { VERSION } from './platform/version.js';
@@ -84,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   const app = Fastify({
     // Typed as Fastify's base logger so the instance matches the `App` route modules expect.
     loggerInstance: logger as FastifyBaseLogger,
+    childLoggerFactory: (parent, bindings, options) => lazyChild(parent as Logger, bindings, options) as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // Keep a caller's request id (nginx sets one) so logs line up across hops.
