@@ -102,13 +102,14 @@ interface Delivery {
 /** What a group commit gives each delivery: its rows and incidents, or why paging failed for it. */
 type Settled = { rows: Stored[]; incidents: string[] } | { error: unknown };
 
-/** What paging did to the alerts it was given, by fingerprint. */
+/** What paging did to the alerts it was given, by fingerprint; and the alert ids it linked, to mark on their rows. */
 interface Paged {
   incidentOf: Map<string, string>;
   failed: Map<string, unknown>;
+  linked: Map<string, string>;
 }
 
-const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map() };
+const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map(), linked: new Map() };
 
 /** One delivery's answer: its rows and incidents (already linked, or linked by this paging), or the paging error. */
 function settle(rows: Stored[], paged: Paged): Settled {
@@ -189,6 +190,12 @@ export class AlertService {
       if (!mine.some(needsPaging)) answer(i, settle(mine, NOTHING_PAGED));
     });
     const paged = await this.page(rows.filter(needsPaging), ruleOf);
+    // Marked on the alert rows before anyone hears back: a 200 means the alert reads as paged.
+    try {
+      await this.deps.store.setIncidents(paged.linked);
+    } catch (error) {
+      for (const row of rows) if (paged.linked.has(row.id)) paged.failed.set(row.value.fingerprint, error);
+    }
     return own.map((mine) => settle(mine, paged));
   }
 
@@ -230,7 +237,7 @@ export class AlertService {
       if (batch) batch.push(row);
       else byRule.set(rule.id, [row]);
     }
-    /** Alerts paged here, by incident: linked back in one statement. */
+    /** Alert id → the incident it was paged into, for the caller to mark on the alert rows. */
     const linked = new Map<string, string>();
     const paged = (batch: Stored[], incidentId: string) => {
       for (const row of batch) {
@@ -238,7 +245,7 @@ export class AlertService {
         linked.set(row.id, incidentId);
       }
     };
-    if (toPage.size === 0) return { incidentOf, failed };
+    if (toPage.size === 0) return { incidentOf, failed, linked };
     const severityOf = (batch: Stored[]) => ruleOf.get(batch[0]!.value.fingerprint)!.severity as Severity;
     // Most groups have their incident open already: join them all at once.
     const groups = [...toPage].map(([groupKey, byRule]) => {
@@ -252,7 +259,7 @@ export class AlertService {
       );
     } catch (error) {
       for (const row of groups.flatMap((g) => g.batches.flat())) failed.set(row.value.fingerprint, error);
-      return { incidentOf, failed };
+      return { incidentOf, failed, linked };
     }
     for (const { groupKey, batches } of groups) {
       const incidentId = joined.get(groupKey);
@@ -269,12 +276,7 @@ export class AlertService {
         }
       }
     }
-    try {
-      await this.deps.store.setIncidents(linked);
-    } catch (error) {
-      for (const row of rows) if (linked.has(row.id)) failed.set(row.value.fingerprint, error);
-    }
-    return { incidentOf, failed };
+    return { incidentOf, failed, linked };
   }
 
   private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow): Promise<string> {

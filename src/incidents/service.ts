@@ -46,6 +46,11 @@ type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
 };
 
 const MINUTE = 60_000;
+
+/** The timeline's words for an alert linked to an incident. */
+function alertEventText(change: 'new' | 'refired', how: 'fired' | 'joined', alert: AlertLink): string {
+  return `${change === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
+}
 const OPEN_ATTEMPTS = 3;
 const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
@@ -85,16 +90,17 @@ export class IncidentService {
    * its incident, as in `openOrJoin`.
    */
   async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>): Promise<Map<string, string>> {
-    const open = new Map((await this.deps.store.openByGroups(groups.map((g) => g.groupKey))).map((row) => [row.groupKey!, row]));
-    const joins = groups.flatMap((g) => {
-      const row = open.get(g.groupKey);
-      return row ? [{ row, alerts: g.alerts, how: 'joined' as const, severity: g.severity }] : [];
-    });
-    await this.linkAlerts(joins);
-    for (const join of joins) {
-      if (SEVERITIES.indexOf(join.severity) < SEVERITIES.indexOf(join.row.severity as Severity)) await this.patch('system', join.row.id, { severity: join.severity });
+    const items = groups.flatMap(({ groupKey, alerts }) =>
+      alerts.map((alert) => ({ groupKey, alert, joinedText: alertEventText('new', 'joined', alert), refiredText: alertEventText('refired', 'joined', alert) })),
+    );
+    const { open, events } = await this.deps.store.joinOpen(items, this.deps.clock());
+    for (const event of events) this.deps.timeline.announce(event);
+    const severityOf = new Map(groups.map((g) => [g.groupKey, g.severity]));
+    for (const incident of open) {
+      const severity = severityOf.get(incident.groupKey)!;
+      if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(incident.severity as Severity)) await this.patch('system', incident.id, { severity });
     }
-    return new Map(joins.map((j) => [j.row.groupKey!, j.row.id]));
+    return new Map(open.map((incident) => [incident.groupKey, incident.id]));
   }
 
   /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
@@ -257,7 +263,7 @@ export class IncidentService {
         const change = changed.get(`${row.id} ${alert.id}`);
         if (!change) return []; // already linked and firing
         const kind = change === 'refired' ? 'alert.refired' : `alert.${how}`;
-        const summary = `${change === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
+        const summary = alertEventText(change, how, alert);
         return [{ incidentId: row.id, kind, actor: 'system', summary, data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } }];
       }),
     );

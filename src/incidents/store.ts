@@ -156,6 +156,60 @@ export class IncidentStore {
     return changed.map((r) => ({ incidentId: r.incident_id, alertId: r.alert_id, change: r.inserted ? 'new' : 'refired' }));
   }
 
+  /**
+   * Joins alerts to their groups' open incidents in one statement (a busy
+   * receiver's batch): finds the open incident of each group, links the
+   * alerts ('new' or 'refired', as in `linkAlerts`) and writes a timeline
+   * event for each link that changed, with the text given for that change.
+   * Groups with no open incident are left alone (absent from `open`).
+   */
+  async joinOpen(
+    items: Array<{ groupKey: string; alert: AlertLink; joinedText: string; refiredText: string }>,
+    at: Date,
+  ): Promise<{ open: Array<{ id: string; groupKey: string; severity: string }>; events: EventRow[] }> {
+    if (items.length === 0) return { open: [], events: [] };
+    const rows = JSON.stringify(
+      items.map(({ groupKey, alert: a, joinedText, refiredText }, ord) => ({
+        ord,
+        group_key: groupKey,
+        alert_id: a.id,
+        fingerprint: a.fingerprint,
+        labels: a.labels,
+        summary: a.summary,
+        joined_text: joinedText,
+        refired_text: refiredText,
+      })),
+    );
+    const when = at.toISOString();
+    const result = await this.orm.execute(sql`
+      WITH x AS (
+        SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(ord int, group_key text, alert_id text, fingerprint text, labels jsonb,
+          summary text, joined_text text, refired_text text)
+      ), open AS (
+        SELECT i.id, i.group_key, i.severity FROM incidents i
+        WHERE i.group_key IN (SELECT group_key FROM x) AND i.state IN (${sql.join(OPEN_STATES.map((state) => sql`${state}`), sql`, `)})
+      ), linked AS (
+        INSERT INTO incident_alerts (incident_id, alert_id, fingerprint, labels, summary, fired_at)
+        SELECT open.id, x.alert_id, x.fingerprint, x.labels, x.summary, ${when}::timestamptz FROM x JOIN open ON open.group_key = x.group_key
+        ON CONFLICT (incident_id, alert_id) DO UPDATE SET resolved_at = NULL, fired_at = excluded.fired_at
+          WHERE incident_alerts.resolved_at IS NOT NULL
+        RETURNING incident_id, alert_id, (xmax = 0) AS inserted
+      ), events AS (
+        INSERT INTO incident_events (incident_id, kind, actor, summary, data, at)
+        SELECT l.incident_id, CASE WHEN l.inserted THEN 'alert.joined' ELSE 'alert.refired' END, 'system',
+          CASE WHEN l.inserted THEN x.joined_text ELSE x.refired_text END,
+          jsonb_build_object('alertId', x.alert_id, 'fingerprint', x.fingerprint, 'labels', x.labels), ${when}::timestamptz
+        FROM linked l JOIN x ON x.alert_id = l.alert_id
+        ORDER BY x.ord
+        RETURNING seq, incident_id, kind, actor, summary, data, dedupe_key, at
+      )
+      SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'groupKey', group_key, 'severity', severity)), '[]') FROM open) AS open,
+        (SELECT coalesce(json_agg(events ORDER BY seq), '[]') FROM events) AS events`);
+    // Both drivers (PGlite, node-postgres) answer execute() with `{ rows }`, json already parsed.
+    const [row] = (result as unknown as { rows: Array<{ open: Array<{ id: string; groupKey: string; severity: string }>; events: RawEvent[] }> }).rows;
+    return { open: row?.open ?? [], events: (row?.events ?? []).map(fromRawEvent) };
+  }
+
   /** True when this call resolved it (false when it already was, or is not linked). */
   /** The link's summary when this call resolved it; null when it was resolved already (or never linked). */
   async resolveAlert(incidentId: string, alertId: string, at: Date): Promise<{ summary: string } | null> {

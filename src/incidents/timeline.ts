@@ -68,6 +68,11 @@ export class Timeline {
     };
   }
 
+  /** Tells the bus of an event another statement wrote (alerts joining in `joinOpen`). */
+  announce(row: EventRow): TimelineEvent {
+    return this.published(row.incidentId, row);
+  }
+
   private published(incidentId: string, row: EventRow): TimelineEvent {
     const view = toTimelineEvent(row);
     this.deps.bus.publish(INCIDENT_EVENT.timeline, { incidentId, ...view });
