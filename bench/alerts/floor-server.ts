@@ -7,21 +7,9 @@
  * prints `LISTENING <url>`).
  */
 import Fastify from 'fastify';
+import { runAsChild } from '../http/child-server.js';
 
 const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 app.post('/', async (request) => ({ received: (request.body as { alerts?: unknown[] }).alerts?.length ?? 0 }));
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-process.stdout.write(`LISTENING ${url}\n`);
-
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop).on('error', stop).resume();
+runAsChild(url, () => app.close());

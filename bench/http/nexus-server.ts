@@ -7,19 +7,7 @@
  */
 import { loadConfig } from '../../src/platform/config.js';
 import { startServer } from '../../src/server.js';
+import { runAsChild } from './child-server.js';
 
 const server = await startServer(loadConfig(process.env));
-process.stdout.write(`LISTENING ${server.url}\n`);
-
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  server.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop).on('error', stop).resume();
+runAsChild(server.url, () => server.close());

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import Fastify from 'fastify';
+import { runAsChild } from './child-server.js';
 
 const file = process.env.STATIC_BODY_FILE;
 if (!file) throw new Error('STATIC_BODY_FILE is not set');
@@ -13,17 +14,4 @@ const body = fs.readFileSync(file, 'utf8');
 const app = Fastify({ logger: false });
 app.get('/', async (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-process.stdout.write(`LISTENING ${url}\n`);
-
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop).on('error', stop).resume();
+runAsChild(url, () => app.close());
