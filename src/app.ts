@@ -94,8 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     },
     requestIdHeader: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style, not async: a promise per request for one header is measurable on the hottest path.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   // Node 20's server.close() waits forever on a keep-alive connection that never

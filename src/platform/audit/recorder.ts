@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
 import { outcomeOf, type AuditService } from './service.js';
 
 function targetOf(request: FastifyRequest): string | null {
@@ -20,7 +20,7 @@ function actorOf(request: FastifyRequest): string {
  * change succeed can rely on the audit row existing.
  */
 export function installAuditRecorder(app: FastifyInstance, audit: AuditService): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  const record: onSendHookHandler = async (request, reply, payload) => {
     const action = request.routeOptions.config?.audit;
     if (!action) return payload;
     if (request.routeOptions.config.auditFailuresOnly && reply.statusCode < 400) return payload;
@@ -45,5 +45,11 @@ export function installAuditRecorder(app: FastifyInstance, audit: AuditService):
       request.log.error({ err, action }, 'audit entry could not be written');
     }
     return payload;
+  };
+  // Only on the routes that declare an action: reads (most requests) do not pass through it at all.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.audit) return;
+    const own = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...own, record];
   });
 }

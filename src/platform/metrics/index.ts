@@ -36,7 +36,7 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, token
     registers: [metrics.registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -44,6 +44,7 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, token
     };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get(
