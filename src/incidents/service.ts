@@ -63,7 +63,7 @@ export class IncidentService {
     for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       const open = await this.deps.store.openByGroup(input.groupKey);
       if (open) {
-        await this.linkAlerts([{ row: open, alerts: input.alerts, how: 'joined' }]);
+        await this.linkAlerts(open, input.alerts, 'joined');
         // A more severe alert joining raises the incident (P1 clocks, paging re-planned); a milder one never lowers it.
         if (SEVERITIES.indexOf(input.severity) < SEVERITIES.indexOf(open.severity as Severity)) {
           return { incident: await this.patch('system', open.id, { severity: input.severity }), created: false };
@@ -72,7 +72,7 @@ export class IncidentService {
       }
       try {
         const row = await this.insert({ ...input, strict: false, actor: 'system' });
-        await this.linkAlerts([{ row, alerts: input.alerts, how: 'fired' }]);
+        await this.linkAlerts(row, input.alerts, 'fired');
         return { incident: toIncident(row), created: true };
       } catch (error) {
         // Another alert of the group opened it first (the partial unique index): join that one.
@@ -254,20 +254,15 @@ export class IncidentService {
     return row;
   }
 
-  private async linkAlerts(joins: Array<{ row: IncidentRow; alerts: AlertLink[]; how: 'fired' | 'joined' }>): Promise<void> {
-    const links = joins.flatMap(({ row, alerts }) => alerts.map((alert) => ({ incidentId: row.id, alert })));
-    const changes = await this.deps.store.linkAlerts(links, this.deps.clock());
-    const changed = new Map(changes.map((c) => [`${c.incidentId} ${c.alertId}`, c.change]));
-    const events = joins.flatMap(({ row, alerts, how }) =>
-      alerts.flatMap((alert) => {
-        const change = changed.get(`${row.id} ${alert.id}`);
-        if (!change) return []; // already linked and firing
-        const kind = change === 'refired' ? 'alert.refired' : `alert.${how}`;
-        const summary = alertEventText(change, how, alert);
-        return [{ incidentId: row.id, kind, actor: 'system', summary, data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } }];
-      }),
-    );
-    await this.deps.timeline.recordAll(events);
+  private async linkAlerts(row: IncidentRow, alerts: AlertLink[], how: 'fired' | 'joined'): Promise<void> {
+    const changed = await this.deps.store.linkAlerts(row.id, alerts, this.deps.clock());
+    const events = alerts.flatMap((alert) => {
+      const change = changed.get(alert.id);
+      if (!change) return []; // already linked and firing
+      const kind = change === 'refired' ? 'alert.refired' : `alert.${how}`;
+      return [{ kind, actor: 'system', summary: alertEventText(change, how, alert), data: { alertId: alert.id, fingerprint: alert.fingerprint, labels: alert.labels } }];
+    });
+    await this.deps.timeline.recordAll(row.id, events);
   }
 
   private published(row: IncidentRow): Incident {

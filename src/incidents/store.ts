@@ -17,12 +17,6 @@ export interface AlertLink {
   summary: string;
 }
 
-export interface LinkChange {
-  incidentId: string;
-  alertId: string;
-  change: 'new' | 'refired';
-}
-
 interface RawEvent {
   seq: number | string;
   incident_id: string;
@@ -66,17 +60,11 @@ export class IncidentStore {
   }
 
   async openByGroup(groupKey: string): Promise<IncidentRow | null> {
-    const [row] = await this.openByGroups([groupKey]);
-    return row ?? null;
-  }
-
-  /** The open incidents of these groups (at most one each: a partial unique index). */
-  async openByGroups(groupKeys: string[]): Promise<IncidentRow[]> {
-    if (groupKeys.length === 0) return [];
-    return this.orm
+    const [row] = await this.orm
       .select()
       .from(incidents)
-      .where(and(inArray(incidents.groupKey, groupKeys), inArray(incidents.state, [...OPEN_STATES])));
+      .where(and(eq(incidents.groupKey, groupKey), inArray(incidents.state, [...OPEN_STATES])));
+    return row ?? null;
   }
 
   /** The newest incident of the group that this alert is linked to, whatever its state. */
@@ -136,24 +124,24 @@ export class IncidentStore {
   }
 
   /**
-   * Links alerts to incidents in one statement. Returns what changed: 'new',
+   * Links alerts to an incident in one statement. Returns what changed per alert id: 'new',
    * or 'refired' (the link was resolved and the alert fires again); an alert
    * already linked and firing is left out. `xmax = 0` tells an inserted row
    * from an updated one.
    */
-  async linkAlerts(links: Array<{ incidentId: string; alert: AlertLink }>, at: Date): Promise<LinkChange[]> {
-    if (links.length === 0) return [];
-    const rows = links.map(({ incidentId, alert: a }) => ({ incident_id: incidentId, alert_id: a.id, fingerprint: a.fingerprint, labels: a.labels, summary: a.summary }));
+  async linkAlerts(incidentId: string, links: AlertLink[], at: Date): Promise<Map<string, 'new' | 'refired'>> {
+    if (links.length === 0) return new Map();
+    const rows = links.map((a) => ({ alert_id: a.id, fingerprint: a.fingerprint, labels: a.labels, summary: a.summary }));
     const result = await this.orm.execute(sql`
       INSERT INTO incident_alerts (incident_id, alert_id, fingerprint, labels, summary, fired_at)
-      SELECT x.incident_id, x.alert_id, x.fingerprint, x.labels, x.summary, ${at.toISOString()}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(incident_id uuid, alert_id text, fingerprint text, labels jsonb, summary text)
+      SELECT ${incidentId}::uuid, x.alert_id, x.fingerprint, x.labels, x.summary, ${at.toISOString()}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(alert_id text, fingerprint text, labels jsonb, summary text)
       ON CONFLICT (incident_id, alert_id) DO UPDATE SET resolved_at = NULL, fired_at = excluded.fired_at
         WHERE incident_alerts.resolved_at IS NOT NULL
-      RETURNING incident_id, alert_id, (xmax = 0) AS inserted`);
+      RETURNING alert_id, (xmax = 0) AS inserted`);
     // Both drivers (PGlite, node-postgres) answer execute() with `{ rows }`.
-    const { rows: changed } = result as unknown as { rows: Array<{ incident_id: string; alert_id: string; inserted: boolean }> };
-    return changed.map((r) => ({ incidentId: r.incident_id, alertId: r.alert_id, change: r.inserted ? 'new' : 'refired' }));
+    const { rows: changed } = result as unknown as { rows: Array<{ alert_id: string; inserted: boolean }> };
+    return new Map(changed.map((r) => [r.alert_id, r.inserted ? 'new' : 'refired'] as const));
   }
 
   /**

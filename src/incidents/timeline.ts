@@ -49,11 +49,11 @@ export class Timeline {
     return row ? this.published(incidentId, row) : null;
   }
 
-  /** Several events at one time, in one statement and in this order (alerts joining incidents). */
-  async recordAll(events: Array<NewTimelineEvent & { incidentId: string }>): Promise<TimelineEvent[]> {
+  /** Several events at one time, in one statement and in this order (alerts opening or joining an incident). */
+  async recordAll(incidentId: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]> {
     const at = this.deps.clock();
-    const rows = await this.deps.store.addEvents(events.map((event) => this.newRow(event.incidentId, event, at)));
-    return rows.map((row) => this.published(row.incidentId, row));
+    const rows = await this.deps.store.addEvents(events.map((event) => this.newRow(incidentId, event, at)));
+    return rows.map((row) => this.published(incidentId, row));
   }
 
   private newRow(incidentId: string, event: NewTimelineEvent, at: Date) {

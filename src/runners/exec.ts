@@ -113,12 +113,13 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals | 0): boolean
  * exists, else falls back to signal 0, which counts zombies too.
  */
 function groupRunning(pgid: number | undefined): boolean {
-  if (pgid === undefined) return false;
+  // The common case, a command that left nothing behind, costs one signal, not a scan of /proc.
+  if (!killGroup(pgid, 0)) return false;
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
-    return killGroup(pgid, 0);
+    return true; // no /proc: signal 0 said something is left, zombies included
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
