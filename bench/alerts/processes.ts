@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
+import { benchLog, onCleanup } from '../support/lifecycle.js';
 
 const STOP_GRACE_MS = 5_000;
 /** Lines of a child's own output shown before the rest is only counted: a warning per request would bury the results. */
@@ -14,42 +15,9 @@ const ECHO_LINES = 20;
 /** A pino line with a stack and a query runs to kilobytes; the start says what happened. */
 const ECHO_CHARS = 300;
 
-const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
-let interrupted = false;
-/** Aborted on Ctrl-C, so a running load stops sending at once. */
-export const stopAll = new AbortController();
+export { checkpoint, cleanup, isInterrupted, onCleanup, stopAll } from '../support/lifecycle.js';
 
-export const log = (message: string) => console.error(`[bench/alerts ${new Date().toISOString().slice(11, 19)}] ${message}`);
-
-export function onCleanup(what: string, run: () => Promise<void>): void {
-  cleanups.push({ what, run });
-}
-
-/** Last in, first out: a server stops before its database is dropped or its directory removed. */
-export async function cleanup(): Promise<void> {
-  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
-    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
-  }
-}
-
-export function isInterrupted(): boolean {
-  return interrupted;
-}
-
-/** After an interrupt, the main flow stops here while the signal handler cleans up and exits. */
-export async function checkpoint(): Promise<void> {
-  if (interrupted) await new Promise<never>(() => {});
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping the load and cleaning up…`);
-    stopAll.abort();
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+export const log = benchLog('alerts');
 
 /** A port nobody listens on right now (Alertmanager wants one on its command line; NEXUS takes PORT=0). */
 export async function freePort(): Promise<number> {

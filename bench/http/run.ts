@@ -18,6 +18,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchLog, checkpoint, cleanup, isInterrupted, onCleanup, stopAll } from '../support/lifecycle.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // test/support resolves its template paths against the working directory.
@@ -35,32 +36,10 @@ const JWT_SECRET_KEY = randomBytes(48).toString('base64url');
 
 // --- cleanup, also on Ctrl-C ------------------------------------------------
 
-const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
 let running: autocannon.Instance | undefined;
-let interrupted = false;
+stopAll.signal.addEventListener('abort', () => running?.stop());
 
-async function cleanup(): Promise<void> {
-  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
-    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
-  }
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (interrupted) return;
-  interrupted = true;
-  console.error(`\n${signal}: stopping the load and cleaning up…`);
-  running?.stop();
-  void cleanup().finally(() => process.exit(130));
-}
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-/** After an interrupt, the main flow stops here while onSignal cleans up and exits. */
-async function checkpoint(): Promise<void> {
-  if (interrupted) await new Promise<never>(() => {});
-}
-
-const log = (message: string) => console.error(`[bench/http ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('http');
 
 // --- child servers ------------------------------------------------------------
 
@@ -88,7 +67,7 @@ async function startChild(name: string, script: string, env: Record<string, stri
       await exited;
     }
   };
-  cleanups.push({ what: `stop ${name}`, run: stop });
+  onCleanup(`stop ${name}`, stop);
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -169,11 +148,11 @@ async function main(): Promise<number> {
   log('preparing the migrated PostgreSQL template (vitest global setup)');
   const { default: globalSetup } = await import('../../test/support/global-setup.js');
   const dropTemplates = await globalSetup();
-  cleanups.push({ what: 'drop the template database', run: dropTemplates });
+  onCleanup('drop the template database', dropTemplates);
   await checkpoint();
   const { createPostgresDatabase } = await import('../../test/support/db.js');
   const database = await createPostgresDatabase();
-  cleanups.push({ what: 'drop the benchmark database', run: database.drop });
+  onCleanup('drop the benchmark database', database.drop);
   await checkpoint();
 
   // The ceiling before and after NEXUS: this machine's speed drifts, and the ratio uses their mean.
@@ -236,7 +215,7 @@ async function main(): Promise<number> {
   log('starting bare Fastify with NEXUS\'s page in memory (child process)');
   const bodyFile = path.join(os.tmpdir(), `nexus-bench-page-${process.pid}.json`);
   await fs.writeFile(bodyFile, page);
-  cleanups.push({ what: 'remove the page file', run: () => fs.rm(bodyFile, { force: true }) });
+  onCleanup('remove the page file', () => fs.rm(bodyFile, { force: true }));
   const floorServer = await startChild('static', 'bench/http/static-server.ts', { STATIC_BODY_FILE: bodyFile });
   const floor = await measure(`floor: same ${(Buffer.byteLength(page) / 1024).toFixed(1)} KB page, from memory`, `${floorServer.url}/`);
   await floorServer.stop();
@@ -271,7 +250,7 @@ let code = 1;
 try {
   code = await main();
 } catch (error) {
-  if (!interrupted) console.error(`bench/http failed: ${(error as Error).stack ?? String(error)}`);
+  if (!isInterrupted()) console.error(`bench/http failed: ${(error as Error).stack ?? String(error)}`);
   await checkpoint();
 } finally {
   await checkpoint();

@@ -6,43 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { benchLog, onCleanup } from '../support/lifecycle.js';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
-const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
-let interrupted = false;
+export { checkpoint, cleanup, isInterrupted, onCleanup } from '../support/lifecycle.js';
 
-export const log = (message: string) => console.error(`[bench/runbooks ${new Date().toISOString().slice(11, 19)}] ${message}`);
-
-export function onCleanup(what: string, run: () => Promise<void>): void {
-  cleanups.push({ what, run });
-}
-
-/** Last in, first out: the runner stops before NEXUS, NEXUS before its database is dropped. */
-export async function cleanup(): Promise<void> {
-  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
-    await step.run().catch((error: unknown) => console.error(`cleanup (${step?.what}) failed: ${(error as Error).message}`));
-  }
-}
-
-export function isInterrupted(): boolean {
-  return interrupted;
-}
-
-/** After an interrupt, the main flow stops here while the signal handler cleans up and exits. */
-export async function checkpoint(): Promise<void> {
-  if (interrupted) await new Promise<never>(() => {});
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up…`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+export const log = benchLog('runbooks');
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
 function stopper(child: ChildProcess): () => Promise<void> {
