@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   installValidation(app);
 
   const auth = new AuthService(
-    new AuthStore(db.orm),
+    new AuthStore(db.orm, db),
     new SessionTokens(deps.jwtSecretKey, config.jwtSecretKeyPrevious, config.jwtTtlSeconds),
     bus,
     logger,

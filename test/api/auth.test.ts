@@ -175,6 +175,19 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
     expect(seen).toEqual(expect.arrayContaining(['admin', 'viewer-user', 'responder-user', 'operator-user']));
   });
 
+  it('a user in the list reads exactly as the user on its own (same fields, same timestamps)', async () => {
+    const created = json<{ id: string; username: string }>(
+      await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'listed-alike', password: 'listed-alike-pw-1', role: 'operator', displayName: 'Listed Alike', email: 'listed@example.test' } }),
+    );
+    // A later update gives updatedAt its own value, with milliseconds.
+    await t.inject({ method: 'PATCH', url: `/api/v1/users/${created.id}`, headers: bearer(t.tokens.admin), payload: { role: 'responder' } });
+    const own = json<Record<string, unknown>>(await t.inject({ method: 'GET', url: `/api/v1/users/${created.id}`, headers: bearer(t.tokens.admin) }));
+    const page = json<{ items: Array<Record<string, unknown>> }>(await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) }));
+    expect(page.items.find((u) => u.id === created.id)).toEqual(own);
+    expect(own).toMatchObject({ role: 'responder', displayName: 'Listed Alike', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    expect(own.updatedAt).not.toBe(own.createdAt);
+  });
+
   it('concurrent identical list requests share reads, yet each sees every user created before it asked', async () => {
     const reads = vi.spyOn(t.server.auth, 'listUsers');
     const list = () => t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) });

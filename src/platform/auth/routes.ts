@@ -19,7 +19,7 @@ import {
   User,
   UserListQuery,
 } from './schema.js';
-import { toPublicToken, toPublicUser, type AuthService } from './service.js';
+import { toPublicToken, type AuthService } from './service.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -108,7 +108,7 @@ export function authRoutes(app: App, options: { auth: AuthService; config: Confi
       // Admins all see the same page: concurrent identical requests share one read.
       return sharedReads.json(reply, `users:${limit}:${request.query.cursor ?? ''}`, async () => {
         const rows = await auth.listUsers(limit, (after?.[0] as string | undefined) ?? null);
-        return toPage(rows, limit, toPublicUser, (row) => [row.username]);
+        return toPage(rows, limit, (row) => row, (row) => [row.username]);
       });
     },
   );

@@ -208,8 +208,9 @@ export class AuthService {
     return toPublicUser(row);
   }
 
-  async listUsers(limit: number, afterUsername: string | null) {
-    return this.store.listUsers(limit + 1, afterUsername);
+  /** One more than `limit`, so the caller knows whether a next page exists. */
+  async listUsers(limit: number, afterUsername: string | null): Promise<PublicUser[]> {
+    return this.store.listPublicUsers(limit + 1, afterUsername);
   }
 
   async updateUser(id: string, changes: UserChanges): Promise<PublicUser> {

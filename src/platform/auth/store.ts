@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Orm } from '../db/index.js';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Orm } from '../db/index.js';
 import type { Role } from './roles.js';
 import { apiTokens, users } from './tables.js';
 
@@ -28,6 +28,30 @@ export interface TokenWithOwner {
   owner: UserRow;
 }
 
+/** A user as the API shows it (src/platform/auth/service.ts `PublicUser`), straight from SQL. */
+export interface PublicUserRow {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `toISOString()`'s format, so this list and every other user answer write time alike. */
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+const LIST_USERS_SQL = `
+  SELECT id, username, display_name AS "displayName", email, role, disabled,
+    to_char(created_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "createdAt",
+    to_char(updated_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "updatedAt"
+  FROM users
+  WHERE $1::text IS NULL OR username > $1::text
+  ORDER BY username
+  LIMIT $2::int`;
+
 /** SQL for users and API tokens; no rules live here. */
 export class AuthStore {
   /**
@@ -36,10 +60,11 @@ export class AuthStore {
    */
   private readonly userByIdQuery;
   private readonly tokenByHashQuery;
-  private readonly listUsersFirstQuery;
-  private readonly listUsersAfterQuery;
 
-  constructor(private readonly orm: Orm) {
+  constructor(
+    private readonly orm: Orm,
+    private readonly db: Pick<Database, 'prepared'>,
+  ) {
     this.userByIdQuery = orm
       .select()
       .from(users)
@@ -51,16 +76,6 @@ export class AuthStore {
       .innerJoin(users, eq(users.id, apiTokens.ownerId))
       .where(eq(apiTokens.tokenHash, sql.placeholder('hash')))
       .prepare('nexus_token_by_hash');
-    const listUsers = (after: boolean) =>
-      orm
-        .select()
-        .from(users)
-        .where(after ? gt(users.username, sql.placeholder('after')) : undefined)
-        .orderBy(asc(users.username))
-        .limit(sql.placeholder('limit'))
-        .prepare(after ? 'nexus_users_after' : 'nexus_users_first');
-    this.listUsersFirstQuery = listUsers(false);
-    this.listUsersAfterQuery = listUsers(true);
   }
 
   async countUsers(): Promise<number> {
@@ -89,10 +104,13 @@ export class AuthStore {
     return row ?? null;
   }
 
-  async listUsers(limit: number, afterUsername: string | null): Promise<UserRow[]> {
-    return afterUsername === null
-      ? this.listUsersFirstQuery.execute({ limit })
-      : this.listUsersAfterQuery.execute({ limit, after: afterUsername });
+  /**
+   * A page of users in their public shape, ordered by username. Admin consoles
+   * poll this list, so rows come back as the API sends them (timestamps
+   * already ISO 8601 text): no Date per column and no mapping per row.
+   */
+  listPublicUsers(limit: number, afterUsername: string | null): Promise<PublicUserRow[]> {
+    return this.db.prepared<PublicUserRow>('nexus_users_page', LIST_USERS_SQL, [afterUsername, limit]);
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {

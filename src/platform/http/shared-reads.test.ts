@@ -20,6 +20,7 @@ describe('shared reads', () => {
     const reads = new SharedReads();
     const store = controlledStore();
     const first = reads.read('k', store.load);
+    await tick(); // run 1 starts
     store.write(); // committed after run 1 started: run 1 cannot see it
     const second = reads.read('k', store.load);
     const third = reads.read('k', store.load);
@@ -33,6 +34,36 @@ describe('shared reads', () => {
     expect(await third).toBe('v1');
     await tick();
     expect(reads.active).toBe(0);
+  });
+
+  it('callers that arrive in the same turn share one run, started after the last of them arrived', async () => {
+    const reads = new SharedReads();
+    const store = controlledStore();
+    const first = reads.read('k', store.load);
+    store.write(); // between two callers of one turn: the run starts after both, so both see it
+    const second = reads.read('k', store.load);
+    expect(store.runs).toHaveLength(0);
+    await tick();
+    expect(store.runs).toHaveLength(1);
+    store.runs[0]!.finish();
+    expect([await first, await second]).toEqual(['v1', 'v1']);
+    await tick();
+    expect(reads.active).toBe(0);
+  });
+
+  it('a load that throws at once fails its callers, and the key is free again', async () => {
+    const reads = new SharedReads();
+    const failing = reads.read('k', () => {
+      throw new Error('bad query');
+    });
+    await expect(failing).rejects.toThrow('bad query');
+    await tick();
+    expect(reads.active).toBe(0);
+    const store = controlledStore();
+    const again = reads.read('k', store.load);
+    await tick();
+    store.runs[0]!.finish();
+    expect(await again).toBe('v0');
   });
 
   it('every answer was read after its caller arrived, under a stream of writes and reads', async () => {
@@ -57,6 +88,7 @@ describe('shared reads', () => {
     const reads = new SharedReads();
     const store = controlledStore();
     const first = reads.read('k', store.load).catch((e: Error) => e.message);
+    await tick();
     const second = reads.read('k', store.load);
     store.runs[0]!.finish(new Error('database down'));
     await tick();
@@ -70,6 +102,7 @@ describe('shared reads', () => {
     const store = controlledStore();
     const a = reads.read('a', store.load);
     const b = reads.read('b', store.load);
+    await tick();
     expect(store.runs).toHaveLength(2);
     store.runs.forEach((r) => r.finish());
     expect([await a, await b]).toEqual(['v0', 'v0']);

@@ -1,16 +1,17 @@
 import type { FastifyReply } from 'fastify';
 
-interface Waiting {
-  load: () => Promise<string>;
-  resolve: (body: string) => void;
+/** Callers that will share one run, and the promise they all wait on. */
+interface Batch {
+  load: () => Promise<unknown>;
+  resolve: (body: unknown) => void;
   reject: (error: unknown) => void;
-  promise: Promise<string>;
+  promise: Promise<unknown>;
 }
 
 interface KeyState {
   running: boolean;
-  /** Callers that arrived while a run was going: they share the run after it. */
-  next: Waiting | null;
+  /** Callers gathering for the next run: it starts once the loop turns (if nothing runs) or after the run going. */
+  gathering: Batch | null;
 }
 
 /**
@@ -23,6 +24,11 @@ interface KeyState {
  * on one event cost one query and one serialisation instead of N, and a
  * list under load costs about two queries in flight whatever the request rate.
  *
+ * A run starts one event-loop turn after its first caller (setImmediate), not
+ * at once: requests that arrived in the same batch of socket reads all
+ * share it, instead of the first running alone and the rest waiting for the
+ * next run. Each of them still arrived before the read was sent.
+ *
  * The key must name everything the answer depends on: the route, its query,
  * and whatever of the caller changes the answer (none, for a list only one
  * role may read and that every caller of it sees whole).
@@ -32,8 +38,8 @@ export class SharedReads {
 
   /** Answers `reply` with `load()`'s result as JSON, serialised by the route's response schema. */
   async json(reply: FastifyReply, key: string, load: () => Promise<unknown>): Promise<FastifyReply> {
-    const body = await this.read(key, async () => reply.serialize(await load()) as string);
-    // A string with a JSON content type is sent as it is: serialised once, by the route's own serializer above.
+    // Serialised once by the route's own serializer, and encoded once: every caller is sent the same bytes.
+    const body = await this.read(key, async () => Buffer.from(reply.serialize(await load()) as string));
     return reply.type('application/json; charset=utf-8').send(body);
   }
 
@@ -42,36 +48,49 @@ export class SharedReads {
     return this.keys.size;
   }
 
-  read(key: string, load: () => Promise<string>): Promise<string> {
+  /** `key` must always be read with the same kind of `load` (its callers share whatever it returns). */
+  read<T>(key: string, load: () => Promise<T>): Promise<T> {
     let state = this.keys.get(key);
     if (!state) {
-      state = { running: false, next: null };
+      state = { running: false, gathering: null };
       this.keys.set(key, state);
     }
-    if (!state.running) return this.start(key, state, load);
-    if (!state.next) {
-      let resolve!: (body: string) => void;
+    if (!state.gathering) {
+      let resolve!: (body: unknown) => void;
       let reject!: (error: unknown) => void;
-      const promise = new Promise<string>((res, rej) => {
+      const promise = new Promise<unknown>((res, rej) => {
         resolve = res;
         reject = rej;
       });
-      state.next = { load, resolve, reject, promise };
+      state.gathering = { load, resolve, reject, promise };
+      if (!state.running) this.startSoon(key, state);
     }
-    return state.next.promise;
+    return state.gathering.promise as Promise<T>;
   }
 
-  private start(key: string, state: KeyState, load: () => Promise<string>): Promise<string> {
+  private startSoon(key: string, state: KeyState): void {
     state.running = true;
-    const run = load();
+    setImmediate(() => this.run(key, state));
+  }
+
+  private run(key: string, state: KeyState): void {
+    const batch = state.gathering!;
+    state.gathering = null;
+    // Whoever gathered during this run arrived before the next one starts: it goes at once.
     const after = () => {
-      state.running = false;
-      const next = state.next;
-      state.next = null;
-      if (next) this.start(key, state, next.load).then(next.resolve, next.reject);
-      else this.keys.delete(key);
+      if (state.gathering) this.run(key, state);
+      else {
+        state.running = false;
+        this.keys.delete(key);
+      }
     };
+    let run: Promise<unknown>;
+    try {
+      run = batch.load();
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(batch.resolve, batch.reject);
     run.then(after, after);
-    return run;
   }
 }
