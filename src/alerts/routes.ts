@@ -60,14 +60,14 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
   );
   app.get(
     '/api/v1/alerts',
-    { schema: { tags, summary: 'Alerts, most recently seen first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
+    { schema: { tags, summary: 'Alerts, most recently started first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
     async (request, reply) => {
       const { limit = 50, cursor, state, severity, fingerprint } = request.query;
       const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `alerts:${JSON.stringify(request.query)}`, async () => {
         const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
-        return toPage(rows, limit, toAlert, (row) => [row.lastSeenAt.toISOString(), row.id]);
+        return toPage(rows, limit, toAlert, (row) => [row.startsAt.toISOString(), row.id]);
       });
     },
   );

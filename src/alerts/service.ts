@@ -38,7 +38,7 @@ export interface AlertServiceDeps {
   logger: Logger;
   clock: () => Date;
   received: Counter<'source' | 'status'>;
-  /** Consoles refresh their alert lists on `alert.received`. */
+  /** Consoles refresh their alert lists on `alert.received` (one per group commit). */
   bus: Pick<EventBus, 'publish'>;
   /** Escalation policy id by name (rules name policies); null when there is none of that name. */
   policyId?: (name: string) => Promise<string | null>;
@@ -154,16 +154,32 @@ export class AlertService {
     const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [] };
     if ('error' in settled) throw settled.error;
     for (const a of incoming) this.deps.received.inc({ source: a.source, status: a.status });
-    const outcome: ReceiveOutcome = {
+    return {
       received: incoming.length,
       firing: incoming.filter((a) => a.status === 'firing').length,
       resolved: incoming.filter((a) => a.status === 'resolved').length,
       silenced: settled.rows.filter((r) => r.value.silencedBy).length,
       incidents: settled.incidents,
     };
-    // Ids only: labels and annotations are read through the API, which checks the role.
-    this.deps.bus.publish(ALERT_RECEIVED_EVENT, { ...outcome, alertIds: settled.rows.map((r) => r.id) }, { minRole: 'viewer' });
-    return outcome;
+  }
+
+  /**
+   * One `alert.received` per group commit, not per delivery: in an alert
+   * storm, consoles hear "alerts changed" once per commit (and refetch once)
+   * instead of once per webhook. Ids only: labels and annotations are read
+   * through the API, which checks the role.
+   */
+  private announce(deliveries: number, rows: Stored[], settled: Settled[]): void {
+    const incidents = new Set<string>();
+    for (const s of settled) if ('incidents' in s) for (const id of s.incidents) incidents.add(id);
+    let firing = 0;
+    let silenced = 0;
+    for (const row of rows) {
+      if (row.value.status === 'firing') firing += 1;
+      if (row.value.silencedBy) silenced += 1;
+    }
+    const data = { deliveries, received: rows.length, firing, resolved: rows.length - firing, silenced, incidents: [...incidents], alertIds: rows.map((r) => r.id) };
+    this.deps.bus.publish(ALERT_RECEIVED_EVENT, data, { minRole: 'viewer' });
   }
 
   /**
@@ -196,7 +212,10 @@ export class AlertService {
     } catch (error) {
       for (const row of rows) if (paged.linked.has(row.id)) paged.failed.set(row.value.fingerprint, error);
     }
-    return own.map((mine) => settle(mine, paged));
+    const settled = own.map((mine) => settle(mine, paged));
+    // Committed, paged or not: consoles see the alerts either way.
+    this.announce(deliveries.length, rows, settled);
+    return settled;
   }
 
   /** A resolved alert that an incident waits for, or a firing one routed, not silenced and not paged yet. */

@@ -111,15 +111,15 @@ export class AlertStore {
     if (filter.severity) conditions.push(eq(alerts.severity, filter.severity));
     if (filter.fingerprint) conditions.push(eq(alerts.fingerprint, filter.fingerprint));
     if (filter.before) {
-      const [seen, id] = filter.before;
-      const when = new Date(seen);
-      conditions.push(or(lt(alerts.lastSeenAt, when), and(eq(alerts.lastSeenAt, when), lt(alerts.id, id)))!);
+      const [started, id] = filter.before;
+      const when = new Date(started);
+      conditions.push(or(lt(alerts.startsAt, when), and(eq(alerts.startsAt, when), lt(alerts.id, id)))!);
     }
     return this.orm
       .select()
       .from(alerts)
       .where(and(...conditions))
-      .orderBy(desc(alerts.lastSeenAt), desc(alerts.id))
+      .orderBy(desc(alerts.startsAt), desc(alerts.id))
       .limit(limit);
   }
 

@@ -57,8 +57,8 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
   const pages = client.paginate((page) => client.request<{ items: Alert[]; next: string | null }>('GET', '/api/v1/alerts', { query: { ...query, ...page } }), 100);
   for await (const alert of pages) items.push(alert);
   if (options.json) return ctx.out.json({ items });
-  const rows = items.map((a) => [a.fingerprint, a.severity ?? '-', a.status + (a.silencedBy ? ' (silenced)' : ''), cell(a.labels.alertname ?? ''), String(a.count), time(a.lastSeenAt)]);
-  ctx.out.table(['FINGERPRINT', 'SEV', 'STATUS', 'ALERTNAME', 'COUNT', 'LAST SEEN'], rows, 'No alerts.');
+  const rows = items.map((a) => [a.fingerprint, a.severity ?? '-', a.status + (a.silencedBy ? ' (silenced)' : ''), cell(a.labels.alertname ?? ''), String(a.count), time(a.startsAt), time(a.lastSeenAt)]);
+  ctx.out.table(['FINGERPRINT', 'SEV', 'STATUS', 'ALERTNAME', 'COUNT', 'STARTED', 'LAST SEEN'], rows, 'No alerts.');
 }
 
 /** `nexus alert send|list`. */
@@ -76,7 +76,7 @@ export function registerAlertCommands(program: Command, ctx: CliContext): Comman
     .action((options: SendOptions) => send(ctx, options));
   group
     .command('list')
-    .description('Alerts, most recently seen first (at most 100)')
+    .description('Alerts, most recently started first (at most 100)')
     .option('--state <state>', 'firing or resolved', oneOf(['firing', 'resolved']))
     .option('--severity <severity>', 'P1, P2 or P3', oneOf(['P1', 'P2', 'P3']))
     .option('--json', 'print JSON')

@@ -57,7 +57,7 @@ function AlertRow({ alert, now, onSilence }: { alert: Alert; now: number; onSile
             </Text>
           )}
           <Text size="xs" c="dimmed">
-            {alert.count}× · first seen <span title={formatDateTime(alert.firstSeenAt)}>{formatAgo(alert.firstSeenAt, now)}</span> · last seen{' '}
+            started <span title={formatDateTime(alert.startsAt)}>{formatAgo(alert.startsAt, now)}</span> · {alert.count}× · first seen <span title={formatDateTime(alert.firstSeenAt)}>{formatAgo(alert.firstSeenAt, now)}</span> · last seen{' '}
             <span title={formatDateTime(alert.lastSeenAt)}>{formatAgo(alert.lastSeenAt, now)}</span>
             {alert.resolvedAt ? ` · resolved ${formatAgo(alert.resolvedAt, now)}` : ''} · from {alert.source}
           </Text>
@@ -84,7 +84,7 @@ function AlertRow({ alert, now, onSilence }: { alert: Alert; now: number; onSile
   );
 }
 
-/** Alerts, most recently seen first, filtered by state and severity (kept in the address). */
+/** Alerts, most recently started first, filtered by state and severity (kept in the address). */
 export function AlertsPanel({ onSilence }: { onSilence: ((matchers: Matcher[]) => void) | null }) {
   const api = useApi();
   const now = useNow();

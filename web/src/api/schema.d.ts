@@ -98,7 +98,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Alerts, most recently seen first */
+        /** Alerts, most recently started first */
         get: {
             parameters: {
                 query?: {
