@@ -7,20 +7,11 @@ import { generateApiToken, hashApiToken, looksLikeApiToken } from './api-tokens.
 import type { SessionTokens } from './jwt.js';
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import { hasRole, isRole, roleRank, type Role } from './roles.js';
-import type { ApiTokenRow, AuthStore, UserRow } from './store.js';
+import type { ApiTokenRow, AuthStore, PublicUser, UserRow } from './store.js';
 
 export type Clock = () => Date;
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string | null;
-  email: string | null;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { PublicUser } from './store.js';
 
 export interface PublicToken {
   id: string;

@@ -28,8 +28,8 @@ export interface TokenWithOwner {
   owner: UserRow;
 }
 
-/** A user as the API shows it (src/platform/auth/service.ts `PublicUser`), straight from SQL. */
-export interface PublicUserRow {
+/** A user as the API shows it: no password hash, timestamps as ISO 8601 text. */
+export interface PublicUser {
   id: string;
   username: string;
   displayName: string | null;
@@ -109,8 +109,8 @@ export class AuthStore {
    * poll this list, so rows come back as the API sends them (timestamps
    * already ISO 8601 text): no Date per column and no mapping per row.
    */
-  listPublicUsers(limit: number, afterUsername: string | null): Promise<PublicUserRow[]> {
-    return this.db.prepared<PublicUserRow>('nexus_users_page', LIST_USERS_SQL, [afterUsername, limit]);
+  listPublicUsers(limit: number, afterUsername: string | null): Promise<PublicUser[]> {
+    return this.db.prepared<PublicUser>('nexus_users_page', LIST_USERS_SQL, [afterUsername, limit]);
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
