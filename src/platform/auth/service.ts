@@ -101,11 +101,17 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: toPublicUser(user) };
   }
 
+  /** The principal of a credential resolved in the last few seconds, from memory; null when it must be looked up. */
+  knownPrincipal(credential: string): Principal | null {
+    const cached = this.principals.get(credential);
+    return cached && cached.until > Date.now() ? cached.principal : null;
+  }
+
   /** Resolves a bearer credential (session JWT or API token) to a principal, or null. */
   async authenticate(credential: string): Promise<Principal | null> {
+    const known = this.knownPrincipal(credential);
+    if (known) return known;
     const now = Date.now();
-    const cached = this.principals.get(credential);
-    if (cached && cached.until > now) return cached.principal;
     const principal = looksLikeApiToken(credential)
       ? await this.authenticateApiToken(credential)
       : await this.authenticateSession(credential);
