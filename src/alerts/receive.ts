@@ -34,6 +34,7 @@ function common(
   return {
     labels: raw.labels,
     annotations: raw.annotations ?? {},
+    // No start given: the receipt time, the same instant as last-seen (the upsert keeps an earlier start on repeats).
     startsAt: parseTime(raw.startsAt, `${where}/startsAt`) ?? now,
     endsAt: parseTime(raw.endsAt, `${where}/endsAt`),
     generatorUrl: raw.generatorURL || null,

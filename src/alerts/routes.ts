@@ -48,7 +48,10 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
       schema: { tags, summary: 'Alertmanager webhook (v4); answers once the alerts are committed', querystring: ReceiverQuery, body: AlertmanagerPayload, response: { 200: ReceiveResult, ...errors } },
       config: receiverConfig('alert.receive'),
     },
-    async (request) => deps.alerts.receive(fromAlertmanager(request.body, deps.clock())),
+    async (request) => {
+      const now = deps.clock();
+      return deps.alerts.receive(fromAlertmanager(request.body, now), now);
+    },
   );
   app.post(
     '/api/v1/alerts',
@@ -56,7 +59,10 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
       schema: { tags, summary: 'Generic alert receiver: one alert or an array', querystring: ReceiverQuery, body: GenericPayload, response: { 200: ReceiveResult, ...errors } },
       config: receiverConfig('alert.receive'),
     },
-    async (request) => deps.alerts.receive(fromGeneric(request.body, deps.clock())),
+    async (request) => {
+      const now = deps.clock();
+      return deps.alerts.receive(fromGeneric(request.body, now), now);
+    },
   );
   app.get(
     '/api/v1/alerts',

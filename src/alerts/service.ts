@@ -147,8 +147,8 @@ export class AlertService {
 
   constructor(private readonly deps: AlertServiceDeps) {}
 
-  async receive(incoming: IncomingAlert[]): Promise<ReceiveOutcome> {
-    const now = this.deps.clock();
+  /** `now`: the receipt time the alerts were read with (an alert without a start started then). */
+  async receive(incoming: IncomingAlert[], now: Date = this.deps.clock()): Promise<ReceiveOutcome> {
     const { rules, silences } = await this.deps.routing.at(now);
     const routed = this.route(incoming, rules, silences, now);
     const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [] };

@@ -45,7 +45,10 @@ const UPSERT_SQL = `
         severity = excluded.severity,
         rule_id = excluded.rule_id,
         silenced_by = excluded.silenced_by,
-        starts_at = excluded.starts_at,
+        -- A sender that gives no start (generic alerts) gets the receipt time, which is also
+        -- last_seen_at: repeats of a firing alert then keep the start it already has.
+        starts_at = CASE WHEN excluded.starts_at = excluded.last_seen_at AND a.status = 'firing' AND excluded.status = 'firing'
+          THEN a.starts_at ELSE excluded.starts_at END,
         ends_at = excluded.ends_at,
         generator_url = excluded.generator_url,
         receive_count = a.receive_count + excluded.receive_count,

@@ -166,12 +166,16 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
 
   it('the generic receiver hashes the labels when no fingerprint is given, whatever their order', async () => {
     const one = await post(t, '/api/v1/alerts', { labels: { alertname: 'DiskFull', host: 'db1', mount: '/' } });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the repeat is received at a later millisecond
     const two = await post(t, '/api/v1/alerts', [{ labels: { mount: '/', host: 'db1', alertname: 'DiskFull' }, annotations: { summary: 'disk' } }]);
     expect(one.status).toBe(200);
     expect(two.status).toBe(200);
     const fingerprint = labelFingerprint({ alertname: 'DiskFull', host: 'db1', mount: '/' });
     const [alert] = await alertsBy(fingerprint);
     expect(alert).toMatchObject({ source: 'generic', count: 2, severity: 'P3', status: 'firing' });
+    // Neither gave a start: the alert started when it was first received, and a repeat does not move that.
+    expect(alert!.startsAt).toBe(alert!.firstSeenAt);
+    expect(alert!.lastSeenAt > alert!.startsAt).toBe(true);
     // Both deliveries grouped by rule + labels: one incident.
     expect(two.body.incidents).toEqual(one.body.incidents);
     const resolved = await post(t, '/api/v1/alerts', { labels: { alertname: 'DiskFull', host: 'db1', mount: '/' }, status: 'resolved' });
