@@ -46,13 +46,13 @@ type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
 };
 
 const MINUTE = 60_000;
+const OPEN_ATTEMPTS = 3;
+const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 /** The timeline's words for an alert linked to an incident. */
 function alertEventText(change: 'new' | 'refired', how: 'fired' | 'joined', alert: AlertLink): string {
   return `${change === 'refired' ? 'Fired again' : how === 'fired' ? 'Fired' : 'Joined'}: ${alert.summary || alert.id}`;
 }
-const OPEN_ATTEMPTS = 3;
-const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 /** Incidents: opening (by hand or from alerts), their lifecycle and fields. Timeline, SLA and post-mortem are beside it. */
 export class IncidentService {

@@ -8,10 +8,20 @@ interface Batch {
   promise: Promise<unknown>;
 }
 
+/** A key has a state while a run of it is scheduled or going; the state goes when the last run ends. */
 interface KeyState {
-  running: boolean;
   /** Callers gathering for the next run: it starts once the loop turns (if nothing runs) or after the run going. */
   gathering: Batch | null;
+}
+
+function batchOf(load: () => Promise<unknown>): Batch {
+  let resolve!: (body: unknown) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<unknown>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { load, resolve, reject, promise };
 }
 
 /**
@@ -50,27 +60,17 @@ export class SharedReads {
 
   /** `key` must always be read with the same kind of `load` (its callers share whatever it returns). */
   read<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let state = this.keys.get(key);
-    if (!state) {
-      state = { running: false, gathering: null };
-      this.keys.set(key, state);
+    const state = this.keys.get(key);
+    if (state) {
+      // A run is scheduled or going: join the callers gathering for the next one.
+      state.gathering ??= batchOf(load);
+      return state.gathering.promise as Promise<T>;
     }
-    if (!state.gathering) {
-      let resolve!: (body: unknown) => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<unknown>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      state.gathering = { load, resolve, reject, promise };
-      if (!state.running) this.startSoon(key, state);
-    }
-    return state.gathering.promise as Promise<T>;
-  }
-
-  private startSoon(key: string, state: KeyState): void {
-    state.running = true;
-    setImmediate(() => this.run(key, state));
+    const batch = batchOf(load);
+    const fresh: KeyState = { gathering: batch };
+    this.keys.set(key, fresh);
+    setImmediate(() => this.run(key, fresh));
+    return batch.promise as Promise<T>;
   }
 
   private run(key: string, state: KeyState): void {
@@ -79,10 +79,7 @@ export class SharedReads {
     // Whoever gathered during this run arrived before the next one starts: it goes at once.
     const after = () => {
       if (state.gathering) this.run(key, state);
-      else {
-        state.running = false;
-        this.keys.delete(key);
-      }
+      else this.keys.delete(key);
     };
     let run: Promise<unknown>;
     try {
