@@ -21,6 +21,7 @@ import { AppError } from './platform/errors.js';
 import { eventRoutes, type EventBus } from './platform/events/index.js';
 import { healthRoutes } from './platform/health/routes.js';
 import { consoleRoutes } from './platform/http/console.js';
+import { installCompression } from './platform/http/compression.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installJsonParser } from './platform/http/json-parser.js';
 import { installValidation } from './platform/http/validation.js';
@@ -112,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   installErrorHandling(app);
   installJsonParser(app);
   installValidation(app);
+  // Before any route (API docs included): the plugin attaches itself to each route as it is added.
+  await installCompression(app);
 
   const auth = new AuthService(
     new AuthStore(db.orm, db),

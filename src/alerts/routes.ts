@@ -47,6 +47,8 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
     {
       schema: { tags, summary: 'Alertmanager webhook (v4); answers once the alerts are committed', querystring: ReceiverQuery, body: AlertmanagerPayload, response: { 200: ReceiveResult, ...errors } },
       config: receiverConfig('alert.receive'),
+      // The answer is a few counts: nothing to compress, and no hook to pass through per webhook.
+      compress: false,
     },
     async (request) => {
       const now = deps.clock();
@@ -58,6 +60,8 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
     {
       schema: { tags, summary: 'Generic alert receiver: one alert or an array', querystring: ReceiverQuery, body: GenericPayload, response: { 200: ReceiveResult, ...errors } },
       config: receiverConfig('alert.receive'),
+      // The answer is a few counts: nothing to compress, and no hook to pass through per webhook.
+      compress: false,
     },
     async (request) => {
       const now = deps.clock();

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionTokens } from '../../src/platform/auth/jwt.js';
 import { ENGINES } from '../support/db.js';
@@ -175,17 +176,85 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
     expect(seen).toEqual(expect.arrayContaining(['admin', 'viewer-user', 'responder-user', 'operator-user']));
   });
 
-  it('a user in the list reads exactly as the user on its own (same fields, same timestamps)', async () => {
+  it('a user in the list reads exactly as the user on its own, byte for byte (PostgreSQL writes the page)', async () => {
+    // Quotes, a backslash, control characters, non-ASCII and an emoji: JSON escaping must agree with the serializer's.
+    const displayName = 'Listed "Alike" \\ tab\there\nnew line \u0001 ü ✓ 🚨 </script>';
     const created = json<{ id: string; username: string }>(
-      await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'listed-alike', password: 'listed-alike-pw-1', role: 'operator', displayName: 'Listed Alike', email: 'listed@example.test' } }),
+      await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'listed-alike', password: 'listed-alike-pw-1', role: 'operator', displayName, email: 'listed@example.test' } }),
     );
     // A later update gives updatedAt its own value, with milliseconds.
     await t.inject({ method: 'PATCH', url: `/api/v1/users/${created.id}`, headers: bearer(t.tokens.admin), payload: { role: 'responder' } });
-    const own = json<Record<string, unknown>>(await t.inject({ method: 'GET', url: `/api/v1/users/${created.id}`, headers: bearer(t.tokens.admin) }));
-    const page = json<{ items: Array<Record<string, unknown>> }>(await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) }));
-    expect(page.items.find((u) => u.id === created.id)).toEqual(own);
-    expect(own).toMatchObject({ role: 'responder', displayName: 'Listed Alike', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    const ownRes = await t.inject({ method: 'GET', url: `/api/v1/users/${created.id}`, headers: bearer(t.tokens.admin) });
+    const pageRes = await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) });
+    expect(pageRes.body).toContain(ownRes.body);
+    const own = json<Record<string, unknown>>(ownRes);
+    expect(json<{ items: Array<Record<string, unknown>> }>(pageRes).items.find((u) => u.id === created.id)).toEqual(own);
+    expect(own).toMatchObject({ role: 'responder', displayName, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
     expect(own.updatedAt).not.toBe(own.createdAt);
+    // Every user in the page is schema-shaped: the same keys, in the order the serializer writes them.
+    for (const item of json<{ items: Array<Record<string, unknown>> }>(pageRes).items) {
+      expect(Object.keys(item)).toEqual(['id', 'username', 'displayName', 'email', 'role', 'disabled', 'createdAt', 'updatedAt']);
+    }
+  });
+
+  it('a list read while the users table is unchanged reuses its page; any write, even straight in SQL, is in the next answer', async () => {
+    const reads = vi.spyOn(t.server.auth, 'listUsers');
+    // A page size no other test asks for: the first read has no earlier answer to reuse.
+    const list = async () => json<{ items: Array<{ username: string; displayName: string | null }> }>(await t.inject({ method: 'GET', url: '/api/v1/users?limit=199', headers: bearer(t.tokens.admin) })).items;
+    const before = await list();
+    const again = await list();
+    expect(again).toEqual(before);
+    // The second read asked with the first one's version and got no rows back.
+    const [first, second] = await Promise.all(reads.mock.results.slice(-2).map((r) => r.value as Promise<{ version: string; users: unknown[] | null }>));
+    expect(first!.users).not.toBeNull();
+    expect(reads.mock.calls.at(-1)![2]).toBe(first!.version);
+    expect(second).toEqual({ version: first!.version, users: null });
+
+    await t.server.db.query("INSERT INTO users (username, role, password_hash) VALUES ('versioned-new', 'viewer', 'not-a-hash')");
+    expect((await list()).map((u) => u.username)).toContain('versioned-new');
+    await t.server.db.query("UPDATE users SET display_name = 'Renamed in SQL' WHERE username = 'versioned-new'");
+    expect((await list()).find((u) => u.username === 'versioned-new')?.displayName).toBe('Renamed in SQL');
+    await t.server.db.query("DELETE FROM users WHERE username = 'versioned-new'");
+    expect((await list()).map((u) => u.username)).not.toContain('versioned-new');
+    reads.mockRestore();
+  });
+
+  it('a write that has not committed is not in the list, and is in it once it commits', async () => {
+    if (!t.server.db.connectionString) return; // PGlite is one connection: no transaction can stay open beside a read
+    const pg = await import('pg');
+    const writer = new pg.default.Client({ connectionString: t.server.db.connectionString });
+    await writer.connect();
+    try {
+      const names = async () => json<{ items: Array<{ username: string }> }>(await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) })).items.map((u) => u.username);
+      await names();
+      await writer.query('BEGIN');
+      await writer.query("INSERT INTO users (username, role, password_hash) VALUES ('versioned-uncommitted', 'viewer', 'not-a-hash')");
+      expect(await names()).not.toContain('versioned-uncommitted');
+      await writer.query('COMMIT');
+      expect(await names()).toContain('versioned-uncommitted');
+    } finally {
+      await writer.end();
+    }
+  });
+
+  it('an empty page past the last user is valid JSON with no next cursor', async () => {
+    const res = await t.inject({ method: 'GET', url: `/api/v1/users?cursor=${Buffer.from(JSON.stringify(['~~~~'])).toString('base64url')}`, headers: bearer(t.tokens.admin) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('{"items":[],"next":null}');
+  });
+
+  it('a large page is compressed for clients that accept it, and reads the same', async () => {
+    const plain = await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: bearer(t.tokens.admin) });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    for (const [accept, encoding, decode] of [
+      ['gzip, deflate, br', 'br', zlib.brotliDecompressSync],
+      ['gzip;q=1, br;q=0', 'gzip', zlib.gunzipSync],
+    ] as const) {
+      const res = await t.inject({ method: 'GET', url: '/api/v1/users?limit=200', headers: { ...bearer(t.tokens.admin), 'accept-encoding': accept } });
+      expect(res.headers['content-encoding']).toBe(encoding);
+      expect(decode(res.rawPayload).toString('utf8')).toBe(plain.body);
+    }
   });
 
   it('concurrent identical list requests share reads, yet each sees every user created before it asked', async () => {

@@ -105,10 +105,11 @@ export function authRoutes(app: App, options: { auth: AuthService; config: Confi
     async (request, reply) => {
       const limit = request.query.limit ?? 50;
       const after = decodeCursor(request.query.cursor, ['string']);
-      // Admins all see the same page: concurrent identical requests share one read.
-      return sharedReads.json(reply, `users:${limit}:${request.query.cursor ?? ''}`, async () => {
-        const rows = await auth.listUsers(limit, (after?.[0] as string | undefined) ?? null);
-        return toPage(rows, limit, (row) => row, (row) => [row.username]);
+      // Admins all see the same page: concurrent identical requests share one read,
+      // and a read that finds the users table unchanged answers with the page it last built.
+      return sharedReads.versionedJson(reply, `users:${limit}:${request.query.cursor ?? ''}`, async (knownVersion) => {
+        const { version, users } = await auth.listUsers(limit, (after?.[0] as string | undefined) ?? null, knownVersion);
+        return { version, value: users && toPage(users, limit, (row) => row, (row) => [row.username]) };
       });
     },
   );

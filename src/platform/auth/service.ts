@@ -7,7 +7,7 @@ import { generateApiToken, hashApiToken, looksLikeApiToken } from './api-tokens.
 import type { SessionTokens } from './jwt.js';
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import { hasRole, isRole, roleRank, type Role } from './roles.js';
-import type { ApiTokenRow, AuthStore, PublicUser, UserRow } from './store.js';
+import type { ApiTokenRow, AuthStore, PublicUser, UserRow, VersionedUsers } from './store.js';
 
 export type Clock = () => Date;
 
@@ -205,9 +205,13 @@ export class AuthService {
     return toPublicUser(row);
   }
 
-  /** One more than `limit`, so the caller knows whether a next page exists. */
-  async listUsers(limit: number, afterUsername: string | null): Promise<PublicUser[]> {
-    return this.store.listPublicUsers(limit + 1, afterUsername);
+  /**
+   * One more than `limit` users, so the caller knows whether a next page
+   * exists, read at the users table's current version; `users` is null when
+   * that version is still `knownVersion` (nothing changed since that read).
+   */
+  listUsers(limit: number, afterUsername: string | null, knownVersion: string | null = null): Promise<VersionedUsers> {
+    return this.store.usersPage(limit + 1, afterUsername, knownVersion);
   }
 
   async updateUser(id: string, changes: UserChanges): Promise<PublicUser> {

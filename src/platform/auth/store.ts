@@ -43,14 +43,31 @@ export interface PublicUser {
 /** `toISOString()`'s format, so this list and every other user answer write time alike. */
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-const LIST_USERS_SQL = `
-  SELECT id, username, display_name AS "displayName", email, role, disabled,
-    to_char(created_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "createdAt",
-    to_char(updated_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "updatedAt"
-  FROM users
-  WHERE $1::text IS NULL OR username > $1::text
-  ORDER BY username
-  LIMIT $2::int`;
+/**
+ * The users table's version and, unless it is still `$3` (the version the
+ * caller last read at), a page of users in their public shape. One statement,
+ * so the version and the page come from one snapshot; when the version is
+ * unchanged the page is not read at all (a one-time filter).
+ */
+const USERS_PAGE_SQL = `
+  SELECT v.version::text AS version, p.*
+  FROM table_versions v
+  LEFT JOIN LATERAL (
+    SELECT id, username, display_name AS "displayName", email, role, disabled,
+      to_char(created_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "createdAt",
+      to_char(updated_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "updatedAt"
+    FROM users
+    WHERE v.version <> $3::bigint AND ($1::text IS NULL OR username > $1::text)
+    ORDER BY username
+    LIMIT $2::int
+  ) p ON true
+  WHERE v.name = 'users'`;
+
+/** A page of users read at `version` of the users table, or `users: null` when the table is still at the version asked about. */
+export interface VersionedUsers {
+  version: string;
+  users: PublicUser[] | null;
+}
 
 /** SQL for users and API tokens; no rules live here. */
 export class AuthStore {
@@ -105,12 +122,17 @@ export class AuthStore {
   }
 
   /**
-   * A page of users in their public shape, ordered by username. Admin consoles
-   * poll this list, so rows come back as the API sends them (timestamps
-   * already ISO 8601 text): no Date per column and no mapping per row.
+   * A page of users in their public shape, ordered by username, unless the
+   * table is still at `knownVersion`. Admin consoles poll this list, so rows
+   * come back as the API sends them (timestamps already ISO 8601 text): no
+   * Date per column and no mapping per row.
    */
-  listPublicUsers(limit: number, afterUsername: string | null): Promise<PublicUser[]> {
-    return this.db.prepared<PublicUser>('nexus_users_page', LIST_USERS_SQL, [afterUsername, limit]);
+  async usersPage(limit: number, afterUsername: string | null, knownVersion: string | null): Promise<VersionedUsers> {
+    const rows = await this.db.prepared<PublicUser & { version: string }>('nexus_users_page', USERS_PAGE_SQL, [afterUsername, limit, knownVersion ?? -1]);
+    const version = rows[0]!.version;
+    if (version === knownVersion) return { version, users: null };
+    // An empty page is one row of nulls beside the version.
+    return { version, users: rows[0]!.id === null ? [] : rows };
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { COMPRESS_THRESHOLD_BYTES, compressBody, negotiateEncoding, type ContentEncoding } from './compression.js';
 
 /** Callers that will share one run, and the promise they all wait on. */
 interface Batch {
@@ -7,6 +8,29 @@ interface Batch {
   reject: (error: unknown) => void;
   promise: Promise<unknown>;
 }
+
+/** One answer's bytes, and each compressed form of them, made once when a caller first asks for it. */
+class SharedBody {
+  private readonly compressed = new Map<ContentEncoding, Buffer>();
+
+  constructor(
+    readonly bytes: Buffer,
+    /** The version of the data the bytes were read at, for reads that have one. */
+    public version: string | null,
+  ) {}
+
+  encoded(encoding: ContentEncoding): Buffer {
+    let body = this.compressed.get(encoding);
+    if (!body) {
+      body = compressBody(this.bytes, encoding);
+      this.compressed.set(encoding, body);
+    }
+    return body;
+  }
+}
+
+/** How many keys' last answers are kept to be reused when a run reads the same bytes again. */
+const REMEMBERED_ANSWERS = 64;
 
 /** A key has a state while a run of it is scheduled or going; the state goes when the last run ends. */
 interface KeyState {
@@ -46,11 +70,57 @@ function batchOf(load: () => Promise<unknown>): Batch {
 export class SharedReads {
   private readonly keys = new Map<string, KeyState>();
 
+  /** The last answer of recently read keys: a run that reads the same bytes again reuses its compressed forms. */
+  private readonly lastAnswers = new Map<string, SharedBody>();
+
   /** Answers `reply` with `load()`'s result as JSON, serialised by the route's response schema. */
-  async json(reply: FastifyReply, key: string, load: () => Promise<unknown>): Promise<FastifyReply> {
-    // Serialised once by the route's own serializer, and encoded once: every caller is sent the same bytes.
-    const body = await this.read(key, async () => Buffer.from(reply.serialize(await load()) as string));
-    return reply.type('application/json; charset=utf-8').send(body);
+  json(reply: FastifyReply, key: string, load: () => Promise<unknown>): Promise<FastifyReply> {
+    return this.send(reply, this.read(key, async () => this.remember(key, Buffer.from(reply.serialize(await load()) as string), null)));
+  }
+
+  /**
+   * Like `json`, for data with a version that changes with every write (see
+   * `table_versions`): `load` is told the version this key's last answer was
+   * read at, and returns no value when the data is still at it; the run then
+   * answers with that answer's bytes, as fresh as a new read.
+   */
+  versionedJson(
+    reply: FastifyReply,
+    key: string,
+    load: (knownVersion: string | null) => Promise<{ version: string; value: unknown }>,
+  ): Promise<FastifyReply> {
+    return this.send(
+      reply,
+      this.read(key, async () => {
+        const last = this.lastAnswers.get(key);
+        const { version, value } = await load(last?.version ?? null);
+        if (last && version === last.version && (value === null || value === undefined)) return last;
+        return this.remember(key, Buffer.from(reply.serialize(value) as string), version);
+      }),
+    );
+  }
+
+  /** Sends a run's answer, compressed when the caller accepts br or gzip and it is worth it. */
+  private async send(reply: FastifyReply, answer: Promise<SharedBody>): Promise<FastifyReply> {
+    const body = await answer;
+    reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+    const encoding = body.bytes.length >= COMPRESS_THRESHOLD_BYTES ? negotiateEncoding(reply.request.headers['accept-encoding']) : null;
+    if (encoding === null) return reply.send(body.bytes);
+    return reply.header('content-encoding', encoding).send(body.encoded(encoding));
+  }
+
+  /** The key's last answer if it had exactly these bytes (its compressed forms are then already made), else a new one. */
+  private remember(key: string, bytes: Buffer, version: string | null): SharedBody {
+    const last = this.lastAnswers.get(key);
+    if (last?.bytes.equals(bytes)) {
+      last.version = version;
+      return last;
+    }
+    const body = new SharedBody(bytes, version);
+    this.lastAnswers.delete(key); // re-inserted last: the map's order is least recently read first
+    this.lastAnswers.set(key, body);
+    if (this.lastAnswers.size > REMEMBERED_ANSWERS) this.lastAnswers.delete(this.lastAnswers.keys().next().value!);
+    return body;
   }
 
   /** Keys with a run going (for tests). */
