@@ -55,7 +55,7 @@ export interface IncidentsModule {
 
 export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModule {
   const { db, bus, logger, clock } = deps;
-  const store = new IncidentStore(db.orm);
+  const store = new IncidentStore(db.orm, db);
   const timeline = new Timeline({ store, bus, logger, clock });
   const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
   const incidents = new IncidentService({ store, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Orm } from '../platform/db/index.js';
+import type { Database, Orm } from '../platform/db/index.js';
 import { OPEN_STATES, type IncidentState, type Severity } from './schema.js';
 import { incidentAlerts, incidentEvents, incidentPostmortems, incidents, incidentSlaBreaches } from './tables.js';
 
@@ -45,9 +45,45 @@ export function isUniqueViolation(error: unknown): boolean {
   return source?.code === '23505';
 }
 
+/**
+ * Many groups' alerts join their groups' open incidents in one statement: the
+ * link rows, one timeline event per alert (joined, or fired again), and the
+ * open incidents found. Prepared once per connection: it runs in every alert
+ * commit that brings new alerts, and is not planned again each time (the
+ * simpler link-back UPDATE after it measured 0.6 ms planning against 0.4 ms
+ * running). `$1`: the alerts as a JSON array; `$2`: the time.
+ */
+const JOIN_OPEN_SQL = `
+  WITH x AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, group_key text, alert_id text, fingerprint text, labels jsonb,
+      summary text, joined_text text, refired_text text)
+  ), open AS (
+    SELECT i.id, i.group_key, i.severity FROM incidents i
+    WHERE i.group_key IN (SELECT group_key FROM x) AND i.state IN (${OPEN_STATES.map((state) => `'${state}'`).join(', ')})
+  ), linked AS (
+    INSERT INTO incident_alerts (incident_id, alert_id, fingerprint, labels, summary, fired_at)
+    SELECT open.id, x.alert_id, x.fingerprint, x.labels, x.summary, $2::timestamptz FROM x JOIN open ON open.group_key = x.group_key
+    ON CONFLICT (incident_id, alert_id) DO UPDATE SET resolved_at = NULL, fired_at = excluded.fired_at
+      WHERE incident_alerts.resolved_at IS NOT NULL
+    RETURNING incident_id, alert_id, (xmax = 0) AS inserted
+  ), events AS (
+    INSERT INTO incident_events (incident_id, kind, actor, summary, data, at)
+    SELECT l.incident_id, CASE WHEN l.inserted THEN 'alert.joined' ELSE 'alert.refired' END, 'system',
+      CASE WHEN l.inserted THEN x.joined_text ELSE x.refired_text END,
+      jsonb_build_object('alertId', x.alert_id, 'fingerprint', x.fingerprint, 'labels', x.labels), $2::timestamptz
+    FROM linked l JOIN x ON x.alert_id = l.alert_id
+    ORDER BY x.ord
+    RETURNING seq, incident_id, kind, actor, summary, data, dedupe_key, at
+  )
+  SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'groupKey', group_key, 'severity', severity)), '[]') FROM open) AS open,
+    (SELECT coalesce(json_agg(events ORDER BY seq), '[]') FROM events) AS events`;
+
 /** SQL for incidents, their alerts, timeline, SLA breaches and post-mortems; rules live in the services. */
 export class IncidentStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly db: Pick<Database, 'prepared'>,
+  ) {}
 
   async insert(values: NewIncident): Promise<IncidentRow> {
     const [row] = await this.orm.insert(incidents).values(values).returning();
@@ -168,33 +204,11 @@ export class IncidentStore {
         refired_text: refiredText,
       })),
     );
-    const when = at.toISOString();
-    const result = await this.orm.execute(sql`
-      WITH x AS (
-        SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(ord int, group_key text, alert_id text, fingerprint text, labels jsonb,
-          summary text, joined_text text, refired_text text)
-      ), open AS (
-        SELECT i.id, i.group_key, i.severity FROM incidents i
-        WHERE i.group_key IN (SELECT group_key FROM x) AND i.state IN (${sql.join(OPEN_STATES.map((state) => sql`${state}`), sql`, `)})
-      ), linked AS (
-        INSERT INTO incident_alerts (incident_id, alert_id, fingerprint, labels, summary, fired_at)
-        SELECT open.id, x.alert_id, x.fingerprint, x.labels, x.summary, ${when}::timestamptz FROM x JOIN open ON open.group_key = x.group_key
-        ON CONFLICT (incident_id, alert_id) DO UPDATE SET resolved_at = NULL, fired_at = excluded.fired_at
-          WHERE incident_alerts.resolved_at IS NOT NULL
-        RETURNING incident_id, alert_id, (xmax = 0) AS inserted
-      ), events AS (
-        INSERT INTO incident_events (incident_id, kind, actor, summary, data, at)
-        SELECT l.incident_id, CASE WHEN l.inserted THEN 'alert.joined' ELSE 'alert.refired' END, 'system',
-          CASE WHEN l.inserted THEN x.joined_text ELSE x.refired_text END,
-          jsonb_build_object('alertId', x.alert_id, 'fingerprint', x.fingerprint, 'labels', x.labels), ${when}::timestamptz
-        FROM linked l JOIN x ON x.alert_id = l.alert_id
-        ORDER BY x.ord
-        RETURNING seq, incident_id, kind, actor, summary, data, dedupe_key, at
-      )
-      SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'groupKey', group_key, 'severity', severity)), '[]') FROM open) AS open,
-        (SELECT coalesce(json_agg(events ORDER BY seq), '[]') FROM events) AS events`);
-    // Both drivers (PGlite, node-postgres) answer execute() with `{ rows }`, json already parsed.
-    const [row] = (result as unknown as { rows: Array<{ open: Array<{ id: string; groupKey: string; severity: string }>; events: RawEvent[] }> }).rows;
+    const [row] = await this.db.prepared<{ open: Array<{ id: string; groupKey: string; severity: string }>; events: RawEvent[] }>(
+      'nexus_incidents_join_open',
+      JOIN_OPEN_SQL,
+      [rows, at.toISOString()],
+    );
     return { open: row?.open ?? [], events: (row?.events ?? []).map(fromRawEvent) };
   }
 
