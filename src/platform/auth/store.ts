@@ -47,11 +47,12 @@ const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * The users table's version and, unless it is still `$3` (the version the
  * caller last read at), a page of users in their public shape. One statement,
  * so the version and the page come from one snapshot; when the version is
- * unchanged the page is not read at all (a one-time filter).
+ * unchanged the page is not read at all (a one-time filter). A missing
+ * version row reads as -2 (the trigger makes it again at the next write).
  */
 const USERS_PAGE_SQL = `
   SELECT v.version::text AS version, p.*
-  FROM table_versions v
+  FROM (SELECT coalesce((SELECT version FROM table_versions WHERE name = 'users'), -2) AS version) v
   LEFT JOIN LATERAL (
     SELECT id, username, display_name AS "displayName", email, role, disabled,
       to_char(created_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "createdAt",
@@ -60,8 +61,7 @@ const USERS_PAGE_SQL = `
     WHERE v.version <> $3::bigint AND ($1::text IS NULL OR username > $1::text)
     ORDER BY username
     LIMIT $2::int
-  ) p ON true
-  WHERE v.name = 'users'`;
+  ) p ON true`;
 
 /** A page of users read at `version` of the users table, or `users: null` when the table is still at the version asked about. */
 export interface VersionedUsers {

@@ -17,8 +17,22 @@ function brotliOptions(size: number): zlib.BrotliOptions {
   return { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } };
 }
 
-// Clients send the same few Accept-Encoding headers over and over: the negotiator caches its answers.
-const negotiator = new Negotiator<ContentEncoding>({ supportedValues: ['br', 'gzip'], cache: new Map() });
+/**
+ * Clients send the same few Accept-Encoding headers over and over, so the
+ * negotiator caches its answers; bounded, because a client can send any header.
+ */
+class BoundedCache extends Map<string, string> {
+  constructor(private readonly maxEntries: number) {
+    super();
+  }
+
+  override set(key: string, value: string): this {
+    if (this.size >= this.maxEntries && !this.has(key)) this.clear();
+    return super.set(key, value);
+  }
+}
+
+const negotiator = new Negotiator<ContentEncoding>({ supportedValues: ['br', 'gzip'], cache: new BoundedCache(64) });
 
 /** The encoding to answer a request with, from its Accept-Encoding (q-values honoured), or null for none. */
 export function negotiateEncoding(acceptEncoding: string | string[] | undefined): ContentEncoding | null {
