@@ -18,9 +18,11 @@ export interface IncomingAlert {
 
 /** Go's zero time: Alertmanager's "has not ended" for firing alerts. */
 const GO_ZERO_YEAR = 1;
+/** How Alertmanager writes it: every firing alert carries it, so it is recognised without parsing. */
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 function parseTime(value: string | undefined, where: string): Date | null {
-  if (value === undefined || value === '') return null;
+  if (value === undefined || value === '' || value === GO_ZERO_TIME) return null;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new InputError(`${where} is not an RFC 3339 timestamp`);
   return date.getUTCFullYear() <= GO_ZERO_YEAR ? null : date;

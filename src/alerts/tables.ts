@@ -32,6 +32,13 @@ export const alerts = pgTable(
     firstSeenAt: at('first_seen_at').notNull(),
     lastSeenAt: at('last_seen_at').notNull(),
     resolvedAt: at('resolved_at'),
+    /**
+     * Which write last set the content (labels, annotations, status, …): a
+     * version of the writing process's own (src/alerts/store.ts). A process
+     * that finds its own version here may bump only count and last-seen for an
+     * unchanged repeat.
+     */
+    contentVersion: text('content_version'),
   },
   // No index on last_seen_at: a repeat changes it, and any index on a changed
   // column makes every repeat write a new entry into every index (no HOT

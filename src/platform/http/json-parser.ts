@@ -13,23 +13,37 @@ class InvalidJsonError extends AppError {
   }
 }
 
-/** Nesting depth of a JSON text, ignoring brackets inside strings. O(n), no allocation. */
+/**
+ * Nesting depth of a JSON text, ignoring brackets inside strings. O(n), no
+ * allocation. Strings are skipped with indexOf, which is most of a webhook
+ * body (label values, annotations): a character loop over them was 7 % of the
+ * alert receivers' CPU.
+ */
 export function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91 /* { [ */) {
+    if (c === 34 /* " */) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      // Unterminated: JSON.parse rejects it; nothing after it can nest.
+      if (end === -1) return max;
+      i = end;
+    } else if (c === 123 || c === 91 /* { [ */) {
       depth++;
       if (depth > max) max = depth;
     } else if (c === 125 || c === 93 /* } ] */) depth--;
   }
   return max;
+}
+
+function escaped(text: string, quote: number): boolean {
+  let backslashes = 0;
+  for (let j = quote - 1; j >= 0 && text.charCodeAt(j) === 92 /* \ */; j--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 function containsNul(value: unknown): boolean {

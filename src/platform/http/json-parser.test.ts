@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { jsonDepth } from './json-parser.js';
+
+/** The plain definition: one character at a time, tracking whether it is inside a string. */
+function depthByCharacter(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') max = Math.max(max, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return max;
+}
+
+/** Deterministic pseudo-random JSON values with strings full of quotes, backslashes and brackets. */
+function* values(seed: number, count: number): Generator<unknown> {
+  let state = seed;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 1;
+    return state % n;
+  };
+  const pieces = ['"', '\\', '\\\\', '\\"', '[', ']', '{', '}', 'a', ' ', 'é', '😀', '\u0001'];
+  const string = () => Array.from({ length: next(8) }, () => pieces[next(pieces.length)]).join('');
+  const value = (level: number): unknown => {
+    // Containers are likelier near the top, so many values nest several levels deep.
+    const kind = level > 8 ? next(3) : next(9);
+    if (kind === 0) return string();
+    if (kind === 1) return next(1000);
+    if (kind === 2) return null;
+    if (kind < 6) return Array.from({ length: 1 + next(3) }, () => value(level + 1));
+    return Object.fromEntries(Array.from({ length: 1 + next(3) }, () => [string(), value(level + 1)]));
+  };
+  for (let i = 0; i < count; i++) yield value(0);
+}
+
+describe('jsonDepth', () => {
+  it('agrees with a character-by-character scan on JSON whose strings hold quotes, backslashes and brackets', () => {
+    let deepest = 0;
+    for (const value of values(7, 2000)) {
+      const text = JSON.stringify(value);
+      const expected = depthByCharacter(text);
+      deepest = Math.max(deepest, expected);
+      expect(jsonDepth(text), text).toBe(expected);
+    }
+    // The generator must reach real nesting for the comparison to mean something.
+    expect(deepest).toBeGreaterThanOrEqual(5);
+  });
+
+  it('counts brackets outside strings only, whatever run of backslashes ends a string', () => {
+    expect(jsonDepth('{"a":"\\\\"}')).toBe(1);
+    expect(jsonDepth('{"a":"\\\\\\"[[["}')).toBe(1);
+    expect(jsonDepth('[[{"x":"]]]}"}]]')).toBe(3);
+    expect(jsonDepth('[' + '"\\""'.repeat(3) + ',[[]]]')).toBe(3);
+  });
+
+  it('stops at an unterminated string (JSON.parse refuses the text anyway)', () => {
+    expect(jsonDepth('[[ "never closed [[[[')).toBe(2);
+  });
+});
