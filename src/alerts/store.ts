@@ -128,7 +128,23 @@ export function sameContent(a: NewAlert, b: NewAlert): boolean {
   );
 }
 
-function fullRow(v: NewAlert, version: string) {
+/**
+ * A delivery's alerts share one receipt time (first- and last-seen): its ISO
+ * form is made once, not per alert (0.7 µs each here, a tenth of a repeat's cost).
+ */
+function receiptTime(): (date: Date) => string {
+  let last: Date | null = null;
+  let iso = '';
+  return (date) => {
+    if (date !== last) {
+      last = date;
+      iso = date.toISOString();
+    }
+    return iso;
+  };
+}
+
+function fullRow(v: NewAlert, version: string, receipt: (date: Date) => string) {
   return {
     fingerprint: v.fingerprint,
     source: v.source,
@@ -143,8 +159,8 @@ function fullRow(v: NewAlert, version: string) {
     ends_at: v.endsAt?.toISOString() ?? null,
     generator_url: v.generatorUrl ?? null,
     receive_count: v.receiveCount ?? 1,
-    first_seen_at: v.firstSeenAt.toISOString(),
-    last_seen_at: v.lastSeenAt.toISOString(),
+    first_seen_at: receipt(v.firstSeenAt),
+    last_seen_at: receipt(v.lastSeenAt),
     resolved_at: v.resolvedAt?.toISOString() ?? null,
     content_version: version,
   };
@@ -187,12 +203,13 @@ export class AlertStore {
     const full: Array<ReturnType<typeof fullRow>> = [];
     const fullAlerts: NewAlert[] = [];
     const repeats: Array<{ fingerprint: string; content_version: string; receive_count: number; last_seen_at: string }> = [];
+    const receipt = receiptTime();
     for (const v of values) {
       const before = shortRepeats ? this.written.get(v.fingerprint) : undefined;
       if (before && sameContent(before.alert, v)) {
-        repeats.push({ fingerprint: v.fingerprint, content_version: before.version, receive_count: v.receiveCount ?? 1, last_seen_at: v.lastSeenAt.toISOString() });
+        repeats.push({ fingerprint: v.fingerprint, content_version: before.version, receive_count: v.receiveCount ?? 1, last_seen_at: receipt(v.lastSeenAt) });
       } else {
-        full.push(fullRow(v, version));
+        full.push(fullRow(v, version, receipt));
         fullAlerts.push(v);
       }
     }

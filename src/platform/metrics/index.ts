@@ -36,14 +36,22 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, token
     registers: [metrics.registry],
   });
 
+  // One pair of series per method, route template and status: a bounded set, each looked up once
+  // instead of prom-client hashing the label object on every request.
+  const series = new Map<string, { count: () => void; time: (seconds: number) => void }>();
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let pair = series.get(key);
+    if (!pair) {
+      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      const count = requests.labels(labels);
+      const time = duration.labels(labels);
+      pair = { count: () => count.inc(), time: (seconds) => time.observe(seconds) };
+      series.set(key, pair);
+    }
+    pair.count();
+    pair.time(reply.elapsedTime / 1000);
     done();
   });
 
