@@ -127,6 +127,13 @@ function settle(rows: Stored[], paged: Paged): Settled {
 const GROUP_MAX_ALERTS = 5000;
 /** Groups in flight at once: one upserting while the previous one pages keeps both busy. */
 const GROUP_CONCURRENCY = 2;
+/**
+ * …but only once a webhook's worth of alerts waits. Single-alert webhooks
+ * otherwise went in two groups of ~11 alerts each, and PostgreSQL's cost per
+ * statement dominated: waiting for the running group made ~30 % fewer, larger
+ * groups and 11 % more alerts/s, while 100-alert webhooks still overlap.
+ */
+const GROUP_OVERLAP_ALERTS = 100;
 
 /** Receiving: dedup, routing and silences, committed before the sender hears back; then paging. */
 export class AlertService {
@@ -140,6 +147,7 @@ export class AlertService {
   private readonly commits = new GroupCommit<Delivery, Settled>({
     run: (deliveries, answer) => this.commit(deliveries, answer),
     concurrency: GROUP_CONCURRENCY,
+    overlapWeight: GROUP_OVERLAP_ALERTS,
     maxWeight: GROUP_MAX_ALERTS,
     weight: (delivery) => delivery.routed.length,
     keys: (delivery) => delivery.routed.map((r) => r.value.fingerprint),

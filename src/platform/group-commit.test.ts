@@ -8,12 +8,13 @@ interface Item {
 }
 
 /** A GroupCommit whose groups wait until the test lets them finish, recording what ran together. */
-function harness(options: { concurrency: number; maxWeight?: number; poison?: string }) {
+function harness(options: { concurrency: number; maxWeight?: number; overlapWeight?: number; poison?: string }) {
   const groups: string[][] = [];
   const gates: Array<() => void> = [];
   const commit = new GroupCommit<Item, string>({
     concurrency: options.concurrency,
     maxWeight: options.maxWeight ?? 100,
+    ...(options.overlapWeight === undefined ? {} : { overlapWeight: options.overlapWeight }),
     weight: (item) => item.weight ?? 1,
     keys: (item) => item.keys ?? [],
     run: async (items) => {
@@ -79,6 +80,24 @@ describe('group commit', () => {
     await settle();
     await Promise.all(all);
     expect(groups).toEqual([['first'], ['x', 'y'], ['z'], ['huge']]);
+  });
+
+  it('starts a group beside a running one only once the overlap weight waits; light items wait and go together', async () => {
+    const { commit, groups, release, settle } = harness({ concurrency: 2, overlapWeight: 5 });
+    const all = [commit.submit({ name: 'a' }), commit.submit({ name: 'b' }), commit.submit({ name: 'c' })];
+    // b and c (weight 2) wait for a instead of starting a second group of their own.
+    expect(groups).toEqual([['a']]);
+    all.push(commit.submit({ name: 'd', weight: 3 }));
+    // Now 5 waits: the second group starts beside the first.
+    expect(groups).toEqual([['a'], ['b', 'c', 'd']]);
+    all.push(commit.submit({ name: 'e' }));
+    await release();
+    // a ended, but b-c-d still runs and e alone is too light to run beside it.
+    expect(groups).toEqual([['a'], ['b', 'c', 'd']]);
+    await release();
+    expect(groups).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+    await settle();
+    expect(await Promise.all(all)).toEqual(['done a', 'done b', 'done c', 'done d', 'done e']);
   });
 
   it('when a group fails, runs each item alone: only the bad one fails', async () => {

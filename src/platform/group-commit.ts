@@ -4,7 +4,9 @@
  * round trip each. While `concurrency` groups are running, new items wait;
  * when one finishes, everything waiting (up to `maxWeight`) goes in the next
  * group. An idle server therefore runs a lone item at once, and a busy one
- * amortises each round trip over everyone who arrived during the last.
+ * amortises each round trip over everyone who arrived during the last. With
+ * `overlapWeight`, a second group starts beside a running one only once that
+ * much waits.
  *
  * Items that name the same key never run in two groups at once and keep
  * their order: a key held by a running group, or by an item left waiting
@@ -25,6 +27,13 @@ export interface GroupCommitOptions<T, R> {
   run(items: T[], answer: (index: number, result: R) => void): Promise<R[]>;
   /** Groups running at once (each holds one database connection). */
   concurrency: number;
+  /**
+   * While a group runs, the next starts beside it only once this much weight
+   * waits (default 0: at once). Less waits for a group to end and goes with
+   * what arrives meanwhile: many small items make fewer, larger groups, where
+   * each group's fixed cost (a round trip, a commit) counts most.
+   */
+  overlapWeight?: number;
   /** Upper bound of a group's total weight; a single heavier item still runs, alone. */
   maxWeight: number;
   weight(item: T): number;
@@ -40,6 +49,8 @@ interface Waiting<T, R> {
 
 export class GroupCommit<T, R> {
   private queue: Array<Waiting<T, R>> = [];
+  /** Total weight of `queue`. */
+  private queuedWeight = 0;
   private running = 0;
   /** Keys of the items in running groups, with how many items hold each. */
   private readonly held = new Map<string, number>();
@@ -49,6 +60,7 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, keys: [...new Set(this.options.keys(item))], resolve, reject });
+      this.queuedWeight += this.options.weight(item);
       this.pump();
     });
   }
@@ -60,6 +72,7 @@ export class GroupCommit<T, R> {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
+      if (this.running > 0 && this.queuedWeight < (this.options.overlapWeight ?? 0)) return;
       const group = this.take();
       if (group.length === 0) return; // everything waiting needs a key a running group holds
       this.running += 1;
@@ -92,6 +105,7 @@ export class GroupCommit<T, R> {
       for (const k of entry.keys) inGroup.add(k);
     }
     this.queue = rest;
+    this.queuedWeight -= weight;
     for (const entry of group) for (const k of entry.keys) this.held.set(k, (this.held.get(k) ?? 0) + 1);
     return group;
   }
