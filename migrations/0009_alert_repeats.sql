@@ -16,8 +16,10 @@ DECLARE
 BEGIN
   RETURN QUERY
     UPDATE "alerts" AS a SET "receive_count" = a."receive_count" + r.receive_count, "last_seen_at" = r.last_seen_at
-    FROM jsonb_to_recordset(repeats) AS r(fingerprint text, content_version text, receive_count bigint, last_seen_at timestamptz)
-    WHERE a."fingerprint" = r.fingerprint AND a."content_version" = r.content_version
+    FROM jsonb_to_recordset(repeats) AS r(fingerprint text, content_version text, status text, receive_count bigint, last_seen_at timestamptz)
+    -- The status as well: a writer that predates versions (an older replica during an upgrade)
+    -- leaves the version as it was, and a repeat must never keep an alert resolved that fires.
+    WHERE a."fingerprint" = r.fingerprint AND a."content_version" = r.content_version AND a."status" = r.status
     RETURNING a."id", a."fingerprint", a."incident_id";
   GET DIAGNOSTICS matched = ROW_COUNT;
   IF matched < sent THEN

@@ -202,12 +202,18 @@ export class AlertStore {
     const version = `${this.versionPrefix}${this.upserts.toString(36)}`;
     const full: Array<ReturnType<typeof fullRow>> = [];
     const fullAlerts: NewAlert[] = [];
-    const repeats: Array<{ fingerprint: string; content_version: string; receive_count: number; last_seen_at: string }> = [];
+    const repeats: Array<{ fingerprint: string; content_version: string; status: string; receive_count: number; last_seen_at: string }> = [];
     const receipt = receiptTime();
     for (const v of values) {
       const before = shortRepeats ? this.written.get(v.fingerprint) : undefined;
       if (before && sameContent(before.alert, v)) {
-        repeats.push({ fingerprint: v.fingerprint, content_version: before.version, receive_count: v.receiveCount ?? 1, last_seen_at: receipt(v.lastSeenAt) });
+        repeats.push({
+          fingerprint: v.fingerprint,
+          content_version: before.version,
+          status: v.status,
+          receive_count: v.receiveCount ?? 1,
+          last_seen_at: receipt(v.lastSeenAt),
+        });
       } else {
         full.push(fullRow(v, version, receipt));
         fullAlerts.push(v);

@@ -66,6 +66,14 @@ describe.each(ENGINES)('alert repeats on %s', (engine) => {
     expect(await alert('cpu-a')).toMatchObject({ status: 'resolved', count: 5, resolvedAt: '2025-01-01T10:05:00.000Z' });
   });
 
+  it('a firing repeat of an alert that a writer without versions resolved meanwhile fires it again', async () => {
+    // An older replica during an upgrade rewrites status and leaves content_version as it was.
+    await send(t.inject, t.tokens.responder, [cpu('old')]);
+    await t.server.db.query("UPDATE alerts SET status = 'resolved', resolved_at = now() WHERE fingerprint = 'cpu-old'");
+    await send(t.inject, t.tokens.responder, [cpu('old')]);
+    expect(await alert('cpu-old')).toMatchObject({ status: 'firing', resolvedAt: null, count: 2, incidentId: expect.any(String) });
+  });
+
   it('a repeat of an alert whose row is gone is written in full again, with the rest of its delivery counted once', async () => {
     await send(t.inject, t.tokens.responder, [cpu('b'), cpu('c')]);
     await t.server.db.query("DELETE FROM alerts WHERE fingerprint = 'cpu-b'");
