@@ -4,34 +4,45 @@ ALTER TABLE "alerts" ADD COLUMN "content_version" text;--> statement-breakpoint
 -- longer does (another replica wrote the alert since) fails the whole statement, so the delivery
 -- commits all or nothing and is sent again in full.
 --
--- The join must stay an index lookup per repeat at any table size: the plan is made once per
--- connection and kept, and a plan made while the table was small (or never analysed) would be a
--- sequential scan, paid again for every repeat once the table has grown.
+-- Plans in functions are cached per connection and were made once: written as joins, a plan
+-- made while the table was tiny (a fresh install; the machine may not analyse) scanned the whole
+-- table for every repeat once it had grown. So no joins: each repeat goes through the
+-- fingerprint's unique index (ON CONFLICT always does; a missing row inserts a placeholder that
+-- the check below rolls back with everything else).
 CREATE FUNCTION "nexus_alert_repeats"(repeats jsonb) RETURNS TABLE (id uuid, fingerprint text, incident_id uuid)
-LANGUAGE plpgsql SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
   sent bigint := jsonb_array_length(repeats);
   matched bigint;
 BEGIN
   RETURN QUERY
-    UPDATE "alerts" AS a SET "receive_count" = a."receive_count" + r.receive_count, "last_seen_at" = r.last_seen_at
-    FROM jsonb_to_recordset(repeats) AS r(fingerprint text, content_version text, status text, receive_count bigint, last_seen_at timestamptz)
-    -- The status as well: a writer that predates versions (an older replica during an upgrade)
-    -- leaves the version as it was, and a repeat must never keep an alert resolved that fires.
-    WHERE a."fingerprint" = r.fingerprint AND a."content_version" = r.content_version AND a."status" = r.status
-    RETURNING a."id", a."fingerprint", a."incident_id";
+    WITH bumped AS (
+      INSERT INTO "alerts" AS a ("fingerprint", "source", "status", "labels", "annotations", "group_key", "starts_at",
+        "receive_count", "first_seen_at", "last_seen_at", "content_version")
+      SELECT r.fingerprint, '', r.status, '{}', '{}', '', r.last_seen_at, r.receive_count, r.last_seen_at, r.last_seen_at, r.content_version
+      FROM jsonb_to_recordset(repeats) AS r(fingerprint text, content_version text, status text, receive_count bigint, last_seen_at timestamptz)
+      ON CONFLICT ("fingerprint") DO UPDATE SET "receive_count" = a."receive_count" + excluded."receive_count", "last_seen_at" = excluded."last_seen_at"
+        -- The status as well: a writer that predates versions (an older replica during an upgrade)
+        -- leaves the version as it was, and a repeat must never keep an alert resolved that fires.
+        WHERE a."content_version" = excluded."content_version" AND a."status" = excluded."status"
+      RETURNING a."id", a."fingerprint", a."incident_id", (a.xmax = 0) AS placeholder
+    )
+    SELECT b.id, b.fingerprint, b.incident_id FROM bumped b WHERE NOT b.placeholder;
   GET DIAGNOSTICS matched = ROW_COUNT;
   IF matched < sent THEN
     RAISE EXCEPTION '% of % repeated alerts no longer match their stored content', sent - matched, sent USING ERRCODE = 'NX001';
   END IF;
 END $$;
 --> statement-breakpoint
--- Links alerts back to the incidents they paged: also an index lookup per alert at any table size.
+-- Links alerts back to the incidents they paged: one update by primary key per alert, for the
+-- same reason (no join whose plan could turn into a scan of the table).
 CREATE FUNCTION "nexus_alerts_link_incidents"(pairs jsonb) RETURNS void
-LANGUAGE plpgsql SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+DECLARE
+  pair record;
 BEGIN
-  UPDATE "alerts" AS a SET "incident_id" = x.incident
-  FROM jsonb_to_recordset(pairs) AS x(id uuid, incident uuid)
-  WHERE a."id" = x.id;
+  FOR pair IN SELECT * FROM jsonb_to_recordset(pairs) AS x(id uuid, incident uuid) LOOP
+    UPDATE "alerts" SET "incident_id" = pair.incident WHERE "id" = pair.id;
+  END LOOP;
 END $$;
