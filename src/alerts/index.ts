@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
+import { withTimeout } from '../platform/timeout.js';
 import type { NotifyModule } from '../notify/index.js';
 import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
 import { RoutingService } from './routing.js';
@@ -54,6 +55,9 @@ function policyLookup(notify: Pick<NotifyModule, 'oncall'>) {
   };
 }
 
+/** How long shutdown waits for alert deliveries already received to commit and page. */
+const DRAIN_TIMEOUT_MS = 15_000;
+
 export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   const store = new AlertStore(deps.db.orm, deps.db);
   const received = new Counter({
@@ -73,6 +77,13 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
     received,
     bus: deps.bus,
     ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
+  });
+  // Shutdown closes connections after a second's grace, but deliveries already received still
+  // commit and page: the database closes only after them (bounded, so a hung one cannot block it).
+  app.addHook('onClose', async () => {
+    await withTimeout(alerts.drain(), DRAIN_TIMEOUT_MS).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'alert deliveries still in flight at shutdown'),
+    );
   });
   const changed = () => snapshot.changed();
   const routing = new RoutingService(store, changed);

@@ -363,5 +363,10 @@ export class AlertService {
     return id;
   }
 
+  /** Resolves once every delivery received so far is committed and paged (or has failed). */
+  drain(): Promise<void> {
+    return this.commits.idle();
+  }
+
   list = (...args: Parameters<AlertStore['list']>) => this.deps.store.list(...args);
 }

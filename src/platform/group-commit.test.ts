@@ -100,6 +100,19 @@ describe('group commit', () => {
     expect(await Promise.all(all)).toEqual(['done a', 'done b', 'done c', 'done d', 'done e']);
   });
 
+  it('idle() resolves once nothing waits or runs, at once when nothing does', async () => {
+    const { commit, release } = harness({ concurrency: 1 });
+    await commit.idle();
+    const items = [commit.submit({ name: 'a' }), commit.submit({ name: 'b' })];
+    let idle = false;
+    const waiting = commit.idle().then(() => (idle = true));
+    await release();
+    expect(idle).toBe(false); // b runs now
+    await release();
+    await waiting;
+    expect(await Promise.all(items)).toEqual(['done a', 'done b']);
+  });
+
   it('when a group fails, runs each item alone: only the bad one fails', async () => {
     const { commit, groups, release, settle } = harness({ concurrency: 1, poison: 'bad' });
     const first = commit.submit({ name: 'first' });

@@ -52,6 +52,7 @@ export class GroupCommit<T, R> {
   /** Total weight of `queue`. */
   private queuedWeight = 0;
   private running = 0;
+  private readonly idleWaiters: Array<() => void> = [];
   /** Keys of the items in running groups, with how many items hold each. */
   private readonly held = new Map<string, number>();
 
@@ -70,6 +71,12 @@ export class GroupCommit<T, R> {
     return this.queue.length + this.running;
   }
 
+  /** Resolves once nothing waits or runs: at shutdown, before the database goes. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       if (this.running > 0 && this.queuedWeight < (this.options.overlapWeight ?? 0)) return;
@@ -80,6 +87,7 @@ export class GroupCommit<T, R> {
         for (const entry of group) this.release(entry.keys);
         this.running -= 1;
         this.pump();
+        if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
     }
   }
