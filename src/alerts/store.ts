@@ -112,7 +112,7 @@ function sameStrings(a: Record<string, string>, b: Record<string, string>): bool
  * count and last-seen. (A resolved repeat keeps the first resolution time, so
  * `resolvedAt` is not content.)
  */
-export function sameContent(a: NewAlert, b: NewAlert): boolean {
+function sameContent(a: NewAlert, b: NewAlert): boolean {
   return (
     a.status === b.status &&
     a.source === b.source &&

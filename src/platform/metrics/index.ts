@@ -38,20 +38,18 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, token
 
   // One pair of series per method, route template and status: a bounded set, each looked up once
   // instead of prom-client hashing the label object on every request.
-  const series = new Map<string, { count: () => void; time: (seconds: number) => void }>();
+  const series = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'method' | 'route' | 'status'> }>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${reply.statusCode} ${route}`;
     let pair = series.get(key);
     if (!pair) {
       const labels = { method: request.method, route, status: String(reply.statusCode) };
-      const count = requests.labels(labels);
-      const time = duration.labels(labels);
-      pair = { count: () => count.inc(), time: (seconds) => time.observe(seconds) };
+      pair = { count: requests.labels(labels), time: duration.labels(labels) };
       series.set(key, pair);
     }
-    pair.count();
-    pair.time(reply.elapsedTime / 1000);
+    pair.count.inc();
+    pair.time.observe(reply.elapsedTime / 1000);
     done();
   });
 
