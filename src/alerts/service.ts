@@ -25,7 +25,7 @@ export const ALERT_RECEIVED_EVENT = 'alert.received';
  */
 export interface IncidentSink {
   openOrJoin(input: OpenOrJoinInput): Promise<{ incident: { id: string }; created: boolean }>;
-  /** Joins many groups' alerts to their open incidents at once; the incident id per group key joined. */
+  /** Joins many groups' alerts to their open incidents at once, and marks the joined alerts' rows with them; the incident id per group key joined. */
   joinOpen(groups: Array<{ groupKey: string; severity: OpenOrJoinInput['severity']; alerts: OpenOrJoinInput['alerts'] }>): Promise<Map<string, string>>;
   alertResolved(groupKey: string, alertId: string): Promise<unknown>;
 }
@@ -264,12 +264,12 @@ export class AlertService {
       if (batch) batch.push(row);
       else byRule.set(rule.id, [row]);
     }
-    /** Alert id → the incident it was paged into, for the caller to mark on the alert rows. */
+    /** Alert id → the incident it opened or joined, for the caller to mark on the alert rows (`joinOpen` marks its own). */
     const linked = new Map<string, string>();
-    const paged = (batch: Stored[], incidentId: string) => {
+    const paged = (batch: Stored[], incidentId: string, marked: boolean) => {
       for (const row of batch) {
         incidentOf.set(row.value.fingerprint, incidentId);
-        linked.set(row.id, incidentId);
+        if (!marked) linked.set(row.id, incidentId);
       }
     };
     if (toPage.size === 0) return { incidentOf, failed, linked };
@@ -291,13 +291,13 @@ export class AlertService {
     for (const { groupKey, batches } of groups) {
       const incidentId = joined.get(groupKey);
       if (incidentId) {
-        paged(batches.flat(), incidentId);
+        paged(batches.flat(), incidentId, true);
         continue;
       }
       // No open incident: the most severe rule's alerts open it, the others join.
       for (const batch of batches) {
         try {
-          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!));
+          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!), false);
         } catch (error) {
           for (const row of batch) failed.set(row.value.fingerprint, error);
         }

@@ -84,8 +84,9 @@ export class IncidentService {
 
   /**
    * Joins alerts of many groups to their groups' open incidents at once (a
-   * busy receiver's batch): one read, one link statement, one timeline
-   * insert. Returns the incident joined per group key; a group with no open
+   * busy receiver's batch), in one statement: the links, the timeline events,
+   * and each joined alert's row marked with its incident. Returns the incident
+   * joined per group key; a group with no open
    * incident is left out, for `openOrJoin` to open. A more severe group raises
    * its incident, as in `openOrJoin`.
    */
