@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
 import { benchLog, onCleanup } from '../support/lifecycle.js';
+import { serverArgs } from '../support/node-flags.js';
 
 const STOP_GRACE_MS = 5_000;
 /** Lines of a child's own output shown before the rest is only counted: a warning per request would bury the results. */
@@ -102,7 +103,7 @@ export function startNexusChild(name: string, root: string, env: Record<string, 
 export function startListening(name: string, script: string, root: string, env: Record<string, string>, timeoutMs: number): Promise<{ url: string; child: Child }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
-    const child = startChild(name, process.execPath, ['--import', 'tsx', script], {
+    const child = startChild(name, process.execPath, serverArgs(root, script), {
       cwd: root,
       env: cleanEnv({ NODE_ENV: 'production', ...env }),
       onLine: (line) => {

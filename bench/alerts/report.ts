@@ -1,5 +1,7 @@
 /** The printed result of the alerts benchmark; returns false when the measurement is broken. */
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { nexusNodeFlags } from '../support/node-flags.js';
 import type { Committed } from './committed.js';
 import { percentile, type LoadResult } from './load.js';
 import type { PagingResult } from './paging.js';
@@ -38,6 +40,7 @@ export interface PeerResult {
   rows: Map<Shape['id'], Row>;
 }
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const pad = (text: string, width: number) => text.padEnd(width);
 const num = (value: number, width: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
 const int = (value: number, width: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '-').padStart(width);
@@ -126,7 +129,8 @@ export function report(engines: EngineResult[], peer: PeerResult | string, floor
   }
   out.push(
     '"bare Fastify": the Node floor, a Fastify server in its own process that only parses each webhook body (no validation, no storage) and ' +
-      'answers; NEXUS is a Node server, so its alerts/s cannot exceed this on this machine with this load generator.',
+      'answers; NEXUS is a Node server, so its alerts/s cannot exceed this on this machine with this load generator. ' +
+      `Both run on the Node flags bin/nexus starts NEXUS with: ${nexusNodeFlags(ROOT).join(' ') || '(none)'}.`,
   );
   const fixedRows = engines.flatMap((e) => e.fixed);
   out.push(...fixedRows.map(loadLine));

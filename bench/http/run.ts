@@ -23,6 +23,7 @@ import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchLog, checkpoint, cleanup, isInterrupted, onCleanup, stopAll } from '../support/lifecycle.js';
+import { nexusNodeFlags, serverArgs } from '../support/node-flags.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // test/support resolves its template paths against the working directory.
@@ -73,7 +74,7 @@ interface ChildServer {
 
 /** Runs `script` with tsx in its own process and waits for its `LISTENING <url>` line. */
 async function startChild(name: string, script: string, env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, serverArgs(ROOT, script), {
     cwd: ROOT,
     // Only what the server needs: a developer's own NEXUS variables must not leak in.
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
@@ -307,7 +308,8 @@ async function main(): Promise<number> {
   const lines = [
     '',
     `HTTP benchmark: ${CONNECTIONS} connections; after a ${WARMUP_SECONDS} s warm-up each, ${ROUNDS} rounds in which every target ` +
-      `takes a ${ROUND_SECONDS} s turn; ${SEEDED_USERS + 1} users in PostgreSQL; servers in child processes, autocannon in this one`,
+      `takes a ${ROUND_SECONDS} s turn; ${SEEDED_USERS + 1} users in PostgreSQL; servers in child processes, autocannon in this one; ` +
+      `every server on the Node flags bin/nexus starts NEXUS with (${nexusNodeFlags(ROOT).join(' ') || 'none'})`,
     '',
     `${pad('target', 52)}${'req/s'.padStart(10)}${'min'.padStart(9)}${'max'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'2xx'.padStart(10)}${'non-2xx'.padStart(9)}${'errors'.padStart(8)}`,
     ...rows.map((row) => {

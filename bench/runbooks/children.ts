@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { benchLog, onCleanup } from '../support/lifecycle.js';
+import { serverArgs } from '../support/node-flags.js';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
@@ -36,7 +37,7 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
 
 /** Runs `script` with tsx and waits for its `LISTENING <url>` line (bench/http/nexus-server.ts prints it). */
 export async function startServerChild(root: string, script: string, env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, serverArgs(root, script), {
     cwd: root,
     env: cleanEnv({ NODE_ENV: 'production', ...env }),
     // stdin stays open: the child stops itself when it closes (this process died).

@@ -66,6 +66,10 @@ describe('embedded mode: `nexus serve` with PGlite in a data directory', () => {
 
   it('first start serves, creates admin with a one-time password printed once; a restart keeps every row', async () => {
     const first = await startNexus({ NEXUS_DATA_DIR: dataDir });
+    // The executable starts Node itself, with bin/nexus's flags (its `env -S` line): a 64 MB young generation.
+    const cmdline = (await fs.readFile(`/proc/${first.child.pid}/cmdline`, 'utf8')).split('\0');
+    expect(cmdline.slice(0, 2)).toEqual(['node', '--max-semi-space-size=64']);
+    expect(cmdline).toContain(NEXUS);
     const password = /one-time password:\s+(\S+)/.exec(first.stdout())?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
