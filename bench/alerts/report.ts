@@ -94,9 +94,11 @@ function header(peer: PeerResult | string): string[] {
     '',
     `Machine: ${os.cpus().length} CPUs; 1-minute load average ${loadAtStart} at start, ${loadAverage()} at the end ` +
       '(the server under test, PostgreSQL and this load generator share them, and so does anything else running).',
-    'Servers, one at a time, each in its own child process: NEXUS (LOG_LEVEL=warn, default settings, so a PostgreSQL pool of 10) on a fresh ' +
-      'PostgreSQL database, then on PGlite in a temporary data directory; then the peer, ' +
-      `${typeof peer === 'string' ? '(not available)' : `Alertmanager ${peer.version}`} (alerts in memory only, a receiver with no integrations, gossip off).`,
+    'Servers, each in its own child process and measured one at a time (the others idle): NEXUS (LOG_LEVEL=warn, default settings, so a PostgreSQL ' +
+      `pool of 10) on a fresh PostgreSQL database; the peer, ${typeof peer === 'string' ? '(not available)' : `Alertmanager ${peer.version}`} ` +
+      '(alerts in memory only, a receiver with no integrations, gossip off); and the Node floor. Each payload shape is measured on these three ' +
+      'one right after the other, so a drift in this shared machine\'s speed over minutes stays out of the ratio. Then NEXUS on PGlite in a ' +
+      'temporary data directory.',
     'Alerts: each case has its own Alertmanager groups (alertname × service; six alertnames, which the default routing rules send to P1, P2, P3 ' +
       'and the catch-all), firing only, visited in turn. Before timing, each group\'s first payload is sent (all new alerts: groups and incidents exist). ' +
       `After that ${NEW_SHARE * 100} % of the alerts sent are new fingerprints joining their group's incident and ${100 - NEW_SHARE * 100} % repeat alerts ` +

@@ -3,8 +3,8 @@
  * alerts into NEXUS on PostgreSQL and on PGlite, beside a real Alertmanager's
  * own `POST /api/v2/alerts` ingestion (in memory only) in the same run; a
  * fixed 1,000 alerts/s on PostgreSQL; and alert received → first notification
- * delivered. Every server runs alone in its own child process; the load comes
- * from this one. After each engine, NEXUS is killed with SIGKILL and the
+ * delivered. Every server runs in its own child process and is measured
+ * alone (the others idle); the load comes from this one. After each engine, NEXUS is killed with SIGKILL and the
  * storage is asked whether every acknowledged alert is there.
  *
  *   npm run bench -- alerts
@@ -26,7 +26,7 @@ import { alertmanagerVersion, startAlertmanager } from './alertmanager.js';
 import { countCommitted } from './committed.js';
 import { paced, prime, saturate, type LoadResult } from './load.js';
 import { measurePaging } from './paging.js';
-import { checkpoint, cleanup, isInterrupted, log, onCleanup, startListening, startNexusChild, type Child } from './processes.js';
+import { checkpoint, cleanup, isInterrupted, log, onCleanup, startListening, startNexusChild } from './processes.js';
 import { report, type Engine, type EngineResult, type Ledger, type PeerResult, type Row } from './report.js';
 import { FIXED, FIXED_CONNECTIONS, FIXED_MAX_BACKLOG_SECONDS, NEW_SHARE, PAGING, SECONDS, SHAPES, WARMUP_SECONDS, type Shape } from './settings.js';
 
@@ -137,7 +137,10 @@ async function throughputCase(
   return { label: plural(shape.perPayload), server: target.name, perPayload: shape.perPayload, connections: shape.connections, load, busyAfter };
 }
 
-async function runNexus(engine: Engine, tmpRoot: string): Promise<EngineResult> {
+/** The peer and the Node floor, each measured on a shape right after NEXUS on PostgreSQL (see `main`). */
+type Alongside = (shape: Shape) => Promise<void>;
+
+async function runNexus(engine: Engine, tmpRoot: string, alongside?: Alongside): Promise<EngineResult> {
   const dataDir = await fs.mkdtemp(path.join(tmpRoot, `nexus-${engine.toLowerCase()}-`));
   const databaseUrl = engine === 'PostgreSQL' ? await freshPostgres() : undefined;
   await checkpoint();
@@ -173,7 +176,10 @@ async function runNexus(engine: Engine, tmpRoot: string): Promise<EngineResult> 
 
   const target = { name: engine, url: receiverUrl, headers: { authorization: receiverAuth }, body: webhookBody, settle: () => settle(url, receiverAuth) };
   const rows: EngineResult['rows'] = [];
-  for (const shape of SHAPES) rows.push({ shape, row: await throughputCase(target, shape, ledger) });
+  for (const shape of SHAPES) {
+    rows.push({ shape, row: await throughputCase(target, shape, ledger) });
+    await alongside?.(shape);
+  }
 
   const fixed: Row[] = [];
   if (engine === 'PostgreSQL') {
@@ -213,53 +219,69 @@ async function runNexus(engine: Engine, tmpRoot: string): Promise<EngineResult> 
   return { engine, rows, fixed, paging, ledger, committed, hiddenLines: child.hiddenLines() };
 }
 
-// --- the Node floor ---------------------------------------------------------------
+// --- the Node floor and the peer ---------------------------------------------------
 
-/** Bare Fastify parsing the same bodies and storing nothing: the most a Node server answers here. */
-async function runFloor(): Promise<Map<Shape['id'], Row>> {
-  log('Node floor: starting bare Fastify (child process)');
-  const { url, child } = await startListening('node floor', 'bench/alerts/floor-server.ts', ROOT, { NODE_ENV: 'production' }, START_TIMEOUT_MS);
-  const target = { name: 'bare Fastify', url: `${url}/`, headers: {}, body: webhookBody, settle: async () => 0 };
-  const rows = new Map<Shape['id'], Row>();
-  for (const shape of SHAPES) rows.set(shape.id, await throughputCase(target, shape, null));
-  await child.stop();
-  return rows;
+interface Comparison {
+  name: string;
+  /** Measures one shape; the row is kept for the report. */
+  measure(shape: Shape): Promise<void>;
+  rows: Map<Shape['id'], Row>;
+  stop(): Promise<void>;
 }
 
-// --- the peer -------------------------------------------------------------------
+function comparison(name: string, url: string, body: (batch: Batch) => string, stop: () => Promise<void>): Comparison {
+  // Neither keeps a backlog to wait for: the floor stores nothing, Alertmanager answers once the alerts are in memory.
+  const target = { name, url, headers: {}, body, settle: async () => 0 };
+  const rows = new Map<Shape['id'], Row>();
+  return { name, rows, stop, measure: async (shape) => void rows.set(shape.id, await throughputCase(target, shape, null)) };
+}
 
-async function runPeer(tmpRoot: string): Promise<PeerResult | string> {
+/** Bare Fastify parsing the same bodies and storing nothing: the most a Node server answers here. */
+async function startFloor(): Promise<Comparison> {
+  log('Node floor: starting bare Fastify (child process)');
+  const { url, child } = await startListening('node floor', 'bench/alerts/floor-server.ts', ROOT, { NODE_ENV: 'production' }, START_TIMEOUT_MS);
+  return comparison('bare Fastify', `${url}/`, webhookBody, () => child.stop());
+}
+
+async function startPeer(tmpRoot: string): Promise<{ version: string; comparison: Comparison } | string> {
   const version = await alertmanagerVersion();
   if (!version) return 'prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)';
   log(`Alertmanager ${version}: starting (child process)`);
-  let child: Child;
-  let url: string;
   try {
-    ({ url, child } = await startAlertmanager(tmpRoot));
+    const { url, child } = await startAlertmanager(tmpRoot);
+    return { version, comparison: comparison('Alertmanager', `${url}/api/v2/alerts`, postableAlerts, () => child.stop()) };
   } catch (error) {
     return `Alertmanager did not start: ${(error as Error).message}`;
   }
-  // Alertmanager answers once the alerts are in its in-memory store: there is no backlog to wait for.
-  const target = { name: 'Alertmanager', url: `${url}/api/v2/alerts`, headers: {}, body: postableAlerts, settle: async () => 0 };
-  const rows = new Map<Shape['id'], Row>();
-  for (const shape of SHAPES) rows.set(shape.id, await throughputCase(target, shape, null));
-  await child.stop();
-  return { version, rows };
 }
 
+/**
+ * Each shape is measured on NEXUS (PostgreSQL), then on Alertmanager, then on
+ * the Node floor, one right after the other: this machine's speed drifts over
+ * minutes (other tenants), and the ratio should not depend on it. All three
+ * stay up; the idle ones wait. PGlite comes after (info only).
+ */
 async function main(): Promise<number> {
   const tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-bench-alerts-'));
   onCleanup('remove the temporary directory', () => fs.rm(tmpRoot, { recursive: true, force: true }));
-  const engines: EngineResult[] = [];
-  for (const engine of ['PostgreSQL', 'PGlite'] as const) {
-    engines.push(await runNexus(engine, tmpRoot));
-    await checkpoint();
-  }
-  const peer = await runPeer(tmpRoot);
+  const peer = await startPeer(tmpRoot);
   await checkpoint();
-  const floor = await runFloor();
+  const floor = await startFloor();
   await checkpoint();
-  return report(engines, peer, floor) ? 0 : 1;
+  const compared = [...(typeof peer === 'string' ? [] : [peer.comparison]), floor];
+  const alongside: Alongside = async (shape) => {
+    for (const other of compared) {
+      await other.measure(shape);
+      await checkpoint();
+    }
+  };
+  const engines: EngineResult[] = [await runNexus('PostgreSQL', tmpRoot, alongside)];
+  await checkpoint();
+  for (const other of compared) await other.stop();
+  engines.push(await runNexus('PGlite', tmpRoot));
+  await checkpoint();
+  const peerResult: PeerResult | string = typeof peer === 'string' ? peer : { version: peer.version, rows: peer.comparison.rows };
+  return report(engines, peerResult, floor.rows) ? 0 : 1;
 }
 
 let code = 1;
