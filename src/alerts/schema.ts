@@ -11,7 +11,14 @@ const NullableUuid = Type.Union([Uuid, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 /** Prometheus label names; values are free text but bounded. */
 const LabelName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
-const LabelMap = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 4096 }), {
+/**
+ * Names 1–200 characters, values up to 4,096. Written out: `Type.Record` emits its key schema as
+ * `patternProperties: {"^.*$": …}` and drops the key's length limits, so an empty name got through.
+ */
+const LabelMap = Type.Unsafe<Record<string, string>>({
+  type: 'object',
+  propertyNames: { type: 'string', minLength: 1, maxLength: 200 },
+  additionalProperties: { type: 'string', maxLength: 4096 },
   maxProperties: 100,
 });
 const Status = Type.Enum(ALERT_STATUSES);

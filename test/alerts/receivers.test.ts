@@ -191,6 +191,8 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
       { ...good, status: 'burning' },
       { ...good, groupKey: 42 },
       { ...good, alerts: [{ ...good.alerts[0], labels: { alertname: 7 } }] },
+      { ...good, alerts: [{ ...good.alerts[0], labels: { alertname: 'Bad', '': 'nameless' } }] },
+      { ...good, alerts: [{ ...good.alerts[0], annotations: { ['x'.repeat(201)]: 'long name' } }] },
       { ...good, alerts: [{ ...good.alerts[0], startsAt: 'yesterday' }] },
       { ...good, alerts: [{ ...good.alerts[0], status: undefined }] },
       [good],
@@ -200,7 +202,7 @@ describe.each(ENGINES)('alert receivers on %s', (engine) => {
       expect(res.status, JSON.stringify(payload)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
-    for (const payload of [{}, { labels: {} , extra: 1 }, { labels: { a: 'b' }, status: 'open' }, { labels: { a: 'b' }, startsAt: 'soon' }, []]) {
+    for (const payload of [{}, { labels: {} , extra: 1 }, { labels: { a: 'b' }, status: 'open' }, { labels: { a: 'b' }, startsAt: 'soon' }, { labels: { '': 'b' } }, []]) {
       expect((await post(t, '/api/v1/alerts', payload)).status, JSON.stringify(payload)).toBe(400);
     }
     expect(await alertsBy('bad-1')).toEqual([]);
