@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepth } from './json-parser.js';
+import { jsonDepth, parseJsonText } from './json-parser.js';
 
 /** The plain definition: one character at a time, tracking whether it is inside a string. */
 function depthByCharacter(text: string): number {
@@ -61,5 +61,34 @@ describe('jsonDepth', () => {
 
   it('stops at an unterminated string (JSON.parse refuses the text anyway)', () => {
     expect(jsonDepth('[[ "never closed [[[[')).toBe(2);
+  });
+});
+
+describe('parseJsonText', () => {
+  it('parses what JSON.parse parses, escapes or not', () => {
+    for (const value of values(11, 500)) {
+      const text = JSON.stringify(value);
+      expect(parseJsonText(text), text).toEqual(JSON.parse(text));
+    }
+    expect(parseJsonText('{"constructor":"a label value","note":"__proto__ in a value"}')).toEqual({ constructor: 'a label value', note: '__proto__ in a value' });
+    expect(parseJsonText('{"path":"C:\\\\u0000x"}')).toEqual({ path: 'C:\\u0000x' });
+  });
+
+  it('refuses __proto__ and constructor.prototype keys however they are spelt', () => {
+    for (const text of [
+      '{"__proto__":{"admin":true}}',
+      '{"a":[{"\\u005f_proto__":{"admin":true}}]}',
+      '{"\\u005F\\u005Fproto\\u005f\\u005f":{}}',
+      '{"a":{"constructor":{"prototype":{"admin":true}}}}',
+      '{"constr\\u0075ctor":{"prototype":{"admin":true}}}',
+    ]) {
+      expect(() => parseJsonText(text), text).toThrow(/not valid JSON/);
+    }
+  });
+
+  it('refuses a NUL character, which PostgreSQL text cannot hold', () => {
+    expect(() => parseJsonText('{"a":"x\\u0000y"}')).toThrow(/NUL/);
+    expect(() => parseJsonText('{"a\\u0000":1}')).toThrow(/NUL/);
+    expect(() => parseJsonText('{"a":"x')).toThrow(/not valid JSON/);
   });
 });

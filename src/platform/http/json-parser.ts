@@ -78,18 +78,33 @@ export function installJsonParser(app: FastifyInstance): void {
       done(new InvalidJsonError(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
-    let value: unknown;
     try {
-      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      done(null, parseJsonText(text));
     } catch (error) {
-      done(new InvalidJsonError(`Body is not valid JSON: ${(error as Error).message}`), undefined);
-      return;
+      done(error as Error, undefined);
     }
-    // PostgreSQL text cannot hold NUL; refuse it here, named, rather than fail at the database.
-    if (/\\u0000/i.test(text) && containsNul(value)) {
-      done(new InvalidJsonError('Strings must not contain the NUL character (\\u0000)'), undefined);
-      return;
-    }
-    done(null, value);
   });
+}
+
+/**
+ * JSON.parse, refusing `__proto__` and `constructor.prototype` keys and NUL
+ * characters. A key or a NUL can only be spelt with those letters or with a
+ * `\u` escape, so a text with neither is parsed as is: secure-json-parse's
+ * two scans for every spelling, and the NUL scan, are skipped for it (they
+ * were ~2 % of the receivers' CPU on 100-alert webhooks).
+ */
+export function parseJsonText(text: string): unknown {
+  const escapes = text.includes('\\u');
+  const suspect = escapes || text.includes('__proto__') || text.includes('constructor');
+  let value: unknown;
+  try {
+    value = suspect ? secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) : JSON.parse(text);
+  } catch (error) {
+    throw new InvalidJsonError(`Body is not valid JSON: ${(error as Error).message}`);
+  }
+  // PostgreSQL text cannot hold NUL; refuse it here, named, rather than fail at the database.
+  if (escapes && /\\u0000/i.test(text) && containsNul(value)) {
+    throw new InvalidJsonError('Strings must not contain the NUL character (\\u0000)');
+  }
+  return value;
 }
