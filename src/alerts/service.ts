@@ -161,11 +161,18 @@ export class AlertService {
     const routed = this.route(incoming, rules, silences, now);
     const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [] };
     if ('error' in settled) throw settled.error;
-    for (const a of incoming) this.deps.received.inc({ source: a.source, status: a.status });
+    // Counted per delivery, not per alert: a labelled counter hashes its labels on every inc.
+    let firing = 0;
+    for (const a of incoming) if (a.status === 'firing') firing += 1;
+    const source = incoming[0]?.source;
+    if (source !== undefined && incoming.every((a) => a.source === source)) {
+      if (firing > 0) this.deps.received.inc({ source, status: 'firing' }, firing);
+      if (incoming.length > firing) this.deps.received.inc({ source, status: 'resolved' }, incoming.length - firing);
+    } else for (const a of incoming) this.deps.received.inc({ source: a.source, status: a.status });
     return {
       received: incoming.length,
-      firing: incoming.filter((a) => a.status === 'firing').length,
-      resolved: incoming.filter((a) => a.status === 'resolved').length,
+      firing,
+      resolved: incoming.length - firing,
       silenced: settled.rows.filter((r) => r.value.silencedBy).length,
       incidents: settled.incidents,
     };
