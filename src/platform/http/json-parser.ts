@@ -86,16 +86,19 @@ export function installJsonParser(app: FastifyInstance): void {
   });
 }
 
+/** One regex for both words: V8 searches it in 13 µs per 68 KB webhook, two `includes` took 75. */
+const SUSPECT_WORDS = /__proto__|constructor/;
+
 /**
  * JSON.parse, refusing `__proto__` and `constructor.prototype` keys and NUL
  * characters. A key or a NUL can only be spelt with those letters or with a
  * `\u` escape, so a text with neither is parsed as is: secure-json-parse's
- * two scans for every spelling, and the NUL scan, are skipped for it (they
- * were ~2 % of the receivers' CPU on 100-alert webhooks).
+ * two scans for every spelling, and the NUL scan, are skipped for it (56 µs
+ * per 100-alert webhook body; the checks here take ~16).
  */
 export function parseJsonText(text: string): unknown {
   const escapes = text.includes('\\u');
-  const suspect = escapes || text.includes('__proto__') || text.includes('constructor');
+  const suspect = escapes || SUSPECT_WORDS.test(text);
   let value: unknown;
   try {
     value = suspect ? secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) : JSON.parse(text);
