@@ -4,8 +4,9 @@
  * own `POST /api/v2/alerts` ingestion (in memory only) in the same run; a
  * fixed 1,000 alerts/s on PostgreSQL; and alert received → first notification
  * delivered. Every server runs in its own child process and is measured
- * alone (the others idle); the load comes from this one. After each engine, NEXUS is killed with SIGKILL and the
- * storage is asked whether every acknowledged alert is there.
+ * alone (the others idle); the load comes from this one. After each engine,
+ * NEXUS is killed with SIGKILL and the storage is asked whether every
+ * acknowledged alert is there.
  *
  *   npm run bench -- alerts
  *   npx tsx bench/alerts/run.ts
