@@ -223,7 +223,6 @@ async function runNexus(engine: Engine, tmpRoot: string, alongside?: Alongside):
 // --- the Node floor and the peer ---------------------------------------------------
 
 interface Comparison {
-  name: string;
   /** Measures one shape; the row is kept for the report. */
   measure(shape: Shape): Promise<void>;
   rows: Map<Shape['id'], Row>;
@@ -234,7 +233,7 @@ function comparison(name: string, url: string, body: (batch: Batch) => string, s
   // Neither keeps a backlog to wait for: the floor stores nothing, Alertmanager answers once the alerts are in memory.
   const target = { name, url, headers: {}, body, settle: async () => 0 };
   const rows = new Map<Shape['id'], Row>();
-  return { name, rows, stop, measure: async (shape) => void rows.set(shape.id, await throughputCase(target, shape, null)) };
+  return { rows, stop, measure: async (shape) => void rows.set(shape.id, await throughputCase(target, shape, null)) };
 }
 
 /** Bare Fastify parsing the same bodies and storing nothing: the most a Node server answers here. */

@@ -78,11 +78,16 @@ export function installJsonParser(app: FastifyInstance): void {
       done(new InvalidJsonError(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
+    let value: unknown;
     try {
-      done(null, parseJsonText(text));
+      value = parseJsonText(text);
     } catch (error) {
       done(error as Error, undefined);
+      return;
     }
+    // Outside the try: `done` runs the rest of the request (validation, handler) synchronously,
+    // and an error thrown there must not come back here as a second `done`.
+    done(null, value);
   });
 }
 
