@@ -30,6 +30,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface Child {
+  /** The operating system's id of the process (for /proc), once it started. */
+  pid: number | undefined;
   /** SIGTERM, then SIGKILL after a grace period. */
   stop(): Promise<void>;
   /** SIGKILL at once: what a crash looks like to the storage. */
@@ -91,7 +93,7 @@ export function startChild(name: string, command: string, args: string[], option
     await exited;
   };
   onCleanup(`stop ${name}`, stop);
-  return { stop, kill, hiddenLines: () => hidden, exited, ended: () => ended };
+  return { pid: child.pid, stop, kill, hiddenLines: () => hidden, exited, ended: () => ended };
 }
 
 /** Resolves with the URL a NEXUS child prints as `LISTENING <url>` (bench/http/nexus-server.ts). */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nexusNodeFlags } from '../support/node-flags.js';
 import type { Committed } from './committed.js';
+import type { CpuPerAlert } from './cpu.js';
 import { percentile, type LoadResult } from './load.js';
 import type { PagingResult } from './paging.js';
 import { FIXED, FIXED_ALERTS_PER_SECOND, FIXED_CONNECTIONS, FIXED_MAX_BACKLOG_SECONDS, NEW_SHARE, PAGING, SECONDS, SHAPES, TARGETS, WARMUP_SECONDS, type Shape } from './settings.js';
@@ -17,6 +18,8 @@ export interface Row {
   load: LoadResult;
   /** Seconds NEXUS went on working through requests it had when the load stopped. */
   busyAfter: number;
+  /** CPU time per alert during the measured run (throughput cases on Linux only). */
+  cpu?: CpuPerAlert | null;
 }
 
 /** What one `cluster` label was acknowledged, and how much more may have been committed without an answer. */
@@ -111,6 +114,36 @@ function header(peer: PeerResult | string): string[] {
   ];
 }
 
+/** Where each throughput case's CPU time went, per alert: the budget behind the ratios. */
+function cpuTable(engines: EngineResult[], peerRows: Map<Shape['id'], Row>, floor: Map<Shape['id'], Row>): string[] {
+  const rows: Row[] = [];
+  for (const shape of SHAPES) {
+    for (const { rows: measured } of engines) {
+      const found = measured.find((r) => r.shape.id === shape.id);
+      if (found) rows.push(found.row);
+    }
+    for (const other of [peerRows.get(shape.id), floor.get(shape.id)]) if (other) rows.push(other);
+  }
+  const measured = rows.filter((row) => row.cpu);
+  if (measured.length === 0) return [];
+  const cpus = os.cpus().length;
+  return [
+    '',
+    `CPU time per alert during each timed run, from /proc (µs). The ${cpus} CPUs give at most ${(cpus * 1_000_000).toLocaleString('en-US')} µs/s to all ` +
+      'processes together, so "ceiling" = that ÷ the sum: the alerts/s with no CPU left idle. "PostgreSQL": every postgres process of the machine ' +
+      '(NEXUS\'s backends, WAL writer, checkpointer); PGlite runs inside NEXUS. "idle": share of the machine\'s CPU time nobody used.',
+    `${pad('case', 34)}${pad('server', 13)}${'server'.padStart(8)}${'PostgreSQL'.padStart(11)}${'load gen'.padStart(10)}${'sum'.padStart(8)}${'ceiling'.padStart(10)}${'idle'.padStart(7)}`,
+    ...measured.map((row) => {
+      const cpu = row.cpu!;
+      const sum = cpu.server + (cpu.postgres ?? 0) + cpu.loadGenerator;
+      return (
+        `${pad(row.label, 34)}${pad(row.server, 13)}${num(cpu.server, 8, 1)}${(cpu.postgres === null ? '-' : cpu.postgres.toFixed(1)).padStart(11)}` +
+        `${num(cpu.loadGenerator, 10, 1)}${num(sum, 8, 1)}${int((cpus * 1_000_000) / sum, 10)}${num(cpu.idle * 100, 6, 0)}%`
+      );
+    }),
+  ];
+}
+
 export function report(engines: EngineResult[], peer: PeerResult | string, floor: Map<Shape['id'], Row>): boolean {
   const peerRows = typeof peer === 'string' ? new Map<Shape['id'], Row>() : peer.rows;
   const out = header(peer);
@@ -144,6 +177,7 @@ export function report(engines: EngineResult[], peer: PeerResult | string, floor
         `sending stops once ${FIXED_MAX_BACKLOG_SECONDS} s of requests wait unanswered.`,
     );
   }
+  out.push(...cpuTable(engines, peerRows, floor));
 
   out.push(
     '',

@@ -25,9 +25,10 @@ import { ADMIN_URL } from '../../test/support/env.js';
 import { AlertStream, postableAlerts, webhookBody, type Batch } from './alert-pool.js';
 import { alertmanagerVersion, startAlertmanager } from './alertmanager.js';
 import { countCommitted } from './committed.js';
+import { startCpuWindow } from './cpu.js';
 import { paced, prime, saturate, type LoadResult } from './load.js';
 import { measurePaging } from './paging.js';
-import { checkpoint, cleanup, isInterrupted, log, onCleanup, startListening, startNexusChild } from './processes.js';
+import { checkpoint, cleanup, isInterrupted, log, onCleanup, startListening, startNexusChild, type Child } from './processes.js';
 import { report, type Engine, type EngineResult, type Ledger, type PeerResult, type Row } from './report.js';
 import { FIXED, FIXED_CONNECTIONS, FIXED_MAX_BACKLOG_SECONDS, NEW_SHARE, PAGING, SECONDS, SHAPES, WARMUP_SECONDS, type Shape } from './settings.js';
 
@@ -107,6 +108,19 @@ async function settle(url: string, auth: string): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
+/** A server that a throughput case loads. */
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: (batch: Batch) => string;
+  settle: () => Promise<number>;
+  /** Its process, for CPU time from /proc. */
+  pid: number | undefined;
+  /** Whether it works through the machine's PostgreSQL (whose CPU time then counts too). */
+  usesPostgres: boolean;
+}
+
 const plural = (n: number) => `${n} alert${n > 1 ? 's' : ''}/request`;
 
 /**
@@ -115,7 +129,7 @@ const plural = (n: number) => `${n} alert${n > 1 ? 's' : ''}/request`;
  * measured run, all from one alert stream.
  */
 async function throughputCase(
-  target: { name: string; url: string; headers: Record<string, string>; body: (batch: Batch) => string; settle: () => Promise<number> },
+  target: Target,
   shape: Shape,
   ledger: Map<string, Ledger> | null,
 ): Promise<Row> {
@@ -131,11 +145,13 @@ async function throughputCase(
   if (ledger) bookLoad(ledger, cluster, warm, shape.perPayload, shape.connections);
   await target.settle();
   await checkpoint();
+  const cpu = startCpuWindow(target.pid, target.usesPostgres);
   const load = await saturate({ url: target.url, headers: target.headers, connections: shape.connections, seconds: SECONDS, body });
+  const cpuPerAlert = cpu?.stop(load.ok * shape.perPayload) ?? null;
   if (ledger) bookLoad(ledger, cluster, load, shape.perPayload, shape.connections);
   const busyAfter = await target.settle();
   await checkpoint();
-  return { label: plural(shape.perPayload), server: target.name, perPayload: shape.perPayload, connections: shape.connections, load, busyAfter };
+  return { label: plural(shape.perPayload), server: target.name, perPayload: shape.perPayload, connections: shape.connections, load, busyAfter, cpu: cpuPerAlert };
 }
 
 /** The peer and the Node floor, each measured on a shape right after NEXUS on PostgreSQL (see `main`). */
@@ -175,7 +191,15 @@ async function runNexus(engine: Engine, tmpRoot: string, alongside?: Alongside):
   if (answer.received !== 1 || (answer.incidents as unknown[]).length !== 1) throw new Error(`probe alert answered ${JSON.stringify(answer)}`);
   const ledger = new Map<string, Ledger>([['bench-probe', { acknowledged: 1, unanswered: 0 }]]);
 
-  const target = { name: engine, url: receiverUrl, headers: { authorization: receiverAuth }, body: webhookBody, settle: () => settle(url, receiverAuth) };
+  const target: Target = {
+    name: engine,
+    url: receiverUrl,
+    headers: { authorization: receiverAuth },
+    body: webhookBody,
+    settle: () => settle(url, receiverAuth),
+    pid: child.pid,
+    usesPostgres: engine === 'PostgreSQL',
+  };
   const rows: EngineResult['rows'] = [];
   for (const shape of SHAPES) {
     rows.push({ shape, row: await throughputCase(target, shape, ledger) });
@@ -229,9 +253,10 @@ interface Comparison {
   stop(): Promise<void>;
 }
 
-function comparison(name: string, url: string, body: (batch: Batch) => string, stop: () => Promise<void>): Comparison {
+function comparison(name: string, url: string, body: (batch: Batch) => string, child: Child): Comparison {
   // Neither keeps a backlog to wait for: the floor stores nothing, Alertmanager answers once the alerts are in memory.
-  const target = { name, url, headers: {}, body, settle: async () => 0 };
+  const target: Target = { name, url, headers: {}, body, settle: async () => 0, pid: child.pid, usesPostgres: false };
+  const stop = () => child.stop();
   const rows = new Map<Shape['id'], Row>();
   return { rows, stop, measure: async (shape) => void rows.set(shape.id, await throughputCase(target, shape, null)) };
 }
@@ -240,7 +265,7 @@ function comparison(name: string, url: string, body: (batch: Batch) => string, s
 async function startFloor(): Promise<Comparison> {
   log('Node floor: starting bare Fastify (child process)');
   const { url, child } = await startListening('node floor', 'bench/alerts/floor-server.ts', ROOT, { NODE_ENV: 'production' }, START_TIMEOUT_MS);
-  return comparison('bare Fastify', `${url}/`, webhookBody, () => child.stop());
+  return comparison('bare Fastify', `${url}/`, webhookBody, child);
 }
 
 async function startPeer(tmpRoot: string): Promise<{ version: string; comparison: Comparison } | string> {
@@ -249,7 +274,7 @@ async function startPeer(tmpRoot: string): Promise<{ version: string; comparison
   log(`Alertmanager ${version}: starting (child process)`);
   try {
     const { url, child } = await startAlertmanager(tmpRoot);
-    return { version, comparison: comparison('Alertmanager', `${url}/api/v2/alerts`, postableAlerts, () => child.stop()) };
+    return { version, comparison: comparison('Alertmanager', `${url}/api/v2/alerts`, postableAlerts, child) };
   } catch (error) {
     return `Alertmanager did not start: ${(error as Error).message}`;
   }
