@@ -77,6 +77,7 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
     received,
     bus: deps.bus,
     ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
+    inProcessDatabase: deps.db.engine === 'pglite',
   });
   // Shutdown closes connections after a second's grace, but deliveries already received still
   // commit and page: the database closes only after them (bounded, so a hung one cannot block it).

@@ -42,6 +42,8 @@ export interface AlertServiceDeps {
   bus: Pick<EventBus, 'publish'>;
   /** Escalation policy id by name (rules name policies); null when there is none of that name. */
   policyId?: (name: string) => Promise<string | null>;
+  /** The database runs in this process (PGlite): its statements block the event loop while they run. */
+  inProcessDatabase?: boolean;
 }
 
 export interface ReceiveOutcome {
@@ -144,16 +146,19 @@ export class AlertService {
    * committed, and one that shares a fingerprint with a delivery in flight
    * waits for it, so the order of an alert's updates is kept.
    */
-  private readonly commits = new GroupCommit<Delivery, Settled>({
-    run: (deliveries, answer) => this.commit(deliveries, answer),
-    concurrency: GROUP_CONCURRENCY,
-    overlapWeight: GROUP_OVERLAP_ALERTS,
-    maxWeight: GROUP_MAX_ALERTS,
-    weight: (delivery) => delivery.routed.length,
-    keys: (delivery) => delivery.routed.map((r) => r.value.fingerprint),
-  });
+  private readonly commits: GroupCommit<Delivery, Settled>;
 
-  constructor(private readonly deps: AlertServiceDeps) {}
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.commits = new GroupCommit<Delivery, Settled>({
+      run: (deliveries, answer) => this.commit(deliveries, answer),
+      concurrency: GROUP_CONCURRENCY,
+      overlapWeight: GROUP_OVERLAP_ALERTS,
+      maxWeight: GROUP_MAX_ALERTS,
+      weight: (delivery) => delivery.routed.length,
+      keys: (delivery) => delivery.routed.map((r) => r.value.fingerprint),
+      gatherReads: deps.inProcessDatabase === true,
+    });
+  }
 
   /** `now`: the receipt time the alerts were read with (an alert without a start started then). */
   async receive(incoming: IncomingAlert[], now: Date = this.deps.clock()): Promise<ReceiveOutcome> {

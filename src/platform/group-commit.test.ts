@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
@@ -152,5 +153,62 @@ describe('group commit', () => {
     finish();
     await second;
     expect(order).toEqual(['late slow', 'early quick2']);
+  });
+
+  describe('requests that arrive while the event loop is blocked (an in-process database)', () => {
+    /**
+     * Five clients each send one request while this process is busy in a
+     * synchronous stretch (as it is while PGlite runs a statement); the server
+     * submits one item per request it reads. Returns the groups that ran.
+     */
+    async function groupsAfterABlockedLoop(gatherReads: boolean): Promise<string[][]> {
+      const groups: string[][] = [];
+      const commit = new GroupCommit<Item, string>({
+        concurrency: 1,
+        maxWeight: 100,
+        gatherReads,
+        weight: () => 1,
+        keys: () => [],
+        run: async (items) => {
+          groups.push(items.map((i) => i.name));
+          await Promise.resolve();
+          return items.map((i) => i.name);
+        },
+      });
+      const answered: Array<Promise<string>> = [];
+      let accepted = 0;
+      const server = net.createServer((socket) => {
+        accepted += 1;
+        socket.on('data', (data) => answered.push(commit.submit({ name: data.toString() })));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      try {
+        const clients = await Promise.all(
+          Array.from({ length: 5 }, () => new Promise<net.Socket>((resolve) => { const c = net.connect(port, '127.0.0.1', () => resolve(c)); })),
+        );
+        // The server has accepted all five before the loop blocks.
+        while (accepted < 5) await new Promise((resolve) => setImmediate(resolve));
+        clients.forEach((client, i) => client.write(`r${i}`));
+        const until = Date.now() + 30;
+        while (Date.now() < until); // the blocked stretch: the requests wait in the kernel, unread
+        while (answered.length < 5) await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all(answered);
+        for (const client of clients) client.destroy();
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      return groups;
+    }
+
+    it('with gatherReads, every request read in the same poll goes in one group', async () => {
+      expect((await groupsAfterABlockedLoop(true)).map((g) => g.length)).toEqual([5]);
+    });
+
+    it('without it, the first request read starts a group alone (why PGlite needs the option)', async () => {
+      const groups = await groupsAfterABlockedLoop(false);
+      expect(groups[0]).toHaveLength(1);
+      expect(groups.flat().sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    });
   });
 });

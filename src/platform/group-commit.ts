@@ -34,6 +34,14 @@ export interface GroupCommitOptions<T, R> {
    * each group's fixed cost (a round trip, a commit) counts most.
    */
   overlapWeight?: number;
+  /**
+   * Start each group only once the event loop has polled its sockets again
+   * (default false). For a database that runs inside this process (PGlite):
+   * the loop is blocked while a group's statements run, so the requests that
+   * arrived meanwhile are still unread when the group ends, and the next group
+   * would take only the one or two read so far.
+   */
+  gatherReads?: boolean;
   /** Upper bound of a group's total weight; a single heavier item still runs, alone. */
   maxWeight: number;
   weight(item: T): number;
@@ -62,7 +70,7 @@ export class GroupCommit<T, R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, keys: [...new Set(this.options.keys(item))], resolve, reject });
       this.queuedWeight += this.options.weight(item);
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -77,6 +85,21 @@ export class GroupCommit<T, R> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private pumpScheduled = false;
+
+  private schedulePump(): void {
+    if (!this.options.gatherReads) return this.pump();
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Two turns: an immediate queued during the poll phase runs before the loop polls again.
+    setImmediate(() =>
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      }),
+    );
+  }
+
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       if (this.running > 0 && this.queuedWeight < (this.options.overlapWeight ?? 0)) return;
@@ -86,7 +109,7 @@ export class GroupCommit<T, R> {
       void this.execute(group).finally(() => {
         for (const entry of group) this.release(entry.keys);
         this.running -= 1;
-        this.pump();
+        this.schedulePump();
         if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
     }
