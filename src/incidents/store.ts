@@ -223,7 +223,6 @@ export class IncidentStore {
     return { open: row?.open ?? [], events: (row?.events ?? []).map(fromRawEvent) };
   }
 
-  /** True when this call resolved it (false when it already was, or is not linked). */
   /** The link's summary when this call resolved it; null when it was resolved already (or never linked). */
   async resolveAlert(incidentId: string, alertId: string, at: Date): Promise<{ summary: string } | null> {
     const [row] = await this.orm
