@@ -73,7 +73,7 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
     { schema: { tags, summary: 'Alerts, most recently started first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
     async (request, reply) => {
       const { limit = 50, cursor, state, severity, fingerprint } = request.query;
-      const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+      const before = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `alerts:${JSON.stringify(request.query)}`, async () => {
         const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
@@ -127,7 +127,7 @@ export function silenceRoutes(app: App, deps: AlertRouteDeps): void {
     { schema: { tags, summary: 'Silences and maintenance windows, newest first', querystring: SilenceListQuery, response: { 200: Page(Silence), ...errors } }, config: { access: 'viewer' } },
     async (request) => {
       const { limit = 50, cursor, active } = request.query;
-      const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+      const before = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
       const rows = await silences.list(limit + 1, active, before);
       const now = silences.now();
       return toPage(rows, limit, (row) => toSilence(row, now), (row) => [row.createdAt.toISOString(), row.id]);

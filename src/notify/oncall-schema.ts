@@ -139,7 +139,7 @@ export const OnCall = Type.Object({
   at: Timestamp,
   contact: Type.Union([Contact, Type.Null()]),
   source: Type.Union([Type.Literal('schedule'), Type.Literal('override'), Type.Null()]),
-  /** The current shift (or override) window; null bounds before the rotation starts. */
+  /** The current shift (or override) window; null bounds before the rotation starts, and `until` null past year 9999. */
   from: NullableTimestamp,
   until: NullableTimestamp,
 });

@@ -155,7 +155,8 @@ export class OnCallService {
       contact: contact ? toContact(contact) : null,
       source: shift?.source ?? null,
       from: shift ? shift.from.toISOString() : null,
-      until: shift ? shift.until.toISOString() : null,
+      // A shift ending after year 9999 has no ISO 8601 form (toISOString gives "+010000-…"): open-ended.
+      until: shift && shift.until.getUTCFullYear() <= 9999 ? shift.until.toISOString() : null,
     };
   }
 

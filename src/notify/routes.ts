@@ -147,7 +147,7 @@ export function notificationRoutes(app: App, delivery: DeliveryService): void {
     },
     async (request) => {
       const { limit = 50, cursor, incidentId, key, state } = request.query;
-      const before = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+      const before = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
       const rows = await delivery.list({ incidentId, key, state, before }, limit);
       return toPage(rows, limit, toDelivery, (row) => [row.cursor, row.delivery.id]);
     },

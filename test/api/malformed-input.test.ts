@@ -72,6 +72,8 @@ function bodyProbes(route: RegisteredRoute, path: string): Probe[] {
     for (const value of wrongValues(fieldSchema)) {
       probes.push({ ...base, label: `${field} = ${JSON.stringify(value)?.slice(0, 40)}`, body: JSON.stringify({ [field]: value }) });
     }
+    // Not text: PostgreSQL's jsonb refuses it and other columns would store U+FFFD (a lost audit entry, a changed value).
+    probes.push({ ...base, label: `${field} = a lone UTF-16 surrogate`, body: `{${JSON.stringify(field)}: "lone \\ud800 surrogate"}` });
     for (const value of HOSTILE_STRINGS) {
       probes.push({
         ...base,
@@ -84,10 +86,25 @@ function bodyProbes(route: RegisteredRoute, path: string): Probe[] {
   return probes;
 }
 
+/** Cursors this API never issued, that still decode: their parts are of the right JSON type but not of the right kind. */
+const FORGED_CURSORS = ['["x","y"]', '["\\u0000","\\u0000"]', '["2024-01-01T00:00:00Z","not-a-uuid"]', '["+275760-09-13T00:00:00Z","x"]', '["x"]', '[1e400]', '[-1]', '[1.5]'];
+
 function queryProbes(route: RegisteredRoute, path: string): Probe[] {
-  const schema = (route.schema as { querystring?: JsonSchema } | undefined)?.querystring;
+  const schema = (route.schema as { querystring?: JsonSchema & { properties?: Record<string, JsonSchema & { format?: string }> } } | undefined)?.querystring;
   if (!schema?.properties) return [];
   const probes: Probe[] = [{ label: 'an unknown query parameter', method: route.method, url: `${path}?nope=1` }];
+  if (schema.properties.cursor) {
+    for (const key of FORGED_CURSORS) {
+      // A cursor that is merely past the end is a valid question ("nothing after this"): a 200 with no items is fine.
+      probes.push({ label: `cursor ${key}`, method: route.method, url: `${path}?cursor=${Buffer.from(key).toString('base64url')}`, mayAccept: true });
+    }
+  }
+  for (const [field, fieldSchema] of Object.entries(schema.properties)) {
+    if (fieldSchema.format !== 'date-time') continue;
+    for (const value of ['9999-12-31T23:59:59Z', '0099-06-15T00:00:00Z', '0001-01-01T00:00:00Z']) {
+      probes.push({ label: `query ${field}=${value}`, method: route.method, url: `${path}?${field}=${value}`, mayAccept: true });
+    }
+  }
   for (const [field, fieldSchema] of Object.entries(schema.properties)) {
     const values = ["' OR 1=1 --", '1e309', '-1', '99999999999999999999', '%ff%fe', 'a'.repeat(5000)];
     for (const value of values) {

@@ -187,7 +187,7 @@ export function authRoutes(app: App, options: { auth: AuthService; config: Confi
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const after = decodeCursor(request.query.cursor, ['string', 'string']) as [string, string] | null;
+      const after = decodeCursor(request.query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
       const rows = await auth.listTokens(principalOf(request), request.query.scope ?? 'mine', limit, after);
       return toPage(rows, limit, toPublicToken, (row) => [row.createdAt.toISOString(), row.id]);
     },

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { TIMESTAMP_YEARS_PATTERN } from './schemas.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -23,6 +24,8 @@ function describeIssue(context: string, issue: ValidationIssue): { path: string;
     return { path: `${where}/${params.missingProperty}`, message: 'is required' };
   } else if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
     return { path: `${where}/${params.additionalProperty}`, message: 'is not a known field' };
+  } else if (issue.keyword === 'pattern' && params.pattern === TIMESTAMP_YEARS_PATTERN) {
+    message = 'must be a date-time in the years 1970 to 9999';
   }
   return { path: where, message };
 }

@@ -91,4 +91,14 @@ describe('parseJsonText', () => {
     expect(() => parseJsonText('{"a\\u0000":1}')).toThrow(/NUL/);
     expect(() => parseJsonText('{"a":"x')).toThrow(/not valid JSON/);
   });
+
+  it('refuses a lone UTF-16 surrogate, in a value or a key, and keeps pairs and escaped backslashes', () => {
+    expect(() => parseJsonText('{"title":"new \\ud800 title"}')).toThrow(/lone UTF-16 surrogate/);
+    expect(() => parseJsonText('{"a":["ok","\\uDC00"]}')).toThrow(/lone UTF-16 surrogate/);
+    expect(() => parseJsonText('{"\\udbff":1}')).toThrow(/lone UTF-16 surrogate/);
+    expect(() => parseJsonText('{"a":"\\ud800\\ud800\\udc00"}')).toThrow(/lone UTF-16 surrogate/);
+    // A pair is one character (😀), and `\\ud800` spelt with an escaped backslash is plain text.
+    expect(parseJsonText('{"a":"\\ud83d\\ude00"}')).toEqual({ a: '😀' });
+    expect(parseJsonText('{"a":"\\\\ud800"}')).toEqual({ a: '\\ud800' });
+  });
 });

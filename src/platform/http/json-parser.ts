@@ -46,13 +46,23 @@ function escaped(text: string, quote: number): boolean {
   return backslashes % 2 === 1;
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
+/** The first string (key or value) that `bad` refuses, or undefined. */
+function findString(value: unknown, bad: (text: string) => boolean): string | undefined {
+  if (typeof value === 'string') return bad(value) ? value : undefined;
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, inner]) => key.includes('\0') || containsNul(inner));
+    for (const [key, inner] of Object.entries(value)) {
+      if (bad(key)) return key;
+      const found = findString(inner, bad);
+      if (found !== undefined) return found;
+    }
   }
-  return false;
+  return undefined;
 }
+
+const hasNul = (text: string) => text.includes('\0');
+/** A lone UTF-16 surrogate (`\ud800` without its pair) is not text: PostgreSQL's jsonb refuses it, and other columns store U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
 
 /**
  * Replaces Fastify's JSON parser: the default decodes invalid UTF-8 into
@@ -111,8 +121,12 @@ export function parseJsonText(text: string): unknown {
     throw new InvalidJsonError(`Body is not valid JSON: ${(error as Error).message}`);
   }
   // PostgreSQL text cannot hold NUL; refuse it here, named, rather than fail at the database.
-  if (escapes && /\\u0000/i.test(text) && containsNul(value)) {
+  if (escapes && /\\u0000/i.test(text) && findString(value, hasNul) !== undefined) {
     throw new InvalidJsonError('Strings must not contain the NUL character (\\u0000)');
+  }
+  // Valid UTF-8 cannot spell a surrogate, so only a `\uD800`–`\uDFFF` escape can.
+  if (escapes && /\\u[dD][89a-fA-F]/.test(text) && findString(value, hasLoneSurrogate) !== undefined) {
+    throw new InvalidJsonError('Strings must not contain a lone UTF-16 surrogate (such as \\ud800 without its pair)');
   }
   return value;
 }

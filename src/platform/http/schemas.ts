@@ -37,7 +37,27 @@ export function encodeCursor(key: Array<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, shape: Array<'string' | 'number'>): Array<string | number> | null {
+/** What one part of a cursor holds: timestamps and ids are checked here, so a forged cursor is a 400 and never reaches SQL. */
+export type CursorPart = 'string' | 'number' | 'timestamp' | 'uuid';
+
+/** `toISOString()`, or the microsecond form some lists sort by. */
+const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isCursorPart(part: unknown, kind: CursorPart): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof part === 'string';
+    case 'number':
+      return typeof part === 'number' && Number.isFinite(part);
+    case 'timestamp':
+      return typeof part === 'string' && CURSOR_TIMESTAMP.test(part) && !Number.isNaN(new Date(part).getTime());
+    case 'uuid':
+      return typeof part === 'string' && CURSOR_UUID.test(part);
+  }
+}
+
+export function decodeCursor(cursor: string | undefined, shape: CursorPart[]): Array<string | number> | null {
   if (cursor === undefined) return null;
   let key: unknown;
   try {
@@ -45,8 +65,7 @@ export function decodeCursor(cursor: string | undefined, shape: Array<'string' |
   } catch {
     throw new InputError('query/cursor is not a cursor this API issued');
   }
-  const valid =
-    Array.isArray(key) && key.length === shape.length && key.every((part, i) => typeof part === shape[i]);
+  const valid = Array.isArray(key) && key.length === shape.length && key.every((part, i) => isCursorPart(part, shape[i]!));
   if (!valid) throw new InputError('query/cursor is not a cursor this API issued');
   return key as Array<string | number>;
 }
@@ -61,5 +80,16 @@ export function toPage<R, I>(rows: R[], limit: number, toItem: (row: R) => I, ke
   };
 }
 
-export const Timestamp = Type.String({ format: 'date-time' });
-export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+/**
+ * Years 1970–9999. The drivers read years 0–99 back as 1900–1999 (JavaScript's
+ * two-digit-year rule), so an earlier date would not be stored as sent; a later
+ * one has no ISO 8601 form in JavaScript.
+ */
+export const TIMESTAMP_YEARS_PATTERN = '^(?:19[7-9][0-9]|[2-9][0-9]{3})-';
+export const Timestamp = Type.String({ format: 'date-time', pattern: TIMESTAMP_YEARS_PATTERN });
+/**
+ * Responses only (every input date is a `Timestamp`). No year pattern: a union
+ * is checked when the response is written, and a row stored before the
+ * pattern existed must not turn its read into a 500.
+ */
+export const NullableTimestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);

@@ -49,7 +49,7 @@ export function runRoutes(app: App, options: { runs: RunService; actions: StepAc
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const before = decodeCursor(request.query.cursor, ['string', 'string']) as [string, string] | null;
+      const before = decodeCursor(request.query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
       const rows = await runs.list({ incidentId: request.query.incidentId, status: request.query.status, before }, limit);
       return toPage(rows, limit, toRunSummary, (row) => [row.run.createdAt.toISOString(), row.run.id]);
     },
