@@ -21,11 +21,22 @@ const GO_ZERO_YEAR = 1;
 /** How Alertmanager writes it: every firing alert carries it, so it is recognised without parsing. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** RFC 3339 as Go writes it (up to nanoseconds, `Z` or an offset); `Date` alone also takes "2024" or "March 7". */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
 function parseTime(value: string | undefined, where: string): Date | null {
   if (value === undefined || value === '' || value === GO_ZERO_TIME) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InputError(`${where} is not an RFC 3339 timestamp`);
-  return date.getUTCFullYear() <= GO_ZERO_YEAR ? null : date;
+  const parts = RFC3339.exec(value);
+  const date = parts ? new Date(value) : null;
+  if (!parts || !date || Number.isNaN(date.getTime())) throw new InputError(`${where} is not an RFC 3339 timestamp`);
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  // `Date` rolls 2024-02-30 over to March 1st; the sender meant a day that does not exist.
+  const calendar = new Date(Date.UTC(2000, month - 1, day));
+  calendar.setUTCFullYear(year);
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) throw new InputError(`${where} is not a calendar date`);
+  if (date.getUTCFullYear() <= GO_ZERO_YEAR) return null;
+  if (year < 1970) throw new InputError(`${where} must be in the years 1970 to 9999`);
+  return date;
 }
 
 function common(

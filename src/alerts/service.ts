@@ -260,13 +260,10 @@ export class AlertService {
     const incidentOf = new Map<string, string>();
     const failed = new Map<string, unknown>();
     const toPage = new Map<string, Map<string, Stored[]>>();
+    const resolved: Stored[] = [];
     for (const row of rows) {
       if (row.value.status === 'resolved') {
-        try {
-          await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
-        } catch (error) {
-          failed.set(row.value.fingerprint, error);
-        }
+        resolved.push(row);
         continue;
       }
       const rule = ruleOf.get(row.value.fingerprint)!;
@@ -284,7 +281,19 @@ export class AlertService {
         if (!marked) linked.set(row.id, incidentId);
       }
     };
-    if (toPage.size === 0) return { incidentOf, failed, linked };
+    // Firing alerts join first: when a delivery resolves one alert of a group and fires another,
+    // the incident must not auto-resolve in between (and a second incident open for the new one).
+    const resolveAfter = async () => {
+      for (const row of resolved) {
+        try {
+          await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
+        } catch (error) {
+          failed.set(row.value.fingerprint, error);
+        }
+      }
+      return { incidentOf, failed, linked };
+    };
+    if (toPage.size === 0) return resolveAfter();
     const severityOf = (batch: Stored[]) => ruleOf.get(batch[0]!.value.fingerprint)!.severity as Severity;
     // Most groups have their incident open already: join them all at once.
     const groups = [...toPage].map(([groupKey, byRule]) => {
@@ -298,7 +307,7 @@ export class AlertService {
       );
     } catch (error) {
       for (const row of groups.flatMap((g) => g.batches.flat())) failed.set(row.value.fingerprint, error);
-      return { incidentOf, failed, linked };
+      return resolveAfter();
     }
     for (const { groupKey, batches } of groups) {
       const incidentId = joined.get(groupKey);
@@ -315,7 +324,7 @@ export class AlertService {
         }
       }
     }
-    return { incidentOf, failed, linked };
+    return resolveAfter();
   }
 
   private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow): Promise<string> {
