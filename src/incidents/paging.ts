@@ -1,6 +1,7 @@
 import type { Logger } from '../platform/logger.js';
-import { NotFoundError } from '../platform/errors.js';
+import { AppError, NotFoundError } from '../platform/errors.js';
 import type { NotifyModule, PlanLevel } from '../notify/index.js';
+import { SUBJECT_MAX } from '../notify/request.js';
 import type { IncidentRow, IncidentStore } from './store.js';
 import type { Timeline } from './timeline.js';
 
@@ -21,7 +22,32 @@ const MINUTE = 60_000;
 /** Incidents handled per pass; the rest wait for the next pass, oldest due first. */
 const PASS_LIMIT = 100;
 
+/**
+ * How long a claimed incident is held: a pass that dies between its claim and
+ * the bookmark's move is retried after it. Also the first wait after a failure.
+ */
+const RETRY_FIRST_MS = 30_000;
+/** Waits after failures double up to this. */
+const RETRY_MAX_MS = 15 * MINUTE;
+/** A title quoted in a page's text (alert summaries have no length limit; a notification's text has one). */
+const TEXT_TITLE_MAX = 1_000;
+
 const hhmm = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
+const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
+
+/** `text` cut to `max` characters, the last one "…" when cut. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // Never between the two halves of a surrogate pair (an emoji).
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/** A subject that always fits a notification's: the prefix ("Escalated: [P1] ") whole, the title cut. */
+export function pageSubject(prefix: string, title: string): string {
+  return prefix + clip(title, SUBJECT_MAX - prefix.length);
+}
 
 /**
  * Paging and escalation. The incident row carries a bookmark (`next_page_at`):
@@ -29,7 +55,12 @@ const hhmm = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
  * time. Notify is idempotent per key and destination, and the key names the
  * escalation's start and the level, so a pass repeated after a crash, or run
  * by two replicas at once, pages nobody twice. Acknowledging stops escalation
- * because only `triggered` incidents are looked at.
+ * because only `triggered` incidents are looked at, and each incident is
+ * claimed (still triggered, bookmark unmoved) right before it is paged.
+ *
+ * A level that fails to page is recorded on the timeline (`page.failed`) and
+ * retried with a doubling wait, so one broken incident cannot hold the head
+ * of the queue, which is served oldest due first.
  *
  * Two ways in: `kick` right after an incident opens (the first page should not
  * wait for a loop), and `pageDue` from the one-replica clock loop, which also
@@ -78,8 +109,8 @@ export class Pager {
         key: `incident:${row.id}:${row.escalationStartedAt.getTime()}:${state}:${stamp.getTime()}`,
         incidentId: row.id,
         severity: row.severity,
-        subject: `${state === 'acknowledged' ? 'Acknowledged' : 'Resolved'}: [${row.severity}] ${row.title}`,
-        text: `${row.severity} incident "${row.title}" was ${state} by ${actor}.\nOpen it: ${this.deps.publicUrl}/incidents/${row.id}`,
+        subject: pageSubject(`${state === 'acknowledged' ? 'Acknowledged' : 'Resolved'}: [${row.severity}] `, row.title),
+        text: `${row.severity} incident "${clip(row.title, TEXT_TITLE_MAX)}" was ${state} by ${actor}.\nOpen it: ${this.deps.publicUrl}/incidents/${row.id}`,
         link: `${this.deps.publicUrl}/incidents/${row.id}`,
         targets: channels.map(({ type, id }) => ({ type, id })),
       });
@@ -99,15 +130,20 @@ export class Pager {
     const { notify, store, clock } = this.deps;
     const now = clock();
     const start = row.escalationStartedAt ?? row.triggeredAt;
-    if (!row.escalationPolicyId) {
-      await store.setNextPage(row.id, null, row.nextPageAt);
+    const seen = row.nextPageAt;
+    if (!row.escalationPolicyId || !seen) {
+      await store.setNextPage(row.id, null, seen);
       return;
     }
     let plan: PlanLevel[];
     try {
       plan = await notify.planEscalation(row.escalationPolicyId, { category: row.category ?? undefined, responseMinutes: row.responseMinutes });
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (!(error instanceof NotFoundError)) {
+        const wait = await this.pageFailed(row, start, 'plan', 'Could not plan the escalation', error);
+        await store.claimPage(row.id, seen, new Date(now.getTime() + wait));
+        return;
+      }
       await this.deps.timeline.record(row.id, {
         kind: 'page.failed',
         actor: 'system',
@@ -115,29 +151,69 @@ export class Pager {
         data: { escalationPolicyId: row.escalationPolicyId },
         dedupeKey: `page:${row.id}:${start.getTime()}:no-policy`,
       });
-      await store.setNextPage(row.id, null, row.nextPageAt);
+      await store.setNextPage(row.id, null, seen);
       return;
     }
+    const due: Array<{ level: PlanLevel; at: Date }> = [];
     let next: Date | null = null;
     for (const level of plan) {
-      const due = new Date(start.getTime() + level.afterMinutes * MINUTE);
-      if (due <= now) await this.page(row, level, start);
-      else if (!next || due < next) next = due;
+      const at = new Date(start.getTime() + level.afterMinutes * MINUTE);
+      if (at <= now) due.push({ level, at });
+      else next = earliest(next, at);
     }
-    await store.setNextPage(row.id, next, row.nextPageAt);
+    // Claimed right before notifying: an ack (or another pass) since the read wins. Held
+    // briefly rather than moved to `next`, so a pass that dies here is retried.
+    const held = new Date(now.getTime() + RETRY_FIRST_MS);
+    if (!(await store.claimPage(row.id, seen, held))) return;
+    let retry: Date | null = null;
+    for (const { level, at } of due) {
+      try {
+        await this.page(row, level, start, at);
+      } catch (error) {
+        // The other levels still page; this one is tried again later.
+        const wait = await this.pageFailed(row, start, `level:${level.level}`, `Could not page level ${level.level}`, error);
+        retry = earliest(retry, new Date(now.getTime() + wait));
+      }
+    }
+    await store.setNextPage(row.id, earliest(next, retry), held);
   }
 
-  private async page(row: IncidentRow, level: PlanLevel, start: Date): Promise<void> {
+  /**
+   * Records a failed page on the timeline, once per attempt bucket (waits of
+   * 30 s, 1, 2, 4, 8 and 15 min; later attempts wait 15 min, unrecorded), and
+   * returns how long to wait before the next attempt. The buckets are the
+   * timeline's dedupe keys, so the count survives restarts and replicas.
+   */
+  private async pageFailed(row: IncidentRow, start: Date, scope: string, what: string, error: unknown): Promise<number> {
+    this.deps.logger.warn({ err: error, incidentId: row.id, scope }, 'paging failed; retried after a wait');
+    // Only our own errors' messages: a driver's error can carry SQL or an address.
+    const reason = error instanceof AppError ? error.message : 'unexpected error';
+    for (let attempt = 0; ; attempt++) {
+      const wait = Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS);
+      const recorded = await this.deps.timeline.record(row.id, {
+        kind: 'page.failed',
+        actor: 'system',
+        summary: `${what}: ${reason}; trying again in ${wait < MINUTE ? `${wait / 1000} s` : `${wait / MINUTE} min`}`,
+        data: { scope, attempt: attempt + 1, reason, retryInSeconds: wait / 1000 },
+        dedupeKey: `page:${row.id}:${start.getTime()}:${scope}:failed:${attempt}`,
+      });
+      if (recorded || wait === RETRY_MAX_MS) return wait;
+    }
+  }
+
+  private async page(row: IncidentRow, level: PlanLevel, start: Date, due: Date): Promise<void> {
     const key = `incident:${row.id}:${start.getTime()}:level:${level.level}`;
     const escalated = level.afterMinutes > 0;
     const result = await this.deps.notify.notify({
       key,
       incidentId: row.id,
       severity: row.severity,
-      subject: `${escalated ? 'Escalated: ' : ''}[${row.severity}] ${row.title}`,
+      subject: pageSubject(`${escalated ? 'Escalated: ' : ''}[${row.severity}] `, row.title),
       text: this.message(row, level),
       link: `${this.deps.publicUrl}/incidents/${row.id}`,
       targets: level.targets.map(({ type, id }) => ({ type, id })),
+      // Rotations as they were when the level fell due: a later pass repeating it after a handoff is then a no-op.
+      at: due,
     });
     const names = level.targets.map((t) => t.name).join(', ');
     await this.deps.timeline.record(row.id, {
@@ -156,7 +232,7 @@ export class Pager {
   }
 
   private message(row: IncidentRow, level: PlanLevel): string {
-    const lines = [`${row.severity} incident: ${row.title}`];
+    const lines = [`${row.severity} incident: ${clip(row.title, TEXT_TITLE_MAX)}`];
     if (row.service) lines.push(`Service: ${row.service}`);
     if (row.procedureTitle) lines.push(`Runbook: ${row.procedureTitle} (${row.runbookSlug} v${row.runbookVersion})`);
     if (level.afterMinutes > 0) lines.push(`Not acknowledged ${level.afterMinutes} min after it was triggered; you are the next escalation level.`);
@@ -171,8 +247,8 @@ export class Pager {
   }
 
   private failed(incidentId: string, error: unknown): void {
-    // The bookmark did not move, so the next pass tries again.
-    this.deps.logger.warn({ err: error, incidentId }, 'paging failed; the next pass retries it');
+    // The bookmark did not move, or moved no further than the claim's hold: a later pass tries again.
+    this.deps.logger.warn({ err: error, incidentId }, 'paging failed; a later pass retries it');
   }
 }
 

@@ -344,4 +344,19 @@ export class IncidentStore {
     const [saved] = await this.orm.insert(incidentPostmortems).values(row).returning();
     return saved!;
   }
+
+  /**
+   * The pager's claim on an incident's due levels, taken right before it
+   * notifies: moves the bookmark to `until` only while the incident is still
+   * triggered and the bookmark is still `seen`. An acknowledgement, a reopen
+   * or another pass since the read wins, and this pass pages nothing.
+   */
+  async claimPage(id: string, seen: Date, until: Date): Promise<boolean> {
+    const rows = await this.orm
+      .update(incidents)
+      .set({ nextPageAt: until })
+      .where(and(eq(incidents.id, id), eq(incidents.state, 'triggered'), eq(incidents.nextPageAt, seen)))
+      .returning({ id: incidents.id });
+    return rows.length > 0;
+  }
 }

@@ -111,7 +111,7 @@ export class DeliveryService {
    */
   async notify(request: NotifyRequest): Promise<NotifyResult> {
     const checked = checkNotifyRequest(request);
-    const destinations = await resolveTargets(this.deps, checked.targets, this.clock());
+    const destinations = await resolveTargets(this.deps, checked.targets, checked.at ?? this.clock());
     const { notification, created } = await this.deps.store.record(
       {
         key: checked.key,

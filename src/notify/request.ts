@@ -14,12 +14,19 @@ export interface NotifyRequest {
   /** Where to act on it (the incident in the console); http(s) only. */
   link?: string | undefined;
   targets: readonly TargetRef[];
+  /**
+   * When to look up who is on call for rotation targets (default: now). A
+   * page names its escalation level's due time, so a pass repeating the
+   * level after a handoff reaches the same people, and the key makes it a no-op.
+   */
+  at?: Date | undefined;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEVERITY = /^[A-Za-z0-9_-]{1,16}$/;
-const SUBJECT_MAX = 200;
+/** Longer subjects are refused: callers that quote free text (incident titles) cut it to fit. */
+export const SUBJECT_MAX = 200;
 const TEXT_MAX = 20_000;
 const TARGETS_MAX = 200;
 
@@ -34,6 +41,7 @@ export function checkNotifyRequest(request: NotifyRequest): NotifyRequest {
   const subject = request.subject.replace(/[\r\n\t]+/g, ' ').trim();
   if (subject === '' || subject.length > SUBJECT_MAX) throw new InputError(`notify: subject must be 1-${SUBJECT_MAX} characters`);
   if (request.text.length > TEXT_MAX) throw new InputError(`notify: text must be at most ${TEXT_MAX} characters`);
+  if (request.at !== undefined && Number.isNaN(request.at.getTime())) throw new InputError('notify: at must be a valid time');
   if (request.severity !== undefined && !SEVERITY.test(request.severity)) throw new InputError('notify: severity must be a short label like P1');
   let link: string | undefined;
   if (request.link !== undefined) {
