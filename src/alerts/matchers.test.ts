@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelFingerprint, matches, matchesAll, validateMatchers } from './matchers.js';
+import { labelFingerprint, linearRegexEngine, matches, matchesAll, validateMatchers } from './matchers.js';
 import { defaultRules, RoutingService } from './routing.js';
 import type { RuleRow } from './store.js';
 
@@ -37,6 +37,31 @@ describe('label matchers behave like Alertmanager', () => {
     expect(() => validateMatchers([{ name: 'a', op: '=', value: '(' }, { name: 'b', op: '=~', value: '(' }], 'body/matchers')).toThrow(
       /body\/matchers\/1\/value is not a valid regular expression/,
     );
+  });
+
+  it('regexes run in linear time, as on RE2: a rule like (a+)+$ cannot hold the process', () => {
+    expect(linearRegexEngine).toBe(true);
+    // On the backtracking engine each extra "a" doubles the time: 40 would take hours.
+    const hostile = { x: `${'a'.repeat(40)}!` };
+    expect(matches({ name: 'x', op: '=~', value: '(a+)+$' }, hostile)).toBe(false);
+    expect(matches({ name: 'x', op: '=~', value: '(a|a)*' }, hostile)).toBe(false);
+    expect(matches({ name: 'x', op: '=~', value: '.*.*.*b' }, { x: 'a'.repeat(4096) })).toBe(false);
+    expect(matches({ name: 'x', op: '=~', value: '(a+)+!' }, hostile)).toBe(true);
+  });
+
+  it('refuses what RE2 has not either (backreferences, lookaround), naming the matcher', () => {
+    expect(() => validateMatchers([{ name: 'a', op: '=~', value: '(a)\\1' }], 'body/matchers')).toThrow(/body\/matchers\/0\/value is not a valid regular expression/);
+    expect(() => validateMatchers([{ name: 'a', op: '!~', value: '(?=a)a' }], 'body/matchers')).toThrow(/body\/matchers\/0\/value/);
+  });
+
+  it('remembered answers stay right, for short values and long ones', () => {
+    const m = { name: 'alertname', op: '=~', value: 'NexusHigh.*|Other' } as const;
+    for (let i = 0; i < 3; i++) {
+      expect(matches(m, { alertname: 'NexusHighCPU' })).toBe(true);
+      expect(matches(m, { alertname: 'NexusLow' })).toBe(false);
+      expect(matches(m, { alertname: `NexusHigh${'x'.repeat(300)}` })).toBe(true);
+      expect(matches(m, { alertname: `${'x'.repeat(300)}NexusHigh` })).toBe(false);
+    }
   });
 
   it('the label fingerprint ignores label order and separates look-alike label sets', () => {
