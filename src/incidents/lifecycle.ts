@@ -2,6 +2,9 @@ import { ConflictError } from '../platform/errors.js';
 import type { IncidentState } from './schema.js';
 import type { IncidentPatch, IncidentRow } from './store.js';
 
+/** The actor of what NEXUS does by itself (alerts clearing, SLA clocks). */
+export const SYSTEM_ACTOR = 'system';
+
 export type Transition = 'ack' | 'mitigate' | 'resolve' | 'close' | 'reopen';
 
 /** The state machine: triggered → acknowledged → mitigated → resolved → closed, and reopen. */
@@ -29,12 +32,30 @@ export function invalidTransition(action: Transition, current: string): Conflict
   });
 }
 
+const MINUTE = 60_000;
+
 /**
- * The timestamps a transition sets. Any move out of `triggered` counts as the
- * acknowledgement for the SLA (a responder acted), and only the first one
- * does: a reopened incident keeps its original time to acknowledge.
+ * When an SLA clock started: the trigger, or the reopen that restarted it.
+ * Not stored: a due time and its target minutes are always written together.
  */
-export function transitionPatch(action: Transition, row: IncidentRow, now: Date): IncidentPatch {
+export function clockStart(dueAt: Date, minutes: number): Date {
+  return new Date(dueAt.getTime() - minutes * MINUTE);
+}
+
+/**
+ * The timestamps a transition sets. A person moving the incident out of
+ * `triggered` acknowledges it for the SLA (a responder acted), and only the
+ * first time; the system resolving it (its alerts cleared) does not, so an
+ * incident nobody looked at stays unacknowledged and its ack clock stops at
+ * the resolve.
+ *
+ * A reopen restarts the resolve clock from the reopen, with the targets of
+ * the current severity, and the ack clock too if nobody ever acknowledged:
+ * the clocks of the first cycle were met or breached already (each breach is
+ * recorded under its own due time), and holding the new cycle to them would
+ * count a breach the moment it opens.
+ */
+export function transitionPatch(action: Transition, row: IncidentRow, now: Date, actor: string): IncidentPatch {
   const patch: IncidentPatch = { state: TRANSITIONS[action].to, updatedAt: now };
   const firstAck = row.acknowledgedAt ?? now;
   switch (action) {
@@ -43,10 +64,17 @@ export function transitionPatch(action: Transition, row: IncidentRow, now: Date)
     case 'mitigate':
       return { ...patch, acknowledgedAt: firstAck, mitigatedAt: now };
     case 'resolve':
-      return { ...patch, acknowledgedAt: firstAck, resolvedAt: now };
+      return { ...patch, acknowledgedAt: actor === SYSTEM_ACTOR ? row.acknowledgedAt : firstAck, resolvedAt: now };
     case 'close':
       return { ...patch, closedAt: now };
     case 'reopen':
-      return { ...patch, mitigatedAt: null, resolvedAt: null, closedAt: null };
+      return {
+        ...patch,
+        mitigatedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        resolveDueAt: new Date(now.getTime() + row.resolutionMinutes * MINUTE),
+        ...(row.acknowledgedAt ? {} : { ackDueAt: new Date(now.getTime() + row.responseMinutes * MINUTE) }),
+      };
   }
 }

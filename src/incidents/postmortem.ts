@@ -1,4 +1,5 @@
 import { ConflictError } from '../platform/errors.js';
+import { clockStart } from './lifecycle.js';
 import type { Postmortem } from './schema.js';
 import { isUniqueViolation, type EventRow, type IncidentRow, type IncidentStore } from './store.js';
 import type { Timeline } from './timeline.js';
@@ -10,10 +11,25 @@ const minutesBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime
 /** Table cells: a pipe or a line break would end the cell. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** Met or missed on the exact times, as the SLA clock judged it; only the display is rounded. */
+const within = (start: Date, end: Date, targetMinutes: number) => end.getTime() - start.getTime() <= targetMinutes * 60_000;
+
 function slaRow(name: string, target: number, start: Date, end: Date | null): string {
   if (!end) return `| ${name} | ${target} min | not yet | open |`;
-  const took = minutesBetween(start, end);
-  return `| ${name} | ${target} min | ${took} min | ${took <= target ? 'met' : 'missed'} |`;
+  return `| ${name} | ${target} min | ${minutesBetween(start, end)} min | ${within(start, end, target) ? 'met' : 'missed'} |`;
+}
+
+/**
+ * Resolved with nobody acknowledging (the system resolved it): the ack clock
+ * stopped at the resolve, a breach only if that came after the due time.
+ */
+function ackRow(incident: IncidentRow): string {
+  const name = 'Time to acknowledge';
+  const target = incident.responseMinutes;
+  // The clocks run from the trigger, or from the reopen that restarted them.
+  const start = clockStart(incident.ackDueAt, target);
+  if (incident.acknowledgedAt || !incident.resolvedAt) return slaRow(name, target, start, incident.acknowledgedAt);
+  return `| ${name} | ${target} min | not acknowledged | ${within(start, incident.resolvedAt, target) ? 'resolved first' : 'missed'} |`;
 }
 
 /** The commands run during the incident, from the timeline's run.step events. */
@@ -58,8 +74,8 @@ export function draftPostmortem(incident: IncidentRow, events: EventRow[]): stri
     '',
     '| Target | Goal | Actual | Result |',
     '| --- | --- | --- | --- |',
-    slaRow('Time to acknowledge', incident.responseMinutes, incident.triggeredAt, incident.acknowledgedAt),
-    slaRow('Time to resolve', incident.resolutionMinutes, incident.triggeredAt, end),
+    ackRow(incident),
+    slaRow('Time to resolve', incident.resolutionMinutes, clockStart(incident.resolveDueAt, incident.resolutionMinutes), end),
     '',
     '## Timeline',
     '',

@@ -6,7 +6,6 @@ import type { App, Principal } from '../platform/http/types.js';
 import type { RunService } from '../runbooks/runs/index.js';
 import { Run } from '../runbooks/runs/schema.js';
 import type { Transition } from './lifecycle.js';
-import { PATCH_STATE_TRANSITION } from './lifecycle.js';
 import type { Postmortems } from './postmortem.js';
 import {
   CreateIncidentBody,
@@ -56,7 +55,7 @@ export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
     { schema: { tags, summary: 'Incidents, newest first', querystring: IncidentListQuery, response: { 200: Page(Incident), ...errors } }, config: { access: 'viewer' } },
     async (request, reply) => {
       const limit = request.query.limit ?? 50;
-      const before = decodeCursor(request.query.cursor, ['string', 'string']) as [string, string] | null;
+      const before = decodeCursor(request.query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `incidents:${JSON.stringify(request.query)}`, async () => {
         const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
@@ -92,15 +91,9 @@ export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
       config: { access: 'responder', audit: 'incident.update' },
     },
     async (request) => {
-      const actor = principalOf(request).username;
-      const { state, ...fields } = request.body;
       request.auditDetails = { fields: Object.keys(request.body) };
-      if (Object.keys(fields).length > 0) await incidents.patch(actor, request.params.id, fields);
-      if (state !== undefined) {
-        const current = await incidents.get(request.params.id);
-        if (current.state !== state) return incidents.transition(actor, request.params.id, PATCH_STATE_TRANSITION[state]);
-      }
-      return incidents.get(request.params.id);
+      // Fields and state in one call: the service writes all of them or none.
+      return incidents.patch(principalOf(request).username, request.params.id, request.body);
     },
   );
 

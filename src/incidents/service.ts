@@ -2,10 +2,10 @@ import { ConflictError, InputError, NotFoundError } from '../platform/errors.js'
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
-import { invalidTransition, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
+import { clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
-import { isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
+import { isForeignKeyViolation, isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 
@@ -48,6 +48,16 @@ type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
 const MINUTE = 60_000;
 const OPEN_ATTEMPTS = 3;
 const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
+
+interface FieldChanges {
+  patch: IncidentPatch;
+  events: Array<{ kind: string; summary: string; data: Record<string, unknown> }>;
+}
+
+/** The schema asks for one character; a title of spaces names nothing either. */
+function refuseBlankTitle(title: string): void {
+  if (title.trim() === '') throw new InputError('body/title: must not be blank', { field: 'title' });
+}
 
 /** The timeline's words for an alert linked to an incident. */
 function alertEventText(change: 'new' | 'refired', how: 'fired' | 'joined', alert: AlertLink): string {
@@ -114,7 +124,7 @@ export class IncidentService {
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
     if (open && row.autoResolve && (await store.firingAlerts(row.id)) === 0) {
       try {
-        return await this.transition('system', row.id, 'resolve');
+        return await this.transition(SYSTEM_ACTOR, row.id, 'resolve');
       } catch (error) {
         // A person resolved it in the meantime: nothing left to do.
         if (!(error instanceof ConflictError)) throw error;
@@ -124,6 +134,7 @@ export class IncidentService {
   }
 
   async create(actor: string, body: CreateIncidentBody): Promise<Incident> {
+    refuseBlankTitle(body.title);
     if (body.escalationPolicyId) await this.checkPolicy(body.escalationPolicyId);
     return toIncident(await this.insert({ ...body, strict: true, actor }));
   }
@@ -152,41 +163,74 @@ export class IncidentService {
   }
 
   async transition(actor: string, id: string, action: Transition): Promise<Incident> {
+    return this.apply(actor, await this.row(id), { patch: {}, events: [] }, action);
+  }
+
+  /**
+   * Fields and a move of state together, all or nothing: every part is
+   * checked first (blank title, unknown users, the move's legality), then
+   * written in one UPDATE whose compare-and-set on the state refuses the whole
+   * of it if someone moved the incident meanwhile. Timeline events follow the
+   * write, so a refused PATCH leaves none.
+   */
+  async patch(actor: string, id: string, body: PatchIncidentBody): Promise<Incident> {
     const current = await this.row(id);
-    const { from, to } = TRANSITIONS[action];
-    if (!from.includes(current.state as IncidentState)) throw invalidTransition(action, current.state);
-    let row: IncidentRow | null;
-    try {
-      const now = this.deps.clock();
+    if (body.title !== undefined) refuseBlankTitle(body.title);
+    await this.refuseUnknownUsers(current, body);
+    const changes = this.fieldChanges(current, body);
+    const action = body.state !== undefined && body.state !== current.state ? PATCH_STATE_TRANSITION[body.state] : null;
+    if (!action && Object.keys(changes.patch).length === 0) return toIncident(current);
+    return this.apply(actor, current, changes, action);
+  }
+
+  private async apply(actor: string, current: IncidentRow, changes: FieldChanges, action: Transition | null): Promise<Incident> {
+    const now = this.deps.clock();
+    let patch: IncidentPatch = { ...changes.patch, updatedAt: now };
+    let from: readonly IncidentState[] | undefined;
+    if (action) {
+      from = TRANSITIONS[action].from;
+      if (!from.includes(current.state as IncidentState)) throw invalidTransition(action, current.state);
+      // The move sees the fields as changed: a reopen's new clocks take the new severity's targets.
+      const changed: IncidentRow = { ...current, ...(patch as Partial<IncidentRow>) };
       // A reopened incident pages from the first level again, under new paging keys.
       const paging = action === 'reopen' ? escalationStart(current.escalationPolicyId, now) : {};
-      row = await this.deps.store.update(id, { ...transitionPatch(action, current, now), ...paging }, from);
+      patch = { ...patch, ...transitionPatch(action, changed, now, actor), ...paging };
+    }
+    let row: IncidentRow | null;
+    try {
+      row = await this.deps.store.update(current.id, patch, from);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Cannot reopen: another incident of group ${current.groupKey} is open`, { groupKey: current.groupKey });
       }
+      // A user deleted between the check and the write.
+      if (isForeignKeyViolation(error)) throw new InputError('body/assigneeId or body/commanderId: no such user', { field: 'assigneeId' });
       throw error;
     }
-    if (!row) throw invalidTransition(action, (await this.row(id)).state);
-    await this.deps.timeline.record(id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
-    if (action === 'reopen') this.deps.pager.kick(id);
-    // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
-    if (to === 'resolved') this.deps.pager.announce(id, 'resolved', actor);
-    else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.announce(id, 'acknowledged', actor);
+    if (!row) {
+      if (!action) throw new NotFoundError('incident', current.id);
+      throw invalidTransition(action, (await this.row(current.id)).state);
+    }
+    for (const event of changes.events) await this.deps.timeline.record(row.id, { ...event, actor, summary: `${event.summary} by ${actor}` });
+    if (action) {
+      const to = TRANSITIONS[action].to;
+      await this.deps.timeline.record(row.id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
+      // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
+      if (to === 'resolved') this.deps.pager.announce(row.id, 'resolved', actor);
+      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.announce(row.id, 'acknowledged', actor);
+    }
+    if (action === 'reopen' || changes.patch.nextPageAt) this.deps.pager.kick(row.id);
     return this.published(row);
   }
 
-  async patch(actor: string, id: string, body: PatchIncidentBody): Promise<Incident> {
-    const current = await this.row(id);
-    const changes = this.fieldChanges(current, body);
-    if (Object.keys(changes.patch).length > 0) {
-      const row = await this.deps.store.update(id, { ...changes.patch, updatedAt: this.deps.clock() });
-      if (!row) throw new NotFoundError('incident', id);
-      for (const event of changes.events) await this.deps.timeline.record(id, { ...event, actor, summary: `${event.summary} by ${actor}` });
-      if (changes.patch.nextPageAt) this.deps.pager.kick(id);
-      this.published(row);
+  /** Checked before writing: the foreign key would refuse it too, but as a vague 409 naming no field. */
+  private async refuseUnknownUsers(current: IncidentRow, body: PatchIncidentBody): Promise<void> {
+    const named = (['assigneeId', 'commanderId'] as const).filter((field) => body[field] && body[field] !== current[field]);
+    if (named.length === 0) return;
+    const known = await this.deps.store.existingUsers(named.map((field) => body[field]!));
+    for (const field of named) {
+      if (!known.has(body[field]!)) throw new InputError(`body/${field}: no such user ${body[field]}`, { field });
     }
-    return this.get(id);
   }
 
   async addNote(actor: string, id: string, text: string) {
@@ -195,21 +239,21 @@ export class IncidentService {
     return event!;
   }
 
-  private fieldChanges(current: IncidentRow, body: PatchIncidentBody) {
+  private fieldChanges(current: IncidentRow, body: PatchIncidentBody): FieldChanges {
     const patch: IncidentPatch = {};
-    const events: Array<{ kind: string; summary: string; data: Record<string, unknown> }> = [];
+    const events: FieldChanges['events'] = [];
     if (body.title !== undefined && body.title !== current.title) {
       patch.title = body.title;
       events.push({ kind: 'title', summary: `Title changed to "${body.title}"`, data: { from: current.title, to: body.title } });
     }
     if (body.severity !== undefined && body.severity !== current.severity) {
-      // Targets follow the severity; the clocks still run from the trigger.
+      // Targets follow the severity; the clocks still run from where they started (the trigger, or a reopen).
       const sla = slaOf(body.severity, null);
       Object.assign(patch, {
         severity: body.severity,
         ...sla,
-        ackDueAt: addMinutes(current.triggeredAt, sla.responseMinutes),
-        resolveDueAt: addMinutes(current.triggeredAt, sla.resolutionMinutes),
+        ackDueAt: addMinutes(clockStart(current.ackDueAt, current.responseMinutes), sla.responseMinutes),
+        resolveDueAt: addMinutes(clockStart(current.resolveDueAt, current.resolutionMinutes), sla.resolutionMinutes),
         // The response time moves the escalation levels that wait for it: let the pager look again.
         ...(current.state === 'triggered' && current.escalationPolicyId ? { nextPageAt: this.deps.clock() } : {}),
       });

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../platform/db/index.js';
 import { OPEN_STATES, type IncidentState, type Severity } from './schema.js';
-import { incidentAlerts, incidentEvents, incidentPostmortems, incidents, incidentSlaBreaches } from './tables.js';
+import { users } from '../platform/auth/tables.js';
+import { incidentAlerts, incidentEvents, incidentPostmortems, incidents, incidentSlaBreaches, LATE_STOP } from './tables.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
@@ -40,9 +41,17 @@ export interface DueBreach {
   dueAt: Date;
 }
 
+/** At most this many breaches per check; the rest wait for the next one. */
+export const DUE_BREACHES_LIMIT = 500;
+
 export function isUniqueViolation(error: unknown): boolean {
   const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
   return source?.code === '23505';
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
+  return source?.code === '23503';
 }
 
 /**
@@ -104,6 +113,12 @@ export class IncidentStore {
   async get(id: string): Promise<IncidentRow | null> {
     const [row] = await this.orm.select().from(incidents).where(eq(incidents.id, id));
     return row ?? null;
+  }
+
+  /** Which of these user ids exist. */
+  async existingUsers(ids: string[]): Promise<Set<string>> {
+    const rows = await this.orm.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+    return new Set(rows.map((row) => row.id));
   }
 
   async openByGroup(groupKey: string): Promise<IncidentRow | null> {
@@ -286,17 +301,43 @@ export class IncidentStore {
   /**
    * Clocks past due and not yet recorded. A late ack or resolve is still a
    * breach, even if no check ran between the due time and the action.
+   *
+   * Only rows that can still breach are read, each branch through its partial
+   * index (tables.ts): open ack clocks, open resolve clocks, and clocks that
+   * stopped late, of those changed since `lateStopsSince` (null: all of them,
+   * once per process). Closed history is never scanned. The ack clock stops at
+   * the acknowledgement or, failing one, at the resolve. A breach belongs to
+   * the current clock when its due time is not before the clock's start, so a
+   * reopened incident's new clock can breach again while a severity change
+   * (same start, new due time) cannot breach the same clock twice.
    */
-  async dueBreaches(now: Date): Promise<DueBreach[]> {
+  async dueBreaches(now: Date, lateStopsSince: Date | null): Promise<DueBreach[]> {
+    const at = sql`${now.toISOString()}::timestamptz`;
+    const ackStart = sql`i.ack_due_at - i.response_minutes * interval '1 minute'`;
+    const resolveStart = sql`i.resolve_due_at - i.resolution_minutes * interval '1 minute'`;
+    const recent = lateStopsSince ? sql`AND i.updated_at >= ${lateStopsSince.toISOString()}::timestamptz` : sql``;
     const rows = await this.orm.execute<{ incident_id: string; severity: string; kind: SlaKind; due_at: Date | string }>(sql`
-      SELECT i.id AS incident_id, i.severity, c.kind, c.due_at
-      FROM ${incidents} i
-      CROSS JOIN LATERAL (VALUES ('ack', i.ack_due_at, i.acknowledged_at), ('resolve', i.resolve_due_at, i.resolved_at)) AS c(kind, due_at, done_at)
-      WHERE c.due_at <= ${now.toISOString()}::timestamptz
-        AND c.due_at < COALESCE(c.done_at, ${now.toISOString()}::timestamptz)
-        AND NOT EXISTS (SELECT 1 FROM ${incidentSlaBreaches} b WHERE b.incident_id = i.id AND b.kind = c.kind)
+      SELECT c.incident_id, c.severity, c.kind, c.due_at FROM (
+        SELECT i.id AS incident_id, i.severity, 'ack' AS kind, i.ack_due_at AS due_at, ${ackStart} AS started_at
+        FROM ${incidents} i
+        WHERE i.acknowledged_at IS NULL AND i.resolved_at IS NULL AND i.ack_due_at < ${at}
+        UNION ALL
+        SELECT i.id, i.severity, 'resolve', i.resolve_due_at, ${resolveStart}
+        FROM ${incidents} i
+        WHERE i.resolved_at IS NULL AND i.resolve_due_at < ${at}
+        UNION ALL
+        SELECT i.id, i.severity, s.kind, s.due_at, s.started_at
+        FROM ${incidents} i
+        CROSS JOIN LATERAL (VALUES ('ack', i.ack_due_at, COALESCE(i.acknowledged_at, i.resolved_at), ${ackStart}),
+          ('resolve', i.resolve_due_at, i.resolved_at, ${resolveStart})) AS s(kind, due_at, stopped_at, started_at)
+        WHERE (${LATE_STOP}) ${recent} AND s.due_at < s.stopped_at
+      ) c
+      -- A lookup by primary key per candidate: NOT EXISTS was planned as a hash anti join reading every breach ever recorded.
+      LEFT JOIN LATERAL (SELECT true AS found FROM ${incidentSlaBreaches} b
+        WHERE b.incident_id = c.incident_id AND b.kind = c.kind AND b.due_at >= c.started_at LIMIT 1) recorded ON true
+      WHERE recorded.found IS NULL
       ORDER BY c.due_at
-      LIMIT 500`);
+      LIMIT ${DUE_BREACHES_LIMIT}`);
     // Both drivers (PGlite, node-postgres) answer execute() with `{ rows }`.
     const list = (rows as unknown as { rows: Array<{ incident_id: string; severity: string; kind: SlaKind; due_at: Date | string }> }).rows;
     return list.map((r) => ({
@@ -307,7 +348,7 @@ export class IncidentStore {
     }));
   }
 
-  /** True when this call recorded it; the primary key makes a second call (any replica) a no-op. */
+  /** True when this call recorded it; the primary key (incident, kind, due time) makes a second call (any replica) a no-op. */
   async insertBreach(breach: DueBreach, detectedAt: Date): Promise<boolean> {
     const rows = await this.orm
       .insert(incidentSlaBreaches)

@@ -5,6 +5,14 @@ import { users } from '../platform/auth/tables.js';
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
+ * An incident one of whose SLA clocks stopped after its due time (the ack
+ * clock stops at the acknowledgement, or at the resolve without one). The
+ * partial index on it and the SLA check's query (store.ts `dueBreaches`)
+ * share this text, so the planner can match them.
+ */
+export const LATE_STOP = sql`COALESCE(acknowledged_at, resolved_at) > ack_due_at OR resolved_at > resolve_due_at`;
+
+/**
  * One incident. SLA due times are stored (not derived at read time) so a
  * restart, or another replica taking over the SLA loop, sees the same clocks.
  */
@@ -53,6 +61,14 @@ export const incidents = pgTable(
     index('incidents_next_page_idx')
       .on(t.nextPageAt)
       .where(sql`next_page_at IS NOT NULL`),
+    // The SLA check reads only clocks that can still breach (store.ts `dueBreaches`): open ones, and late stops lately.
+    index('incidents_ack_due_idx')
+      .on(t.ackDueAt)
+      .where(sql`acknowledged_at IS NULL AND resolved_at IS NULL`),
+    index('incidents_resolve_due_idx')
+      .on(t.resolveDueAt)
+      .where(sql`resolved_at IS NULL`),
+    index('incidents_late_stop_idx').on(t.updatedAt).where(LATE_STOP),
   ],
 );
 
@@ -95,7 +111,12 @@ export const incidentEvents = pgTable(
   (t) => [index('incident_events_incident_idx').on(t.incidentId, t.seq)],
 );
 
-/** A breach is recorded once per (incident, kind): the primary key is the "once". */
+/**
+ * A breach is recorded once per clock: (incident, kind, due time) is the
+ * "once". A reopen starts new clocks with new due times, which can breach
+ * again; the check counts a breach as the current clock's when its due time
+ * is not before that clock's start (store.ts `dueBreaches`).
+ */
 export const incidentSlaBreaches = pgTable(
   'incident_sla_breaches',
   {
@@ -106,7 +127,7 @@ export const incidentSlaBreaches = pgTable(
     dueAt: at('due_at').notNull(),
     detectedAt: at('detected_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.kind] })],
+  (t) => [primaryKey({ columns: [t.incidentId, t.kind, t.dueAt] })],
 );
 
 /** Edited post-mortems; version 0 is the generated draft and is never stored. */
