@@ -6,8 +6,10 @@ import { unified } from 'unified';
 import type { ParsedRunbook } from '../model.js';
 import { RunbookBuilder } from './builder.js';
 import { RunbookParseError } from './errors.js';
+import { checkNesting } from './nesting.js';
 
 export { RunbookParseError } from './errors.js';
+export { MAX_NESTING } from './nesting.js';
 export { slugify } from './slug.js';
 
 // GFM for task lists (`- [ ]`) and autolinked e-mail addresses; YAML front matter.
@@ -29,14 +31,16 @@ function countLines(source: string): number {
 
 /**
  * Markdown runbook → the model in ../model.ts. Pure and synchronous; throws
- * RunbookParseError (with the line) only for bad front matter or a malformed
- * `nexus:` annotation.
+ * RunbookParseError (with the line) only for bad front matter, a malformed
+ * `nexus:` annotation, or text too large or too deeply nested to parse safely.
  */
 export function parseRunbook(source: string): ParsedRunbook {
   const lines = countLines(source);
   if (lines > MAX_RUNBOOK_LINES) {
     throw new RunbookParseError(`the runbook has ${lines} lines; the limit is ${MAX_RUNBOOK_LINES}: split it into several runbooks`, MAX_RUNBOOK_LINES + 1);
   }
+  // Deep nesting makes the parser recurse and slow down superlinearly: refuse it first.
+  checkNesting(source);
   const tree = processor.parse(source) as Root;
   return new RunbookBuilder(source).build(tree.children);
 }

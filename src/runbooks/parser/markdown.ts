@@ -29,8 +29,13 @@ export function markdownOf(source: string, node: Nodes): string {
 
 /** Does any node below contain a node matching `test`? */
 export function contains(node: Nodes, test: (n: Nodes) => boolean): boolean {
-  if (test(node)) return true;
-  return 'children' in node && (node.children as Nodes[]).some((child) => contains(child, test));
+  // A work list, not recursion: the tree's depth is bounded elsewhere, but the stack need not rely on it.
+  const pending: Nodes[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (test(next)) return true;
+    if ('children' in next) pending.push(...(next.children as Nodes[]));
+  }
+  return false;
 }
 
 /** `- [ ]` / `- [x]` (GFM). A plain boolean, not a type guard: a non-task item is still a ListItem. */

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandsOf, type Command, type ParsedRunbook, type Procedure } from '../model.js';
-import { MAX_RUNBOOK_LINES, parseRunbook, RunbookParseError } from './index.js';
+import { MAX_NESTING, MAX_RUNBOOK_LINES, parseRunbook, RunbookParseError } from './index.js';
+import { MAX_PARAGRAPH_DELIMITERS } from './nesting.js';
 
 const FIXTURES = path.resolve('test/fixtures/runbooks');
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -486,5 +487,72 @@ describe('a runbook over the size bound', () => {
     expect(() => parseRunbook(source)).toThrow(`the runbook has ${MAX_RUNBOOK_LINES + 3} lines; the limit is ${MAX_RUNBOOK_LINES}`);
     // Exactly at the limit still parses.
     expect(parseRunbook('# Fits\n' + 'text\n'.repeat(MAX_RUNBOOK_LINES - 2)).title).toBe('Fits');
+  });
+});
+
+describe('deeply nested Markdown', () => {
+  const refused = (source: string) => {
+    const started = performance.now();
+    let error: unknown;
+    try {
+      parseRunbook(source);
+    } catch (caught) {
+      error = caught;
+    }
+    // Refused before the Markdown parser sees it: that took seconds and overflowed the stack.
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toBeInstanceOf(RunbookParseError);
+    return error as RunbookParseError;
+  };
+  const TOO_DEEP = `Markdown nested deeper than ${MAX_NESTING} levels of block quotes and list items`;
+
+  it('refuses 8,000 nested block quotes, naming the line', () => {
+    const error = refused('# T\n' + '> '.repeat(8000) + 'x');
+    expect(error.message).toBe(`line 2: ${TOO_DEEP}: flatten it`);
+    expect(error.line).toBe(2);
+  });
+
+  it('refuses 2,000 and 50,000 nested list items on one line, bullets and numbers alike', () => {
+    expect(refused('# T\n' + '- '.repeat(2000) + 'x').message).toContain(`line 2: ${TOO_DEEP}`);
+    expect(refused('# T\n' + '- '.repeat(50_000) + 'x').message).toContain(`line 2: ${TOO_DEEP}`);
+    expect(refused('# T\n' + '1. '.repeat(2000) + 'x').message).toContain(TOO_DEEP);
+    expect(refused('# T\n' + '> - '.repeat(4000) + 'x').message).toContain(TOO_DEEP);
+  });
+
+  it('refuses list items nested through indentation, on the first line too deep', () => {
+    const indented = (marker: string, step: string) => '# T\n' + Array.from({ length: 500 }, (_, i) => `${step.repeat(i)}${marker} a`).join('\n');
+    expect(refused(indented('-', '  ')).line).toBe(2 + MAX_NESTING);
+    expect(refused(indented('1)', '   ')).line).toBe(2 + MAX_NESTING);
+    expect(refused(indented('-', '\t')).line).toBe(2 + MAX_NESTING);
+    expect(refused('# T\n' + Array.from({ length: 500 }, (_, i) => `${'  '.repeat(i)}> - a`).join('\n')).message).toContain(TOO_DEEP);
+  });
+
+  it('refuses deeply nested emphasis, links and images', () => {
+    const inline = `emphasis, links or images nested deeper than ${MAX_NESTING} levels`;
+    expect(refused('# T\n' + '*'.repeat(10_000) + 'x' + '*'.repeat(10_000)).message).toBe(`line 2: ${inline}: close them or use a code span`);
+    expect(refused('# T\n' + '['.repeat(10_000) + 'x' + ']'.repeat(10_000)).message).toContain(inline);
+    expect(refused('# T\n' + '[a '.repeat(10_000) + 'x' + '](u)'.repeat(10_000)).message).toContain(inline);
+    expect(refused('# T\n' + '!['.repeat(10_000) + 'x' + '](u)'.repeat(10_000)).message).toContain(inline);
+    // Spread over the lines of one paragraph (an `_` before the line's end cannot open, so one level a line).
+    expect(refused('# T\n' + '*_\n'.repeat(3000) + 'x\n' + '_*\n'.repeat(3000)).line).toBe(2 + MAX_NESTING);
+    // A ``` inside an HTML block is not a fence, so it does not hide what follows.
+    expect(refused('# T\n<div>\n```\n\n' + '*'.repeat(10_000) + 'x' + '*'.repeat(10_000) + '\n').line).toBe(5);
+  });
+
+  it('refuses a paragraph with thousands of emphasis or link markers, nested or not', () => {
+    const markers = `a paragraph with more than ${MAX_PARAGRAPH_DELIMITERS} emphasis or link markers`;
+    expect(refused('# T\n' + '*_'.repeat(5000) + 'x' + '_*'.repeat(5000)).message).toContain(markers);
+    expect(refused('# T\n' + '[a]('.repeat(10_000) + 'x').message).toContain(markers);
+    expect(refused('# T\n' + '[a]'.repeat(10_000)).message).toContain(markers);
+  });
+
+  it('still parses ten levels of lists and quotes, and shell globs and brackets inside fences', () => {
+    const nestedList = Array.from({ length: 10 }, (_, i) => `${'  '.repeat(i)}- level ${i + 1}`).join('\n');
+    const glob = '   ```bash\n' + '   ls /var/log/*.log | grep -E "[0-9]+*" && [ -f "$f" ]\n'.repeat(200) + '   ```\n';
+    const runbook = parseRunbook(`# Deep\n\n### P\n\n1. **Look**\n\n${glob}\n${nestedList}\n\n${'> '.repeat(10)}quoted **bold _and [linked](u)_**\n`);
+    expect(runbook.procedures).toHaveLength(1);
+    expect(runbook.procedures[0]!.phases[0]!.steps[0]!.commands).toHaveLength(200);
+    expect(JSON.stringify(runbook)).toContain('- level 10');
+    expect(JSON.stringify(runbook)).toContain('quoted **bold _and [linked](u)_**');
   });
 });
