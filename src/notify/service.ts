@@ -56,13 +56,20 @@ function checkContact(contact: Pick<NewContact, 'phone' | 'email' | 'slack'>): v
   }
 }
 
-function checkChannel(channel: Pick<NewChannel, 'kind' | 'url' | 'address' | 'secret'>): void {
-  const { kind, url, address, secret } = channel;
+/**
+ * `keptUnreadableUrl`: an update that leaves a URL no current key opens as it
+ * is (say, only disabling the channel). That value is ciphertext, not a URL,
+ * so there is nothing to check, and the channel does have one.
+ */
+function checkChannel(channel: Pick<NewChannel, 'kind' | 'url' | 'address' | 'secret'>, keptUnreadableUrl = false): void {
+  const { kind, address, secret } = channel;
+  const url = keptUnreadableUrl ? null : channel.url;
+  if (keptUnreadableUrl && kind === 'email') throw new InputError('body/url is not used by email channels (the SMTP server is NEXUS_SMTP_URL)', { field: 'url' });
   if (url) {
     const problem = channelUrlProblem(url);
     if (problem) throw new InputError(`body/url ${problem}`, { field: 'url' });
   }
-  if (kind === 'webhook' && !url) throw new InputError('body/url is required for a webhook channel', { field: 'url' });
+  if (kind === 'webhook' && !url && !keptUnreadableUrl) throw new InputError('body/url is required for a webhook channel', { field: 'url' });
   if (kind === 'email' && !address) throw new InputError('body/address is required for an email channel', { field: 'address' });
   if (kind !== 'email' && address) throw new InputError(`body/address is only for email channels, not ${kind}`, { field: 'address' });
   if (kind === 'email' && url) throw new InputError('body/url is not used by email channels (the SMTP server is NEXUS_SMTP_URL)', { field: 'url' });
@@ -146,7 +153,7 @@ export class DirectoryService {
     const current = await this.store.channel(id);
     if (!current) throw new NotFoundError('channel', id);
     const patch: Partial<NewChannel> = { ...body, ...(body.name !== undefined ? { name: body.name.trim() } : {}) };
-    checkChannel({ ...current, ...patch });
+    checkChannel({ ...current, ...patch }, patch.url === undefined && isUnreadable(current.url));
     if (patch.name && patch.name !== current.name && (await this.store.channelByName(patch.name))) {
       throw new ConflictError(`A channel named "${patch.name}" already exists`);
     }

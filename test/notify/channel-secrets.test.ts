@@ -79,6 +79,9 @@ describe.each(ENGINES)('channel secrets at rest on %s', (engine) => {
     cleanups.push(() => third.close());
     expect(await third.notify.directory.getChannel(hook.id)).toMatchObject({ unreadable: true, url: null });
     expect(await sendTo(third, hook.id)).toMatchObject({ state: 'skipped', last_error: expect.stringContaining('set it again') });
+    // It can still be renamed or disabled without knowing its URL (the stored value stays as it was).
+    expect(await third.notify.directory.updateChannel(hook.id, { enabled: false, name: 'hook-unreadable' })).toMatchObject({ enabled: false, unreadable: true });
+    await third.notify.directory.updateChannel(hook.id, { enabled: true });
     const fixed = await third.notify.directory.updateChannel(hook.id, { url: `${receiver.url}/again`, secret: HMAC_KEY });
     expect(fixed.unreadable).toBe(false);
     expect(await sendTo(third, hook.id)).toMatchObject({ state: 'sent' });
