@@ -1,7 +1,7 @@
 import type { Clock } from '../platform/auth/service.js';
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import { planLevels, policyProblems, targetsOf, type PlanInput, type PlanLevel, type TargetRef } from './escalation.js';
-import { isTimeZone, onCallShift, type Shift, type WeeklySchedule } from './oncall.js';
+import { isTimeZone, onCallShift, onCallShiftUntilTakeover, type Shift, type WeeklySchedule } from './oncall.js';
 import {
   WEEKDAYS,
   type CreateOverrideBody,
@@ -60,6 +60,9 @@ export function toPolicy(row: PolicyRow): EscalationPolicy {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+/** The last instant with an ISO 8601 form that the database takes as a parameter. */
+const LAST_STORABLE = new Date('9999-12-31T23:59:59.999Z');
 
 function scheduleOf({ rotation, members }: RotationWithMembers): WeeklySchedule {
   return {
@@ -148,7 +151,11 @@ export class OnCallService {
 
   async onCallView(rotationId: string, at: Date | undefined): Promise<OnCall> {
     const when = at ?? this.clock();
-    const { contact, shift } = await this.onCallAt(rotationId, when);
+    const { contact, shift: own } = await this.onCallAt(rotationId, when);
+    const row = own ? await this.rotations.get(rotationId) : null;
+    // "Until" is when someone else takes over, which an override starting sooner than the handoff brings forward.
+    const horizon = own && own.until < LAST_STORABLE ? own.until : LAST_STORABLE;
+    const shift = own && row ? onCallShiftUntilTakeover(scheduleOf(row), await this.rotations.overridesDuring(rotationId, when, horizon), when) : own;
     return {
       rotationId,
       at: when.toISOString(),

@@ -132,6 +132,25 @@ export function scheduledShift(schedule: WeeklySchedule, at: Date): Shift | null
 }
 
 /** The override covering `at` (newest wins where they overlap), else the scheduled shift. */
+/**
+ * The shift at `at`, ending where someone else takes over: `onCallShift`'s
+ * `until` is the shift's own end (the handoff, or the override's end), but an
+ * override starting sooner that would win then ends it earlier. `overrides`
+ * must hold every override overlapping `at` or starting before that end.
+ */
+export function onCallShiftUntilTakeover(schedule: WeeklySchedule, overrides: readonly OverrideWindow[], at: Date): Shift | null {
+  const shift = onCallShift(schedule, overrides, at);
+  if (!shift) return null;
+  const active = overrides.filter((o) => o.startsAt <= at && at < o.endsAt);
+  // Overrides win over the schedule; among overrides, the newest wins (as in onCallShift).
+  const current = shift.source === 'override' ? Math.max(...active.map((o) => o.createdAt.getTime())) : Number.NEGATIVE_INFINITY;
+  let until = shift.until;
+  for (const o of overrides) {
+    if (o.startsAt > at && o.startsAt < until && o.createdAt.getTime() >= current) until = o.startsAt;
+  }
+  return { ...shift, until };
+}
+
 export function onCallShift(schedule: WeeklySchedule, overrides: readonly OverrideWindow[], at: Date): Shift | null {
   let winner: OverrideWindow | undefined;
   for (const override of overrides) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Orm } from '../platform/db/index.js';
 import { contacts, rotationMembers, rotationOverrides, rotations } from './tables.js';
 
@@ -84,6 +84,14 @@ export class RotationStore {
   }
 
   /** Overrides covering `at`. */
+  /** Overrides active at some time in [from, to). */
+  async overridesDuring(rotationId: string, from: Date, to: Date): Promise<OverrideRow[]> {
+    return this.orm
+      .select()
+      .from(rotationOverrides)
+      .where(and(eq(rotationOverrides.rotationId, rotationId), lt(rotationOverrides.startsAt, to), gt(rotationOverrides.endsAt, from)));
+  }
+
   async overridesAt(rotationId: string, at: Date): Promise<OverrideRow[]> {
     return this.orm
       .select()

@@ -67,6 +67,12 @@ describe.each(ENGINES)('rotations and escalation policies on %s', (engine) => {
     expect(res.body).toMatchObject({ contact: { name: 'Dev' }, createdBy: 'operator-user', reason: 'Ben at a wedding' });
     expect(await onCall(id, '2099-01-14T12:00:00Z')).toMatchObject({ contact: { name: 'Dev' }, source: 'override', from: '2099-01-14T00:00:00.000Z', until: '2099-01-15T00:00:00.000Z' });
     expect((await onCall(id, '2099-01-15T00:00:00Z')).source).toBe('schedule');
+    // Before it, the scheduled shift lasts until the override takes over, not until the weekly handoff.
+    const before = await onCall(id, '2099-01-13T12:00:00Z');
+    expect(before).toMatchObject({ source: 'schedule', until: '2099-01-14T00:00:00.000Z' });
+    expect(before.contact?.name).not.toBe('Dev');
+    // At the last instant of year 9999 the shift has no end that can be written.
+    expect(await onCall(id, '9999-12-31T23:59:59Z')).toMatchObject({ source: 'schedule', until: null });
     expect(((await call('viewer', 'GET', `/api/v1/rotations/${id}`)).body.overrides as Json[]).length).toBe(1);
     const bad = await call('operator', 'POST', `/api/v1/rotations/${id}/overrides`, { contactId: people.Dev, startsAt: '2099-01-15T00:00:00Z', endsAt: '2099-01-14T00:00:00Z' });
     expect(bad.status).toBe(400);
