@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { AuditOutcome } from '../platform/audit/service.js';
 import { ROLES, isRole, type Role } from '../platform/auth/roles.js';
+import { isUuid } from '../platform/uuid.js';
 
 /*
  * Argument parsers for commander's argParser: they run before any request,
@@ -21,12 +22,6 @@ export function integerIn(min: number, max: number): (value: string) => number {
     }
     return n;
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 export function parseUuid(value: string): string {

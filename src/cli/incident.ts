@@ -3,6 +3,7 @@ import type { Incident, TimelineEvent } from '../incidents/index.js';
 import type { Postmortem } from '../incidents/schema.js';
 import type { CliContext } from './context.js';
 import { cell, time } from './output.js';
+import { isUuid } from '../platform/uuid.js';
 
 interface JsonOption {
   json?: boolean;
@@ -15,7 +16,6 @@ interface ListOptions extends JsonOption {
 
 const STATES = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'closed'];
 const SEVERITIES = ['P1', 'P2', 'P3'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function oneOf(values: string[]) {
   return (value: string) => {
@@ -25,7 +25,7 @@ function oneOf(values: string[]) {
 }
 
 function incidentId(value: string): string {
-  if (!UUID.test(value)) throw new InvalidArgumentError('must be an incident id (a UUID, as `nexus incident list` shows)');
+  if (!isUuid(value)) throw new InvalidArgumentError('must be an incident id (a UUID, as `nexus incident list` shows)');
   return value;
 }
 

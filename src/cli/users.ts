@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Role } from '../platform/auth/roles.js';
-import { isUuid, parseRole } from './args.js';
+import { isUuid } from '../platform/uuid.js';
+import { parseRole } from './args.js';
 import type { NexusClient, UserView } from './client.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, cell, time } from './output.js';

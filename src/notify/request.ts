@@ -1,6 +1,7 @@
 import { InputError } from '../platform/errors.js';
 import { TARGET_TYPES } from './oncall-schema.js';
 import type { TargetRef } from './escalation.js';
+import { isUuid } from '../platform/uuid.js';
 
 /** What the incidents domain (or anyone) asks to send. */
 export interface NotifyRequest {
@@ -23,7 +24,6 @@ export interface NotifyRequest {
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEVERITY = /^[A-Za-z0-9_-]{1,16}$/;
 /** Longer subjects are refused: callers that quote free text (incident titles) cut it to fit. */
 export const SUBJECT_MAX = 200;
@@ -37,7 +37,7 @@ const TARGETS_MAX = 200;
  */
 export function checkNotifyRequest(request: NotifyRequest): NotifyRequest {
   if (!KEY.test(request.key)) throw new InputError('notify: key must be 1-200 characters of letters, digits and . _ : / -');
-  if (request.incidentId !== undefined && !UUID.test(request.incidentId)) throw new InputError('notify: incidentId must be a UUID');
+  if (request.incidentId !== undefined && !isUuid(request.incidentId)) throw new InputError('notify: incidentId must be a UUID');
   const subject = request.subject.replace(/[\r\n\t]+/g, ' ').trim();
   if (subject === '' || subject.length > SUBJECT_MAX) throw new InputError(`notify: subject must be 1-${SUBJECT_MAX} characters`);
   if (request.text.length > TEXT_MAX) throw new InputError(`notify: text must be at most ${TEXT_MAX} characters`);
@@ -53,7 +53,7 @@ export function checkNotifyRequest(request: NotifyRequest): NotifyRequest {
     throw new InputError(`notify: between 1 and ${TARGETS_MAX} targets are needed`);
   }
   for (const target of request.targets) {
-    if (!(TARGET_TYPES as readonly string[]).includes(target.type) || !UUID.test(target.id)) {
+    if (!(TARGET_TYPES as readonly string[]).includes(target.type) || !isUuid(target.id)) {
       throw new InputError('notify: each target needs a type (contact, rotation, channel) and a UUID id');
     }
   }

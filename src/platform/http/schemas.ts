@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { InputError } from '../errors.js';
+import { isUuid } from '../uuid.js';
 
 /** `{ error: { code, message, details } }`: the only shape an error ever has. */
 export const ErrorResponse = Type.Object(
@@ -42,7 +43,6 @@ export type CursorPart = 'string' | 'number' | 'timestamp' | 'uuid';
 
 /** `toISOString()`, or the microsecond form some lists sort by. */
 const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
-const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isCursorPart(part: unknown, kind: CursorPart): boolean {
   switch (kind) {
@@ -53,7 +53,7 @@ function isCursorPart(part: unknown, kind: CursorPart): boolean {
     case 'timestamp':
       return typeof part === 'string' && CURSOR_TIMESTAMP.test(part) && !Number.isNaN(new Date(part).getTime());
     case 'uuid':
-      return typeof part === 'string' && CURSOR_UUID.test(part);
+      return typeof part === 'string' && isUuid(part);
   }
 }
 

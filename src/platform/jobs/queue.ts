@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { withTimeout } from '../timeout.js';
+import { isUuid } from '../uuid.js';
 
 /**
  * How pg-boss treats a queue's jobs. `standard` is the default; the others are
@@ -85,7 +86,6 @@ export const QUEUE_DEFAULTS = {
 
 const HEALTH_TIMEOUT_MS = 2000;
 const ERROR_LOG_INTERVAL_MS = 30_000;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SqlAdapter extends PgBoss.Db {
   close(): Promise<void>;
@@ -132,7 +132,7 @@ export function createJobQueue(db: Database, logger: Logger, options: JobQueueOp
       for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
     },
     async getJob(name, id) {
-      if (!UUID_PATTERN.test(id)) return null;
+      if (!isUuid(id)) return null;
       const job = await boss.getJobById(name, id, { includeArchive: true });
       return job ? toJobInfo(job) : null;
     },

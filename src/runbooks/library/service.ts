@@ -10,6 +10,7 @@ import type { ParsedRunbook } from '../model.js';
 import { parseRunbook, RunbookParseError, slugify } from '../parser/index.js';
 import type { RunbookStatsView, RunbookVersionView, RunbookView } from './schema.js';
 import type { RunbookRow, RunbookStore, RunbookVersionInfo } from './store.js';
+import { isUuid } from '../../platform/uuid.js';
 
 /** The repository's `runbooks/` folder: three levels up from src/runbooks/library (and from dist/…). */
 export const BUILTIN_RUNBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runbooks');
@@ -17,7 +18,6 @@ export const BUILTIN_RUNBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(impo
 /** Who imports the built-in library, in versions and the audit log. */
 export const SYSTEM_IMPORTER = 'system';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Tries at an import that keeps losing a race with concurrent imports of the same runbook. */
 const IMPORT_ATTEMPTS = 3;
 
@@ -163,7 +163,7 @@ export class RunbookLibrary {
   /** A runbook by id or slug; NotFoundError otherwise. */
   async find(idOrSlug: string): Promise<RunbookRow> {
     // A slug may look like a UUID (the patterns overlap), so an id miss still tries the slug.
-    const row = (UUID.test(idOrSlug) ? await this.store.byId(idOrSlug.toLowerCase()) : null) ?? (await this.store.bySlug(idOrSlug));
+    const row = (isUuid(idOrSlug) ? await this.store.byId(idOrSlug.toLowerCase()) : null) ?? (await this.store.bySlug(idOrSlug));
     if (!row) throw new NotFoundError('runbook', idOrSlug);
     return row;
   }

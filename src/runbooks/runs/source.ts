@@ -3,6 +3,7 @@ import type { Orm } from '../../platform/db/index.js';
 import { NotFoundError } from '../../platform/errors.js';
 import type { ParsedRunbook } from '../model.js';
 import { runbooks, runbookVersions } from '../tables.js';
+import { isUuid } from '../../platform/uuid.js';
 
 export interface RunbookVersion {
   runbook: { id: string; slug: string; title: string };
@@ -15,7 +16,6 @@ export interface RunbookVersionSource {
   getVersion(idOrSlug: string, version?: number): Promise<RunbookVersion>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reads the library's tables directly. The library service
@@ -25,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function tableRunbookSource(orm: Orm): RunbookVersionSource {
   return {
     async getVersion(idOrSlug, version) {
-      const match = UUID.test(idOrSlug) ? or(eq(runbooks.id, idOrSlug), eq(runbooks.slug, idOrSlug)) : eq(runbooks.slug, idOrSlug);
+      const match = isUuid(idOrSlug) ? or(eq(runbooks.id, idOrSlug), eq(runbooks.slug, idOrSlug)) : eq(runbooks.slug, idOrSlug);
       const [row] = await orm
         .select({
           runbook: { id: runbooks.id, slug: runbooks.slug, title: runbooks.title },
