@@ -34,12 +34,14 @@ export function invalidTransition(action: Transition, current: string): Conflict
 
 const MINUTE = 60_000;
 
+export const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
+
 /**
  * When an SLA clock started: the trigger, or the reopen that restarted it.
  * Not stored: a due time and its target minutes are always written together.
  */
 export function clockStart(dueAt: Date, minutes: number): Date {
-  return new Date(dueAt.getTime() - minutes * MINUTE);
+  return addMinutes(dueAt, -minutes);
 }
 
 /**
@@ -73,8 +75,8 @@ export function transitionPatch(action: Transition, row: IncidentRow, now: Date,
         mitigatedAt: null,
         resolvedAt: null,
         closedAt: null,
-        resolveDueAt: new Date(now.getTime() + row.resolutionMinutes * MINUTE),
-        ...(row.acknowledgedAt ? {} : { ackDueAt: new Date(now.getTime() + row.responseMinutes * MINUTE) }),
+        resolveDueAt: addMinutes(now, row.resolutionMinutes),
+        ...(row.acknowledgedAt ? {} : { ackDueAt: addMinutes(now, row.responseMinutes) }),
       };
   }
 }

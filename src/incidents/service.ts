@@ -2,7 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '../platform/errors.js'
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
-import { clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
+import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
 import { isForeignKeyViolation, isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
@@ -45,9 +45,7 @@ type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
   actor: string;
 };
 
-const MINUTE = 60_000;
 const OPEN_ATTEMPTS = 3;
-const addMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 interface FieldChanges {
   patch: IncidentPatch;
