@@ -151,11 +151,12 @@ export class OnCallService {
 
   async onCallView(rotationId: string, at: Date | undefined): Promise<OnCall> {
     const when = at ?? this.clock();
-    const { contact, shift: own } = await this.onCallAt(rotationId, when);
-    const row = own ? await this.rotations.get(rotationId) : null;
-    // "Until" is when someone else takes over, which an override starting sooner than the handoff brings forward.
-    const horizon = own && own.until < LAST_STORABLE ? own.until : LAST_STORABLE;
-    const shift = own && row ? onCallShiftUntilTakeover(scheduleOf(row), await this.rotations.overridesDuring(rotationId, when, horizon), when) : own;
+    const row = await this.rotations.get(rotationId);
+    if (!row) throw new NotFoundError('rotation', rotationId);
+    // "Until" is when someone else takes over, which an override starting sooner than the handoff brings forward:
+    // the overrides read are every one from `when` on, not only those active then.
+    const shift = onCallShiftUntilTakeover(scheduleOf(row), await this.rotations.overridesDuring(rotationId, when, LAST_STORABLE), when);
+    const contact = shift ? await this.directory.contact(shift.contactId) : null;
     return {
       rotationId,
       at: when.toISOString(),
