@@ -6,7 +6,7 @@ import type { Alert } from '../../src/alerts/index.js';
 import type { Incident, TimelineEvent } from '../../src/incidents/index.js';
 import type { Contact, Delivery } from '../../src/notify/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { freePort, TestPrometheus } from '../support/prometheus.js';
+import { TestPrometheus } from '../support/prometheus.js';
 import { startReceiver, startSmtp } from '../notify/support.js';
 import { TestAlertmanager } from './support/alertmanager.js';
 import { startSmallService, startTraffic, type SmallService, type Traffic } from './support/service.js';
@@ -84,22 +84,21 @@ describe('a service error rate over 5 %, from Prometheus through Alertmanager to
     }
     const rulesFile = path.join(dir, 'rules.yml');
     await fs.writeFile(rulesFile, rules.yaml);
-    // Prometheus must name Alertmanager before it runs, and Alertmanager needs a NEXUS token: the port comes first.
-    const amPort = await freePort();
-
     // Prometheus applies targets ~5 s after it starts; NEXUS starts meanwhile. allSettled: whatever started gets stopped.
     const started = await Promise.allSettled([
       createTestApp('postgres', {
         start: { listen: true },
         env: { NEXUS_SMTP_URL: smtp.url, NEXUS_SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/e2e-slack` },
       }).then((app) => (t = app)),
-      TestPrometheus.start({ scrapeTargets: [service.target], ruleFiles: [rulesFile], alertmanagers: [`127.0.0.1:${amPort}`] }).then((p) => (prom = p)),
+      TestPrometheus.start({ scrapeTargets: [service.target], ruleFiles: [rulesFile] }).then((p) => (prom = p)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
 
     // One token per sender, responder role, as deploy/prometheus/alertmanager.yml says.
     const { token } = await api<{ token: string }>('POST', '/api/v1/tokens', { name: 'alertmanager-e2e', role: 'responder' });
-    am = await TestAlertmanager.start(amPort, await fastAlertmanagerConfig(`${t!.server.url}/api/v1/alerts/alertmanager?token=${token}`));
+    am = await TestAlertmanager.start(await fastAlertmanagerConfig(`${t!.server.url}/api/v1/alerts/alertmanager?token=${token}`));
+    // Alertmanager binds its own port (retrying if a parallel test took it); Prometheus learns it by a reload.
+    await prom!.reconfigure({ alertmanagers: [am.hostPort] });
 
     // The seed's on-call contact has only a phone, which NEXUS cannot call: give it an address to page.
     const contacts = await api<{ items: Contact[] }>('GET', '/api/v1/contacts?limit=100');

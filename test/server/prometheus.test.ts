@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { freePort, TestPrometheus, type Sample } from '../support/prometheus.js';
+import { TestPrometheus, type Sample } from '../support/prometheus.js';
 
 /**
  * A real Prometheus (Debian's `prometheus`) scraping a running NEXUS every
@@ -47,17 +47,17 @@ describe('Prometheus scraping a running NEXUS', () => {
   const sent: Record<number, number> = {};
 
   beforeAll(async () => {
-    // NEXUS and Prometheus start side by side: Prometheus only scrapes ~5 s
-    // after it starts anyway, so NEXUS gets a port chosen up front.
-    const nexusPort = await freePort();
+    // NEXUS and Prometheus start side by side. NEXUS binds port 0 (a port
+    // chosen up front may be taken by a parallel test before it binds);
+    // Prometheus learns it by a reload, before its first scrape anyway.
     // allSettled: whichever starts must be assigned, so afterAll can stop it.
     const started = await Promise.allSettled([
-      createTestApp('postgres', { start: { listen: true }, env: { NEXUS_SUBSET: 'canary', PORT: String(nexusPort) } }).then((app) => (t = app)),
-      TestPrometheus.start({ scrapeTargets: [`127.0.0.1:${nexusPort}`] }).then((running) => (prom = running)),
+      createTestApp('postgres', { start: { listen: true }, env: { NEXUS_SUBSET: 'canary' } }).then((app) => (t = app)),
+      TestPrometheus.start().then((running) => (prom = running)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
     if (!t || !prom) throw new Error('unreachable: NEXUS or Prometheus missing after start');
-    expect(t.server.url).toBe(`http://127.0.0.1:${nexusPort}`);
+    await prom.reconfigure({ scrapeTargets: [new URL(t.server.url).host] });
 
     // Prometheus applies its targets ~5 s after start. Traffic runs in small
     // waves until the first scrape succeeded and a few waves after it, so the

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.js';
 
 /**
  * A real Prometheus (Debian package `prometheus`) on a free loopback port
@@ -29,17 +29,6 @@ function onPath(binary: string): boolean {
       return false;
     }
   });
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -98,6 +87,9 @@ export class TestPrometheus {
     readonly url: string,
     private readonly child: ChildProcess,
     private readonly dir: string,
+    private readonly storage: string,
+    private readonly config: string,
+    private options: StartPrometheusOptions,
   ) {
     const keep = (chunk: Buffer) => {
       this.output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -114,7 +106,10 @@ export class TestPrometheus {
     process.once('exit', this.killOnExit);
   }
 
-  /** Starts one; retries on another port if it dies at start (the port was taken meanwhile). */
+  /**
+   * Starts one; retries on another port if it dies at start or the port
+   * answers as someone else (it was taken between choosing and binding).
+   */
   static async start(options: StartPrometheusOptions = {}): Promise<TestPrometheus> {
     if (!onPath('prometheus')) throw new Error(INSTALL_HINT);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-prometheus-'));
@@ -123,12 +118,11 @@ export class TestPrometheus {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const port = await freePort();
       await fs.writeFile(config, configFor(options.scrapeTargets ?? [], options.scrapeSelf ? port : null, options));
-      const child = spawn(
-        'prometheus',
-        [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const prom = new TestPrometheus(`http://127.0.0.1:${port}`, child, dir);
+      const storage = path.join(dir, `data-${attempt}`);
+      const child = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const prom = new TestPrometheus(`http://127.0.0.1:${port}`, child, dir, storage, config, options);
       try {
         await prom.waitReady();
         return prom;
@@ -146,14 +140,46 @@ export class TestPrometheus {
     for (;;) {
       if (this.exitInfo) throw new Error(`prometheus ${this.exitInfo} before it was ready:\n${this.log()}`);
       const ready = await fetch(`${this.url}/-/ready`).then((res) => res.ok, () => false);
-      if (ready) return;
+      // Ready, and ours: a parallel test's Prometheus may hold the port this one failed to take.
+      if (ready && (await this.ownsPort())) return;
       if (Date.now() > deadline) throw new Error(`prometheus not ready after ${READY_DEADLINE_MS} ms:\n${this.log()}`);
       await sleep(100);
     }
   }
 
+  private async ownsPort(): Promise<boolean> {
+    const flags = await this.api<Record<string, string>>('/api/v1/status/flags').catch((): Record<string, string> => ({}));
+    return flags['storage.tsdb.path'] === this.storage;
+  }
+
   log(): string {
     return this.output.join('\n');
+  }
+
+  /** `host:port` this Prometheus listens on (to scrape itself or be named elsewhere). */
+  get hostPort(): string {
+    return new URL(this.url).host;
+  }
+
+  /**
+   * Changes targets, rules or Alertmanagers of the running server (SIGHUP
+   * reload) and waits until the new configuration is the loaded one. Lets a
+   * test start Prometheus before the servers it names have bound their ports.
+   */
+  async reconfigure(changes: StartPrometheusOptions): Promise<void> {
+    this.options = { ...this.options, ...changes };
+    const yaml = configFor(this.options.scrapeTargets ?? [], this.options.scrapeSelf ? Number(new URL(this.url).port) : null, this.options);
+    await fs.writeFile(this.config, yaml);
+    this.child.kill('SIGHUP');
+    const expected = [...(this.options.scrapeTargets ?? []), ...(this.options.alertmanagers ?? [])];
+    const deadline = Date.now() + READY_DEADLINE_MS;
+    for (;;) {
+      const loaded = (await this.api<{ yaml: string }>('/api/v1/status/config').catch(() => ({ yaml: '' }))).yaml;
+      if (expected.every((target) => loaded.includes(target))) return;
+      if (this.exitInfo) throw new Error(`prometheus ${this.exitInfo} while reloading:\n${this.log()}`);
+      if (Date.now() > deadline) throw new Error(`prometheus did not load ${expected.join(', ')} within ${READY_DEADLINE_MS} ms:\n${this.log()}`);
+      await sleep(100);
+    }
   }
 
   async api<T>(pathAndQuery: string): Promise<T> {

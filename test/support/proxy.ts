@@ -49,8 +49,20 @@ export async function startCuttableProxy(targetHost: string, targetPort: number)
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   };
 
+  // The port was ours until `cut`; a parallel test may grab it meanwhile, so restoring waits for it to come free.
+  const restore = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await listen();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+
   await listen();
-  return { port, cut, restore: listen, close: cut };
+  return { port, cut, restore, close: cut };
 }
 
 /** Polls until `check` passes or the deadline ends; returns the last value. */

@@ -3,15 +3,18 @@ import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../support/ports.js';
 
 /**
- * A real Alertmanager (Debian package `prometheus-alertmanager`) on a given
- * loopback port, gossip off, with its own temporary storage. The port is
- * chosen by the caller because Prometheus must know it before this starts.
+ * A real Alertmanager (Debian package `prometheus-alertmanager`) on a free
+ * loopback port, gossip off, with its own temporary storage. It picks its
+ * port itself and tries another when the one it chose was taken before it
+ * could bind it (parallel tests start servers all the time).
  */
 
 const BINARY = 'prometheus-alertmanager';
 const READY_DEADLINE_MS = 15_000;
+const START_ATTEMPTS = 3;
 const INSTALL_HINT =
   `This test needs the \`${BINARY}\` binary (Debian package prometheus-alertmanager). ` +
   'Run `bash scripts/ensure-test-deps.sh` (it installs it with apt-get), or `npm test`, which runs that script first.';
@@ -62,37 +65,49 @@ export class TestAlertmanager {
     process.once('exit', this.killOnExit);
   }
 
-  static async start(port: number, configYaml: string): Promise<TestAlertmanager> {
+  static async start(configYaml: string): Promise<TestAlertmanager> {
     if (!onPath(BINARY)) throw new Error(INSTALL_HINT);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-alertmanager-'));
     const config = path.join(dir, 'alertmanager.yml');
     await fs.writeFile(config, configYaml, { mode: 0o600 });
-    const child = spawn(
-      BINARY,
-      [
-        `--config.file=${config}`,
-        `--storage.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        // Empty: no cluster listener, so no gossip port and no peer wait before the first notification.
-        '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const am = new TestAlertmanager(`http://127.0.0.1:${port}`, child, dir);
-    try {
-      await am.waitReady();
-      return am;
-    } catch (error) {
-      await am.stop();
-      throw error;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const port = await freePort();
+      const child = spawn(
+        BINARY,
+        [
+          `--config.file=${config}`,
+          `--storage.path=${path.join(dir, `data-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          // Empty: no cluster listener, so no gossip port and no peer wait before the first notification.
+          '--cluster.listen-address=',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const am = new TestAlertmanager(`http://127.0.0.1:${port}`, child, dir);
+      try {
+        await am.waitReady();
+        return am;
+      } catch (error) {
+        lastError = error;
+        await am.stop(false);
+      }
     }
+    await fs.rm(dir, { recursive: true, force: true });
+    throw lastError;
+  }
+
+  /** `host:port`, as Prometheus's `alerting` section names it. */
+  get hostPort(): string {
+    return new URL(this.url).host;
   }
 
   private async waitReady(): Promise<void> {
     const deadline = Date.now() + READY_DEADLINE_MS;
     for (;;) {
       if (this.exitInfo) throw new Error(`${BINARY} ${this.exitInfo} before it was ready:\n${this.log()}`);
-      if (await fetch(`${this.url}/-/ready`).then((res) => res.ok, () => false)) return;
+      // Ready, and an Alertmanager: a Prometheus that took the port also answers /-/ready.
+      if (await fetch(`${this.url}/api/v2/status`).then((res) => res.ok, () => false)) return;
       if (Date.now() > deadline) throw new Error(`${BINARY} not ready after ${READY_DEADLINE_MS} ms:\n${this.log()}`);
       await sleep(100);
     }
@@ -110,7 +125,7 @@ export class TestAlertmanager {
   }
 
   /** SIGTERM, SIGKILL after 5 s; then removes the config (it holds a token) and the storage. */
-  async stop(): Promise<void> {
+  async stop(removeDir = true): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     if (!this.exitInfo) {
       this.child.kill('SIGTERM');
@@ -120,6 +135,6 @@ export class TestAlertmanager {
         await this.exited;
       }
     }
-    await fs.rm(this.dir, { recursive: true, force: true });
+    if (removeDir) await fs.rm(this.dir, { recursive: true, force: true });
   }
 }
