@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmailSender } from '../../src/notify/channels/email.js';
+import { EmailSender, emailContent } from '../../src/notify/channels/email.js';
 import { DeliveryError, type OutgoingMessage } from '../../src/notify/channels/index.js';
+import { slackPayload } from '../../src/notify/channels/slack.js';
 import { sendWebhook } from '../../src/notify/channels/webhook.js';
+import { pageSubject } from '../../src/incidents/paging.js';
 import { startReceiver, startSmtp } from './support.js';
 
 const message: OutgoingMessage = {
@@ -15,6 +17,17 @@ const message: OutgoingMessage = {
   sentAt: '2025-01-01T00:00:00.000Z',
   paging: [],
 };
+
+describe('message rendering', () => {
+  it('shows the severity once, whether or not the subject (a page) carries it already', () => {
+    const page = { ...message, severity: 'P1', subject: pageSubject('Escalated: [P1] ', 'Database down') };
+    expect(slackPayload(page).text).toBe('Escalated: [P1] Database down');
+    expect(emailContent(page).subject).toBe('[NEXUS] Escalated: [P1] Database down');
+    const plain = { ...message, severity: 'P2', subject: 'Backup verification failed' };
+    expect(slackPayload(plain).text).toBe('[P2] Backup verification failed');
+    expect(emailContent(plain).subject).toBe('[NEXUS P2] Backup verification failed');
+  });
+});
 
 describe('channel senders against real servers', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;

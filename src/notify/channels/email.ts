@@ -2,11 +2,12 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { DELIVERY_HEADER } from './webhook.js';
-import { DeliveryError, scrub, SEND_TIMEOUT_MS, type OutgoingMessage } from './index.js';
+import { DeliveryError, scrub, SEND_TIMEOUT_MS, severityTag, type OutgoingMessage } from './index.js';
 
 /** What an e-mail looks like; a pure function so tests and the console preview agree. */
 export function emailContent(message: OutgoingMessage): { subject: string; text: string } {
-  const subject = `[NEXUS${message.severity ? ` ${message.severity}` : ''}] ${message.subject}`;
+  const tag = severityTag(message);
+  const subject = `[NEXUS${tag ? ` ${tag}` : ''}] ${message.subject}`;
   const lines = [message.text, ''];
   if (message.link) lines.push(`Open in NEXUS: ${message.link}`);
   if (message.incidentId) lines.push(`Incident: ${message.incidentId}`);

@@ -20,6 +20,15 @@ export interface OutgoingMessage {
   paging: string[];
 }
 
+/**
+ * The severity tag a channel puts before the subject, unless the subject
+ * carries it already (pages say `Escalated: [P1] …` themselves).
+ */
+export function severityTag(message: Pick<OutgoingMessage, 'subject' | 'severity'>): string | null {
+  if (!message.severity) return null;
+  return message.subject.includes(`[${message.severity}]`) ? null : message.severity;
+}
+
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
 }

@@ -1,4 +1,4 @@
-import { postJson, type OutgoingMessage } from './index.js';
+import { postJson, severityTag, type OutgoingMessage } from './index.js';
 
 /** Slack's mrkdwn treats these three as control characters (api.slack.com/reference/surfaces/formatting#escaping). */
 function escape(text: string): string {
@@ -14,7 +14,8 @@ export interface SlackPayload {
 }
 
 export function slackPayload(message: OutgoingMessage): SlackPayload {
-  const prefix = message.severity ? `[${message.severity}] ` : '';
+  const tag = severityTag(message);
+  const prefix = tag ? `[${tag}] ` : '';
   const title = `${prefix}${message.subject}`;
   const body = escape(message.text).slice(0, SECTION_LIMIT - title.length - 10);
   const blocks: Array<Record<string, unknown>> = [
