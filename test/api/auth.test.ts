@@ -116,6 +116,18 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
     expect(json(await me(token))).toMatchObject({ role: 'viewer' });
   });
 
+  it('a token issued "in the future" is refused, so it cannot outlive signing out everywhere', async () => {
+    const ahead = new Date(Date.now() + 3600_000);
+    const future = await new SessionTokens(TEST_JWT_KEY, undefined, 3600).issue(t.userIds.viewer, 'viewer-user', ahead);
+    expect((await me(future.token)).statusCode).toBe(401);
+    // Nor one that lives longer than this installation lets sessions live (the test app's TTL is far below a year).
+    const longLived = await new SessionTokens(TEST_JWT_KEY, undefined, 365 * 86_400).issue(t.userIds.viewer, 'viewer-user');
+    expect((await me(longLived.token)).statusCode).toBe(401);
+    // A few seconds ahead is a replica's clock, not an attack.
+    const skewed = await new SessionTokens(TEST_JWT_KEY, undefined, 60).issue(t.userIds.viewer, 'viewer-user', new Date(Date.now() + 2000));
+    expect((await me(skewed.token)).statusCode).toBe(200);
+  });
+
   it('disabling a user ends their sessions and tokens at once; re-enabling restores tokens', async () => {
     const created = await t.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(t.tokens.admin), payload: { username: 'leaver', password: 'leaver-password-1', role: 'responder' } });
     const userId = json<{ id: string }>(created).id;

@@ -10,6 +10,13 @@ export interface SessionClaims {
 
 const ISSUER = 'nexus';
 
+/**
+ * How far ahead of this replica's clock a token's `iat` may be (replicas'
+ * clocks differ a little). Further ahead, the token would outlive "sign out
+ * everywhere", which refuses only tokens issued before it.
+ */
+const CLOCK_SKEW_SECONDS = 5;
+
 type Verify = (token: string) => Record<string, unknown>;
 
 /**
@@ -41,13 +48,15 @@ export class SessionTokens {
   }
 
   /** The claims of a valid token, or null: callers never learn why a token failed. */
-  async verify(token: string): Promise<SessionClaims | null> {
+  async verify(token: string, now = Date.now()): Promise<SessionClaims | null> {
     for (const verify of this.verifiers) {
       try {
         const payload = verify(token);
         if (typeof payload.sub !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') {
           return null;
         }
+        // Issued in the future, or living longer than sessions may: not a token this installation issues.
+        if (payload.iat > now / 1000 + CLOCK_SKEW_SECONDS || payload.exp - payload.iat > this.ttlSeconds) return null;
         return {
           expiresAt: new Date(payload.exp * 1000),
           userId: payload.sub,
