@@ -8,8 +8,9 @@ import { execSpecFor, followStopNotice, keepLease, runWorkDir } from './step.js'
 
 export interface AgentOptions {
   api: RunnerApi;
-  /** Unique per agent process: the steps it runs and the audit log name it. */
-  runnerId: string;
+  /** Tells this process apart from others sharing the runner's credential (its pid): steps show `<name>:<instance>`. */
+  instance: string;
+  /** The runner's name and labels as NEXUS assigned them at enrolment (for the log; the server leases by its own copy). */
   name: string;
   labels: Record<string, string>;
   concurrency: number;
@@ -43,11 +44,11 @@ const DEFAULT_BACKOFF = { minMs: 250, maxMs: 10_000 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * `nexus runner`: N slots, each long-polling NEXUS for a step its labels
- * satisfy, running it exactly as the local runner does (exec.ts), with
+ * `nexus runner`: N slots, each long-polling NEXUS for a step its enrolled
+ * labels satisfy, running it exactly as the local runner does (exec.ts), with
  * heartbeats, batched output and a completion report over HTTP. NEXUS
  * unreachable: retry with backoff (a running command goes on; its lease
- * has slack). Token refused: stop everything and say so.
+ * has slack). Credential refused: stop everything and say so.
  */
 export class RunnerAgent {
   private readonly active = new Map<string, Active>();
@@ -55,13 +56,16 @@ export class RunnerAgent {
   private stopDeadline = Infinity;
   private end: AgentEnd | null = null;
   private unreachableSince: number | null = null;
+  private readonly runnerId: string;
 
-  constructor(private readonly options: AgentOptions) {}
+  constructor(private readonly options: AgentOptions) {
+    this.runnerId = `${options.name}:${options.instance}`;
+  }
 
   async run(): Promise<AgentEnd> {
-    const { concurrency, name, labels } = this.options;
+    const { concurrency, labels } = this.options;
     const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || 'none';
-    this.options.log(`runner ${this.options.runnerId} (${name}) serving labels ${shown} with ${concurrency} slot(s)`);
+    this.options.log(`runner ${this.runnerId} serving labels ${shown} (assigned at enrolment) with ${concurrency} slot(s)`);
     await Promise.all(Array.from({ length: concurrency }, () => this.slot()));
     return this.end ?? { reason: 'stopped' };
   }
@@ -73,17 +77,17 @@ export class RunnerAgent {
     this.stopping.abort();
     if (this.active.size > 0) this.options.log(`stopping (${why}): ${this.active.size} command(s) in flight will be reported lost`);
     for (const entry of this.active.values()) {
-      entry.abandoned ??= `runner ${this.options.runnerId} was stopped (${why}) while the command ran`;
+      entry.abandoned ??= `runner ${this.runnerId} was stopped (${why}) while the command ran`;
       entry.execution.cancel();
     }
   }
 
   private async slot(): Promise<void> {
-    const { api, runnerId, name, labels } = this.options;
+    const { api, instance } = this.options;
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       try {
-        const lease = await api.lease({ runnerId, name, labels, waitMs: this.options.waitMs ?? DEFAULT_LEASE_WAIT_MS }, this.stopping.signal);
+        const lease = await api.lease({ instance, waitMs: this.options.waitMs ?? DEFAULT_LEASE_WAIT_MS }, this.stopping.signal);
         this.reachable();
         attempt = 0;
         if (lease) await this.runStep(lease);
@@ -98,7 +102,7 @@ export class RunnerAgent {
     const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
     if (this.stopping.signal.aborted) {
       // The stop came while this lease was on its way: not started, and the error says so (a retry is safe).
-      const error = `runner ${this.options.runnerId} was stopping when it received the command and did not start it`;
+      const error = `runner ${this.runnerId} was stopping when it received the command and did not start it`;
       return this.report(lease, { outcome: 'abandoned', exitCode: null, signal: null, durationMs: 0, expectMet: null, error, variables: {} });
     }
     this.options.log(`${lease.commandId} started (run ${lease.runId}, attempt ${lease.attempt})`);
