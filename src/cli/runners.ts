@@ -26,7 +26,11 @@ function parseName(value: string): string {
   return value;
 }
 
-const shownLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
+const shownLabels = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '-';
 
 function printEnrolment(ctx: CliContext, created: CreatedEnrolmentView): void {
   const { runner } = created;

@@ -64,7 +64,11 @@ export class RunnerAgent {
 
   async run(): Promise<AgentEnd> {
     const { concurrency, labels } = this.options;
-    const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || 'none';
+    const shown =
+      Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || 'none';
     this.options.log(`runner ${this.runnerId} serving labels ${shown} (assigned at enrolment) with ${concurrency} slot(s)`);
     await Promise.all(Array.from({ length: concurrency }, () => this.slot()));
     return this.end ?? { reason: 'stopped' };
