@@ -112,9 +112,9 @@ export function installAuthentication(app: FastifyInstance, auth: AuthService, r
       runners.authenticate(credential).then(
         (runner) => {
           if (!runner) return done(new AuthenticationError('Runner credential is invalid or revoked'));
-          if (access !== 'runner') return done(new NotAllowedError(NOT_FOR_RUNNERS, { required: access }));
+          // Set either way, so a refusal is audited under the runner's name.
           request.runner = runner;
-          done();
+          done(access === 'runner' ? undefined : new NotAllowedError(NOT_FOR_RUNNERS, { required: access }));
         },
         (error: unknown) => done(error as Error),
       );
