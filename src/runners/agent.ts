@@ -4,7 +4,7 @@ import { RunnerApiError, type RunnerApi } from './agent-http.js';
 import { OutputSender } from './agent-output.js';
 import { execute, type Execution } from './exec.js';
 import { DEFAULT_LEASE_WAIT_MS, MAX_VARIABLE_CHARS } from './schema.js';
-import { execSpecFor, followStopNotice, keepLease, runWorkDir } from './step.js';
+import { execSpecFor, FENCE_SHARE, followStopNotice, keepLease, runWorkDir, type LeaseKeeper } from './step.js';
 
 export interface AgentOptions {
   api: RunnerApi;
@@ -117,7 +117,10 @@ export class RunnerAgent {
       const report: CompletionReport = { outcome: 'failed-to-start', exitCode: null, signal: null, durationMs: 0, expectMet: null, error: `no working directory: ${(error as Error).message}`, variables: {} };
       return this.report(lease, report);
     }
-    const sender = new OutputSender((chunks) => this.options.api.output(ref, chunks), (error, n) => this.retryWait(error, n), {
+    let keeper: LeaseKeeper | null = null;
+    // Output of a command this runner had to stop for want of a lease is not retried: NEXUS will refuse it.
+    const retry = (error: unknown, n: number) => (keeper?.fenced() ? Promise.resolve(false) : this.retryWait(error, n));
+    const sender = new OutputSender((chunks) => this.options.api.output(ref, chunks), retry, {
       flushMs: FLUSH_MS,
       flushBytes: FLUSH_BYTES,
       maxPendingBytes: MAX_PENDING_BYTES,
@@ -125,11 +128,17 @@ export class RunnerAgent {
     const execution = execute(execSpecFor(lease, this.options, cwd), (stream, text) => sender.push(stream, text));
     const entry: Active = { execution, abandoned: null };
     this.active.set(lease.stepId, entry);
-    const keeper = keepLease(lease, execution, (r) => this.beat(r));
+    keeper = keepLease(lease, execution, (r) => this.beat(r));
     try {
       const result = await execution.result;
       // Ended: a stop from now on has nothing to kill here (the report may still be under way).
       this.active.delete(lease.stepId);
+      if (keeper.fenced()) {
+        // NEXUS marks the step lost when the lease runs out; its output and result cannot be delivered.
+        const after = seconds(lease.leaseSeconds * 1000 * FENCE_SHARE);
+        this.options.log(`${lease.commandId} stopped: NEXUS did not confirm the lease in time (${after} without a renewal); a retry will not run beside it`);
+        return;
+      }
       if (result.outcome === 'stopped-at-timeout') sender.push('stdout', followStopNotice(lease));
       await sender.close();
       if (keeper.lost() || sender.leaseLost) {

@@ -207,6 +207,33 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     }
   });
 
+  it('an agent cut off from NEXUS stops its command itself before its lease runs out, so the lost step is not running when retried', async () => {
+    const port = Number(new URL(t.server.url).port);
+    const proxy = await startCuttableProxy('127.0.0.1', port);
+    try {
+      const { enrolmentToken } = await enrolment(t, 'fenced-1', { runner: 'fenced' });
+      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, { enrolmentToken }, []);
+      agents.push(behind);
+      await behind.waitForLog(/serving labels runner=fenced/);
+      const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 60', annotation: 'runner=fenced' }]);
+      const run = await startRun(t, book.slug, book.procedure);
+      const id = book.ids[0]!;
+      const pid = printedPid(t, run.id);
+      await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+      const shell = await pid;
+      orphans.push(shell);
+      const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 15_000);
+      // No heartbeat, no cancel can reach the agent from now on.
+      await proxy.cut();
+      expect(await lost).toMatchObject({ state: 'lost', actor: 'system' });
+      // Stopped by the agent on its own (nothing could tell it to), not left to run its 60 s.
+      await until('the command to be gone', () => (alive(shell) ? undefined : true), 3000);
+      await behind.waitForLog(new RegExp(`${id} stopped: NEXUS did not confirm the lease in time`));
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('first start enrols and saves the credential (mode 0600); later starts need only the file; the enrolment token works once', async () => {
     const { enrolmentToken } = await enrolment(t, 'twice-1', { runner: 'twice' });
     const credentialFile = tmpPath('credential');
