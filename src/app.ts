@@ -41,7 +41,7 @@ import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { LocalRunner } from './runners/local.js';
-import { registerRemoteRunners, type RemoteRunners } from './runners/index.js';
+import { createRunnerRegistry, registerRemoteRunners, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -71,6 +71,8 @@ export interface NexusApp {
   localRunner: LocalRunner | null;
   /** The HTTP side of `nexus runner` agents. */
   remoteRunners: RemoteRunners;
+  /** Enrolled runners: enrolment tokens, runner credentials, lease holders. */
+  runnerRegistry: RunnerRegistry;
   /** Contacts, on-call, escalation policies and notification delivery (incidents pages through it). */
   notify: NotifyModule;
   /** Alert receivers, routing rules and silences (they open incidents through `incidents`). */
@@ -148,7 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   app.addSchema(ErrorResponse);
 
   installHttpMetrics(app, metrics, config.metricsToken);
-  installAuthentication(app, auth);
+  const runnerRegistry = createRunnerRegistry(db, bus, logger);
+  installAuthentication(app, auth, runnerRegistry);
   installAuditRecorder(app, audit);
 
   healthRoutes(app, { db, redis: deps.redis, jobs: deps.jobs, version: VERSION, startedAt: new Date() });
@@ -171,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
   const stopStepMetrics = installStepMetrics(bus, metrics.registry);
   app.addHook('onClose', async () => stopStepMetrics());
-  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs });
+  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, registry: runnerRegistry, bus, audit, logger, config: config.runs });
   const localRunner = startLocalRunner(config, runs, deps);
   const notify = await registerNotify(app, {
     db,
@@ -212,7 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners, alerts };
+  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners, runnerRegistry, alerts };
 }
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {

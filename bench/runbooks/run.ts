@@ -70,13 +70,14 @@ type RemoteOutcome = { result: RunnerResult } | { unavailable: string };
 
 /** One `nexus runner` agent; if it never serves a step, the remote rows say why instead of showing numbers. */
 async function measureRemote(client: NexusClient, slug: string, procedure: string): Promise<RemoteOutcome> {
-  const { token } = await client.createToken({ name: 'bench-remote-runner', role: 'operator' });
+  // Enrolled as an admin enrols any runner: a one-time token, labels assigned by NEXUS.
+  const { enrolmentToken } = await client.createEnrolment({ name: REMOTE_LABEL, labels: { runner: REMOTE_LABEL }, expiresInMinutes: 10 });
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-bench-agent-'));
   onCleanup('remove the runner work directory', () => fs.rm(workDir, { recursive: true, force: true }));
   log('starting the remote runner (./bin/nexus runner, child process)');
   const agent = startAgentChild(
     ROOT,
-    ['--url', client.baseUrl, '--token', token, '--name', REMOTE_LABEL, '--label', `runner=${REMOTE_LABEL}`, '--concurrency', '1'],
+    ['--url', client.baseUrl, '--enrolment-token', enrolmentToken, '--credential-file', path.join(workDir, 'credential'), '--concurrency', '1'],
     workDir,
   );
   const deadline = Date.now() + REMOTE_READY_MS;

@@ -16,6 +16,7 @@ import type {
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
 import type { ImportBody, ImportResponse, Runbook, RunbookDetail, RunbookVersion } from '../runbooks/library/schema.js';
 import type { CreateRunBody, Run, RunStep, StepsResponse } from '../runbooks/runs/schema.js';
+import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/schema.js';
 import { CliError, EXIT } from './output.js';
 
 export type UserView = Static<typeof User>;
@@ -30,6 +31,10 @@ export type RunbookImportResult = Static<typeof ImportResponse>;
 export type RunView = Static<typeof Run>;
 export type RunStepView = Static<typeof RunStep>;
 export type CreateRunRequest = Static<typeof CreateRunBody>;
+export type RunnerView = Static<typeof RunnerSchema>;
+export type CreatedEnrolmentView = Static<typeof CreatedEnrolment>;
+export type EnrolledView = Static<typeof EnrolResponse>;
+export type RunnerSelfView = Static<typeof RunnerSelf>;
 export type PageOf<T extends TSchema> = Static<ReturnType<typeof Page<T>>>;
 type ErrorBody = Static<typeof ErrorResponse>;
 
@@ -206,6 +211,28 @@ export class NexusClient {
 
   revokeToken(id: string): Promise<ApiTokenView> {
     return this.request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  createEnrolment(body: Static<typeof CreateEnrolmentBody>): Promise<CreatedEnrolmentView> {
+    return this.request('POST', '/api/v1/runners/enrolments', { body });
+  }
+
+  /** Anonymous: the enrolment token in the body is the credential. */
+  enrol(enrolmentToken: string): Promise<EnrolledView> {
+    return this.request('POST', '/api/v1/runners/enrol', { body: { enrolmentToken } });
+  }
+
+  listRunners(page: { limit?: number; cursor?: string } = {}): Promise<PageOf<typeof RunnerSchema>> {
+    return this.request('GET', '/api/v1/runners', { query: page });
+  }
+
+  revokeRunner(id: string): Promise<RunnerView> {
+    return this.request('DELETE', `/api/v1/runners/${encodeURIComponent(id)}`);
+  }
+
+  /** With a runner credential: who this runner is to NEXUS. */
+  runnerSelf(): Promise<RunnerSelfView> {
+    return this.request('GET', '/api/v1/runners/me');
   }
 
   listAudit(filter: AuditQuery & { limit?: number; cursor?: string }): Promise<PageOf<typeof AuditEntrySchema>> {

@@ -8,6 +8,7 @@ import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
 import { registerRunbookCommands } from './runbook.js';
 import { registerRunner } from './runner.js';
+import { registerRunners } from './runners.js';
 import { registerLintCommand } from './runbook-lint.js';
 import { registerRunbookRun } from './runbook-run.js';
 import { CliError, EXIT } from './output.js';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
     .description('Apply pending database migrations and exit')
     .action(async () => (await import('./serve.js')).migrate());
   registerRunner(program, ctx);
+  registerRunners(program, ctx);
   registerLogin(program, ctx);
   registerUsers(program, ctx);
   registerTokens(program, ctx);

@@ -1,95 +1,127 @@
-import os from 'node:os';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { hasRole } from '../platform/auth/roles.js';
+import { Option, type Command } from 'commander';
 import { integerIn } from './args.js';
-import { DEFAULT_URL, exitCodeForStatus, NexusClient } from './client.js';
+import { DEFAULT_URL, exitCodeForStatus, NexusClient, type RunnerSelfView } from './client.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './output.js';
 
 interface RunnerOptions {
   url: string;
-  token?: string;
-  name?: string;
-  label: Record<string, string>;
+  enrolmentToken?: string;
+  credentialFile?: string;
   concurrency: number;
   workDir?: string;
 }
 
-const TOKEN_HINT = 'create one with `nexus tokens create --name runner-1 --role operator`';
-// The same alphabet as NEXUS_LOCAL_RUNNER_LABELS and the `runner=` annotation (runners/schema.ts).
-const LABEL = /^([A-Za-z0-9_./-]{1,63})=([A-Za-z0-9_./-]{0,63})$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const ENROL_HINT = 'an admin creates an enrolment token with `nexus runners enrol --name NAME --label key=value`';
 
-function collectLabel(value: string, previous: Record<string, string>): Record<string, string> {
-  const match = LABEL.exec(value);
-  if (!match) throw new InvalidArgumentError('expected key=value (letters, digits, _ . / -)');
-  return { ...previous, [match[1]!]: match[2]! };
-}
-
-function parseName(value: string): string {
-  if (!NAME.test(value)) throw new InvalidArgumentError('letters, digits, _ . - (up to 63), starting with a letter or digit');
-  return value;
-}
-
-/** The host name, made fit for a runner id (a pod name already is). */
-function defaultName(): string {
-  const cleaned = os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned.slice(0, 63) || 'runner';
-}
-
-/** Checks the token once before serving; waits (with backoff) for a NEXUS that is not up yet. */
-async function checkToken(ctx: CliContext, client: NexusClient, signal: AbortSignal): Promise<boolean> {
+/** Waits (with backoff) for a NEXUS that is not up yet; any other failure ends the runner. */
+async function untilReachable<T>(ctx: CliContext, signal: AbortSignal, call: () => Promise<T>): Promise<T | null> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      const me = await client.me();
-      if (!hasRole(me.role, 'operator')) {
-        throw new CliError(`this token acts as ${me.role}; a runner needs the operator role (${TOKEN_HINT})`, EXIT.unauthorized);
-      }
-      return true;
+      return await call();
     } catch (error) {
       if (!(error instanceof CliError) || error.exitCode !== EXIT.unavailable) throw error;
       if (attempt === 0) ctx.out.note(`${new Date().toISOString()} waiting for NEXUS: ${error.message}`);
       await delay(Math.min(10_000, 250 * 2 ** attempt), undefined, { signal }).catch(() => {});
     }
   }
-  return false;
+  return null;
+}
+
+async function readCredential(file: string): Promise<string | null> {
+  try {
+    const text = (await fs.readFile(file, 'utf8')).trim();
+    return text === '' ? null : text;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CliError(`cannot read the credential file ${file}: ${(error as Error).message}`, EXIT.config);
+  }
+}
+
+/**
+ * The runner's credential: from the file, or (first start) by exchanging
+ * the one-time enrolment token and saving what NEXUS returns, mode 0600.
+ * The file is created before the token is spent, so a directory the runner
+ * cannot write to does not burn the enrolment.
+ */
+async function credentialFor(ctx: CliContext, options: RunnerOptions, client: NexusClient, signal: AbortSignal): Promise<string | null> {
+  if (!options.credentialFile) {
+    throw new CliError(`--credential-file is required: where this runner keeps its credential (first start: with --enrolment-token; ${ENROL_HINT})`, EXIT.usage);
+  }
+  const file = path.resolve(options.credentialFile);
+  const saved = await readCredential(file);
+  if (saved) {
+    if (options.enrolmentToken) ctx.out.note(`${new Date().toISOString()} using the credential in ${file}; the enrolment token is not needed any more`);
+    return saved;
+  }
+  if (!options.enrolmentToken) throw new CliError(`no credential in ${file} and no --enrolment-token to get one (${ENROL_HINT})`, EXIT.usage);
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'w', 0o600);
+  } catch (error) {
+    throw new CliError(`cannot write the credential file ${file}: ${(error as Error).message}`, EXIT.config);
+  }
+  try {
+    // An existing empty file keeps its mode on open: make sure it is the runner's alone.
+    await handle.chmod(0o600);
+    const enrolled = await untilReachable(ctx, signal, () => client.enrol(options.enrolmentToken!));
+    if (!enrolled) return null;
+    await handle.writeFile(`${enrolled.credential}\n`);
+    await handle.sync();
+    ctx.out.note(`${new Date().toISOString()} enrolled as runner ${enrolled.runner.name} (id ${enrolled.runner.id}); credential saved to ${file}`);
+    return enrolled.credential;
+  } catch (error) {
+    await handle.close();
+    await fs.rm(file, { force: true });
+    throw error;
+  } finally {
+    await handle.close().catch(() => {});
+  }
 }
 
 async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void> {
-  if (!options.token) throw new CliError(`a runner needs an API token with the operator role: --token or NEXUS_TOKEN (${TOKEN_HINT})`, EXIT.usage);
-  const client = new NexusClient(options.url, options.token);
-  // Loaded here: `nexus --help` and the API commands need none of this.
-  const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }] = await Promise.all([
-    import('../platform/config.js'),
-    import('../runners/agent.js'),
-    import('../runners/agent-http.js'),
-  ]);
-  const config = loadConfig(process.env);
-  const name = options.name ?? defaultName();
-  const log = (line: string) => ctx.out.note(`${new Date().toISOString()} ${line}`);
-  const agent = new RunnerAgent({
-    api: new RunnerHttp(client.baseUrl, options.token),
-    runnerId: `${name}:${process.pid}`,
-    name,
-    labels: options.label,
-    concurrency: options.concurrency,
-    baseEnv: config.runs.baseEnv,
-    redact: config.runs.redactValues,
-    workRoot: options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs'),
-    log,
-  });
   const stopped = new AbortController();
+  const log = (line: string) => ctx.out.note(`${new Date().toISOString()} ${line}`);
+  let agentStop: ((signal: NodeJS.Signals) => void) | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping (send it again to exit at once)`);
     stopped.abort();
-    agent.stop(signal);
+    agentStop?.(signal);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
-    if (!(await checkToken(ctx, client, stopped.signal))) return;
+    const anonymous = new NexusClient(options.url, undefined);
+    const credential = await credentialFor(ctx, options, anonymous, stopped.signal);
+    if (!credential) return;
+    const client = anonymous.withToken(credential);
+    // Loaded here: `nexus --help` and the API commands need none of this.
+    const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }] = await Promise.all([
+      import('../platform/config.js'),
+      import('../runners/agent.js'),
+      import('../runners/agent-http.js'),
+    ]);
+    const config = loadConfig(process.env);
+    // Checks the credential once before serving, and learns the name and labels NEXUS gave this runner.
+    const self: RunnerSelfView | null = await untilReachable(ctx, stopped.signal, () => client.runnerSelf());
+    if (!self) return;
+    const agent = new RunnerAgent({
+      api: new RunnerHttp(client.baseUrl, credential),
+      instance: String(process.pid),
+      name: self.name,
+      labels: self.labels,
+      concurrency: options.concurrency,
+      baseEnv: config.runs.baseEnv,
+      redact: config.runs.redactValues,
+      workRoot: options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs'),
+      log,
+    });
+    agentStop = (signal) => agent.stop(signal);
+    if (stopped.signal.aborted) return;
     const end = await agent.run();
     if (end.reason === 'refused') throw new CliError(`runner stopped: ${end.message}`, end.status === null ? EXIT.failure : exitCodeForStatus(end.status));
     log('runner stopped');
@@ -102,11 +134,21 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
 export function registerRunner(program: Command, ctx: CliContext): void {
   program
     .command('runner')
-    .description('Run runbook commands for a NEXUS server: lease steps over HTTP, run them here, stream the output back')
+    .description(
+      'Run runbook commands for a NEXUS server: lease steps over HTTP, run them here, stream the output back. ' +
+        'The runner has its own identity: its name and labels are assigned by an admin at enrolment',
+    )
     .addOption(new Option('--url <url>', 'NEXUS to serve').env('NEXUS_URL').default(DEFAULT_URL))
-    .addOption(new Option('--token <token>', 'API token with the operator role').env('NEXUS_TOKEN'))
-    .option('--name <name>', 'how runs and the audit log name this runner (default: the host name)', parseName)
-    .addOption(new Option('--label <key=value>', 'serve commands whose runner= selector this satisfies (repeatable)').argParser(collectLabel).default({}, 'none'))
+    .addOption(
+      new Option('--enrolment-token <token>', 'one-time enrolment token (nxe_…) from `nexus runners enrol`; used once, at first start').env(
+        'NEXUS_RUNNER_ENROLMENT_TOKEN',
+      ),
+    )
+    .addOption(
+      new Option('--credential-file <path>', "where the runner's own credential is kept (written at enrolment, mode 0600; read at every start)").env(
+        'NEXUS_RUNNER_CREDENTIAL_FILE',
+      ),
+    )
     .option('--concurrency <n>', 'commands run at once', integerIn(1, 64), 4)
     .option('--work-dir <dir>', 'where each run gets its working directory (default: $NEXUS_DATA_DIR/runs)')
     .action(async (options: RunnerOptions) => runRunner(ctx, options));

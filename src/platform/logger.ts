@@ -18,6 +18,11 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'body.password',
   'body.token',
+  // Runner enrolment tokens (nxe_…) and runner credentials (nxr_…).
+  'enrolmentToken',
+  '*.enrolmentToken',
+  'credential',
+  '*.credential',
 ];
 
 /** `?access_token=` (SSE) and `?token=` (alert receivers) would otherwise be written to the request log. */

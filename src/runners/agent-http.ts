@@ -3,7 +3,7 @@ import type { LeaseBody, OutputChunk } from './schema.js';
 
 /** How a call failed, which decides what the agent does next. */
 export type FailureKind =
-  /** 401/403: the token was revoked, expired or lacks the operator role; retrying will not help. */
+  /** 401/403: the runner's credential was revoked, or is not a runner's; retrying will not help. */
   | 'unauthorized'
   /** Network, 5xx, 429: NEXUS is down, restarting or busy; try again with backoff. */
   | 'unavailable'
@@ -99,7 +99,7 @@ export class RunnerHttp implements RunnerApi {
   private failure(status: number, body: unknown, path: string): RunnerApiError {
     const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
     const detail = typeof message === 'string' ? message : `HTTP ${status}`;
-    if (status === 401 || status === 403) return new RunnerApiError('unauthorized', status, `NEXUS refused the runner's token (${status}): ${detail}`);
+    if (status === 401 || status === 403) return new RunnerApiError('unauthorized', status, `NEXUS refused the runner's credential (${status}): ${detail}`);
     if (status === 429 || status >= 500) return new RunnerApiError('unavailable', status, `NEXUS at ${this.baseUrl} is unavailable (${status}): ${detail}`);
     return new RunnerApiError('rejected', status, `NEXUS rejected POST ${path} (${status}): ${detail}`);
   }

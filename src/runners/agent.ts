@@ -4,12 +4,13 @@ import { RunnerApiError, type RunnerApi } from './agent-http.js';
 import { OutputSender } from './agent-output.js';
 import { execute, type Execution } from './exec.js';
 import { DEFAULT_LEASE_WAIT_MS, MAX_VARIABLE_CHARS } from './schema.js';
-import { execSpecFor, followStopNotice, keepLease, runWorkDir } from './step.js';
+import { execSpecFor, FENCE_SHARE, followStopNotice, keepLease, runWorkDir, type LeaseKeeper } from './step.js';
 
 export interface AgentOptions {
   api: RunnerApi;
-  /** Unique per agent process: the steps it runs and the audit log name it. */
-  runnerId: string;
+  /** Tells this process apart from others sharing the runner's credential (its pid): steps show `<name>:<instance>`. */
+  instance: string;
+  /** The runner's name and labels as NEXUS assigned them at enrolment (for the log; the server leases by its own copy). */
   name: string;
   labels: Record<string, string>;
   concurrency: number;
@@ -43,11 +44,11 @@ const DEFAULT_BACKOFF = { minMs: 250, maxMs: 10_000 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * `nexus runner`: N slots, each long-polling NEXUS for a step its labels
- * satisfy, running it exactly as the local runner does (exec.ts), with
+ * `nexus runner`: N slots, each long-polling NEXUS for a step its enrolled
+ * labels satisfy, running it exactly as the local runner does (exec.ts), with
  * heartbeats, batched output and a completion report over HTTP. NEXUS
  * unreachable: retry with backoff (a running command goes on; its lease
- * has slack). Token refused: stop everything and say so.
+ * has slack). Credential refused: stop everything and say so.
  */
 export class RunnerAgent {
   private readonly active = new Map<string, Active>();
@@ -55,13 +56,20 @@ export class RunnerAgent {
   private stopDeadline = Infinity;
   private end: AgentEnd | null = null;
   private unreachableSince: number | null = null;
+  private readonly runnerId: string;
 
-  constructor(private readonly options: AgentOptions) {}
+  constructor(private readonly options: AgentOptions) {
+    this.runnerId = `${options.name}:${options.instance}`;
+  }
 
   async run(): Promise<AgentEnd> {
-    const { concurrency, name, labels } = this.options;
-    const shown = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || 'none';
-    this.options.log(`runner ${this.options.runnerId} (${name}) serving labels ${shown} with ${concurrency} slot(s)`);
+    const { concurrency, labels } = this.options;
+    const shown =
+      Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || 'none';
+    this.options.log(`runner ${this.runnerId} serving labels ${shown} (assigned at enrolment) with ${concurrency} slot(s)`);
     await Promise.all(Array.from({ length: concurrency }, () => this.slot()));
     return this.end ?? { reason: 'stopped' };
   }
@@ -73,17 +81,17 @@ export class RunnerAgent {
     this.stopping.abort();
     if (this.active.size > 0) this.options.log(`stopping (${why}): ${this.active.size} command(s) in flight will be reported lost`);
     for (const entry of this.active.values()) {
-      entry.abandoned ??= `runner ${this.options.runnerId} was stopped (${why}) while the command ran`;
+      entry.abandoned ??= `runner ${this.runnerId} was stopped (${why}) while the command ran`;
       entry.execution.cancel();
     }
   }
 
   private async slot(): Promise<void> {
-    const { api, runnerId, name, labels } = this.options;
+    const { api, instance } = this.options;
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       try {
-        const lease = await api.lease({ runnerId, name, labels, waitMs: this.options.waitMs ?? DEFAULT_LEASE_WAIT_MS }, this.stopping.signal);
+        const lease = await api.lease({ instance, waitMs: this.options.waitMs ?? DEFAULT_LEASE_WAIT_MS }, this.stopping.signal);
         this.reachable();
         attempt = 0;
         if (lease) await this.runStep(lease);
@@ -98,7 +106,7 @@ export class RunnerAgent {
     const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
     if (this.stopping.signal.aborted) {
       // The stop came while this lease was on its way: not started, and the error says so (a retry is safe).
-      const error = `runner ${this.options.runnerId} was stopping when it received the command and did not start it`;
+      const error = `runner ${this.runnerId} was stopping when it received the command and did not start it`;
       return this.report(lease, { outcome: 'abandoned', exitCode: null, signal: null, durationMs: 0, expectMet: null, error, variables: {} });
     }
     this.options.log(`${lease.commandId} started (run ${lease.runId}, attempt ${lease.attempt})`);
@@ -109,7 +117,10 @@ export class RunnerAgent {
       const report: CompletionReport = { outcome: 'failed-to-start', exitCode: null, signal: null, durationMs: 0, expectMet: null, error: `no working directory: ${(error as Error).message}`, variables: {} };
       return this.report(lease, report);
     }
-    const sender = new OutputSender((chunks) => this.options.api.output(ref, chunks), (error, n) => this.retryWait(error, n), {
+    let keeper: LeaseKeeper | null = null;
+    // Output of a command this runner had to stop for want of a lease is not retried: NEXUS will refuse it.
+    const retry = (error: unknown, n: number) => (keeper?.fenced() ? Promise.resolve(false) : this.retryWait(error, n));
+    const sender = new OutputSender((chunks) => this.options.api.output(ref, chunks), retry, {
       flushMs: FLUSH_MS,
       flushBytes: FLUSH_BYTES,
       maxPendingBytes: MAX_PENDING_BYTES,
@@ -117,11 +128,17 @@ export class RunnerAgent {
     const execution = execute(execSpecFor(lease, this.options, cwd), (stream, text) => sender.push(stream, text));
     const entry: Active = { execution, abandoned: null };
     this.active.set(lease.stepId, entry);
-    const keeper = keepLease(lease, execution, (r) => this.beat(r));
+    keeper = keepLease(lease, execution, (r) => this.beat(r));
     try {
       const result = await execution.result;
       // Ended: a stop from now on has nothing to kill here (the report may still be under way).
       this.active.delete(lease.stepId);
+      if (keeper.fenced()) {
+        // NEXUS marks the step lost when the lease runs out; its output and result cannot be delivered.
+        const after = seconds(lease.leaseSeconds * 1000 * FENCE_SHARE);
+        this.options.log(`${lease.commandId} stopped: NEXUS did not confirm the lease in time (${after} without a renewal); a retry will not run beside it`);
+        return;
+      }
       if (result.outcome === 'stopped-at-timeout') sender.push('stdout', followStopNotice(lease));
       await sender.close();
       if (keeper.lost() || sender.leaseLost) {

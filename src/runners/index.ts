@@ -4,30 +4,41 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { StepQueue } from '../runbooks/runs/index.js';
+import type { Database } from '../platform/db/index.js';
+import { RunnerRegistry } from './registry.js';
 import { RemoteRunners } from './remote.js';
 import { runnerRoutes } from './routes.js';
 
 export { LocalRunner, type LocalRunnerOptions } from './local.js';
 export type { RemoteRunners } from './remote.js';
+export type { RunnerRegistry } from './registry.js';
+
+/** Enrolled runners and their credentials; made before authentication is installed, which asks it about `nxr_…` credentials. */
+export function createRunnerRegistry(db: Database, bus: EventBus, logger: Logger): RunnerRegistry {
+  return new RunnerRegistry(db.orm, bus, logger);
+}
 
 export interface RemoteRunnerDeps {
   queue: StepQueue;
+  registry: RunnerRegistry;
   bus: EventBus;
   audit: AuditService;
   logger: Logger;
   config: RunsConfig;
 }
 
-/** The HTTP API `nexus runner` agents use (ADR 0004); its long-polls end before the server closes. */
+/** The HTTP API `nexus runner` agents use (ADR 0004), and runner enrolment; its long-polls end before the server closes. */
 export function registerRemoteRunners(app: App, deps: RemoteRunnerDeps): RemoteRunners {
   const runners = new RemoteRunners({
     queue: deps.queue,
+    registry: deps.registry,
     bus: deps.bus,
     logger: deps.logger,
     redact: deps.config.redactValues,
     outputLimitBytes: deps.config.outputLimitBytes,
   });
-  runnerRoutes(app, { runners, audit: deps.audit });
+  runnerRoutes(app, { runners, registry: deps.registry, audit: deps.audit });
   app.addHook('preClose', async () => runners.close());
+  app.addHook('onClose', async () => deps.registry.close());
   return runners;
 }

@@ -1,13 +1,15 @@
-import { ConflictError } from '../platform/errors.js';
+import { ConflictError, NotAllowedError } from '../platform/errors.js';
 import type { DomainEvent, EventBus } from '../platform/events/index.js';
-import type { Principal } from '../platform/http/types.js';
+import type { RunnerPrincipal } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { CompletionReport, LeaseRef, StepLease, StepQueue } from '../runbooks/runs/index.js';
 import { LeaseContexts, type LeaseContext } from './lease-context.js';
+import { RUNNER_REVOKED, type RunnerRegistry } from './registry.js';
 import { DEFAULT_LEASE_WAIT_MS, type LeaseBody, type OutputChunk } from './schema.js';
 
 export interface RemoteRunnersDeps {
   queue: StepQueue;
+  registry: RunnerRegistry;
   bus: EventBus;
   logger: Logger;
   /** NEXUS's own secrets (RunsConfig.redactValues): redacted from remote output too, never sent to runners. */
@@ -16,13 +18,19 @@ export interface RemoteRunnersDeps {
 }
 
 interface Poll {
+  /** `<name>:<instance>`, as steps and the audit log show it. */
   runnerId: string;
-  principal: Principal;
+  runner: RunnerPrincipal;
   abort: AbortController;
 }
 
-/** Events after which a waiting long-poll must not go on under credentials that may be gone. */
-const CREDENTIAL_EVENTS = new Set(['token.revoked', 'user.updated', 'user.sessions_revoked']);
+/** How steps and the audit log name one process of an enrolled runner. */
+export function displayId(runner: RunnerPrincipal, instance: string | undefined): string {
+  return instance ? `${runner.name}:${instance}` : runner.name;
+}
+
+/** Leases remembered with their holder; past this many the memory starts over (the table has them all). */
+const HOLDERS_MAX = 10_000;
 
 function gone(stepId: string, state: string | null): ConflictError {
   const now = state === null ? 'its lease expired, or it was cancelled, retried or finished' : `the step is ${state}`;
@@ -31,12 +39,14 @@ function gone(stepId: string, state: string | null): ConflictError {
 
 /**
  * The server side of `nexus runner` agents: the runs queue (StepQueue) over
- * HTTP. Long-polls end early when their client disconnects, when NEXUS
- * shuts down, or when the caller's credentials change (a revoked runner
- * token is refused at its next call, not up to 30 s later).
+ * HTTP, for enrolled runners only. Long-polls end early when their client
+ * disconnects, when NEXUS shuts down, or when the runner is revoked (it is
+ * refused at its next call, not up to 30 s later).
  */
 export class RemoteRunners {
   private readonly polls = new Set<Poll>();
+  /** lease id → the enrolled runner that took it (runner_leases, cached). */
+  private readonly holders = new Map<string, string>();
   private readonly contexts: LeaseContexts;
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -46,31 +56,46 @@ export class RemoteRunners {
     this.unsubscribe = deps.bus.subscribe((event) => this.onCredentialChange(event));
   }
 
-  async lease(principal: Principal, body: LeaseBody, clientGone: AbortSignal): Promise<StepLease | null> {
+  /**
+   * The labels matched are the runner's own, from its enrolment: a step
+   * (and the secrets it opens) reaches only a runner the run's selector names.
+   */
+  async lease(runner: RunnerPrincipal, body: LeaseBody, clientGone: AbortSignal): Promise<StepLease | null> {
     if (this.closed) return null;
-    const poll: Poll = { runnerId: body.runnerId, principal, abort: new AbortController() };
+    const runnerId = displayId(runner, body.instance);
+    const poll: Poll = { runnerId, runner, abort: new AbortController() };
     const signal = AbortSignal.any([clientGone, poll.abort.signal]);
     this.polls.add(poll);
     try {
-      let waitMs = body.waitMs ?? DEFAULT_LEASE_WAIT_MS;
-      // A credential that expires mid-wait must not be handed a step afterwards.
-      if (principal.expiresAt !== undefined) waitMs = Math.max(0, Math.min(waitMs, principal.expiresAt - Date.now()));
-      const lease = await this.deps.queue.leaseStep(body.runnerId, body.labels, { waitMs, signal });
+      const lease = await this.deps.queue.leaseStep(runnerId, runner.labels, { waitMs: body.waitMs ?? DEFAULT_LEASE_WAIT_MS, signal });
       if (!lease) return null;
-      if (signal.aborted) {
+      const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
+      let bound = false;
+      if (!signal.aborted) {
+        bound = await this.deps.registry.bindLease(runner.id, lease.stepId, lease.leaseId).then(
+          () => true,
+          (err: unknown) => {
+            this.deps.logger.error({ err, runnerId, stepId: lease.stepId }, 'could not record which runner holds a lease');
+            return false;
+          },
+        );
+      }
+      if (!bound || signal.aborted) {
         // Nobody will receive this lease: give the step back rather than let it run into `lost`.
-        const released = await this.deps.queue.release({ stepId: lease.stepId, leaseId: lease.leaseId });
-        this.deps.logger.info({ runnerId: body.runnerId, stepId: lease.stepId, released }, 'remote runner went away while being handed a step; step queued again');
+        const released = await this.deps.queue.release(ref);
+        this.deps.logger.info({ runnerId, stepId: lease.stepId, released }, 'remote runner went away while being handed a step; step queued again');
         return null;
       }
-      this.contexts.remember(lease, body.runnerId);
+      this.remember(lease.leaseId, runner.id);
+      this.contexts.remember(lease, runnerId);
       return lease;
     } finally {
       this.polls.delete(poll);
     }
   }
 
-  async heartbeat(ref: LeaseRef): Promise<{ held: true; cancelRequested: boolean }> {
+  async heartbeat(runner: RunnerPrincipal, ref: LeaseRef): Promise<{ held: true; cancelRequested: boolean }> {
+    await this.assertHolder(runner, ref);
     const answer = await this.deps.queue.heartbeat(ref);
     if (!answer.held) {
       this.contexts.forget(ref.leaseId);
@@ -80,7 +105,8 @@ export class RemoteRunners {
   }
 
   /** Redacted again here, published chunk by chunk, stored as one append. */
-  async output(ref: LeaseRef, chunks: OutputChunk[]): Promise<LeaseContext> {
+  async output(runner: RunnerPrincipal, ref: LeaseRef, chunks: OutputChunk[]): Promise<LeaseContext> {
+    await this.assertHolder(runner, ref);
     const context = await this.held(ref);
     const text = this.contexts.accept(context, chunks);
     if (!(await this.deps.queue.appendOutput(ref, text))) {
@@ -90,14 +116,20 @@ export class RemoteRunners {
     return context;
   }
 
-  async complete(ref: LeaseRef, report: CompletionReport): Promise<{ accepted: true; state: string; runId: string }> {
+  async complete(
+    runner: RunnerPrincipal,
+    ref: LeaseRef,
+    report: CompletionReport,
+  ): Promise<{ accepted: true; state: string; runId: string; droppedVariables: string[] }> {
+    await this.assertHolder(runner, ref);
     const context = await this.held(ref);
     await this.deps.queue.appendOutput(ref, this.contexts.drain(context));
     const error = report.error === null ? null : this.contexts.redactText(context, report.error);
     const answer = await this.deps.queue.completeStep(context.runnerId, ref, { ...report, error });
     this.contexts.forget(ref.leaseId);
+    this.holders.delete(ref.leaseId);
     if (!answer.accepted || answer.state === null) throw gone(ref.stepId, answer.state);
-    return { accepted: true, state: answer.state, runId: context.lease.runId };
+    return { accepted: true, state: answer.state, runId: context.lease.runId, droppedVariables: answer.droppedVariables };
   }
 
   /** Runner ids with a long-poll waiting here now (for tests and, later, a runner list). */
@@ -113,20 +145,38 @@ export class RemoteRunners {
     this.contexts.close();
   }
 
+  /**
+   * A lease is the runner's that took it: another enrolled runner (or one
+   * quoting a local runner's lease) is refused before anything is touched.
+   */
+  private async assertHolder(runner: RunnerPrincipal, ref: LeaseRef): Promise<void> {
+    let holder = this.holders.get(ref.leaseId) ?? null;
+    if (holder === null) {
+      holder = await this.deps.registry.leaseHolder(ref.leaseId);
+      if (holder !== null) this.remember(ref.leaseId, holder);
+    }
+    if (holder !== runner.id) {
+      throw new NotAllowedError(`Runner ${runner.name} does not hold lease ${ref.leaseId}: only the runner that took a lease may report on it`, {
+        stepId: ref.stepId,
+      });
+    }
+  }
+
+  private remember(leaseId: string, runnerId: string): void {
+    if (this.holders.size >= HOLDERS_MAX) this.holders.clear();
+    this.holders.set(leaseId, runnerId);
+  }
+
   private async held(ref: LeaseRef): Promise<LeaseContext> {
     const found = await this.contexts.get(ref);
     if ('state' in found) throw gone(ref.stepId, found.state);
     return found.context;
   }
 
-  /** The next call authenticates afresh; a revoked token then gets its 401 at once. */
+  /** The next call authenticates afresh; a revoked runner then gets its 401 at once. */
   private onCredentialChange(event: DomainEvent): void {
-    if (!CREDENTIAL_EVENTS.has(event.type)) return;
+    if (event.type !== RUNNER_REVOKED) return;
     const id = (event.data as { id?: unknown } | null)?.id;
-    for (const poll of this.polls) {
-      const { principal } = poll;
-      const affected = event.type === 'token.revoked' ? principal.tokenId === id : principal.userId === id;
-      if (affected) poll.abort.abort();
-    }
+    for (const poll of this.polls) if (poll.runner.id === id) poll.abort.abort();
   }
 }

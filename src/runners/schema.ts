@@ -23,18 +23,77 @@ export const Labels = Type.Record(Type.String({ pattern: LABEL_KEY }), Type.Stri
   maxProperties: 32,
 });
 
+export const INSTANCE = '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$';
+
 export const LeaseBody = Type.Object(
   {
-    runnerId: Type.String({ pattern: RUNNER_ID, description: 'Unique per agent process; steps and the audit log name it (`runner:<id>`)' }),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    labels: Labels,
+    instance: Type.Optional(
+      Type.String({
+        pattern: INSTANCE,
+        description: 'Which process of this runner asks (the agent sends its pid); steps and the audit log show `<runner name>:<instance>`',
+      }),
+    ),
     waitMs: Type.Optional(
       Type.Integer({ minimum: 0, maximum: MAX_LEASE_WAIT_MS, description: `How long to wait for a step (default ${DEFAULT_LEASE_WAIT_MS})` }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'The runner is known by its credential; its name and labels were assigned by an admin at enrolment and are not sent.',
+  },
 );
 export type LeaseBody = Static<typeof LeaseBody>;
+
+/** Fields older agents sent, each refused with its own reason (not a generic "additional property"). */
+export const CLAIMED_IDENTITY_FIELDS: Record<string, string> = {
+  labels: 'labels are assigned to a runner by an admin at enrolment (`nexus runners enrol --label …`); a runner cannot claim them',
+  name: 'a runner\'s name is assigned at enrolment; a runner cannot claim one',
+  runnerId: 'a runner is known by its credential, not by a runnerId it sends (send `instance` to tell its processes apart)',
+};
+
+export const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+
+export const RunnerSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    labels: Type.Record(Type.String(), Type.String()),
+    state: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')], {
+      description: 'pending: enrolment token not used yet; expired: not used in time',
+    }),
+    credentialPrefix: Type.Union([Type.String(), Type.Null()], { description: 'First characters of the credential, to tell runners apart' }),
+    createdBy: Type.Union([Uuid, Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    enrolmentExpiresAt: Type.String({ format: 'date-time' }),
+    enrolledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Runner' },
+);
+
+export const CreateEnrolmentBody = Type.Object(
+  {
+    name: Type.String({ pattern: NAME, description: 'How runs and the audit log name the runner; unique among runners not revoked' }),
+    labels: Labels,
+    expiresInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 60, default: 60, description: 'How long the token may be used (default 60)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedEnrolment = Type.Object({
+  enrolmentToken: Type.String({ description: 'Shown once; usable once, before it expires. Only its hash is stored.' }),
+  runner: RunnerSchema,
+});
+
+export const EnrolBody = Type.Object({ enrolmentToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const EnrolResponse = Type.Object({
+  credential: Type.String({ description: 'The runner\'s own bearer credential (nxr_…), shown once. Only its hash is stored.' }),
+  runner: RunnerSchema,
+});
+
+export const RunnerSelf = Type.Object({ id: Uuid, name: Type.String(), labels: Type.Record(Type.String(), Type.String()) });
 
 /** Everything the agent needs to run one command: `StepLease` of the runs queue. */
 export const StepLeaseSchema = Type.Object({
@@ -97,4 +156,8 @@ export const CompleteBody = Type.Object(
 );
 export type CompleteBody = Static<typeof CompleteBody>;
 
-export const CompleteResponse = Type.Object({ accepted: Type.Boolean(), state: Type.String() });
+export const CompleteResponse = Type.Object({
+  accepted: Type.Boolean(),
+  state: Type.String(),
+  droppedVariables: Type.Array(Type.String(), { description: 'Reported variables not kept: not declared by the command, reserved, or a secret parameter' }),
+});

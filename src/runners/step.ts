@@ -40,25 +40,58 @@ export type Beat = (ref: LeaseRef, leaseSeconds: number) => Promise<{ held: bool
 
 export interface LeaseKeeper {
   stop(): void;
-  /** The lease is gone (swept, retried elsewhere): the result would be refused. */
+  /** The lease is gone (swept, retried elsewhere) or could not be renewed in time: the result would be refused. */
   lost(): boolean;
+  /** This runner stopped the command itself because it could not renew the lease before it expired. */
+  fenced(): boolean;
 }
+
+/**
+ * The runner stops a command once this share of its lease has passed
+ * without a renewal NEXUS confirmed: NEXUS's sweeper marks the step lost only
+ * when the whole lease has passed, so the command is already being killed
+ * (SIGTERM, SIGKILL 2 s later) by then, and a retry never runs beside it.
+ */
+export const FENCE_SHARE = 0.8;
 
 /**
  * Heartbeats every third of the lease, and once at once (a cancel that
  * raced the start is in the row already). A lost lease or a cancel request
- * kills the process group.
+ * kills the process group; so does a lease that could not be renewed in
+ * time (NEXUS unreachable): whoever cannot prove it still holds the lease
+ * must stop, or a `lost` step could still be running when it is retried.
  */
 export function keepLease(lease: StepLease, execution: Execution, beat: Beat): LeaseKeeper {
   let lost = false;
+  let fenced = false;
+  // Conservative: the lease was granted (server clock) before this runner received it.
+  let renewedAt = Date.now();
+  const fenceMs = lease.leaseSeconds * 1000 * FENCE_SHARE;
   const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
   const once = async () => {
+    // A renewal counts from when it was asked for: the server set the new expiry no earlier.
+    const askedAt = Date.now();
     const state = await beat(ref, lease.leaseSeconds).catch(() => null);
     if (!state) return;
+    if (state.held && !fenced) renewedAt = Math.max(renewedAt, askedAt);
     if (!state.held) lost = true;
     if (!state.held || state.cancelRequested) execution.cancel();
   };
+  const fence = () => {
+    if (lost || Date.now() - renewedAt <= fenceMs) return;
+    lost = true;
+    fenced = true;
+    execution.cancel();
+  };
   const timer = setInterval(() => void once(), Math.max(500, (lease.leaseSeconds * 1000) / 3));
+  const fenceTimer = setInterval(fence, Math.max(50, Math.min(1000, fenceMs / 10)));
   void once();
-  return { stop: () => clearInterval(timer), lost: () => lost };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      clearInterval(fenceTimer);
+    },
+    lost: () => lost,
+    fenced: () => fenced,
+  };
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, hasRole, type Role } from '../../src/platform/auth/roles.js';
+import { ROLES, hasRole, type Role, type RouteAccess } from '../../src/platform/auth/roles.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { enrolledRunner } from '../runners/support.js';
 
 /**
  * The access every route must have. A route added to NEXUS without an entry
  * here fails this suite: someone has to decide, in review, who may call it.
  */
-const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
+const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'GET /health': 'public',
   'GET /api/health': 'public',
   'GET /metrics': 'public',
@@ -81,10 +82,17 @@ const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
   'PUT /api/v1/incidents/:id/postmortem': 'responder',
   'GET /api/v1/incidents/:id/postmortem.md': 'viewer',
   'POST /api/v1/incidents/:id/runs': 'responder',
-  'POST /api/v1/runners/lease': 'operator',
-  'POST /api/v1/runners/steps/:id/heartbeat': 'operator',
-  'POST /api/v1/runners/steps/:id/output': 'operator',
-  'POST /api/v1/runners/steps/:id/complete': 'operator',
+  'POST /api/v1/runners/enrolments': 'admin',
+  // The enrolment token in the body is the credential.
+  'POST /api/v1/runners/enrol': 'public',
+  'GET /api/v1/runners': 'admin',
+  'DELETE /api/v1/runners/:id': 'admin',
+  // Enrolled runners only: no user credential, whatever its role.
+  'GET /api/v1/runners/me': 'runner',
+  'POST /api/v1/runners/lease': 'runner',
+  'POST /api/v1/runners/steps/:id/heartbeat': 'runner',
+  'POST /api/v1/runners/steps/:id/output': 'runner',
+  'POST /api/v1/runners/steps/:id/complete': 'runner',
   'POST /api/v1/alerts/alertmanager': 'responder',
   'POST /api/v1/alerts': 'responder',
   'GET /api/v1/alerts': 'viewer',
@@ -100,8 +108,9 @@ const EXPECTED_ACCESS: Record<string, Role | 'public'> = {
 /** Swagger UI's own asset routes: public by design, not part of the API contract. */
 const isDocsRoute = (url: string) => url.startsWith('/api/docs');
 
-type Caller = Role | 'anonymous';
-const CALLERS: Caller[] = ['anonymous', ...ROLES];
+/** Every user role, nobody, and an enrolled runner with its own credential. */
+type Caller = Role | 'anonymous' | 'runner';
+const CALLERS: Caller[] = ['anonymous', ...ROLES, 'runner'];
 
 function concretePath(url: string): string {
   // Random ids: an allowed caller gets 404/400, never a real change to shared users.
@@ -111,10 +120,12 @@ function concretePath(url: string): string {
 describe('every route answers every role as declared', () => {
   let t: TestApp;
   let base: string;
+  let runnerCredential: string;
 
   beforeAll(async () => {
     t = await createTestApp('pglite', { start: { listen: true } });
     base = t.server.url;
+    runnerCredential = (await enrolledRunner(t, 'route-access', { runner: 'route-access' })).credential;
   });
   afterAll(async () => t?.close());
 
@@ -138,27 +149,30 @@ describe('every route answers every role as declared', () => {
     for (const route of docs) expect(route.access).toBe('public');
   });
 
-  it('anonymous callers get 401, lower roles 403, and allowed roles get through', async () => {
+  it('anonymous callers get 401, lower roles (and runners on user routes, users on runner routes) 403, and allowed callers get through', async () => {
     const outcomes: string[] = [];
     const routes = t.server.routes.filter((r) => r.method !== 'HEAD');
     for (const route of routes) {
       for (const caller of CALLERS) {
         const controller = new AbortController();
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (caller !== 'anonymous') headers.authorization = `Bearer ${t.tokens[caller]}`;
+        if (caller === 'runner') headers.authorization = `Bearer ${runnerCredential}`;
+        else if (caller !== 'anonymous') headers.authorization = `Bearer ${t.tokens[caller]}`;
         const res = await fetch(base + concretePath(route.url), {
           method: route.method,
           headers,
-          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }),
+          // The lease long-poll would wait 25 s for a step that never comes.
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: route.url === '/api/v1/runners/lease' ? '{"waitMs":0}' : '{}' }),
           signal: controller.signal,
         });
         // Streams (SSE) never end: the status line is all this test needs.
         controller.abort();
         const status = res.status;
         let verdict: string;
+        const allowed = route.access === 'runner' ? caller === 'runner' : caller !== 'runner' && caller !== 'anonymous' && hasRole(caller, route.access as Role);
         if (route.access === 'public') verdict = status === 401 || status === 403 ? 'WRONG' : 'ok';
         else if (caller === 'anonymous') verdict = status === 401 ? 'ok' : 'WRONG';
-        else if (!hasRole(caller, route.access as Role)) verdict = status === 403 ? 'ok' : 'WRONG';
+        else if (!allowed) verdict = status === 403 ? 'ok' : 'WRONG';
         else verdict = status === 401 || status === 403 || status >= 500 ? 'WRONG' : 'ok';
         outcomes.push(`${verdict} ${route.method} ${route.url} as ${caller} -> ${status}`);
       }

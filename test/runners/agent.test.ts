@@ -7,7 +7,7 @@ import type { RunStep } from '../../src/runbooks/runs/schema.js';
 import { bearer, createTestApp, type TestApp } from '../support/app.js';
 import { startCuttableProxy } from '../support/proxy.js';
 import { alive, api, getRun, startRun, stepEvent, stepOf, until } from '../runs/support.js';
-import { openEvents, runbookWith, runnerToken, startAgent, tmpPath, type AgentProcess } from './support.js';
+import { enrolment, openEvents, runbookWith, startAgent, tmpPath, type AgentCredentials, type AgentProcess } from './support.js';
 
 /** Resolves with the pid the command printed as `pid <n>` (its shell: the leader of its process group). */
 function printedPid(t: TestApp, runId: string): Promise<number> {
@@ -32,13 +32,17 @@ function killGroup(pid: number): void {
 
 describe('nexus runner agents over HTTP (real processes)', () => {
   let t: TestApp;
-  let token: string;
   let k8s: AgentProcess;
   const agents: AgentProcess[] = [];
   const orphans: number[] = [];
 
-  const agent = (args: string[], withToken = token, viaEnv = false) => {
-    const started = startAgent(t.server.url, withToken, args, { viaEnv });
+  /** An agent started with a fresh enrolment token for `name` and `labels`, as an admin hands it out. */
+  const agent = async (name: string, labels: Record<string, string>, viaEnv = false) => {
+    const { enrolmentToken } = await enrolment(t, name, labels);
+    return agentWith({ enrolmentToken }, viaEnv);
+  };
+  const agentWith = (credentials: AgentCredentials, viaEnv = false, args: string[] = []) => {
+    const started = startAgent(t.server.url, credentials, args, { viaEnv });
     agents.push(started);
     return started;
   };
@@ -49,8 +53,7 @@ describe('nexus runner agents over HTTP (real processes)', () => {
       // No local runner: every command here must go through an agent. A short lease so a killed agent's step is lost in seconds.
       env: { NEXUS_LOCAL_RUNNER: 'false', NEXUS_RUNNER_LEASE_SECONDS: '3' },
     });
-    token = (await runnerToken(t, 'runner-1')).token;
-    k8s = agent(['--name', 'k8s-1', '--label', 'runner=k8s']);
+    k8s = await agent('k8s-1', { runner: 'k8s' });
   });
   afterAll(async () => {
     const stopped = await Promise.all(agents.map((a) => a.stop()));
@@ -88,9 +91,9 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     expect(audit.map((r) => `${r.actor.replace(/:\d+$/, '')} ${r.action} ${r.outcome}`)).toEqual([
       'responder-user run.create success',
       'responder-user run.step_request success',
-      'operator-user runner.lease success',
+      'runner:k8s-1 runner.lease success',
       'runner:k8s-1 run.step_complete success',
-      'operator-user runner.complete success',
+      'runner:k8s-1 runner.complete success',
     ]);
   });
 
@@ -108,8 +111,8 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     expect(stepOf(await getRun(t, gpuRun.id), gpuId)).toMatchObject({ state: 'queued', runnerId: null, attempt: 0 });
 
     const gpuDone = stepEvent(t, gpuRun.id, gpuId);
-    // This one finds NEXUS through NEXUS_URL and NEXUS_TOKEN, as other CLI commands do.
-    agent(['--name', 'gpu-1', '--label', 'runner=gpu', '--label', 'zone=a'], token, true);
+    // This one finds NEXUS and its enrolment through NEXUS_URL and NEXUS_RUNNER_*, as other CLI commands do.
+    await agent('gpu-1', { runner: 'gpu', zone: 'a' }, true);
     expect(await gpuDone).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^gpu-1:\d+$/), outputExcerpt: 'on gpu\n' });
   });
 
@@ -119,7 +122,7 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     const book = await runbookWith(t, [{ text: 'test -e <marker> && echo second attempt || { touch <marker>; echo pid $$; sleep 30; }', annotation: 'runner=doomed' }]);
     const run = await startRun(t, book.slug, book.procedure, { parameters: { MARKER: marker } });
     const id = book.ids[0]!;
-    const doomed = agent(['--name', 'doomed-1', '--label', 'runner=doomed']);
+    const doomed = await agent('doomed-1', { runner: 'doomed' });
     const pid = printedPid(t, run.id);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
     const shell = await pid;
@@ -136,7 +139,7 @@ describe('nexus runner agents over HTTP (real processes)', () => {
 
     const done = stepEvent(t, run.id, id);
     expect((await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/retry`)).status).toBe(200);
-    agent(['--name', 'doomed-2', '--label', 'runner=doomed']);
+    await agent('doomed-2', { runner: 'doomed' });
     const retried = await done;
     expect(retried).toMatchObject({ id: event.id, state: 'succeeded', attempt: 2, runnerId: expect.stringMatching(/^doomed-2:/), outputExcerpt: 'second attempt\n' });
     fs.rmSync(marker, { force: true });
@@ -165,7 +168,7 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 30', annotation: 'runner=leaving' }]);
     const run = await startRun(t, book.slug, book.procedure);
     const id = book.ids[0]!;
-    const leaving = agent(['--name', 'leaving-1', '--label', 'runner=leaving']);
+    const leaving = await agent('leaving-1', { runner: 'leaving' });
     const pid = printedPid(t, run.id);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
     const shell = await pid;
@@ -184,7 +187,8 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     const port = Number(new URL(t.server.url).port);
     const proxy = await startCuttableProxy('127.0.0.1', port);
     try {
-      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, token, ['--name', 'flaky-2', '--label', 'runner=flaky']);
+      const { enrolmentToken } = await enrolment(t, 'flaky-2', { runner: 'flaky' });
+      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, { enrolmentToken }, []);
       agents.push(behind);
       await behind.waitForLog(/serving labels runner=flaky/);
       await proxy.cut();
@@ -203,19 +207,72 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     }
   });
 
-  it('a revoked runner token stops the agent at once with a clear message and exit code 4', async () => {
-    const revocable = await runnerToken(t, 'runner-revocable');
-    const doomed = agent(['--name', 'revoked-1', '--label', 'runner=none'], revocable.token);
+  it('an agent cut off from NEXUS stops its command itself before its lease runs out, so the lost step is not running when retried', async () => {
+    const port = Number(new URL(t.server.url).port);
+    const proxy = await startCuttableProxy('127.0.0.1', port);
+    try {
+      const { enrolmentToken } = await enrolment(t, 'fenced-1', { runner: 'fenced' });
+      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, { enrolmentToken }, []);
+      agents.push(behind);
+      await behind.waitForLog(/serving labels runner=fenced/);
+      const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 60', annotation: 'runner=fenced' }]);
+      const run = await startRun(t, book.slug, book.procedure);
+      const id = book.ids[0]!;
+      const pid = printedPid(t, run.id);
+      await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+      const shell = await pid;
+      orphans.push(shell);
+      const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 15_000);
+      // No heartbeat, no cancel can reach the agent from now on.
+      await proxy.cut();
+      expect(await lost).toMatchObject({ state: 'lost', actor: 'system' });
+      // Stopped by the agent on its own (nothing could tell it to), not left to run its 60 s.
+      await until('the command to be gone', () => (alive(shell) ? undefined : true), 3000);
+      await behind.waitForLog(new RegExp(`${id} stopped: NEXUS did not confirm the lease in time`));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('first start enrols and saves the credential (mode 0600); later starts need only the file; the enrolment token works once', async () => {
+    const { enrolmentToken } = await enrolment(t, 'twice-1', { runner: 'twice' });
+    const credentialFile = tmpPath('credential');
+    const first = agentWith({ enrolmentToken, credentialFile });
+    await first.waitForLog(/enrolled as runner twice-1 \(id [0-9a-f-]{36}\); credential saved to /);
+    await first.waitForLog(/serving labels runner=twice/);
+    expect(fs.statSync(credentialFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(credentialFile, 'utf8')).toMatch(/^nxr_[A-Za-z0-9_-]{43}\n$/);
+    expect(await first.stop()).toBe('exited');
+
+    // Restarted with the file alone: name and labels come from NEXUS.
+    const second = agentWith({ credentialFile });
+    await second.waitForLog(/runner twice-1:\d+ serving labels runner=twice \(assigned at enrolment\)/);
+    const book = await runbookWith(t, [{ text: 'echo again', annotation: 'runner=twice' }]);
+    const run = await startRun(t, book.slug, book.procedure);
+    const done = stepEvent(t, run.id, book.ids[0]!);
+    await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${book.ids[0]}/run`);
+    expect(await done).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^twice-1:\d+$/) });
+
+    // Someone else with the same (spent) enrolment token gets nothing.
+    const thief = agentWith({ enrolmentToken, credentialFile: tmpPath('stolen') });
+    expect((await thief.exited).code).toBe(EXIT.unauthorized);
+    expect(thief.log()).toContain('Enrolment token is invalid, expired, revoked or already used');
+    fs.rmSync(credentialFile, { force: true });
+  });
+
+  it('a revoked runner stops at once with a clear message and exit code 4', async () => {
+    const revocable = await enrolment(t, 'revoked-1', { runner: 'none' });
+    const doomed = agentWith({ enrolmentToken: revocable.enrolmentToken });
     await doomed.waitForLog(/serving labels runner=none/);
     // Let its first long-poll reach the server: the revocation must end a poll in progress.
     await until('its long-poll to be waiting at the server', () => (t.server.remoteRunners.polling().some((id) => id.startsWith('revoked-1:')) ? true : undefined));
     const revokedAt = Date.now();
-    const res = await t.inject({ method: 'DELETE', url: `/api/v1/tokens/${revocable.id}`, headers: bearer(t.tokens.operator) });
+    const res = await t.inject({ method: 'DELETE', url: `/api/v1/runners/${revocable.id}`, headers: bearer(t.tokens.admin) });
     expect(res.statusCode).toBe(200);
     const exit = await doomed.exited;
     expect(exit.code).toBe(EXIT.unauthorized);
     // Well before its 25 s long-poll would have ended on its own.
     expect(Date.now() - revokedAt).toBeLessThan(5000);
-    expect(doomed.log()).toMatch(/nexus: runner stopped: NEXUS refused the runner's token \(401\): Token is invalid, expired or revoked/);
+    expect(doomed.log()).toMatch(/nexus: runner stopped: NEXUS refused the runner's credential \(401\): Runner credential is invalid or revoked/);
   });
 });

@@ -19,13 +19,31 @@ export interface AgentProcess {
   stop(): Promise<'exited' | 'killed'>;
 }
 
+export interface AgentCredentials {
+  /** First start: exchanged once, the credential saved to `credentialFile`. */
+  enrolmentToken?: string;
+  /** Where the agent keeps its credential (a fresh temporary path when not given). */
+  credentialFile?: string;
+}
+
 /** `./bin/nexus runner …` as an operator would start it, with its own working directory. */
-export function startAgent(url: string, token: string, args: string[], options: { viaEnv?: boolean } = {}): AgentProcess {
+export function startAgent(url: string, credentials: AgentCredentials, args: string[], options: { viaEnv?: boolean } = {}): AgentProcess {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-agent-'));
-  const where = options.viaEnv ? [] : ['--url', url, '--token', token];
+  const credentialFile = credentials.credentialFile ?? path.join(workDir, 'credential');
+  const flags = {
+    '--url': url,
+    '--credential-file': credentialFile,
+    ...(credentials.enrolmentToken ? { '--enrolment-token': credentials.enrolmentToken } : {}),
+  };
+  const viaEnv = {
+    NEXUS_URL: url,
+    NEXUS_RUNNER_CREDENTIAL_FILE: credentialFile,
+    ...(credentials.enrolmentToken ? { NEXUS_RUNNER_ENROLMENT_TOKEN: credentials.enrolmentToken } : {}),
+  };
+  const where = options.viaEnv ? [] : Object.entries(flags).flat();
   const child = spawn(BIN, ['runner', ...where, '--concurrency', '1', '--work-dir', workDir, ...args], {
-    // Nothing of the test's NEXUS settings: the agent knows only what its flags (or NEXUS_URL/NEXUS_TOKEN) say.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...(options.viaEnv ? { NEXUS_URL: url, NEXUS_TOKEN: token } : {}) },
+    // Nothing of the test's NEXUS settings: the agent knows only what its flags (or NEXUS_URL, NEXUS_RUNNER_*) say.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...(options.viaEnv ? viaEnv : {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -60,12 +78,21 @@ export function startAgent(url: string, token: string, args: string[], options: 
   return { child, log: () => log, waitForLog, exited, stop };
 }
 
-/** An API token for a runner, as `nexus tokens create --name runner-1 --role operator` makes it. */
-export async function runnerToken(t: TestApp, name: string): Promise<{ id: string; token: string }> {
-  const res = await t.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(t.tokens.operator), payload: { name, role: 'operator' } });
-  if (res.statusCode !== 201) throw new Error(`token: ${res.statusCode} ${res.body}`);
-  const body = res.json() as { token: string; info: { id: string } };
-  return { id: body.info.id, token: body.token };
+/** A one-time enrolment token, as an admin's `nexus runners enrol --name … --label …` makes it. */
+export async function enrolment(t: TestApp, name: string, labels: Record<string, string>, expiresInMinutes = 60): Promise<{ id: string; enrolmentToken: string }> {
+  const res = await t.inject({ method: 'POST', url: '/api/v1/runners/enrolments', headers: bearer(t.tokens.admin), payload: { name, labels, expiresInMinutes } });
+  if (res.statusCode !== 201) throw new Error(`enrolment: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { enrolmentToken: string; runner: { id: string } };
+  return { id: body.runner.id, enrolmentToken: body.enrolmentToken };
+}
+
+/** An enrolled runner's id and credential (the enrolment token already exchanged, as the agent does at first start). */
+export async function enrolledRunner(t: TestApp, name: string, labels: Record<string, string>): Promise<{ id: string; credential: string }> {
+  const { enrolmentToken } = await enrolment(t, name, labels);
+  const res = await t.inject({ method: 'POST', url: '/api/v1/runners/enrol', payload: { enrolmentToken } });
+  if (res.statusCode !== 201) throw new Error(`enrol: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { credential: string; runner: { id: string } };
+  return { id: body.runner.id, credential: body.credential };
 }
 
 /** A one-procedure runbook; returns what starting a run and requesting its commands need. */

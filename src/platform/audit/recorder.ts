@@ -9,6 +9,7 @@ function targetOf(request: FastifyRequest): string | null {
 
 function actorOf(request: FastifyRequest): string {
   if (request.principal) return request.principal.username;
+  if (request.runner) return `runner:${request.runner.name}`;
   if (request.auditActor) return request.auditActor;
   return 'anonymous';
 }
@@ -37,6 +38,7 @@ export function installAuditRecorder(app: FastifyInstance, audit: AuditService):
         ip: request.ip,
         details: {
           ...(principal?.via === 'token' ? { tokenId: principal.tokenId } : {}),
+          ...(request.runner ? { runnerId: request.runner.id } : {}),
           ...request.auditDetails,
         },
       });

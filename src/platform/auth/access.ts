@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { AuthenticationError, NotAllowedError } from '../errors.js';
-import type { Principal } from '../http/types.js';
+import type { Principal, RunnerPrincipal } from '../http/types.js';
 import { hasRole, type Role } from './roles.js';
 import type { AuthService } from './service.js';
 
@@ -73,13 +73,31 @@ function admit(request: FastifyRequest, principal: Principal, access: Role): Not
 }
 
 /**
+ * Credentials of enrolled runners (the runners domain holds them). A
+ * runner credential opens `access: 'runner'` routes and nothing else; user
+ * credentials never open those.
+ */
+export interface RunnerCredentials {
+  /** Whether the text has the shape of a runner credential (its prefix), before any lookup. */
+  isRunnerCredential(credential: string): boolean;
+  /** The runner, or null when the credential is unknown or revoked. */
+  authenticate(credential: string): Promise<RunnerPrincipal | null>;
+}
+
+const RUNNERS_ONLY =
+  'Only an enrolled runner may call this, with its own credential (nxr_…): user sessions and API tokens cannot lease, report output or complete steps. ' +
+  'An admin enrols a runner with `nexus runners enrol`';
+const NOT_FOR_RUNNERS = 'A runner credential opens only the runner protocol (/api/v1/runners/lease, …/steps/…); sign in as a user for this';
+
+/**
  * Authenticates before the body is even parsed, then checks the declared
  * role. Callback style: a credential seen in the last seconds is answered
  * from memory without a promise, which every authenticated request would
  * otherwise pay for.
  */
-export function installAuthentication(app: FastifyInstance, auth: AuthService): void {
+export function installAuthentication(app: FastifyInstance, auth: AuthService, runners: RunnerCredentials): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('runner', null);
   app.addHook('onRequest', (request, _reply, done) => {
     const access = request.routeOptions.config?.access;
     if (!access || access === 'public') return done();
@@ -90,10 +108,27 @@ export function installAuthentication(app: FastifyInstance, auth: AuthService): 
       return done(error as Error);
     }
     if (!credential) return done(new AuthenticationError());
+    if (runners.isRunnerCredential(credential)) {
+      runners.authenticate(credential).then(
+        (runner) => {
+          if (!runner) return done(new AuthenticationError('Runner credential is invalid or revoked'));
+          // Set either way, so a refusal is audited under the runner's name.
+          request.runner = runner;
+          done(access === 'runner' ? undefined : new NotAllowedError(NOT_FOR_RUNNERS, { required: access }));
+        },
+        (error: unknown) => done(error as Error),
+      );
+      return;
+    }
+    const admitUser = (principal: Principal): Error | undefined => {
+      if (access !== 'runner') return admit(request, principal, access);
+      request.principal = principal;
+      return new NotAllowedError(RUNNERS_ONLY, { required: 'runner', actual: principal.role });
+    };
     const known = auth.knownPrincipal(credential);
-    if (known) return done(admit(request, known, access));
+    if (known) return done(admitUser(known));
     auth.authenticate(credential).then(
-      (principal) => done(principal ? admit(request, principal, access) : new AuthenticationError('Token is invalid, expired or revoked')),
+      (principal) => done(principal ? admitUser(principal) : new AuthenticationError('Token is invalid, expired or revoked')),
       (error: unknown) => done(error as Error),
     );
   });

@@ -2,8 +2,11 @@
 export const ROLES = ['viewer', 'responder', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What a route may declare: a role, or `public` for no authentication. */
-export type RouteAccess = Role | 'public';
+/**
+ * What a route may declare: a role, `public` for no authentication, or
+ * `runner` for enrolled runners only (their own credential, never a user's).
+ */
+export type RouteAccess = Role | 'public' | 'runner';
 
 export function roleRank(role: Role): number {
   return ROLES.indexOf(role);

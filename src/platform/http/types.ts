@@ -19,6 +19,14 @@ export interface Principal {
   expiresAt?: number;
 }
 
+/** An enrolled remote runner calling with its own credential (`nxr_…`) on a `runner` route. */
+export interface RunnerPrincipal {
+  id: string;
+  name: string;
+  /** Assigned by an admin at enrolment: the only labels this runner's leases are matched with. */
+  labels: Record<string, string>;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Minimum role, or 'public'. Required on every route: registration fails without it. */
@@ -40,6 +48,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set on `access: 'runner'` routes instead of `principal`. */
+    runner: RunnerPrincipal | null;
     /** What the audit entry names as the target; defaults to the `id` path parameter. */
     auditTarget?: string;
     /** Extra, non-secret facts for the audit entry. */

@@ -5,7 +5,8 @@ import type { Placeholder } from '../model.js';
 import { RUN_EVENT, type RunEvents } from './events.js';
 import type { RunProgress } from './progress.js';
 import type { QueueStore } from './queue-store.js';
-import { isFollowStyle, rewritePlaceholders } from './script.js';
+import { SECRET_MARK } from './params.js';
+import { isFollowStyle, isReservedEnvName, rewritePlaceholders } from './script.js';
 import type { RunRow, RunStore, StepPatch, StepRow } from './store.js';
 import { missingMessage, type SecretVault } from './vault.js';
 
@@ -82,6 +83,29 @@ export function finalState(report: CompletionReport, row: Pick<StepRow, 'expect'
 }
 
 /**
+ * The variables a runner reported that later steps may receive: only names
+ * the step's command declares it assigns (the parser's `assigns`), never a
+ * reserved name (PATH, LD_*, BASH_*, …) nor one of the run's secret
+ * parameters. A runner, even an enrolled one, cannot plant `NODE_OPTIONS`
+ * or overwrite a secret for the next step.
+ */
+export function declaredVariables(
+  reported: Record<string, string>,
+  step: Pick<StepRow, 'assigns'>,
+  run: Pick<RunRow, 'parameters'>,
+): { kept: Record<string, string>; dropped: string[] } {
+  const declared = new Set(step.assigns as string[]);
+  const parameters = run.parameters as Record<string, string>;
+  const kept: Record<string, string> = {};
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(reported)) {
+    if (declared.has(name) && !isReservedEnvName(name) && parameters[name] !== SECRET_MARK) kept[name] = value;
+    else dropped.push(name);
+  }
+  return { kept, dropped };
+}
+
+/**
  * `run_steps` as a queue, for runners in this process and (over HTTP)
  * elsewhere: lease, heartbeat, output, complete; and the sweeper that turns
  * expired leases into `lost`. ADR 0004 explains why this is not pg-boss.
@@ -139,17 +163,28 @@ export class StepQueue {
     return bytes !== null;
   }
 
-  async completeStep(runnerId: string, ref: LeaseRef, report: CompletionReport): Promise<{ accepted: boolean; state: string | null }> {
+  /**
+   * `droppedVariables`: reported variables the step does not declare it
+   * assigns, or may never set (reserved names, the run's secret
+   * parameters); they are not kept, and the step's audit entry names them.
+   */
+  async completeStep(
+    runnerId: string,
+    ref: LeaseRef,
+    report: CompletionReport,
+  ): Promise<{ accepted: boolean; state: string | null; droppedVariables: string[] }> {
     const before = await this.deps.store.step(ref.stepId);
-    if (!before || before.leaseId !== ref.leaseId) return { accepted: false, state: before?.state ?? null };
+    if (!before || before.leaseId !== ref.leaseId) return { accepted: false, state: before?.state ?? null, droppedVariables: [] };
     const { state, error } = finalState(report, before);
     const patch: StepPatch = { state, error, exitCode: report.exitCode, durationMs: Math.max(0, Math.round(report.durationMs)) };
     const row = await this.deps.queueStore.complete(ref.stepId, ref.leaseId, patch);
-    if (!row) return { accepted: false, state: null };
+    if (!row) return { accepted: false, state: null, droppedVariables: [] };
     const run = await this.deps.store.runRow(row.runId);
-    if (run && state === 'succeeded') await this.deps.vault.storeVariables(run, report.variables);
-    await this.finish(run, row, `runner:${runnerId}`);
-    return { accepted: true, state };
+    const { kept, dropped } = run ? declaredVariables(report.variables, row, run) : { kept: {}, dropped: Object.keys(report.variables) };
+    if (dropped.length) this.deps.logger.warn({ runId: row.runId, commandId: row.commandId, runnerId, dropped }, 'runner reported variables the step may not set; dropped');
+    if (run && state === 'succeeded') await this.deps.vault.storeVariables(run, kept);
+    await this.finish(run, row, `runner:${runnerId}`, dropped);
+    return { accepted: true, state, droppedVariables: dropped };
   }
 
   /**
@@ -188,14 +223,23 @@ export class StepQueue {
   }
 
   /** Audit first, like the HTTP recorder: whoever sees the event can rely on the audit row. */
-  private async finish(run: RunRow | null, row: StepRow, actor: string): Promise<void> {
+  private async finish(run: RunRow | null, row: StepRow, actor: string, droppedVariables: string[] = []): Promise<void> {
     const ref = { id: row.runId, incidentId: run?.incidentId ?? null };
     await this.deps.audit.record({
       actor,
       action: row.state === 'lost' ? 'run.step_lost' : 'run.step_complete',
       target: row.runId,
       outcome: row.state === 'succeeded' ? 'success' : 'error',
-      details: { commandId: row.commandId, stepId: row.id, state: row.state, exitCode: row.exitCode, durationMs: row.durationMs, attempt: row.attempt },
+      details: {
+        commandId: row.commandId,
+        stepId: row.id,
+        state: row.state,
+        exitCode: row.exitCode,
+        durationMs: row.durationMs,
+        attempt: row.attempt,
+        // Names only: values may be secret.
+        ...(droppedVariables.length ? { droppedVariables } : {}),
+      },
     });
     this.deps.events.step(ref, row, actor);
     if (row.state !== 'succeeded') {

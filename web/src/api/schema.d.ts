@@ -5243,7 +5243,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/runners/lease": {
+    "/api/v1/runners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enrolled runners and pending enrolments */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-5"][];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -5252,7 +5324,98 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Long-poll for the next queued command this runner’s labels satisfy (200 with the lease, 204 when none came) */
+        post?: never;
+        /** Revoke a runner (its credential stops working at once) or an unused enrolment */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** @description First characters of the credential, to tell runners apart */
+                            credentialPrefix: string | null;
+                            /** Format: date-time */
+                            enrolledAt: string | null;
+                            /** Format: date-time */
+                            enrolmentExpiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            name: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** @description pending: enrolment token not used yet; expired: not used in time */
+                            state: "pending" | "active" | "revoked" | "expired";
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A runner exchanges its enrolment token (once) for its own credential */
         post: {
             parameters: {
                 query?: never;
@@ -5263,12 +5426,170 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        enrolmentToken: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The runner's own bearer credential (nxr_…), shown once. Only its hash is stored. */
+                            credential: string;
+                            runner: components["schemas"]["def-5"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a one-time enrolment token for a runner, with the name and labels the server will give it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How long the token may be used (default 60)
+                         * @default 60
+                         */
+                        expiresInMinutes?: number;
                         labels: {
                             [key: string]: string;
                         };
-                        name?: string;
-                        /** @description Unique per agent process; steps and the audit log name it (`runner:<id>`) */
-                        runnerId: string;
+                        /** @description How runs and the audit log name the runner; unique among runners not revoked */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Shown once; usable once, before it expires. Only its hash is stored. */
+                            enrolmentToken: string;
+                            runner: components["schemas"]["def-5"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runners/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Long-poll for the next queued command this runner’s enrolled labels satisfy (200 with the lease, 204 when none came) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The runner is known by its credential; its name and labels were assigned by an admin at enrolment and are not sent. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Which process of this runner asks (the agent sends its pid); steps and the audit log show `<runner name>:<instance>` */
+                        instance?: string;
                         /** @description How long to wait for a step (default 25000) */
                         waitMs?: number;
                     };
@@ -5354,6 +5675,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runners/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling runner: its name and the labels it serves (runner credential only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runners/steps/{id}/complete": {
         parameters: {
             query?: never;
@@ -5363,7 +5757,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report how a command ended; the server decides the step’s state (expect, follow-style, exit code) */
+        /** Report how a command ended; the server decides the step’s state (expect, follow-style, exit code). Only variables the command declares it assigns are kept; others are dropped and named in the audit log */
         post: {
             parameters: {
                 query?: never;
@@ -5430,6 +5824,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             accepted: boolean;
+                            /** @description Reported variables not kept: not declared by the command, reserved, or a secret parameter */
+                            droppedVariables: string[];
                             state: string;
                         };
                     };
@@ -7986,6 +8382,31 @@ export interface components {
             /** @description Stable kebab-case rule id, e.g. curl-url-unquoted */
             rule: string;
             severity: "error" | "warning" | "info";
+        };
+        /** Runner */
+        "def-5": {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @description First characters of the credential, to tell runners apart */
+            credentialPrefix: string | null;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /** Format: date-time */
+            enrolmentExpiresAt: string;
+            /** Format: uuid */
+            id: string;
+            labels: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            lastSeenAt: string | null;
+            name: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description pending: enrolment token not used yet; expired: not used in time */
+            state: "pending" | "active" | "revoked" | "expired";
         };
     };
     responses: never;
