@@ -6,7 +6,7 @@
  * caller must tell apart are returned as data, not thrown.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { LintOptions, LintReport } from '../lint/index.js';
+import { lintSource, type LintOptions, type LintReport } from '../lint/index.js';
 import type { ParsedRunbook } from '../model.js';
 import { parseRunbook, RunbookParseError } from '../parser/index.js';
 
@@ -23,11 +23,8 @@ export default async function analyse(task: AnalysisTask): Promise<AnalysisResul
   task.started?.postMessage('started');
   task.started?.close();
   if (task.kind === 'warm') return { warm: true };
-  if (task.kind === 'lint') {
-    // Loaded on the first lint only: a thread that only parses imports starts faster without it.
-    const { lintSource } = await import('../lint/index.js');
-    return { report: await lintSource(task.source, task.options) };
-  }
+  // Static imports only: under tsx, a dynamic import() from this thread is not resolved by its loader.
+  if (task.kind === 'lint') return { report: await lintSource(task.source, task.options) };
   try {
     return { parsed: parseRunbook(task.source) };
   } catch (error) {
