@@ -139,14 +139,9 @@ export async function lintSource(source: string, options: LintOptions = {}): Pro
     parsed = parseRunbook(source);
   } catch (error) {
     if (!(error instanceof RunbookParseError)) throw error;
-    return parseErrorReport(error);
+    const message = error.message.replace(/^line \d+: /, '');
+    const finding: Finding = { rule: 'parse-error', severity: 'error', line: error.line, message, hint: 'fix this line: nothing else can be checked until the runbook parses' };
+    return { findings: [finding], summary: { errors: 1, warnings: 0, infos: 0 }, checks: { sql: 'skipped', promql: 'skipped' } };
   }
   return lintReport(parsed, options);
-}
-
-/** The report for a runbook the parser refuses: that one finding, nothing else checked. */
-export function parseErrorReport(error: RunbookParseError): LintReport {
-  const message = error.message.replace(/^line \d+: /, '');
-  const finding: Finding = { rule: 'parse-error', severity: 'error', line: error.line, message, hint: 'fix this line: nothing else can be checked until the runbook parses' };
-  return { findings: [finding], summary: { errors: 1, warnings: 0, infos: 0 }, checks: { sql: 'skipped', promql: 'skipped' } };
 }

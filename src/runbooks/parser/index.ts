@@ -30,26 +30,17 @@ function countLines(source: string): number {
 }
 
 /**
- * The linear-time checks parseRunbook makes before parsing: too many lines,
- * too deep nesting. Cheap enough for the event loop, so text they refuse is
- * answered at once, without a trip to a parser thread.
+ * Markdown runbook → the model in ../model.ts. Pure and synchronous; throws
+ * RunbookParseError (with the line) only for bad front matter, a malformed
+ * `nexus:` annotation, or text too large or too deeply nested to parse safely.
  */
-export function precheckRunbook(source: string): void {
+export function parseRunbook(source: string): ParsedRunbook {
   const lines = countLines(source);
   if (lines > MAX_RUNBOOK_LINES) {
     throw new RunbookParseError(`the runbook has ${lines} lines; the limit is ${MAX_RUNBOOK_LINES}: split it into several runbooks`, MAX_RUNBOOK_LINES + 1);
   }
   // Deep nesting makes the parser recurse and slow down superlinearly: refuse it first.
   checkNesting(source);
-}
-
-/**
- * Markdown runbook → the model in ../model.ts. Pure and synchronous; throws
- * RunbookParseError (with the line) only for bad front matter, a malformed
- * `nexus:` annotation, or text too large or too deeply nested to parse safely.
- */
-export function parseRunbook(source: string): ParsedRunbook {
-  precheckRunbook(source);
   const tree = processor.parse(source) as Root;
   return new RunbookBuilder(source).build(tree.children);
 }
