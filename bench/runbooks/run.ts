@@ -2,9 +2,11 @@
  * Runbook benchmark (issue 3, "Benchmark"): dispatch latency (step requested
  * → its process running) and output latency (bytes written by the command →
  * delivered to an SSE client), p50/p99 over 500 steps, for the local runner
- * and for one remote runner (`./bin/nexus runner`); and import + lint of a
- * 5,000-line runbook. NEXUS runs in a child process on a fresh PostgreSQL
- * database; the measuring client is the CLI's own NexusClient.
+ * and for one remote runner (`./bin/nexus runner`); import + lint of a
+ * 5,000-line runbook; and `/health` latency while the server lints 500 KB
+ * of pathological Markdown (in its worker thread, issue 14). NEXUS runs in
+ * a child process on a fresh PostgreSQL database; the measuring client is
+ * the CLI's own NexusClient.
  *
  *   npm run bench -- runbooks
  *   npx tsx bench/runbooks/run.ts
