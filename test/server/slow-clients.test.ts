@@ -54,6 +54,7 @@ describe('slow clients', () => {
         NEXUS_HTTP_HEADERS_TIMEOUT_SECONDS: '1',
         NEXUS_HTTP_TIMEOUT_CHECK_MS: '250',
         NEXUS_HTTP_MAX_CONNECTIONS: '64',
+        NEXUS_EVENTS_MAX_STREAMS_PER_USER: '5',
       },
       start: { listen: true, builtinRunbooksDir: null },
     });
@@ -91,5 +92,36 @@ describe('slow clients', () => {
 
     await Promise.all(held.map((c) => c.closed));
     expect((await health(t.server.url)).status).toBe(200);
+  });
+
+  // The issue's second variant: one viewer token opened 20,000 GET /api/v1/events streams.
+  it("refuses one viewer token's stream beyond NEXUS_EVENTS_MAX_STREAMS_PER_USER with a 429, and /health answers", async () => {
+    const controllers: AbortController[] = [];
+    const open = async () => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      return fetch(`${t.server.url}/api/v1/events`, { headers: { authorization: `Bearer ${t.tokens.viewer}` }, signal: controller.signal });
+    };
+    try {
+      for (let n = 0; n < 5; n++) expect((await open()).status).toBe(200);
+      const refused = await open();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+        'You already have 5 live-event streams open; the limit is 5 per user: close one first',
+      );
+      expect((await health(t.server.url)).status).toBe(200);
+
+      // A closed stream gives its slot back (the server sees the disconnect, then counts one fewer).
+      controllers[0]!.abort();
+      let again = await open();
+      while (again.status === 429) {
+        await again.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        again = await open();
+      }
+      expect(again.status).toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
   });
 });
