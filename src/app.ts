@@ -36,6 +36,7 @@ import { runbookRoutes } from './runbooks/library/routes.js';
 import { lintRoutes } from './runbooks/lint/routes.js';
 import { RunbookLibrary } from './runbooks/library/service.js';
 import { RunbookStore } from './runbooks/library/store.js';
+import { RunbookAnalysis } from './runbooks/analysis/pool.js';
 import { registerRuns, type RunsModule } from './runbooks/runs/index.js';
 import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
@@ -64,6 +65,8 @@ export interface NexusApp {
   routes: RegisteredRoute[];
   /** The runbook library: import Markdown, read versions (other domains read runbooks here). */
   runbooks: RunbookLibrary;
+  /** Parsing and linting in worker threads, with a time limit. */
+  analysis: RunbookAnalysis;
   runs: RunsModule;
   /** Incidents: `openOrJoin` / `alertResolved` for the alerts domain, timeline, SLA clocks, post-mortems. */
   incidents: IncidentsModule;
@@ -90,6 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     childLoggerFactory: (parent, bindings, options) => lazyChild(parent as Logger, bindings, options) as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // A client that sends its body one byte every few seconds (issue 14, point 5) is cut off
+    // with a 408 within requestTimeout (+ one check interval), instead of holding a descriptor.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: config.http.timeoutCheckIntervalMs },
     // Keep a caller's request id (nginx sets one) so logs line up across hops.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -110,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   });
 
+  // Beyond this many sockets, new ones are closed at once: the process keeps descriptors for its database and runners.
+  app.server.maxConnections = config.http.maxConnections;
+
   const routes: RegisteredRoute[] = [];
   enforceRouteDeclarations(app, routes);
   installErrorHandling(app);
@@ -126,7 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     deps.clock,
   );
   const audit = new AuditService(new AuditStore(db.orm), bus, logger);
-  const runbooks = new RunbookLibrary(new RunbookStore(db.orm), bus, logger);
+  const analysis = new RunbookAnalysis({ timeoutSeconds: config.runbooks.analysisTimeoutSeconds, maxThreads: config.runbooks.analysisThreads });
+  app.addHook('onClose', async () => analysis.close());
+  const runbooks = new RunbookLibrary(new RunbookStore(db.orm), bus, logger, (source) => analysis.parse(source));
   const metrics = createMetrics(config.subset);
 
   await app.register(rateLimit, {
@@ -158,8 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
   runbookRoutes(app, { library: runbooks });
-  lintRoutes(app, { databaseUrl: config.databaseUrl, prometheusUrl: config.prometheusUrl });
-  await app.register(eventRoutes, { bus });
+  lintRoutes(app, { analysis, sqlUrl: config.runbooks.lintSqlUrl, sqlDetailRole: config.runbooks.lintSqlDetailRole, prometheusUrl: config.prometheusUrl });
+  await app.register(eventRoutes, { bus, maxStreamsPerUser: config.events.maxStreamsPerUser, maxStreams: config.events.maxStreams });
   // The web console (web/dist) answers every GET outside /api, /health and /metrics.
   await app.register(consoleRoutes);
   const runs = registerRuns(app, {
@@ -215,7 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners, runnerRegistry, alerts };
+  return { app, auth, audit, metrics, routes, runbooks, analysis, runs, incidents, localRunner, notify, remoteRunners, runnerRegistry, alerts };
 }
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {

@@ -99,6 +99,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let url = '';
     if (options.listen !== false) {
       url = await nexus.app.listen({ host: config.host, port: config.port });
+      // A serving NEXUS loads its parser thread now, so the first import or lint does not wait for it.
+      nexus.analysis.warm();
     }
     return { ...nexus, url, db, bus, jobs, redis, bootstrap, close: closeAll };
   } catch (error) {

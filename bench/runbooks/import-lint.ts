@@ -89,7 +89,7 @@ export async function measureImportLint(client: NexusClient, source: string, dat
   const imported = await timed('import: POST /api/v1/runbooks', true, (i) => client.importRunbook({ source, slug: `bench-5k-${stamp}-${i}` }));
   const lint = await timed('lint: lintReport (static rules + bash -n)', true, () => lintReport(parseRunbook(source)));
   const liveSql = await timed('lint + live SQL check (PostgreSQL)', false, () => lintReport(parseRunbook(source), { databaseUrl }));
-  const overHttp = await timed('lint over HTTP: POST /api/v1/runbooks/lint (live SQL)', false, () =>
+  const overHttp = await timed('lint over HTTP: POST /api/v1/runbooks/lint (worker thread, live SQL)', false, () =>
     client.request('POST', '/api/v1/runbooks/lint', { body: { source } }),
   );
   const report = await lintReport(parsed);

@@ -2,9 +2,11 @@
  * Runbook benchmark (issue 3, "Benchmark"): dispatch latency (step requested
  * → its process running) and output latency (bytes written by the command →
  * delivered to an SSE client), p50/p99 over 500 steps, for the local runner
- * and for one remote runner (`./bin/nexus runner`); and import + lint of a
- * 5,000-line runbook. NEXUS runs in a child process on a fresh PostgreSQL
- * database; the measuring client is the CLI's own NexusClient.
+ * and for one remote runner (`./bin/nexus runner`); import + lint of a
+ * 5,000-line runbook; and `/health` latency while the server lints 500 KB
+ * of pathological Markdown (in its worker thread, issue 14). NEXUS runs in
+ * a child process on a fresh PostgreSQL database; the measuring client is
+ * the CLI's own NexusClient.
  *
  *   npm run bench -- runbooks
  *   npx tsx bench/runbooks/run.ts
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NexusClient } from '../../src/cli/client.js';
 import { checkpoint, cleanup, isInterrupted, log, onCleanup, startAgentChild, startServerChild } from './children.js';
+import { measureHealthDuringLint, type HealthDuringLint } from './health-during-lint.js';
 import { bigRunbook, measureImportLint, type ImportLintResult } from './import-lint.js';
 import { latencyRunbook, measureRunner, percentile, type RunnerResult } from './latency.js';
 
@@ -29,29 +32,33 @@ process.chdir(ROOT);
 const STEPS = 500;
 const WARMUP = 20;
 const RUNBOOK_LINES = 5000;
-const TARGETS = { dispatchLocal: 50, dispatchRemote: 250, output: 100, importLint: 1000 };
+const TARGETS = { dispatchLocal: 50, dispatchRemote: 250, output: 100, importLint: 1000, healthDuringLint: 50 };
 const REMOTE_LABEL = 'bench-remote';
 const REMOTE_READY_MS = 30_000;
 
 const ADMIN_PASSWORD = `bench-admin-${randomBytes(12).toString('base64url')}`;
 const JWT_SECRET_KEY = randomBytes(48).toString('base64url');
 
-async function freshDatabase(): Promise<string> {
+async function freshDatabases(): Promise<{ nexus: string; lintTarget: string }> {
   log('preparing the migrated PostgreSQL template (vitest global setup)');
   const { default: globalSetup } = await import('../../test/support/global-setup.js');
   onCleanup('drop the template database', await globalSetup());
   const { createPostgresDatabase } = await import('../../test/support/db.js');
   const database = await createPostgresDatabase();
   onCleanup('drop the benchmark database', database.drop);
-  return database.url;
+  // Lint checks SQL against a database of its own (NEXUS_LINT_SQL_URL), never NEXUS's.
+  const lintTarget = await createPostgresDatabase();
+  onCleanup('drop the lint target database', lintTarget.drop);
+  return { nexus: database.url, lintTarget: lintTarget.url };
 }
 
-async function startNexus(databaseUrl: string): Promise<NexusClient> {
+async function startNexus(databaseUrl: string, lintSqlUrl: string): Promise<{ client: NexusClient; token: string }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-bench-runbooks-'));
   onCleanup('remove the data directory', () => fs.rm(dataDir, { recursive: true, force: true }));
   log('starting NEXUS (child process)');
   const url = await startServerChild(ROOT, 'bench/http/nexus-server.ts', {
     DATABASE_URL: databaseUrl,
+    NEXUS_LINT_SQL_URL: lintSqlUrl,
     LOG_LEVEL: 'warn',
     JWT_SECRET_KEY,
     NEXUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -63,7 +70,7 @@ async function startNexus(databaseUrl: string): Promise<NexusClient> {
   });
   const anonymous = new NexusClient(url, undefined);
   const { token } = await anonymous.login({ username: 'admin', password: ADMIN_PASSWORD });
-  return anonymous.withToken(token);
+  return { client: anonymous.withToken(token), token };
 }
 
 type RemoteOutcome = { result: RunnerResult } | { unavailable: string };
@@ -139,7 +146,16 @@ function importLintRows(result: ImportLintResult): string[] {
 const load = () => os.loadavg()[0]!.toFixed(1);
 const loadAtStart = load();
 
-function report(local: RunnerResult, remote: RemoteOutcome, importLint: ImportLintResult): boolean {
+function healthRows(result: HealthDuringLint): string[] {
+  const s = result.samples;
+  const p99 = percentile(s, 0.99);
+  return [
+    `/health during a lint of ${(result.bytes / 1024).toFixed(0)} KiB of pathological Markdown (lint answered ${result.lintStatus} after ${result.lintMs.toFixed(0)} ms)`,
+    `${pad('  GET /health, one after another', 46)}${num(percentile(s, 0.5), 9)}${num(p99, 9)}${num(percentile(s, 1), 9)}${String(s.length).padStart(6)}  ${pad(`p99 < ${TARGETS.healthDuringLint}`, 12)}${s.length ? verdict(p99, TARGETS.healthDuringLint) : 'NO SAMPLES'}`,
+  ];
+}
+
+function report(local: RunnerResult, remote: RemoteOutcome, importLint: ImportLintResult, health: HealthDuringLint): boolean {
   const lines = [
     '',
     `Machine: ${os.cpus().length} CPUs; 1-minute load average ${loadAtStart} at start, ${load()} at the end ` +
@@ -155,6 +171,9 @@ function report(local: RunnerResult, remote: RemoteOutcome, importLint: ImportLi
     ...latencyRows('remote', remote, TARGETS.dispatchRemote),
     '',
     ...importLintRows(importLint),
+    '',
+    `${pad('', 46)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'n'.padStart(6)}`,
+    ...healthRows(health),
   ];
   console.log(lines.join('\n'));
   const all = [local, ...('result' in remote ? [remote.result] : [])];
@@ -162,8 +181,8 @@ function report(local: RunnerResult, remote: RemoteOutcome, importLint: ImportLi
 }
 
 async function main(): Promise<number> {
-  const databaseUrl = await freshDatabase();
-  const client = await startNexus(databaseUrl);
+  const databases = await freshDatabases();
+  const { client, token } = await startNexus(databases.nexus, databases.lintTarget);
   await checkpoint();
   const slug = `bench-latency-${Date.now().toString(36)}`;
   await client.importRunbook({
@@ -183,8 +202,11 @@ async function main(): Promise<number> {
   await checkpoint();
   log(`import + lint of a ${RUNBOOK_LINES}-line runbook`);
   const seed = await fs.readFile(path.join(ROOT, 'test/fixtures/runbooks/seed-nexus-runbooks.md'), 'utf8');
-  const importLint = await measureImportLint(client, bigRunbook(seed, RUNBOOK_LINES), databaseUrl);
-  return report(local, remote, importLint) ? 0 : 1;
+  const importLint = await measureImportLint(client, bigRunbook(seed, RUNBOOK_LINES), databases.lintTarget);
+  await checkpoint();
+  log('/health while a pathological runbook is linted');
+  const health = await measureHealthDuringLint(client.baseUrl, token);
+  return report(local, remote, importLint, health) ? 0 : 1;
 }
 
 let code = 1;

@@ -36,10 +36,43 @@ export interface Config {
   prometheusUrl: string | undefined;
   loginRateLimit: { max: number; windowSeconds: number };
   trustProxy: boolean;
+  /** Timeouts and the connection cap of the HTTP server: slow clients are cut off, not waited for. */
+  http: HttpConfig;
+  /** Live-event streams (GET /api/v1/events) open at once, per user and in all. */
+  events: { maxStreamsPerUser: number; maxStreams: number };
+  /** Parsing and linting runbooks, in worker threads (src/runbooks/analysis). */
+  runbooks: RunbookAnalysisConfig;
   /** Runbook runs and runners (src/runbooks/runs, src/runners; ADR 0004). */
   runs: RunsConfig;
   /** Notifications: channels and delivery (src/notify; ADR 0005). */
   notify: NotifyConfig;
+}
+
+export interface HttpConfig {
+  /** Whole request (headers and body) must arrive within this (NEXUS_HTTP_REQUEST_TIMEOUT_SECONDS). */
+  requestTimeoutMs: number;
+  /** Headers must arrive within this (NEXUS_HTTP_HEADERS_TIMEOUT_SECONDS). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (NEXUS_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS). */
+  keepAliveTimeoutMs: number;
+  /** How often Node looks for requests past those timeouts (NEXUS_HTTP_TIMEOUT_CHECK_MS). */
+  timeoutCheckIntervalMs: number;
+  /** Connections beyond this are refused at once (NEXUS_HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
+}
+
+export interface RunbookAnalysisConfig {
+  /** One parse (import) or lint may run this long in its worker thread before it is stopped with a 422. */
+  analysisTimeoutSeconds: number;
+  analysisThreads: number;
+  /**
+   * PostgreSQL that lint checks `psql -c` SQL against (NEXUS_LINT_SQL_URL): the
+   * database runbooks' SQL runs against, never NEXUS's own. Unset: SQL is not
+   * checked live.
+   */
+  lintSqlUrl: string | undefined;
+  /** Callers below this role get syntax errors only from the live SQL check, never what exists there. */
+  lintSqlDetailRole: Role;
 }
 
 export interface NotifyConfig {
@@ -72,6 +105,10 @@ export interface RunsConfig {
   redactValues: string[];
   /** What every command's environment starts from: PATH, HOME, LANG and the NEXUS_RUNNER_ENV names. */
   baseEnv: Record<string, string>;
+  /** Steps one person may have queued at once (NEXUS_MAX_QUEUED_STEPS_PER_USER); more is a 429. */
+  maxQueuedStepsPerUser: number;
+  /** Runs one person may have unfinished at once (NEXUS_MAX_ACTIVE_RUNS_PER_USER); more is a 429. */
+  maxActiveRunsPerUser: number;
   /** Minimum role to request a command of each risk; approvals needed from `approvalFrom` up. */
   policy: { read: Role; change: Role; destructive: Role; approver: Role; approvalFrom: RiskFloor };
 }
@@ -187,8 +224,55 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       windowSeconds: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    http: httpConfig(env),
+    events: {
+      maxStreamsPerUser: integer(env, 'NEXUS_EVENTS_MAX_STREAMS_PER_USER', 16, 1, 10_000),
+      maxStreams: integer(env, 'NEXUS_EVENTS_MAX_STREAMS', 1000, 1, 1_000_000),
+    },
+    runbooks: runbookAnalysisConfig(env, databaseUrl),
     runs: runsConfig(env),
     notify: notifyConfig(env),
+  };
+}
+
+function httpConfig(env: Env): HttpConfig {
+  const requestTimeoutMs = integer(env, 'NEXUS_HTTP_REQUEST_TIMEOUT_SECONDS', 15, 1, 3600) * 1000;
+  const headersTimeoutMs = integer(env, 'NEXUS_HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000;
+  // Node applies the smaller of the two to headers anyway; refusing says so instead of surprising.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('NEXUS_HTTP_HEADERS_TIMEOUT_SECONDS', 'must not be longer than NEXUS_HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'NEXUS_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
+    timeoutCheckIntervalMs: integer(env, 'NEXUS_HTTP_TIMEOUT_CHECK_MS', 1000, 100, 60_000),
+    maxConnections: integer(env, 'NEXUS_HTTP_MAX_CONNECTIONS', 4096, 16, 1_000_000),
+  };
+}
+
+/** The same server and database, whatever the credentials or spelling of the URL. */
+function sameDatabase(a: string, b: string): boolean {
+  const where = (raw: string) => {
+    const parsed = new URL(raw);
+    return `${parsed.hostname.toLowerCase()}:${parsed.port || '5432'}/${decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username}`;
+  };
+  return where(a) === where(b);
+}
+
+function runbookAnalysisConfig(env: Env, databaseUrl: string | undefined): RunbookAnalysisConfig {
+  const lintSqlUrl = url(env, 'NEXUS_LINT_SQL_URL', ['postgres', 'postgresql']);
+  // Lint is open to viewers: checking their SQL against NEXUS's own database maps its schema (issue 14, point 6).
+  if (lintSqlUrl && databaseUrl && sameDatabase(lintSqlUrl, databaseUrl)) {
+    throw new ConfigError('NEXUS_LINT_SQL_URL', "points at NEXUS's own database (DATABASE_URL); give the database runbooks query");
+  }
+  const detailRole = text(env, 'NEXUS_LINT_SQL_DETAIL_ROLE') ?? 'operator';
+  if (!isRole(detailRole)) throw new ConfigError('NEXUS_LINT_SQL_DETAIL_ROLE', `must be viewer, responder, operator or admin, got "${detailRole}"`);
+  return {
+    analysisTimeoutSeconds: integer(env, 'NEXUS_RUNBOOK_ANALYSIS_TIMEOUT_SECONDS', 10, 1, 600),
+    analysisThreads: integer(env, 'NEXUS_RUNBOOK_ANALYSIS_THREADS', 2, 1, 64),
+    lintSqlUrl,
+    lintSqlDetailRole: detailRole,
   };
 }
 
@@ -291,6 +375,8 @@ function runsConfig(env: Env): RunsConfig {
     outputLimitBytes: integer(env, 'NEXUS_STEP_OUTPUT_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     redactValues: redactValues(env),
     baseEnv,
+    maxQueuedStepsPerUser: integer(env, 'NEXUS_MAX_QUEUED_STEPS_PER_USER', 20, 1, 100_000),
+    maxActiveRunsPerUser: integer(env, 'NEXUS_MAX_ACTIVE_RUNS_PER_USER', 200, 1, 100_000),
     policy: runPolicy(env),
   };
 }

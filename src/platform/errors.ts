@@ -49,3 +49,10 @@ export class UnavailableError extends AppError {
     super(503, 'unavailable', message, details);
   }
 }
+
+/** A configured limit (streams, queued steps, active runs) is reached: 429, naming the limit. */
+export class LimitError extends AppError {
+  constructor(message: string, details: { limit: number; [key: string]: unknown }) {
+    super(429, 'limit_reached', message, details);
+  }
+}

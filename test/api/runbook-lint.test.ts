@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
 import { lintSource, type LintReport } from '../../src/runbooks/lint/index.js';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+import { ADMIN_URL } from '../support/env.js';
 import { TestPrometheus } from '../support/prometheus.js';
 
 /** POST /api/v1/runbooks/lint, as a viewer would call it, in embedded and in server mode. */
@@ -79,30 +81,115 @@ describe('POST /api/v1/runbooks/lint (embedded: PGlite, no Prometheus)', () => {
   });
 });
 
-describe('POST /api/v1/runbooks/lint (server mode: its PostgreSQL, PROMETHEUS_URL)', () => {
+/**
+ * Issue 14, defect 7: in server mode SQL was checked against NEXUS's own
+ * database, so a viewer linting `SELECT password_hashh FROM users` was told
+ * "did you mean password_hash". Now SQL is checked only against
+ * NEXUS_LINT_SQL_URL, and callers below operator learn only syntax errors.
+ */
+const PROBES = [
+  'SELECT password_hash FROM users;',
+  'SELECT password_hashh FROM users;',
+  'SELECT token_hsh FROM api_tokens;',
+  'SELECT customer_emial FROM orders;',
+];
+const probeRunbook = (statements: string[]) =>
+  `# Probe\n\n### Probe\n\n1. **Look**\n\n${statements.map((sql) => `   \`\`\`bash\n   psql -c "${sql}"\n   \`\`\`\n`).join('\n')}`;
+const sqlFindings = (report: LintReport) => report.findings.filter((f) => f.rule === 'sql-invalid').map((f) => `${f.message} | ${f.hint}`);
+
+/** A database that is not NEXUS's: one table of its own, none of NEXUS's. */
+async function runbookDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `nexus_lintsrc_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`).finally(() => admin.end());
+  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('CREATE TABLE orders (id int, customer_email text); CREATE EXTENSION IF NOT EXISTS pg_stat_statements').finally(() => client.end());
+  return {
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => c.end());
+    },
+  };
+}
+
+describe('POST /api/v1/runbooks/lint (server mode, no NEXUS_LINT_SQL_URL)', () => {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await createTestApp('postgres', { start: { builtinRunbooksDir: null } });
+  });
+  afterAll(async () => t?.close());
+
+  it("never checks SQL against NEXUS's own database: a viewer probing its schema learns nothing", async () => {
+    for (const role of ['viewer', 'operator', 'admin'] as const) {
+      const res = await t!.inject({ method: 'POST', url: URL, headers: bearer(t!.tokens[role]), payload: { source: probeRunbook(PROBES) } });
+      const body = json<LintReport>(res);
+      expect(body.checks.sql).toBe('skipped');
+      expect(sqlFindings(body)).toEqual([]);
+      expect(JSON.stringify(body)).not.toMatch(/password_hash"|token_hash|did you mean|does not exist/);
+    }
+  });
+});
+
+describe('POST /api/v1/runbooks/lint (server mode: NEXUS_LINT_SQL_URL, PROMETHEUS_URL)', () => {
   let t: TestApp | undefined;
   let prometheus: TestPrometheus | undefined;
+  let target: { url: string; drop: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
-    prometheus = await TestPrometheus.start();
-    t = await createTestApp('postgres', { env: { PROMETHEUS_URL: prometheus.url } });
-    const client = new pg.Client({ connectionString: t.config.databaseUrl });
-    await client.connect();
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').finally(() => client.end());
+    [prometheus, target] = await Promise.all([TestPrometheus.start(), runbookDatabase()]);
+    t = await createTestApp('postgres', { env: { PROMETHEUS_URL: prometheus.url, NEXUS_LINT_SQL_URL: target.url }, start: { builtinRunbooksDir: null } });
   });
   afterAll(async () => {
     await t?.close();
     await prometheus?.stop();
+    await target?.drop();
   });
 
-  it("checks SQL against the server's database and PromQL against its Prometheus", async () => {
-    const res = await t!.inject({ method: 'POST', url: URL, headers: bearer(t!.tokens.viewer), payload: { source: SEED } });
-    const body = json<LintReport>(res);
-    expect(body.checks).toEqual({ sql: 'checked', promql: 'checked' });
-    expect(body.findings.filter((f) => f.rule === 'sql-invalid').map((f) => [f.line, f.hint])).toEqual([
-      [139, 'mean_time was renamed mean_exec_time in PostgreSQL 13 (pg_stat_statements 1.8): use mean_exec_time'],
+  const lintAs = async (role: 'viewer' | 'responder' | 'operator', source: string) =>
+    json<LintReport>(await t!.inject({ method: 'POST', url: URL, headers: bearer(t!.tokens[role]), payload: { source } }));
+
+  it("gives an operator the live check from the configured database, not NEXUS's", async () => {
+    const body = await lintAs('operator', probeRunbook(PROBES));
+    expect(body.checks.sql).toBe('checked');
+    expect(sqlFindings(body)).toEqual([
+      'PostgreSQL rejects this SQL: relation "users" does not exist (at "users") | run it with psql against the target database to see the full error (SQLSTATE 42P01)',
+      'PostgreSQL rejects this SQL: relation "users" does not exist (at "users") | run it with psql against the target database to see the full error (SQLSTATE 42P01)',
+      'PostgreSQL rejects this SQL: relation "api_tokens" does not exist (at "api_tokens") | run it with psql against the target database to see the full error (SQLSTATE 42P01)',
+      'PostgreSQL rejects this SQL: column "customer_emial" does not exist (at "customer_emial FROM orders") | did you mean "customer_email"?',
     ]);
-    expect(body.summary).toEqual({ errors: 59, warnings: 6, infos: 8 });
+  });
+
+  it('gives viewers and responders syntax errors only, never what exists in that database', async () => {
+    for (const role of ['viewer', 'responder'] as const) {
+      const body = await lintAs(role, probeRunbook([...PROBES, 'SELEC 1;']));
+      expect(body.checks.sql).toBe('syntax-only');
+      expect(sqlFindings(body)).toEqual([
+        'PostgreSQL rejects this SQL: syntax error at or near "SELEC" (at "SELEC 1") | run it with psql against the target database to see the full error (SQLSTATE 42601)',
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/customer_email|does not exist|did you mean/);
+    }
+  });
+
+  it("checks the seed's PromQL against PROMETHEUS_URL", async () => {
+    const body = await lintAs('viewer', SEED);
+    expect(body.checks.promql).toBe('checked');
+    expect(body.findings.filter((f) => f.rule === 'promql-invalid')).toEqual([]);
+  });
+});
+
+describe('NEXUS_LINT_SQL_URL', () => {
+  it("must not be NEXUS's own database", () => {
+    const own = 'postgres://nexus:pw@db.internal:5432/nexus';
+    expect(() => loadConfig({ DATABASE_URL: own, NEXUS_LINT_SQL_URL: 'postgresql://reader:other@DB.internal/nexus' })).toThrow(
+      "NEXUS_LINT_SQL_URL: points at NEXUS's own database (DATABASE_URL)",
+    );
+    expect(loadConfig({ DATABASE_URL: own, NEXUS_LINT_SQL_URL: 'postgres://reader@db.internal/shop' }).runbooks.lintSqlUrl).toBe('postgres://reader@db.internal/shop');
+    expect(() => loadConfig({ NEXUS_LINT_SQL_URL: 'mysql://x/y' })).toThrow('NEXUS_LINT_SQL_URL: scheme must be one of postgres, postgresql');
   });
 });
 

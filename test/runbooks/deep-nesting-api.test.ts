@@ -11,6 +11,8 @@ describe('deeply nested runbooks over HTTP', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp('pglite', { start: { builtinRunbooksDir: null } });
+    // Imports parse in a worker thread: start it first, as a serving NEXUS does after listen.
+    await t.server.analysis.parse('# Warm\n');
   });
   afterAll(async () => t?.close());
 

@@ -100,6 +100,25 @@ describe('sql-invalid against a live PostgreSQL 15', () => {
     expect(await query(database.url, 'SELECT id FROM lint_sentinel')).toEqual([{ id: 1 }]);
   });
 
+  it('tells a caller without the role to query the database only what the SQL parser rejects, never what exists there', async () => {
+    const statements = [
+      psql('SELECT pid, query_strt FROM pg_stat_activity;'),
+      psql('SELECT secret FROM lint_sentinel;'),
+      psql('SELECT id FROM no_such_table;'),
+      psql('SELEC 1;'),
+    ];
+    const full = await lintReport(runbookOf(statements), { databaseUrl: database.url });
+    expect(only(full.findings, 'sql-invalid').map((f) => f.line)).toEqual([10, 11, 12, 13]);
+    expect(full.findings.some((f) => f.hint === 'did you mean "query_start"?')).toBe(true);
+
+    const syntax = await lintReport(runbookOf(statements), { databaseUrl: database.url, sqlDetail: 'syntax' });
+    expect(syntax.checks.sql).toBe('syntax-only');
+    expect(only(syntax.findings, 'sql-invalid').map((f) => [f.line, f.severity, f.message])).toEqual([
+      [13, 'error', 'PostgreSQL rejects this SQL: syntax error at or near "SELEC" (at "SELEC 1")'],
+    ]);
+    expect(JSON.stringify(syntax)).not.toMatch(/query_start|lint_sentinel|does not exist|did you mean/);
+  });
+
   it('says the SQL was not checked when the extension it reads is not installed there', async () => {
     const findings = await lintRunbook(runbookOf([psql('SELECT query, mean_exec_time FROM pg_stat_statements;')]), { databaseUrl: bare.url });
     expect(only(findings, 'sql-invalid').map((f) => [f.severity, f.message, f.hint])).toEqual([

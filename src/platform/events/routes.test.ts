@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isRole } from '../auth/roles.js';
+import { installErrorHandling } from '../http/errors.js';
 import { createLogger } from '../logger.js';
 import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
 import { eventRoutes } from './routes.js';
@@ -140,10 +141,12 @@ let app: FastifyInstance;
 let base: string;
 const clients: SseClient[] = [];
 
-async function startApp(options: { auth?: boolean; maxBufferedBytes?: number } = {}) {
+async function startApp(options: { auth?: boolean; maxBufferedBytes?: number; maxStreamsPerUser?: number; maxStreams?: number } = {}) {
   app = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandling(app);
   if (options.auth !== false) installTestAuth(app);
-  await app.register(eventRoutes, { bus: counting.bus, heartbeatMs: 40, maxBufferedBytes: options.maxBufferedBytes });
+  const { maxBufferedBytes, maxStreamsPerUser, maxStreams } = options;
+  await app.register(eventRoutes, { bus: counting.bus, heartbeatMs: 40, maxBufferedBytes, maxStreamsPerUser, maxStreams });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
@@ -296,6 +299,41 @@ describe('GET /api/v1/events', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).not.toMatch(/event-stream/);
     expect(counting.active()).toBe(0);
+  });
+
+  // Issue 14, defect 5: one viewer token opened 20,000 streams and the server stopped answering.
+  it("refuses one user's stream beyond the per-user cap with a 429, and gives the slot back when one closes", async () => {
+    await startApp({ maxStreamsPerUser: 3 });
+    const streams = [await connect('viewer'), await connect('viewer'), await connect('viewer')];
+    const refused = await connect('viewer');
+    expect(refused.response.statusCode).toBe(429);
+    await waitUntil(() => refused.ended, 'the refused response to end');
+    expect(JSON.parse(refused.raw)).toEqual({
+      error: {
+        code: 'limit_reached',
+        message: 'You already have 3 live-event streams open; the limit is 3 per user: close one first',
+        details: { limit: 3 },
+      },
+    });
+    expect(counting.active()).toBe(3);
+    // Another user is not held back by this one's streams.
+    expect((await connect('admin')).response.statusCode).toBe(200);
+
+    streams[0]!.close();
+    await waitUntil(() => counting.active() === 3, "the closed stream's subscription to go");
+    const again = await connect('viewer');
+    expect(again.response.statusCode).toBe(200);
+  });
+
+  it('refuses a stream beyond the global cap with a 429, whoever asks', async () => {
+    await startApp({ maxStreamsPerUser: 10, maxStreams: 2 });
+    await connect('viewer');
+    await connect('responder');
+    const refused = await connect('admin');
+    expect(refused.response.statusCode).toBe(429);
+    await waitUntil(() => refused.ended, 'the refused response to end');
+    expect(JSON.parse(refused.raw).error.message).toBe('The server has 2 live-event streams open, its limit: try again later');
+    expect(counting.active()).toBe(2);
   });
 
   it('answers 401 through the auth hook without a role and never subscribes', async () => {

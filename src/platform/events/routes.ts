@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { hasRole, type Role } from '../auth/roles.js';
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError, LimitError } from '../errors.js';
 import type { Principal } from '../http/types.js';
 import { EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
 
@@ -17,10 +17,16 @@ export interface EventRoutesOptions {
    * reconnects with Last-Event-ID and resumes from the bus's buffer.
    */
   maxBufferedBytes?: number;
+  /** Streams one user may hold open at once; one more is a 429 (issue 14: one viewer opened 20,000). */
+  maxStreamsPerUser?: number;
+  /** Streams open at once in this process, all users together. */
+  maxStreams?: number;
 }
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_STREAMS_PER_USER = 16;
+export const DEFAULT_MAX_STREAMS = 1000;
 /** Browsers wait this long before reconnecting an EventSource. */
 const RETRY_MS = 3000;
 
@@ -142,7 +148,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   const { bus } = options;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const maxStreamsPerUser = options.maxStreamsPerUser ?? DEFAULT_MAX_STREAMS_PER_USER;
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
   const open = new Set<Stream>();
+  /** Open streams by user id; a stream's slot is given back in its cleanup, however it ends. */
+  const perUser = new Map<string, number>();
 
   // preClose, not only onClose: Fastify closes the HTTP server before onClose hooks run, and the
   // server waits for every open connection, so a stream still open then would hang close().
@@ -170,9 +180,27 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       if (!principal) throw new AuthenticationError();
       const visible = visibleTo(principal.role, typePrefixes(request.query.types));
       const lastEventId = lastEventIdOf(request);
+      const mine = perUser.get(principal.userId) ?? 0;
+      if (mine >= maxStreamsPerUser) {
+        throw new LimitError(`You already have ${mine} live-event streams open; the limit is ${maxStreamsPerUser} per user: close one first`, {
+          limit: maxStreamsPerUser,
+        });
+      }
+      if (open.size >= maxStreams) {
+        throw new LimitError(`The server has ${open.size} live-event streams open, its limit: try again later`, { limit: maxStreams });
+      }
+      perUser.set(principal.userId, mine + 1);
+      let released = false;
+      const releaseSlot = () => {
+        if (released) return;
+        released = true;
+        const left = (perUser.get(principal.userId) ?? 1) - 1;
+        if (left > 0) perUser.set(principal.userId, left);
+        else perUser.delete(principal.userId);
+      };
 
       // Each entry is idempotent: teardown may run from the close event and again below.
-      const teardown: (() => void)[] = [];
+      const teardown: (() => void)[] = [releaseSlot];
       const cleanup = () => {
         open.delete(stream);
         for (const release of teardown) release();

@@ -79,11 +79,14 @@ function isUniqueViolation(error: unknown): boolean {
   return source?.code === '23505';
 }
 
+/** Markdown → model; throws RunbookParseError for text the parser refuses. */
+export type RunbookParser = (source: string) => ParsedRunbook | Promise<ParsedRunbook>;
+
 /** Parses or explains, with the line, why not: the importer's 400. */
-function parseForImport(source: string): ParsedRunbook {
+async function parseForImport(source: string, parse: RunbookParser): Promise<ParsedRunbook> {
   let parsed: ParsedRunbook;
   try {
-    parsed = parseRunbook(source);
+    parsed = await parse(source);
   } catch (error) {
     if (error instanceof RunbookParseError) throw new InputError(`The runbook cannot be imported: ${error.message}`, { line: error.line });
     throw error;
@@ -103,6 +106,8 @@ export class RunbookLibrary {
     private readonly store: RunbookStore,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    /** What parses people's imports: the app passes its worker-thread pool (time-limited, off the event loop). */
+    private readonly parse: RunbookParser = parseRunbook,
   ) {}
 
   /**
@@ -110,7 +115,8 @@ export class RunbookLibrary {
    * by its `#` title). Identical text to the latest version stores nothing.
    */
   async importMarkdown(source: string, options: ImportOptions): Promise<ImportOutcome> {
-    const parsed = parseForImport(source);
+    // The package's own runbooks are trusted files: parsed here, so a start needs no parser thread.
+    const parsed = await parseForImport(source, options.builtin ? parseRunbook : this.parse);
     const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
     if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
     const checksum = createHash('sha256').update(source, 'utf8').digest('hex');

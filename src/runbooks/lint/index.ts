@@ -11,14 +11,23 @@ import { shellSyntax } from './rules/shell-syntax.js';
 import { checkSql, sqlStatements } from './rules/sql.js';
 import { curlUrlUnquoted } from './rules/urls.js';
 import { unresolvedVariables } from './rules/variables.js';
-import type { Finding, LintReport, LiveCheckState, Severity } from './schema.js';
+import type { Finding, LintReport, LiveChecks, LiveCheckState, Severity } from './schema.js';
 
 export type { Finding, LintReport, LiveChecks } from './schema.js';
 export { FindingSchema, LintReportSchema } from './schema.js';
 
 export interface LintOptions {
-  /** PostgreSQL to check `psql -c` SQL against; unset skips sql-invalid. */
+  /**
+   * PostgreSQL to check `psql -c` SQL against; unset skips sql-invalid. The
+   * server passes NEXUS_LINT_SQL_URL here, never its own database.
+   */
   databaseUrl?: string | undefined;
+  /**
+   * `syntax`: report only what the SQL parser rejects, never whether a table
+   * or column exists there (no "did you mean"): for callers with no role to
+   * query that database. Default `full`.
+   */
+  sqlDetail?: 'full' | 'syntax' | undefined;
   /** Prometheus to check `query=` expressions against; unset skips promql-invalid. */
   prometheusUrl?: string | undefined;
   /** Per live request (connect, query, bash -n). */
@@ -42,9 +51,9 @@ const STATIC_RULES: StaticRule[] = [
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-interface LiveResult {
+interface LiveResult<State = LiveCheckState> {
   findings: Finding[];
-  state: LiveCheckState;
+  state: State;
 }
 
 /** Where a live server is, without the password a connection string may carry. */
@@ -62,14 +71,14 @@ function unreachable(first: LintTarget, what: string, url: string, error: unknow
   return finding(first, 'live-check-failed', 'warning', `could not reach ${what} at ${describeServer(url)} (${reason}); nothing was checked against it`, `check the ${what} URL and that it is reachable from where lint runs`);
 }
 
-async function liveSql(context: LintContext, url: string | undefined, timeoutMs: number): Promise<LiveResult> {
+async function liveSql(context: LintContext, url: string | undefined, timeoutMs: number, detail: 'full' | 'syntax'): Promise<LiveResult> {
   const statements = sqlStatements(context.targets);
   if (statements.length === 0) return { findings: [], state: 'nothing-to-check' };
   if (!url) return { findings: [], state: 'skipped' };
   let checker: PostgresChecker | undefined;
   try {
-    checker = await PostgresChecker.connect(url, timeoutMs);
-    return { findings: await checkSql(statements, checker), state: 'checked' };
+    checker = await PostgresChecker.connect(url, timeoutMs, { syntaxOnly: detail === 'syntax' });
+    return { findings: await checkSql(statements, checker), state: detail === 'syntax' ? 'syntax-only' : 'checked' };
   } catch (error) {
     return { findings: [unreachable(statements[0]!.target, 'PostgreSQL', url, error)], state: 'failed' };
   } finally {
@@ -77,7 +86,7 @@ async function liveSql(context: LintContext, url: string | undefined, timeoutMs:
   }
 }
 
-async function livePromql(context: LintContext, url: string | undefined, timeoutMs: number): Promise<LiveResult> {
+async function livePromql(context: LintContext, url: string | undefined, timeoutMs: number): Promise<LiveResult<LiveChecks['promql']>> {
   const queries = promqlQueries(context.targets);
   if (queries.length === 0) return { findings: [], state: 'nothing-to-check' };
   if (!url) return { findings: [], state: 'skipped' };
@@ -99,7 +108,7 @@ export async function lintReport(parsed: ParsedRunbook, options: LintOptions = {
   const staticFindings = context.targets.flatMap((target) => STATIC_RULES.flatMap((rule) => rule(target, context)));
   const [syntax, sql, promql] = await Promise.all([
     shellSyntax(context.targets, timeoutMs),
-    liveSql(context, options.databaseUrl, timeoutMs),
+    liveSql(context, options.databaseUrl, timeoutMs, options.sqlDetail ?? 'full'),
     livePromql(context, options.prometheusUrl, timeoutMs),
   ]);
   const findings = [...staticFindings, ...unresolvedVariables(context), ...syntax, ...sql.findings, ...promql.findings].sort(byLine);

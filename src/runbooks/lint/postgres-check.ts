@@ -39,18 +39,30 @@ const BIND_MISMATCH = /^bind message supplies \d+ parameters/;
 /** Timeouts and cancellations say nothing about the statement. */
 const UNCHECKED_CODES = new Set(['57014', '55P03', '40001', '40P01']);
 
+/** SQLSTATE of what the raw parser rejects, before any table or column is looked up. */
+const SYNTAX_ERROR = '42601';
+
+export interface CheckerOptions {
+  /**
+   * Report only syntax errors: whether a relation or column exists, and the
+   * catalog lookups behind "did you mean", stay unsaid (issue 14, point 6).
+   */
+  syntaxOnly?: boolean;
+}
+
 export class PostgresChecker {
   private constructor(
     private readonly client: pg.Client,
     private readonly timeoutMs: number,
+    private readonly syntaxOnly: boolean,
   ) {}
 
-  static async connect(url: string, timeoutMs: number): Promise<PostgresChecker> {
+  static async connect(url: string, timeoutMs: number, options: CheckerOptions = {}): Promise<PostgresChecker> {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'nexus-lint', query_timeout: timeoutMs });
     // A dropped connection mid-lint surfaces as a failed query; the event must not crash the process.
     client.on('error', () => {});
     await client.connect();
-    return new PostgresChecker(client, timeoutMs);
+    return new PostgresChecker(client, timeoutMs, options.syntaxOnly ?? false);
   }
 
   async check(sql: string): Promise<SqlVerdict> {
@@ -75,6 +87,8 @@ export class PostgresChecker {
     const position = error.position ? Number(error.position) : null;
     const base = { ok: false as const, code: error.code ?? 'XX000', message: error.message, position };
     if (UNCHECKED_CODES.has(base.code)) return { ...base, unchecked: true, hint: null };
+    // Anything past the parser (undefined table, column, function, permission) tells what exists: unsaid.
+    if (this.syntaxOnly) return base.code === SYNTAX_ERROR ? { ...base, unchecked: false, hint: error.hint ?? null } : { ok: true };
     if (error.code === '42P01') {
       const extension = await this.missingExtension(error.message);
       if (extension) return { ...base, unchecked: true, hint: `CREATE EXTENSION ${extension} in the database lint checks against` };

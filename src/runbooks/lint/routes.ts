@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { hasRole, type Role } from '../../platform/auth/roles.js';
 import { ErrorResponse } from '../../platform/http/schemas.js';
 import type { App } from '../../platform/http/types.js';
+import type { RunbookAnalysis } from '../analysis/pool.js';
 import { MAX_RUNBOOK_SOURCE } from '../library/schema.js';
-import { lintSource } from './index.js';
 import { LintReportSchema } from './schema.js';
 
 /** Up to 2 MiB of Markdown, which JSON escaping (quotes, newlines) makes bigger than the app-wide body limit. */
@@ -15,13 +16,17 @@ const LintBody = Type.Object(
 type LintBody = Static<typeof LintBody>;
 
 export interface LintRouteOptions {
+  /** Where lint runs: a worker thread, with a time limit (a 422 past it). */
+  analysis: RunbookAnalysis;
   /**
-   * The server's own PostgreSQL (server mode) for sql-invalid: the database a
-   * NEXUS runbook's SQL runs against. Unset in embedded mode: PGlite is not
-   * the database a runbook's `psql` talks to, so SQL is reported unchecked
-   * rather than checked against the wrong thing.
+   * NEXUS_LINT_SQL_URL: the database runbooks' SQL runs against, for
+   * sql-invalid. Never NEXUS's own (config refuses it): lint is open to
+   * viewers, and its answers would map NEXUS's schema. Unset: SQL is not
+   * checked live.
    */
-  databaseUrl: string | undefined;
+  sqlUrl: string | undefined;
+  /** Callers below this role get only syntax errors from that database, never what exists in it. */
+  sqlDetailRole: Role;
   /** PROMETHEUS_URL, for promql-invalid. */
   prometheusUrl: string | undefined;
 }
@@ -69,7 +74,11 @@ export function lintRoutes(app: App, options: LintRouteOptions): void {
       config: { access: 'viewer', audit: 'runbook.lint' },
     },
     async (request) => {
-      const report = await limit(() => lintSource(request.body.source, { databaseUrl: options.databaseUrl, prometheusUrl: options.prometheusUrl }));
+      const role = request.principal?.role ?? 'viewer';
+      const sqlDetail = hasRole(role, options.sqlDetailRole) ? 'full' : 'syntax';
+      const report = await limit(() =>
+        options.analysis.lint(request.body.source, { databaseUrl: options.sqlUrl, sqlDetail, prometheusUrl: options.prometheusUrl }),
+      );
       request.auditDetails = { bytes: Buffer.byteLength(request.body.source), ...report.summary, checks: report.checks };
       return report;
     },

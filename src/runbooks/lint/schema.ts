@@ -15,9 +15,13 @@ export const FindingSchema = Type.Object(
 export type Finding = Static<typeof FindingSchema>;
 export type Severity = Finding['severity'];
 
-/** Which live checks ran: a clean report means little if the SQL was never checked. */
+/**
+ * Which live checks ran: a clean report means little if the SQL was never
+ * checked. `syntax-only`: the caller's role sees what the SQL parser rejects,
+ * not what exists in the database.
+ */
 export const LiveChecksSchema = Type.Object({
-  sql: Type.Union([Type.Literal('checked'), Type.Literal('skipped'), Type.Literal('failed'), Type.Literal('nothing-to-check')]),
+  sql: Type.Union([Type.Literal('checked'), Type.Literal('syntax-only'), Type.Literal('skipped'), Type.Literal('failed'), Type.Literal('nothing-to-check')]),
   promql: Type.Union([Type.Literal('checked'), Type.Literal('skipped'), Type.Literal('failed'), Type.Literal('nothing-to-check')]),
 });
 export type LiveChecks = Static<typeof LiveChecksSchema>;

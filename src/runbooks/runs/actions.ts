@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError } from '../../platform/errors.js';
+import { ConflictError, LimitError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/types.js';
 import type { RiskClass } from '../model.js';
 import type { RunEvents } from './events.js';
@@ -16,6 +16,8 @@ export interface StepActionsDeps {
   events: RunEvents;
   progress: RunProgress;
   policy: RunPolicy;
+  /** Steps one person may have queued or awaiting approval at once (NEXUS_MAX_QUEUED_STEPS_PER_USER); unset: no limit. */
+  maxWaitingStepsPerUser?: number;
 }
 
 const RETRYABLE: StepState[] = ['failed', 'timed-out', 'lost', 'cancelled'];
@@ -34,22 +36,60 @@ interface Target {
  * both move the same step.
  */
 export class StepActions {
+  /** Per person, the tail of their request chain: one person's requests count and queue one at a time. */
+  private readonly requesting = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: StepActionsDeps) {}
 
   /** pending → queued, or → awaiting-approval when the policy wants a second person. */
   async request(principal: Principal, runId: string, key: string): Promise<RunStep[]> {
-    const { run, rows } = await this.target(runId, key, ['pending'], 'requested');
-    for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
-    await this.deps.vault.assertHeld(run, rows);
-    return this.move(run, rows, ['pending'], principal, (row) => this.requestPatch(principal, row));
+    return this.asRequester(principal, async () => {
+      const { run, rows } = await this.target(runId, key, ['pending'], 'requested');
+      for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
+      await this.assertWithinLimit(principal, rows.length);
+      await this.deps.vault.assertHeld(run, rows);
+      return this.move(run, rows, ['pending'], principal, (row) => this.requestPatch(principal, row));
+    });
   }
 
   /** A new attempt of a step that did not succeed: through the policy again, approval included. */
   async retry(principal: Principal, runId: string, key: string): Promise<RunStep[]> {
-    const { run, rows } = await this.target(runId, key, RETRYABLE, 'retried');
-    for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
-    await this.deps.vault.assertHeld(run, rows);
-    return this.move(run, rows, RETRYABLE, principal, (row) => this.requestPatch(principal, row));
+    return this.asRequester(principal, async () => {
+      const { run, rows } = await this.target(runId, key, RETRYABLE, 'retried');
+      for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
+      await this.assertWithinLimit(principal, rows.length);
+      await this.deps.vault.assertHeld(run, rows);
+      return this.move(run, rows, RETRYABLE, principal, (row) => this.requestPatch(principal, row));
+    });
+  }
+
+  /**
+   * One person's requests one after another (in this process), so two at
+   * once cannot both pass the limit on the same count (issue 14: one
+   * responder's 24 queued steps held everyone else's).
+   */
+  private async asRequester<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
+    const before = this.requesting.get(principal.userId) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(work);
+    const tail = mine.catch(() => {});
+    this.requesting.set(principal.userId, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.requesting.get(principal.userId) === tail) this.requesting.delete(principal.userId);
+    }
+  }
+
+  private async assertWithinLimit(principal: Principal, adding: number): Promise<void> {
+    const max = this.deps.maxWaitingStepsPerUser;
+    if (max === undefined) return;
+    const waiting = await this.deps.store.waitingStepsOf(principal.userId);
+    if (waiting + adding > max) {
+      throw new LimitError(
+        `You have ${waiting} steps queued or awaiting approval; the limit is ${max} per person: wait for some to run, or cancel them`,
+        { limit: max, waiting, adding, setting: 'NEXUS_MAX_QUEUED_STEPS_PER_USER' },
+      );
+    }
   }
 
   async approve(principal: Principal, runId: string, key: string): Promise<RunStep[]> {

@@ -63,9 +63,10 @@ export function registerRuns(app: App, deps: RunsDeps): RunsModule {
     events,
     progress,
     timeouts: config,
+    maxActiveRunsPerUser: config.maxActiveRunsPerUser,
     logger,
   });
-  const actions = new StepActions({ store, vault, events, progress, policy: config.policy });
+  const actions = new StepActions({ store, vault, events, progress, policy: config.policy, maxWaitingStepsPerUser: config.maxQueuedStepsPerUser });
   const queue = new StepQueue({
     store,
     queueStore: new QueueStore(db.orm),

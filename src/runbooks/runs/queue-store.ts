@@ -16,10 +16,13 @@ export class QueueStore {
   constructor(private readonly orm: Orm) {}
 
   /**
-   * Takes the oldest queued step this runner's labels satisfy. A run's steps
-   * go one at a time, in order: a step waits while its run has a step running
-   * or an earlier one queued. SKIP LOCKED lets runners lease concurrently
-   * without waiting on each other's candidates.
+   * Takes a queued step this runner's labels satisfy: of the people whose
+   * steps wait, the one with the fewest steps running goes first, and within
+   * that the oldest step (issue 14: one responder's 24 queued steps held an
+   * admin's 1-s step for 25 s). A run's steps go one at a time, in order: a
+   * step waits while its run has a step running or an earlier one queued.
+   * SKIP LOCKED lets runners lease concurrently without waiting on each
+   * other's candidates.
    */
   async lease(runnerId: string, labels: Record<string, string>, leaseSeconds: number): Promise<StepRow | null> {
     const candidate = sql`(
@@ -30,7 +33,10 @@ export class QueueStore {
           SELECT 1 FROM run_steps o
           WHERE o.run_id = c.run_id AND (o.state = 'running' OR (o.state = 'queued' AND o.seq < c.seq))
         )
-      ORDER BY c.queued_at, c.seq
+      ORDER BY (
+          SELECT count(*) FROM run_steps r
+          WHERE r.state = 'running' AND r.requested_by IS NOT DISTINCT FROM c.requested_by
+        ), c.queued_at, c.seq
       LIMIT 1
       FOR UPDATE OF c SKIP LOCKED
     )`;

@@ -25,6 +25,8 @@ export interface RunServiceDeps {
   events: RunEvents;
   progress: RunProgress;
   timeouts: RunTimeouts;
+  /** Unfinished runs one person may have (NEXUS_MAX_ACTIVE_RUNS_PER_USER). */
+  maxActiveRunsPerUser?: number;
   logger: Logger;
 }
 
@@ -87,6 +89,7 @@ export class RunService {
       },
       steps,
       checks,
+      this.deps.maxActiveRunsPerUser,
     );
     await store.putSecrets(
       row.id,

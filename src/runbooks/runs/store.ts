@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Orm } from '../../platform/db/index.js';
+import { LimitError } from '../../platform/errors.js';
 import { runbooks, runChecks, runs, runSecrets, runSteps } from '../tables.js';
 import type { RunStatus, StepState } from './schema.js';
 
@@ -33,8 +34,26 @@ export interface RunFilter {
 export class RunStore {
   constructor(private readonly orm: Orm) {}
 
-  async insertRun(run: NewRun, steps: NewStep[], checks: NewCheck[]): Promise<RunRow> {
+  /**
+   * `maxActiveRuns`: the creator's unfinished runs must stay below it, or
+   * LimitError. A per-creator advisory lock makes count-then-insert exact
+   * across replicas; each statement after it sees what others committed.
+   */
+  async insertRun(run: NewRun, steps: NewStep[], checks: NewCheck[], maxActiveRuns?: number): Promise<RunRow> {
     return this.orm.transaction(async (tx) => {
+      if (maxActiveRuns !== undefined && run.createdBy) {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('nexus.runs.active'), hashtext(${run.createdBy}))`);
+        const [active] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(runs)
+          .where(and(eq(runs.createdBy, run.createdBy), sql`${runs.finishedAt} IS NULL`));
+        if (active!.n >= maxActiveRuns) {
+          throw new LimitError(`You have ${active!.n} unfinished runs; the limit is ${maxActiveRuns} per person: finish or cancel some first`, {
+            limit: maxActiveRuns,
+            setting: 'NEXUS_MAX_ACTIVE_RUNS_PER_USER',
+          });
+        }
+      }
       const [row] = await tx.insert(runs).values(run).returning();
       const created = row!;
       if (steps.length) await tx.insert(runSteps).values(steps.map((s) => ({ ...s, runId: created.id })));
@@ -89,6 +108,15 @@ export class RunStore {
   }
 
   /** Moves a step only if it is still in one of `from`: two people clicking at once cannot both win. */
+  /** Steps this person requested that are still to run: queued, or awaiting someone's approval. */
+  async waitingStepsOf(userId: string): Promise<number> {
+    const [row] = await this.orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(runSteps)
+      .where(and(eq(runSteps.requestedBy, userId), inArray(runSteps.state, ['queued', 'awaiting-approval'])));
+    return row!.n;
+  }
+
   async updateStep(id: string, from: readonly StepState[], patch: StepPatch): Promise<StepRow | null> {
     const [row] = await this.orm
       .update(runSteps)

@@ -5224,7 +5224,7 @@ export interface paths {
                         "application/json": {
                             checks: {
                                 promql: "checked" | "skipped" | "failed" | "nothing-to-check";
-                                sql: "checked" | "skipped" | "failed" | "nothing-to-check";
+                                sql: "checked" | "syntax-only" | "skipped" | "failed" | "nothing-to-check";
                             };
                             findings: components["schemas"]["def-4"][];
                             summary: {

@@ -34,6 +34,7 @@ export function LintBadges({ report }: { report: LintReport }) {
 
 const CHECK_WORDS: Record<LintReport['checks']['sql'], string> = {
   checked: 'checked against the live server',
+  'syntax-only': 'syntax checked against the live server (your role is not told what exists there)',
   skipped: 'not checked (no server configured)',
   failed: 'not checked (the server could not be reached)',
   'nothing-to-check': 'none in this runbook',
