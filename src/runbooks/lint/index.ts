@@ -9,6 +9,7 @@ import { dockerOnKubernetes, kubectlPatchCrd, missingNamespace } from './rules/k
 import { checkPromql, promqlLongRange, promqlQueries } from './rules/promql.js';
 import { shellSyntax } from './rules/shell-syntax.js';
 import { checkSql, sqlStatements } from './rules/sql.js';
+import { parameterEvaluatedAsCode } from './rules/parameters.js';
 import { curlUrlUnquoted } from './rules/urls.js';
 import { unresolvedVariables } from './rules/variables.js';
 import type { Finding, LintReport, LiveCheckState, Severity } from './schema.js';
@@ -102,7 +103,7 @@ export async function lintReport(parsed: ParsedRunbook, options: LintOptions = {
     liveSql(context, options.databaseUrl, timeoutMs),
     livePromql(context, options.prometheusUrl, timeoutMs),
   ]);
-  const findings = [...staticFindings, ...unresolvedVariables(context), ...syntax, ...sql.findings, ...promql.findings].sort(byLine);
+  const findings = [...staticFindings, ...unresolvedVariables(context), ...parameterEvaluatedAsCode(context), ...syntax, ...sql.findings, ...promql.findings].sort(byLine);
   return {
     findings,
     summary: {

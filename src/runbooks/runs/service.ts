@@ -2,6 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/errors.
 import type { Principal } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logger.js';
 import { commandsOf, type ManualCheck, type Procedure } from '../model.js';
+import { parameterSpecs } from '../parameters.js';
 import { classifyRisk } from '../risk.js';
 import type { RunEvents } from './events.js';
 import { checkParameters, SECRET_MARK } from './params.js';
@@ -71,7 +72,7 @@ export class RunService {
     if (!procedure) {
       throw new NotFoundError('procedure', body.procedure);
     }
-    const { stored, secrets } = checkParameters(procedure, body.parameters, body.secretParameters);
+    const { stored, secrets } = checkParameters(procedure, body.parameters, body.secretParameters, parameterSpecs(parsed.frontMatter));
     const steps = stepsOf(procedure, this.deps.timeouts);
     const checks = checksOf(procedure);
     const row = await store.insertRun(
