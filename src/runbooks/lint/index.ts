@@ -2,7 +2,7 @@ import type { ParsedRunbook } from '../model.js';
 import { parseRunbook, RunbookParseError } from '../parser/index.js';
 import { buildContext, finding, type LintContext, type LintTarget, type StaticRule } from './context.js';
 import { PostgresChecker } from './postgres-check.js';
-import { destructiveUnapproved } from './rules/destructive.js';
+import { destructiveUnapproved, riskAnnotationIgnored } from './rules/destructive.js';
 import { grepExitStatus, neverEnds } from './rules/exit.js';
 import { interactiveFlag } from './rules/interactive.js';
 import { dockerOnKubernetes, kubectlPatchCrd, missingNamespace } from './rules/kubernetes.js';
@@ -34,6 +34,7 @@ const STATIC_RULES: StaticRule[] = [
   neverEnds,
   interactiveFlag,
   destructiveUnapproved,
+  riskAnnotationIgnored,
   kubectlPatchCrd,
   promqlLongRange,
   missingNamespace,

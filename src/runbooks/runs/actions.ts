@@ -113,7 +113,8 @@ export class StepActions {
 
   private requestPatch(principal: Principal, row: StepRow): StepPatch {
     const base = { requestedBy: principal.userId, approvedBy: null, error: null, exitCode: null, durationMs: null };
-    if (needsApproval(this.deps.policy, row.risk as RiskClass)) return { ...base, state: 'awaiting-approval' };
+    // The policy's risk threshold, or the runbook's own `approval` annotation: either asks for a second person.
+    if (row.needsApproval || needsApproval(this.deps.policy, row.risk as RiskClass)) return { ...base, state: 'awaiting-approval' };
     // clock_timestamp(), not now(): commands queued by one request keep their order.
     return { ...base, state: 'queued', queuedAt: sql`clock_timestamp()` };
   }

@@ -29,7 +29,7 @@ export interface RunServiceDeps {
   logger: Logger;
 }
 
-function stepsOf(procedure: Procedure, timeouts: RunTimeouts): NewStep[] {
+function stepsOf(procedure: Procedure, timeouts: RunTimeouts, approvedVersion: boolean): NewStep[] {
   return commandsOf(procedure).map(({ step, command }, seq) => {
     const follow = isFollowStyle(command.text);
     return {
@@ -42,7 +42,8 @@ function stepsOf(procedure: Procedure, timeouts: RunTimeouts): NewStep[] {
       placeholders: command.placeholders,
       assigns: command.assigns,
       expect: command.annotations.expect ?? null,
-      risk: classifyRisk(command.text, command.annotations).risk,
+      risk: classifyRisk(command.text, command.annotations, { annotationsMayLower: approvedVersion }).risk,
+      needsApproval: command.annotations.approval === true,
       state: 'pending',
       selector: command.annotations.runner ?? null,
       selectorLabels: selectorLabels(command.annotations.runner),
@@ -67,13 +68,13 @@ export class RunService {
 
   async create(principal: Principal, body: CreateRunBody): Promise<Run> {
     const { store, source, sealer, events } = this.deps;
-    const { runbook, version, parsed } = await source.getVersion(body.runbook, body.version);
+    const { runbook, version, parsed, approved } = await source.getVersion(body.runbook, body.version);
     const procedure = parsed.procedures.find((p) => p.id === body.procedure);
     if (!procedure) {
       throw new NotFoundError('procedure', body.procedure);
     }
     const { stored, secrets } = checkParameters(procedure, body.parameters, body.secretParameters, parameterSpecs(parsed.frontMatter));
-    const steps = stepsOf(procedure, this.deps.timeouts);
+    const steps = stepsOf(procedure, this.deps.timeouts, approved);
     const checks = checksOf(procedure);
     const row = await store.insertRun(
       {
