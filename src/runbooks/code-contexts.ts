@@ -265,19 +265,29 @@ export interface EvaluatedParameter {
 export function parametersEvaluatedAsCode(procedure: Procedure, sources: ReadonlySet<string>): EvaluatedParameter[] {
   /** Tainted variable → the source parameter it came from. */
   const origin = new Map<string, string>([...sources].map((name) => [name, name]));
+  return commandsOf(procedure).flatMap(({ command }) => commandEvaluations(command, origin));
+}
+
+/**
+ * One command's share of parametersEvaluatedAsCode: where it evaluates a
+ * tainted variable (`origin`: variable → source parameter). Adds the
+ * variables this command copies from tainted ones to `origin`.
+ */
+export function commandEvaluations(
+  command: Pick<Command, 'id' | 'line' | 'text' | 'placeholders'>,
+  origin: Map<string, string>,
+): EvaluatedParameter[] {
   const found: EvaluatedParameter[] = [];
-  for (const { command } of commandsOf(procedure)) {
-    const text = withPlaceholdersAsVariables(command);
-    for (const [name, parameter] of copiesOf(text, (n) => origin.get(n))) if (!origin.has(name)) origin.set(name, parameter);
-    const seen = new Set<string>();
-    for (const { context, names } of codeContexts(text)) {
-      for (const name of names) {
-        const parameter = origin.get(name);
-        const key = `${name}\0${context}`;
-        if (parameter === undefined || seen.has(key)) continue;
-        seen.add(key);
-        found.push({ commandId: command.id, line: command.line, parameter, via: name, context });
-      }
+  const text = withPlaceholdersAsVariables(command);
+  for (const [name, parameter] of copiesOf(text, (n) => origin.get(n))) if (!origin.has(name)) origin.set(name, parameter);
+  const seen = new Set<string>();
+  for (const { context, names } of codeContexts(text)) {
+    for (const name of names) {
+      const parameter = origin.get(name);
+      const key = `${name}\0${context}`;
+      if (parameter === undefined || seen.has(key)) continue;
+      seen.add(key);
+      found.push({ commandId: command.id, line: command.line, parameter, via: name, context });
     }
   }
   return found;

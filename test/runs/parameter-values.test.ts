@@ -64,6 +64,28 @@ describe('parameters are data, always (API and local runner)', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  it('at request time, any value a command would evaluate as code must be an integer: an older run, and a captured variable', async () => {
+    // A run created before parameter types existed: its stored value never went through the new checks.
+    const typed = await addRunbook(t, markdown('---\nparameters:\n  - name: count\n    type: integer\n---\n\n', '[[ <count> -gt 5 ]] && echo high'));
+    const old = await api<Run>(t, 'responder', 'POST', '/api/v1/runs', { runbook: typed.slug, procedure: typed.parsed.procedures[0]!.id, parameters: { COUNT: '1' } });
+    await t.server.db.query(`UPDATE runs SET parameters = $1::jsonb WHERE id = $2`, [JSON.stringify({ COUNT: ATTACK }), old.body.id]);
+    const id = commandsOf(typed.parsed.procedures[0]!)[0]!.command.id;
+    const refused = await api<ErrorBody>(t, 'responder', 'POST', `/api/v1/runs/${old.body.id}/steps/${id}/run`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toContain('the value of COUNT is not an integer, and the command uses it in [[ … -gt … ]]');
+
+    // A value an earlier command captured (command output is not a typed parameter): refused when the step is requested.
+    const captured = await addRunbook(t, markdown('', `N=$(printf '%s' 'a[$(id > ${marker})]')\n   (( N > 5 )) && echo high`));
+    const [capture, compare] = commandsOf(captured.parsed.procedures[0]!).map((c) => c.command.id) as [string, string];
+    const run = await api<Run>(t, 'responder', 'POST', '/api/v1/runs', { runbook: captured.slug, procedure: captured.parsed.procedures[0]!.id });
+    expect(run.status).toBe(201);
+    expect(await runStep(t, run.body, capture)).toMatchObject({ state: 'succeeded' });
+    const second = await api<ErrorBody>(t, 'responder', 'POST', `/api/v1/runs/${run.body.id}/steps/${compare}/run`);
+    expect(second.status).toBe(422);
+    expect(second.body.error.message).toContain('the value of N is not an integer, and the command uses it in (( … ))');
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   it('the same value as a plain argument is accepted and printed, not run', async () => {
     const book = await addRunbook(t, markdown('', 'echo count=<count>'));
     const created = await api<Run>(t, 'responder', 'POST', '/api/v1/runs', { runbook: book.slug, procedure: book.parsed.procedures[0]!.id, parameters: { COUNT: ATTACK } });

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/types.js';
 import type { RiskClass } from '../model.js';
 import type { RunEvents } from './events.js';
+import { assertValuesAreData } from './params.js';
 import { assertMayApprove, assertMayReject, assertMayRequest, needsApproval, type RunPolicy } from './policy.js';
 import type { RunProgress } from './progress.js';
 import type { RunStep, StepState } from './schema.js';
@@ -41,6 +42,7 @@ export class StepActions {
     const { run, rows } = await this.target(runId, key, ['pending'], 'requested');
     for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
     await this.deps.vault.assertHeld(run, rows);
+    await this.assertValuesAreData(run, rows);
     return this.move(run, rows, ['pending'], principal, (row) => this.requestPatch(principal, row));
   }
 
@@ -49,6 +51,7 @@ export class StepActions {
     const { run, rows } = await this.target(runId, key, RETRYABLE, 'retried');
     for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
     await this.deps.vault.assertHeld(run, rows);
+    await this.assertValuesAreData(run, rows);
     return this.move(run, rows, RETRYABLE, principal, (row) => this.requestPatch(principal, row));
   }
 
@@ -109,6 +112,14 @@ export class StepActions {
     }
     await this.deps.progress.refresh(run.id);
     return changed.map(toRunStep);
+  }
+
+  /** 422 when a value the command would get is evaluated as code there (params.ts). */
+  private async assertValuesAreData(run: RunRow, rows: StepRow[]): Promise<void> {
+    for (const row of rows) {
+      const environment = await this.deps.vault.environment(run, row);
+      if (!('missing' in environment)) assertValuesAreData(row, environment.env);
+    }
   }
 
   private requestPatch(principal: Principal, row: StepRow): StepPatch {

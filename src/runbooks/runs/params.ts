@@ -1,7 +1,7 @@
 import { AppError, InputError } from '../../platform/errors.js';
-import { parametersEvaluatedAsCode, type EvaluatedParameter } from '../code-contexts.js';
-import { commandsOf, type Procedure } from '../model.js';
-import { safeAsArithmetic, specFor, valueProblem, type ParamSpec } from '../parameters.js';
+import { commandEvaluations, parametersEvaluatedAsCode, type EvaluatedParameter } from '../code-contexts.js';
+import { commandsOf, type Placeholder, type Procedure } from '../model.js';
+import { INTEGER, safeAsArithmetic, specFor, valueProblem, type ParamSpec } from '../parameters.js';
 import { PARAM_VALUE_MAX_BYTES } from './schema.js';
 import { isReservedEnvName } from './script.js';
 
@@ -76,6 +76,30 @@ export class UnsafeCommandError extends AppError {
       { commands: uses.map((u) => ({ commandId: u.commandId, line: u.line, parameter: u.parameter, via: u.via, context: u.context })) },
     );
   }
+}
+
+/**
+ * The last look before a command is queued, on the values themselves: any
+ * value (parameter, captured variable or secret) that reaches a place bash
+ * evaluates as code must be an integer, whatever the runbook declared. It
+ * covers runs created before parameter types existed and variables that
+ * earlier commands captured.
+ */
+export function assertValuesAreData(
+  command: { commandId: string; command: string; placeholders: unknown },
+  env: Record<string, string>,
+): void {
+  const origin = new Map(Object.keys(env).filter((name) => !INTEGER.test(env[name]!)).map((name) => [name, name]));
+  const uses = commandEvaluations({ id: command.commandId, line: 1, text: command.command, placeholders: command.placeholders as Placeholder[] }, origin);
+  if (uses.length === 0) return;
+  const first = uses[0]!;
+  const via = first.via === first.parameter ? '' : ` (copied into ${first.via})`;
+  throw new AppError(
+    422,
+    'unsafe_command',
+    `Command ${command.commandId} cannot run: the value of ${first.parameter}${via} is not an integer, and the command uses it in ${first.context}, where bash would evaluate it as code`,
+    { commands: uses.map((u) => ({ commandId: u.commandId, parameter: u.parameter, via: u.via, context: u.context })) },
+  );
 }
 
 /**
