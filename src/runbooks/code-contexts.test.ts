@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, type AppError } from '../platform/errors.js';
 import { execute } from '../runners/exec.js';
 import { lintReport } from './lint/index.js';
+import { codeContexts } from './code-contexts.js';
 import { commandsOf, type Command, type ParsedRunbook } from './model.js';
 import { parameterSpecs } from './parameters.js';
 import { parseRunbook } from './parser/index.js';
@@ -267,5 +268,13 @@ describe('declared parameter types', () => {
     expect(error?.message).toContain('invalid value: ENVIRONMENT must be one of: staging, production');
     expect(error?.message).toContain('invalid value: REPLICAS must be an integer');
     expect(() => check({ POD: 'x'.repeat(5) + '\n', ENVIRONMENT: 'staging', REPLICAS: '12345678901234567890' })).toThrow(/POD must match.*REPLICAS must be an integer/s);
+  });
+});
+
+describe('reading commands nobody would write', () => {
+  it('a command nested too deeply for the shell reader counts every name in it as evaluated, instead of failing', () => {
+    const text = `${'$('.repeat(100_000)}echo "$VALUE"`;
+    expect(codeContexts(text)).toEqual([{ context: 'a command nested too deeply to read', names: expect.any(Set) }]);
+    expect([...codeContexts(text)[0]!.names]).toContain('VALUE');
   });
 });

@@ -1,5 +1,5 @@
 import { commandsOf, type Command, type Procedure } from './model.js';
-import { assignmentName, invocation, lexCommand, type Word } from './lint/shell.js';
+import { assignmentName, invocation, lexCommand, type SimpleCommand, type Word } from './lint/shell.js';
 
 /**
  * Where bash evaluates the *value* of a variable as code. Parameters reach
@@ -46,45 +46,66 @@ function namesIn(text: string, bare: boolean): Set<string> {
   return names;
 }
 
-/** Index just past the bracket closing the one at `open` (`(`, `[` or `{`), skipping quoted text; text length if unbalanced. */
-function closing(text: string, open: number): number {
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  const opener = text[open]!;
-  const closer = pairs[opener]!;
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
+const CLOSER_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/**
+ * For each `(`, `[` and `{` of `text`, the index just past the bracket that
+ * closes it, found in one pass (text length when it never closes). Text in
+ * single quotes is skipped; a closer that does not match the innermost open
+ * bracket is ignored, which can only make a region longer. One pass, so a
+ * pathological command (lint is open to viewers) costs linear time.
+ */
+function bracketEnds(text: string): Int32Array {
+  const ends = new Int32Array(text.length).fill(text.length);
+  const stack: number[] = [];
+  let double = false;
+  for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\\') i++;
-    else if (c === "'") {
+    else if (c === '"') double = !double;
+    else if (c === "'" && !double) {
       const end = text.indexOf("'", i + 1);
       i = end === -1 ? text.length : end;
-    } else if (c === opener) depth++;
-    else if (c === closer && --depth === 0) return i + 1;
+    } else if (c === '(' || c === '[' || c === '{') stack.push(i);
+    else if (CLOSER_OF[c] !== undefined && stack.length > 0 && text[stack[stack.length - 1]!] === CLOSER_OF[c]) ends[stack.pop()!] = i + 1;
   }
-  return text.length;
+  return ends;
 }
 
 const atWordStart = (text: string, i: number) => i === 0 || /[\s;&|(!`]/.test(text[i - 1]!);
+const BRACE_HEAD = /([!#]?)([A-Za-z_][A-Za-z0-9_]*|[@*]|\d+)/y;
+const ARRAY_ASSIGN = /([A-Za-z_][A-Za-z0-9_]*)\[/y;
 
-/** `${…}` forms that evaluate: indirection, subscripts, substring offsets, prompt expansion. */
-function braceContexts(text: string, at: number, out: CodeContext[]): void {
-  const end = closing(text, at + 1);
-  const body = text.slice(at + 2, end - 1);
-  const head = /^([!#]?)([A-Za-z_][A-Za-z0-9_]*|[@*]|\d+)/.exec(body);
-  if (!head) return;
+/**
+ * `${…}` forms that evaluate: indirection, subscripts, substring offsets,
+ * prompt expansion. Returns where scanning goes on: past a region whose
+ * names were all taken (nested forms inside it add nothing), else just in.
+ */
+function braceContexts(text: string, at: number, ends: Int32Array, out: CodeContext[]): number {
+  const end = ends[at + 1]!;
+  BRACE_HEAD.lastIndex = at + 2;
+  const head = BRACE_HEAD.exec(text);
+  if (!head) return at + 1;
   const [whole, prefix, name] = head;
-  let rest = body.slice(whole.length);
-  if (prefix === '!' && NAME.test(name!) && !/^(\*|@|\[[@*]\])$/.test(rest)) {
+  let rest = at + 2 + whole.length;
+  if (prefix === '!' && NAME.test(name!) && !/^(\*|@|\[[@*]\])\}/.test(text.slice(rest, rest + 5))) {
     out.push({ context: '${!NAME} (indirection)', names: new Set([name!]) });
   }
-  if (rest.startsWith('[')) {
-    const close = closing(rest, 0);
-    const subscript = rest.slice(1, close - 1);
-    if (subscript !== '@' && subscript !== '*') out.push({ context: '${array[…]} (subscript)', names: namesIn(subscript, true) });
-    rest = rest.slice(close);
+  if (text[rest] === '[') {
+    const close = ends[rest]!;
+    const subscript = text.slice(rest + 1, close - 1);
+    if (subscript !== '@' && subscript !== '*') {
+      out.push({ context: '${array[…]} (subscript)', names: namesIn(subscript, true) });
+      return close - 1;
+    }
+    rest = close;
   }
-  if (prefix === '' && /^:[^-=+?]/.test(rest)) out.push({ context: '${var:offset:length}', names: namesIn(rest.slice(1), true) });
-  if (prefix === '' && rest === '@P' && NAME.test(name!)) out.push({ context: '${var@P} (prompt expansion)', names: new Set([name!]) });
+  if (prefix === '' && text[rest] === ':' && !'-=+?'.includes(text[rest + 1] ?? '-')) {
+    out.push({ context: '${var:offset:length}', names: namesIn(text.slice(rest + 1, end - 1), true) });
+    return end - 1;
+  }
+  if (prefix === '' && text.startsWith('@P}', rest) && NAME.test(name!)) out.push({ context: '${var@P} (prompt expansion)', names: new Set([name!]) });
+  return at + 1;
 }
 
 /** `[[ … ]]`: the operands of arithmetic comparisons, and `-v` names. */
@@ -102,8 +123,13 @@ function testContexts(inner: string, out: CodeContext[]): void {
   }
 }
 
-/** Arithmetic and `${…}` places, read character by character (single-quoted text is literal). */
+/**
+ * Arithmetic and `${…}` places, read character by character (single-quoted
+ * text is literal). An arithmetic region takes every name inside it, so the
+ * scan jumps past it: each character is read a bounded number of times.
+ */
 function scanText(text: string, out: CodeContext[]): void {
+  const ends = bracketEnds(text);
   let double = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -118,30 +144,42 @@ function scanText(text: string, out: CodeContext[]): void {
     }
     if (c === '"') double = !double;
     else if (text.startsWith('$((', i)) {
-      const end = closing(text, i + 1);
+      const end = ends[i + 1]!;
       out.push({ context: '$(( … ))', names: namesIn(text.slice(i + 3, end), true) });
+      i = end - 1;
     } else if (text.startsWith('$[', i)) {
-      out.push({ context: '$[ … ]', names: namesIn(text.slice(i + 2, closing(text, i + 1)), true) });
-    } else if (text.startsWith('${', i)) braceContexts(text, i, out);
+      const end = ends[i + 1]!;
+      out.push({ context: '$[ … ]', names: namesIn(text.slice(i + 2, end), true) });
+      i = end - 1;
+    } else if (text.startsWith('${', i)) i = braceContexts(text, i, ends, out);
     else if (double) continue;
     else if (text.startsWith('((', i) && text[i - 1] !== '$' && text[i - 1] !== '(') {
-      out.push({ context: '(( … ))', names: namesIn(text.slice(i + 2, closing(text, i)), true) });
+      const end = ends[i]!;
+      out.push({ context: '(( … ))', names: namesIn(text.slice(i + 2, end), true) });
+      i = end - 1;
     } else if (text.startsWith('[[', i) && atWordStart(text, i)) {
-      const end = text.indexOf(']]', i + 2);
-      testContexts(text.slice(i + 2, end === -1 ? text.length : end), out);
+      const close = text.indexOf(']]', i + 2);
+      const end = close === -1 ? text.length : close;
+      testContexts(text.slice(i + 2, end), out);
+      i = end;
     } else if (atWordStart(text, i)) {
-      const assign = /^([A-Za-z_][A-Za-z0-9_]*)\[/.exec(text.slice(i));
-      if (assign) {
-        const close = closing(text, i + assign[1]!.length);
-        if (/^\+?=/.test(text.slice(close))) out.push({ context: 'array[…]= (subscript)', names: namesIn(text.slice(i + assign[0].length, close - 1), true) });
+      ARRAY_ASSIGN.lastIndex = i;
+      const assign = ARRAY_ASSIGN.exec(text);
+      if (!assign) continue;
+      const open = i + assign[1]!.length;
+      const close = ends[open]!;
+      if (text.startsWith('=', close) || text.startsWith('+=', close)) {
+        out.push({ context: 'array[…]= (subscript)', names: namesIn(text.slice(open + 1, close - 1), true) });
+        i = close - 1;
       }
     }
   }
 }
 
 /** Builtins and programs that take a name or a piece of code as an argument. */
-function commandContexts(text: string, depth: number, out: CodeContext[]): void {
-  for (const simple of lexCommand(text)) {
+function commandContexts(text: string, simples: SimpleCommand[], depth: number, out: CodeContext[]): void {
+  let everyName: Set<string> | undefined;
+  for (const simple of simples) {
     const call = invocation(simple);
     const args = call.args;
     const refsOf = (words: Word[]) => namesIn(words.map((w) => w.raw).join(' '), false);
@@ -167,7 +205,8 @@ function commandContexts(text: string, depth: number, out: CodeContext[]): void 
       out.push({ context: 'watch (runs its command with sh -c)', names: refsOf(args) });
       nested(args.map((w) => w.value).join(' '), depth, out);
     } else if (SHELLS.has(program) && !args.some((w) => /^-[a-z]*c[a-z]*$/.test(w.value)) && (simple.prev === '|' || simple.stdinRedirected)) {
-      out.push({ context: 'a script piped into a shell', names: namesIn(text, false) });
+      everyName ??= namesIn(text, false);
+      out.push({ context: 'a script piped into a shell', names: everyName });
     }
     shellScripts(simple.words, depth, out);
   }
@@ -175,14 +214,17 @@ function commandContexts(text: string, depth: number, out: CodeContext[]): void 
 
 /** `sh -c SCRIPT` anywhere in a command (after sudo, xargs, `kubectl exec … --`): the script is code. */
 function shellScripts(words: Word[], depth: number, out: CodeContext[]): void {
-  words.forEach((word, k) => {
-    if (!SHELLS.has(word.value.split('/').pop()!)) return;
-    const at = words.findIndex((w, j) => j > k && /^-[a-z]*c[a-z]*$/.test(w.value));
-    const script = at === -1 ? undefined : words[at + 1];
-    if (!script) return;
-    out.push({ context: `${word.value} -c`, names: namesIn(script.raw.replace(/'[^']*'/g, ''), false) });
-    nested(script.value, depth, out);
-  });
+  let shell: string | null = null;
+  for (let k = 0; k < words.length; k++) {
+    const value = words[k]!.value;
+    if (SHELLS.has(value.split('/').pop()!)) shell = value;
+    else if (shell !== null && /^-[a-z]*c[a-z]*$/.test(value) && words[k + 1]) {
+      const script = words[++k]!;
+      out.push({ context: `${shell} -c`, names: namesIn(script.raw.replace(/'[^']*'/g, ''), false) });
+      nested(script.value, depth, out);
+      shell = null;
+    }
+  }
 }
 
 function nested(script: string, depth: number, out: CodeContext[]): void {
@@ -190,10 +232,16 @@ function nested(script: string, depth: number, out: CodeContext[]): void {
 }
 
 /** Every place in one command's text where bash evaluates a variable's value as code. */
-export function codeContexts(text: string, depth = 0): CodeContext[] {
+export function codeContexts(text: string, depth = 0, simples?: SimpleCommand[]): CodeContext[] {
   const out: CodeContext[] = [];
-  scanText(text, out);
-  commandContexts(text, depth, out);
+  try {
+    scanText(text, out);
+    commandContexts(text, simples ?? lexCommand(text), depth, out);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack: read the whole command as one such place.
+    if (!(error instanceof RangeError)) throw error;
+    return [{ context: 'a command nested too deeply to read', names: namesIn(text, true) }];
+  }
   return out.filter((c) => c.names.size > 0);
 }
 
@@ -206,9 +254,10 @@ export function withPlaceholdersAsVariables(command: Pick<Command, 'text' | 'pla
 
 /** `text` without the bodies of `$(…)` and backticks: what a command prints is output, not the value copied. */
 function withoutSubstitutions(text: string): string {
+  const ends = bracketEnds(text);
   let out = '';
   for (let i = 0; i < text.length; i++) {
-    if (text.startsWith('$(', i) && !text.startsWith('$((', i)) i = closing(text, i + 1) - 1;
+    if (text.startsWith('$(', i) && !text.startsWith('$((', i)) i = ends[i + 1]! - 1;
     else if (text[i] === '`') i = Math.max(i, text.indexOf('`', i + 1));
     else out += text[i];
   }
@@ -219,10 +268,11 @@ function withoutSubstitutions(text: string): string {
  * Variables a command gives a value copied from one of `tainted`: `X="$N"`,
  * `declare X=${N:-1}`, `for X in $N`, `read X <<< "$N"`, `printf -v X %s "$N"`.
  */
-function copiesOf(text: string, tainted: (name: string) => string | undefined): Map<string, string> {
+function copiesOf(text: string, simples: SimpleCommand[], tainted: (name: string) => string | undefined): Map<string, string> {
   const copies = new Map<string, string>();
   const source = (rhs: string) => [...namesIn(withoutSubstitutions(rhs), false)].map(tainted).find((p) => p !== undefined);
-  for (const simple of lexCommand(text)) {
+  let fromWholeText: string | undefined | null = null;
+  for (const simple of simples) {
     const call = invocation(simple);
     const whole = simple.words.map((w) => w.raw).join(' ');
     for (const word of simple.words) {
@@ -233,7 +283,8 @@ function copiesOf(text: string, tainted: (name: string) => string | undefined): 
     const readers = ['read', 'mapfile', 'readarray', 'printf', 'for', 'select'];
     if (!readers.includes(call.program)) continue;
     // Whatever feeds them (a here-string, a pipe, the list) may carry the value: the whole command line counts.
-    const from = source(text) ?? source(whole);
+    if (fromWholeText === null) fromWholeText = source(text);
+    const from = fromWholeText ?? source(whole);
     if (!from) continue;
     const names = call.program === 'for' || call.program === 'select' ? call.args.slice(0, 1) : call.args.filter((w) => !w.value.startsWith('-'));
     for (const word of names) {
@@ -279,9 +330,16 @@ export function commandEvaluations(
 ): EvaluatedParameter[] {
   const found: EvaluatedParameter[] = [];
   const text = withPlaceholdersAsVariables(command);
-  for (const [name, parameter] of copiesOf(text, (n) => origin.get(n))) if (!origin.has(name)) origin.set(name, parameter);
+  let simples: SimpleCommand[];
+  try {
+    simples = lexCommand(text);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    simples = [];
+  }
+  for (const [name, parameter] of copiesOf(text, simples, (n) => origin.get(n))) if (!origin.has(name)) origin.set(name, parameter);
   const seen = new Set<string>();
-  for (const { context, names } of codeContexts(text)) {
+  for (const { context, names } of codeContexts(text, 0, simples.length ? simples : undefined)) {
     for (const name of names) {
       const parameter = origin.get(name);
       const key = `${name}\0${context}`;
