@@ -52,6 +52,9 @@ async function importRunbook(ctx: CliContext, file: string, options: ImportOptio
   const result = await ctx.client().importRunbook({ source, ...(options.slug !== undefined ? { slug: options.slug } : {}) });
   if (options.json) return ctx.out.json(result);
   const name = cell(result.runbook.slug);
+  if (result.copyOf) {
+    ctx.out.print(`${cell(result.copyOf)} is a built-in runbook that only an admin may change: imported as a copy, ${name}`);
+  }
   if (result.created) ctx.out.print(`Imported ${name} version ${result.version.version} (${statsLine(result.stats)})`);
   else ctx.out.print(`${name} is unchanged: version ${result.version.version} already has this text`);
 }

@@ -60,7 +60,17 @@ export interface RiskAssessment {
   matches: Array<{ risk: Exclude<RiskClass, 'read'>; reason: string }>;
 }
 
-export function classifyRisk(text: string, annotations: CommandAnnotations = {}): RiskAssessment {
+export interface RiskOptions {
+  /**
+   * An admin approved the runbook version: a `risk=` annotation may then
+   * lower the class (they know `DELETE FROM tmp_x` is routine). Otherwise an
+   * annotation only raises it: whoever can import a runbook must not be able
+   * to take a destructive command out of the approval gate.
+   */
+  annotationsMayLower?: boolean;
+}
+
+export function classifyRisk(text: string, annotations: CommandAnnotations = {}, options: RiskOptions = {}): RiskAssessment {
   let detected: RiskClass = 'read';
   const matches: RiskAssessment['matches'] = [];
   for (const rule of RULES) {
@@ -68,8 +78,9 @@ export function classifyRisk(text: string, annotations: CommandAnnotations = {})
     matches.push({ risk: rule.risk, reason: rule.reason });
     if (ORDER[rule.risk] > ORDER[detected]) detected = rule.risk;
   }
-  // The author's annotation decides: they know `DELETE FROM tmp_x` is routine.
-  return { risk: annotations.risk ?? detected, reasons: matches.map((m) => m.reason), detected, matches };
+  const annotated = annotations.risk;
+  const risk = annotated === undefined ? detected : options.annotationsMayLower || ORDER[annotated] > ORDER[detected] ? annotated : detected;
+  return { risk, reasons: matches.map((m) => m.reason), detected, matches };
 }
 
 export function riskAtLeast(actual: RiskClass, floor: RiskClass): boolean {

@@ -27,8 +27,17 @@ export const runbookVersions = pgTable(
     parsed: jsonb('parsed').notNull(),
     /** SHA-256 of the source: re-importing identical text makes no new version. */
     checksum: text('checksum').notNull(),
+    /** Username, or 'system' for the built-in library (kept as written when the user is renamed or removed). */
     importedBy: text('imported_by').notNull(),
+    /** The user who imported it; null for the built-in library. */
+    importedById: uuid('imported_by_id').references(() => users.id, { onDelete: 'set null' }),
     importedAt: timestamp('imported_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * An admin approved this version: its `risk=` annotations may then lower a
+     * command below the classifier's risk. Unapproved, they can only raise it.
+     */
+    approvedBy: uuid('approved_by').references(() => users.id, { onDelete: 'set null' }),
+    approvedAt: timestamp('approved_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [primaryKey({ columns: [t.runbookId, t.version] })],
 );
@@ -86,6 +95,8 @@ export const runSteps = pgTable(
     /** Text the output must contain (annotation `expect`). */
     expect: text('expect'),
     risk: text('risk').notNull(),
+    /** The command is annotated `approval`: it waits for a second person whatever its risk. */
+    needsApproval: boolean('needs_approval').notNull().default(false),
     state: text('state').notNull(),
     attempt: integer('attempt').notNull().default(0),
     requestedBy: uuid('requested_by').references(() => users.id),

@@ -32,6 +32,7 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/runbooks': 'operator',
   'GET /api/v1/runbooks/:id': 'viewer',
   'GET /api/v1/runbooks/:id/versions': 'viewer',
+  'POST /api/v1/runbooks/:id/versions/:version/approve': 'admin',
   'POST /api/v1/runbooks/lint': 'viewer',
   'GET /api/v1/runs': 'viewer',
   'POST /api/v1/runs': 'responder',

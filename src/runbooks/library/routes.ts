@@ -1,5 +1,7 @@
 import { NotAllowedError } from '../../platform/errors.js';
-import { decodeCursor, ErrorResponse, Page, toPage } from '../../platform/http/schemas.js';
+import { Type } from 'typebox';
+import { hasRole } from '../../platform/auth/roles.js';
+import { decodeCursor, ErrorResponse, NoBody, Page, toPage } from '../../platform/http/schemas.js';
 import type { App, Principal } from '../../platform/http/types.js';
 import {
   ImportBody,
@@ -10,10 +12,12 @@ import {
   RunbookListQuery,
   RunbookRefParams,
   RunbookVersion,
+  VersionParams,
 } from './schema.js';
 import { statsOf, toPublicRunbook, toPublicVersion, type RunbookLibrary } from './service.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+const ApproveResponse = Type.Object({ runbook: Runbook, version: RunbookVersion });
 
 /**
  * The import body may be up to 2 MiB of Markdown (ImportBody), and JSON
@@ -60,9 +64,15 @@ export function runbookRoutes(app: App, options: { library: RunbookLibrary }): v
     async (request, reply) => {
       const { source, slug } = request.body;
       request.auditDetails = { ...(slug !== undefined ? { slug } : {}), bytes: Buffer.byteLength(source) };
-      const outcome = await library.importMarkdown(source, { slug, importedBy: principalOf(request).username });
+      const principal = principalOf(request);
+      const outcome = await library.importMarkdown(source, {
+        slug,
+        importedBy: principal.username,
+        importedById: principal.userId,
+        mayChangeBuiltin: hasRole(principal.role, 'admin'),
+      });
       request.auditTarget = outcome.runbook.id;
-      request.auditDetails = { slug: outcome.runbook.slug, version: outcome.version.version, created: outcome.created };
+      request.auditDetails = { slug: outcome.runbook.slug, version: outcome.version.version, created: outcome.created, ...(outcome.copyOf ? { copyOf: outcome.copyOf } : {}) };
       const { parsed: _parsed, ...body } = outcome;
       return reply.status(outcome.created ? 201 : 200).send(body);
     },
@@ -83,6 +93,28 @@ export function runbookRoutes(app: App, options: { library: RunbookLibrary }): v
     async (request) => {
       const found = await library.getVersion(request.params.id, request.query.version);
       return { runbook: found.runbook, version: found.info, stats: statsOf(found.parsed), parsed: found.parsed, source: found.source };
+    },
+  );
+
+  app.post(
+    '/api/v1/runbooks/:id/versions/:version/approve',
+    {
+      schema: {
+        tags: ['runbooks'],
+        summary: "Approve a runbook version (admin): its risk= annotations may then lower a command's risk below what NEXUS detects",
+        params: VersionParams,
+        body: NoBody,
+        response: { 200: ApproveResponse, ...errors },
+      },
+      config: { access: 'admin', audit: 'runbook.version_approve' },
+    },
+    async (request) => {
+      const { id, version } = request.params;
+      request.auditDetails = { runbook: id, version };
+      const approved = await library.approveVersion(id, version, principalOf(request).userId);
+      request.auditTarget = approved.runbook.id;
+      request.auditDetails = { slug: approved.runbook.slug, version, approvedBy: approved.version.approvedBy };
+      return approved;
     },
   );
 

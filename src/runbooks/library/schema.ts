@@ -113,11 +113,16 @@ export const Runbook = Type.Object({
   updatedAt: Timestamp,
 });
 
+const NullableUuid = (description: string) => Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description });
+
 export const RunbookVersion = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   checksum: Type.String({ description: 'SHA-256 of the Markdown source, hex' }),
-  importedBy: Type.String(),
+  importedBy: Type.String({ description: "the importer's username, or system for the built-in library" }),
+  importedById: NullableUuid("the importer's user id; null for the built-in library"),
   importedAt: Timestamp,
+  approvedBy: NullableUuid('the admin who approved this version: only then may its risk= annotations lower a risk'),
+  approvedAt: Type.Union([Timestamp, Type.Null()]),
 });
 
 export const RunbookStats = Type.Object({
@@ -146,7 +151,11 @@ export const ImportResponse = Type.Object({
   /** False when the source was identical to the latest version (HTTP 200 instead of 201). */
   created: Type.Boolean(),
   stats: RunbookStats,
+  copyOf: Type.Union([Type.String(), Type.Null()], {
+    description: 'Set when the slug named a built-in runbook that only an admin may change: this import became a new runbook, the built-in is unchanged',
+  }),
 });
+
 
 export const RunbookDetail = Type.Object({
   runbook: Runbook,
@@ -159,6 +168,11 @@ export const RunbookDetail = Type.Object({
 /** A runbook by id (UUID) or slug; anything else is a 400 before any lookup. */
 export const RunbookRefParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$', description: 'a runbook id or slug' }) },
+  { additionalProperties: false },
+);
+
+export const VersionParams = Type.Object(
+  { ...RunbookRefParams.properties, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) },
   { additionalProperties: false },
 );
 

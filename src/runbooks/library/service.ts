@@ -25,7 +25,14 @@ export interface ImportOptions {
   slug?: string | undefined;
   /** Username of the importer, or 'system' for the built-in library. */
   importedBy: string;
+  /** The importer's user id; absent for the built-in library. */
+  importedById?: string | null;
   builtin?: boolean;
+  /**
+   * May change a built-in runbook (admins, and the built-in import itself).
+   * Anyone else naming a built-in's slug gets a copy under a new slug.
+   */
+  mayChangeBuiltin?: boolean;
 }
 
 export interface ImportOutcome {
@@ -35,6 +42,8 @@ export interface ImportOutcome {
   created: boolean;
   stats: RunbookStatsView;
   parsed: ParsedRunbook;
+  /** The built-in's slug when this import was turned into a copy of it. */
+  copyOf: string | null;
 }
 
 export interface RunbookVersionContent {
@@ -43,6 +52,8 @@ export interface RunbookVersionContent {
   info: RunbookVersionView;
   parsed: ParsedRunbook;
   source: string;
+  /** An admin approved this version (its risk annotations may lower a risk). */
+  approved: boolean;
 }
 
 export function toPublicRunbook(row: RunbookRow): RunbookView {
@@ -58,7 +69,26 @@ export function toPublicRunbook(row: RunbookRow): RunbookView {
 }
 
 export function toPublicVersion(row: RunbookVersionInfo): RunbookVersionView {
-  return { version: row.version, checksum: row.checksum, importedBy: row.importedBy, importedAt: row.importedAt.toISOString() };
+  return {
+    version: row.version,
+    checksum: row.checksum,
+    importedBy: row.importedBy,
+    importedById: row.importedById,
+    importedAt: row.importedAt.toISOString(),
+    approvedBy: row.approvedBy,
+    approvedAt: row.approvedAt ? row.approvedAt.toISOString() : null,
+  };
+}
+
+/** How many `-copy-N` slugs one import looks at before giving up (each is one indexed lookup, asked in one query). */
+const COPY_SLUGS = 50;
+
+/** `nexus-platform` → `nexus-platform-copy`, `nexus-platform-copy-2`, …, each within the slug's 80 characters. */
+function copySlugs(slug: string): string[] {
+  return Array.from({ length: COPY_SLUGS }, (_, k) => {
+    const suffix = k === 0 ? '-copy' : `-copy-${k + 1}`;
+    return `${slug.slice(0, 80 - suffix.length).replace(/-+$/, '')}${suffix}`;
+  });
 }
 
 export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
@@ -120,25 +150,61 @@ export class RunbookLibrary {
     const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
     if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
     const checksum = createHash('sha256').update(source, 'utf8').digest('hex');
-    const next = { source, parsed, checksum, importedBy: options.importedBy };
+    const next = { source, parsed, checksum, importedBy: options.importedBy, importedById: options.importedById ?? null };
     const title = parsed.title ?? slug;
     for (let attempt = 0; attempt < IMPORT_ATTEMPTS; attempt++) {
       const existing = await this.store.bySlug(slug);
       if (!existing) {
         try {
           const made = await this.store.create({ slug, title, builtin: options.builtin ?? false }, next);
-          return this.imported(made.runbook, made.version, parsed);
+          return this.imported(made.runbook, made.version, parsed, null);
         } catch (error) {
           if (isUniqueViolation(error)) continue;
           throw error;
         }
       }
       const same = await this.unchangedVersion(existing, checksum, options);
-      if (same) return { runbook: toPublicRunbook(existing), version: toPublicVersion(same), created: false, stats: statsOf(parsed), parsed };
+      if (same) return { runbook: toPublicRunbook(existing), version: toPublicVersion(same), created: false, stats: statsOf(parsed), parsed, copyOf: null };
+      if (existing.builtin && !options.builtin && !options.mayChangeBuiltin) return this.importCopy(existing, title, next, parsed);
       const appended = await this.store.append(existing.id, existing.latestVersion, title, next);
-      if (appended) return this.imported(appended.runbook, appended.version, parsed);
+      if (appended) return this.imported(appended.runbook, appended.version, parsed, null);
     }
     throw new ConflictError(`Runbook "${slug}" kept changing while importing; try again`);
+  }
+
+  /**
+   * A built-in runbook changes only by an admin's import (or the built-in
+   * library's own): anyone else's text becomes a new, ordinary runbook
+   * `<slug>-copy` (`-copy-2`, …), and the built-in stays exactly as it was.
+   */
+  private async importCopy(
+    builtin: RunbookRow,
+    title: string,
+    next: Parameters<RunbookStore['create']>[1],
+    parsed: ParsedRunbook,
+  ): Promise<ImportOutcome> {
+    for (let attempt = 0; attempt < IMPORT_ATTEMPTS; attempt++) {
+      const candidates = copySlugs(builtin.slug);
+      const taken = await this.store.takenSlugs(candidates);
+      const slug = candidates.find((candidate) => !taken.has(candidate));
+      if (!slug) throw new ConflictError(`Runbook "${builtin.slug}" already has ${COPY_SLUGS} copies; import under a slug of your own`);
+      try {
+        const made = await this.store.create({ slug, title, builtin: false }, next);
+        return this.imported(made.runbook, made.version, parsed, builtin.slug);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new ConflictError(`Copies of runbook "${builtin.slug}" kept being created while importing; try again`);
+  }
+
+  /** An admin's approval of one version: its `risk=` annotations may then lower a command's risk (risk.ts). */
+  async approveVersion(idOrSlug: string, version: number, userId: string): Promise<{ runbook: RunbookView; version: RunbookVersionView }> {
+    const runbook = await this.find(idOrSlug);
+    const row = await this.store.approve(runbook.id, version, userId);
+    if (!row) throw new NotFoundError('runbook version', `${runbook.slug}@${version}`);
+    this.logger.info({ runbook: runbook.slug, version, approvedBy: row.approvedBy }, 'runbook version approved');
+    return { runbook: toPublicRunbook(runbook), version: toPublicVersion(row) };
   }
 
   /**
@@ -154,7 +220,7 @@ export class RunbookLibrary {
     return own?.checksum === checksum ? own : null;
   }
 
-  private imported(row: RunbookRow, info: RunbookVersionInfo, parsed: ParsedRunbook): ImportOutcome {
+  private imported(row: RunbookRow, info: RunbookVersionInfo, parsed: ParsedRunbook, copyOf: string | null): ImportOutcome {
     const runbook = toPublicRunbook(row);
     const version = toPublicVersion(info);
     this.bus.publish(
@@ -163,7 +229,7 @@ export class RunbookLibrary {
       { minRole: 'viewer' },
     );
     this.logger.info({ runbook: runbook.slug, version: version.version, importedBy: version.importedBy }, 'runbook imported');
-    return { runbook, version, created: true, stats: statsOf(parsed), parsed };
+    return { runbook, version, created: true, stats: statsOf(parsed), parsed, copyOf };
   }
 
   /** A runbook by id or slug; NotFoundError otherwise. */
@@ -180,7 +246,14 @@ export class RunbookLibrary {
     const number = version ?? runbook.latestVersion;
     const row = await this.store.version(runbook.id, number);
     if (!row) throw new NotFoundError('runbook version', `${runbook.slug}@${number}`);
-    return { runbook: toPublicRunbook(runbook), version: number, info: toPublicVersion(row), parsed: row.parsed as ParsedRunbook, source: row.source };
+    return {
+      runbook: toPublicRunbook(runbook),
+      version: number,
+      info: toPublicVersion(row),
+      parsed: row.parsed as ParsedRunbook,
+      source: row.source,
+      approved: row.approvedAt !== null,
+    };
   }
 
   /** `limit + 1` rows from `afterSlug`, for toPage. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Orm } from '../../platform/db/index.js';
 import type { ParsedRunbook } from '../model.js';
 import { runbooks, runbookVersions } from '../tables.js';
@@ -11,6 +11,7 @@ export interface NewVersion {
   parsed: ParsedRunbook;
   checksum: string;
   importedBy: string;
+  importedById: string | null;
 }
 
 /** Version metadata without the (possibly megabytes of) source and parsed model. */
@@ -19,7 +20,10 @@ const versionInfo = {
   version: runbookVersions.version,
   checksum: runbookVersions.checksum,
   importedBy: runbookVersions.importedBy,
+  importedById: runbookVersions.importedById,
   importedAt: runbookVersions.importedAt,
+  approvedBy: runbookVersions.approvedBy,
+  approvedAt: runbookVersions.approvedAt,
 };
 export type RunbookVersionInfo = Pick<RunbookVersionRow, keyof typeof versionInfo>;
 
@@ -72,6 +76,22 @@ export class RunbookStore {
       .orderBy(desc(runbookVersions.version))
       .limit(1);
     return row ?? null;
+  }
+
+  /** Marks a version approved by an admin; null when there is no such version. Approving again keeps the first approval. */
+  async approve(runbookId: string, version: number, userId: string): Promise<RunbookVersionInfo | null> {
+    const [row] = await this.orm
+      .update(runbookVersions)
+      .set({ approvedBy: sql`coalesce(${runbookVersions.approvedBy}, ${userId}::uuid)`, approvedAt: sql`coalesce(${runbookVersions.approvedAt}, now())` })
+      .where(and(eq(runbookVersions.runbookId, runbookId), eq(runbookVersions.version, version)))
+      .returning(versionInfo);
+    return row ?? null;
+  }
+
+  /** Which of `slugs` are taken. */
+  async takenSlugs(slugs: string[]): Promise<Set<string>> {
+    const rows = await this.orm.select({ slug: runbooks.slug }).from(runbooks).where(inArray(runbooks.slug, slugs));
+    return new Set(rows.map((r) => r.slug));
   }
 
   /** Newest first; `beforeVersion` is the keyset cursor. */

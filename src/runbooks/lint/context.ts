@@ -1,4 +1,5 @@
 import { commandsOf, type Command, type ParsedRunbook, type Procedure } from '../model.js';
+import { parameterSpecs, toParamName, type ParamSpec } from '../parameters.js';
 import type { Finding, Severity } from './schema.js';
 import { invocation, lexCommand, positionals, type Invocation, type Word } from './shell.js';
 
@@ -16,34 +17,18 @@ export interface LintTarget {
 export interface LintContext {
   runbook: ParsedRunbook;
   targets: LintTarget[];
-  /** Front matter `parameters:`, as the environment names runs pass them in. */
-  parameters: Set<string>;
+  /** Front matter `parameters:` with their types, by the environment names runs pass them in. */
+  parameters: Map<string, ParamSpec>;
   /** The runbook drives Kubernetes: then `docker …` on the runner is probably a mistake. */
   usesKubectl: boolean;
 }
 
 /** `$S3_BUCKET`, `${S3_BUCKET}`, `<affected-pod>`, `affected-pod` → `S3_BUCKET`, `AFFECTED_POD`. */
-export function toParam(name: string): string {
-  return name
-    .replace(/^\$\{?|\}$/g, '')
-    .replace(/^<|>$/g, '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9_]/g, '_');
-}
+export const toParam = toParamName;
 
-/** Accepts a list of names, a list of `{ name, … }` objects, or a map keyed by name. */
-export function declaredParameters(frontMatter: Record<string, unknown>): Set<string> {
-  const raw = frontMatter.parameters;
-  const names: string[] = [];
-  if (Array.isArray(raw)) {
-    for (const entry of raw) {
-      if (typeof entry === 'string') names.push(entry);
-      else if (entry && typeof entry === 'object' && typeof (entry as { name?: unknown }).name === 'string') {
-        names.push((entry as { name: string }).name);
-      }
-    }
-  } else if (raw && typeof raw === 'object') names.push(...Object.keys(raw));
-  return new Set(names.map(toParam));
+/** The front matter's `parameters:` (a list of names, of `{ name, type, … }` objects, or a map keyed by name). */
+export function declaredParameters(frontMatter: Record<string, unknown>): Map<string, ParamSpec> {
+  return parameterSpecs(frontMatter);
 }
 
 export function buildContext(runbook: ParsedRunbook): LintContext {

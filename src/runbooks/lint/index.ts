@@ -2,13 +2,14 @@ import type { ParsedRunbook } from '../model.js';
 import { parseRunbook, RunbookParseError } from '../parser/index.js';
 import { buildContext, finding, type LintContext, type LintTarget, type StaticRule } from './context.js';
 import { PostgresChecker } from './postgres-check.js';
-import { destructiveUnapproved } from './rules/destructive.js';
+import { destructiveUnapproved, riskAnnotationIgnored } from './rules/destructive.js';
 import { grepExitStatus, neverEnds } from './rules/exit.js';
 import { interactiveFlag } from './rules/interactive.js';
 import { dockerOnKubernetes, kubectlPatchCrd, missingNamespace } from './rules/kubernetes.js';
 import { checkPromql, promqlLongRange, promqlQueries } from './rules/promql.js';
 import { shellSyntax } from './rules/shell-syntax.js';
 import { checkSql, sqlStatements } from './rules/sql.js';
+import { parameterEvaluatedAsCode } from './rules/parameters.js';
 import { curlUrlUnquoted } from './rules/urls.js';
 import { unresolvedVariables } from './rules/variables.js';
 import type { Finding, LintReport, LiveChecks, LiveCheckState, Severity } from './schema.js';
@@ -42,6 +43,7 @@ const STATIC_RULES: StaticRule[] = [
   neverEnds,
   interactiveFlag,
   destructiveUnapproved,
+  riskAnnotationIgnored,
   kubectlPatchCrd,
   promqlLongRange,
   missingNamespace,
@@ -111,7 +113,7 @@ export async function lintReport(parsed: ParsedRunbook, options: LintOptions = {
     liveSql(context, options.databaseUrl, timeoutMs, options.sqlDetail ?? 'full'),
     livePromql(context, options.prometheusUrl, timeoutMs),
   ]);
-  const findings = [...staticFindings, ...unresolvedVariables(context), ...syntax, ...sql.findings, ...promql.findings].sort(byLine);
+  const findings = [...staticFindings, ...unresolvedVariables(context), ...parameterEvaluatedAsCode(context), ...syntax, ...sql.findings, ...promql.findings].sort(byLine);
   return {
     findings,
     summary: {

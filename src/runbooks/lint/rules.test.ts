@@ -163,6 +163,35 @@ describe('destructive-unapproved', () => {
   });
 });
 
+describe('risk-annotation-ignored', () => {
+  it('warns where risk= is below what NEXUS detects, since runs ignore it until an admin approves the version', async () => {
+    const list = await findings('risk-annotation-ignored', [
+      { text: 'rm -rf /var/lib/scratch', annotations: { risk: 'read' as const } },
+      { text: 'kubectl delete pod scratch-1', annotations: { risk: 'change' as const } },
+      { text: 'echo fine', annotations: { risk: 'change' as const } },
+      { text: 'kubectl apply -f x.yaml', annotations: { risk: 'change' as const } },
+    ]);
+    expect(list.map((f) => `${f.line} ${f.severity} ${f.message}`)).toEqual([
+      '10 warning risk=read is below what NEXUS detects (destructive: rm -r/-f); runs treat the command as destructive',
+      '11 warning risk=change is below what NEXUS detects (destructive: kubectl delete); runs treat the command as destructive',
+    ]);
+    expect(list[0]!.hint).toContain('/versions/{version}/approve');
+  });
+});
+
+describe('param-evaluated-as-code', () => {
+  it('is an error for a text parameter in arithmetic, and silent for an integer one', async () => {
+    const commands = ['[[ <count> -gt 5 ]] && echo high', 'echo "$(( REPLICAS + 1 ))" <replicas>'];
+    const text = await findings('param-evaluated-as-code', commands);
+    expect(text.map((f) => `${f.line} ${f.severity} ${f.message.split(',')[0]}`)).toEqual([
+      '10 error parameter COUNT (text) is used in [[ … -gt … ]]',
+      '11 error parameter REPLICAS (text) is used in $(( … ))',
+    ]);
+    const typed = await findings('param-evaluated-as-code', commands, { parameters: [{ name: 'count', type: 'integer' }, { name: 'REPLICAS', values: [1, 2, 3] }] });
+    expect(typed).toEqual([]);
+  });
+});
+
 describe('unresolved-placeholder', () => {
   it('flags unassigned variables and <name> placeholders, once per command', async () => {
     const list = await findings('unresolved-placeholder', [

@@ -1,6 +1,7 @@
 import type { Code, Heading, List, ListItem, Paragraph } from 'mdast';
 import { parseDocument } from 'yaml';
 import type { Command, CommandAnnotations, Group, ManualCheck, ParsedRunbook, Phase, Procedure, Prose, Step } from '../model.js';
+import { parameterSpecs } from '../parameters.js';
 import { annotationComment, parseAnnotations } from './annotations.js';
 import { isShellFence, splitCommands } from './commands.js';
 import { RunbookParseError } from './errors.js';
@@ -86,6 +87,12 @@ export class RunbookBuilder {
       throw new RunbookParseError('front matter must be a mapping (key: value lines)', line + 1);
     }
     this.runbook.frontMatter = data as Record<string, unknown>;
+    try {
+      // A malformed parameter type is refused at import, not discovered when a run is created.
+      parameterSpecs(this.runbook.frontMatter);
+    } catch (error) {
+      throw new RunbookParseError(`front matter: ${(error as Error).message}`, line + 1);
+    }
   }
 
   // ── headings ────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import { ConflictError, LimitError, NotFoundError } from '../../platform/errors.
 import type { Principal } from '../../platform/http/types.js';
 import type { RiskClass } from '../model.js';
 import type { RunEvents } from './events.js';
+import { assertValuesAreData } from './params.js';
 import { assertMayApprove, assertMayReject, assertMayRequest, needsApproval, type RunPolicy } from './policy.js';
 import type { RunProgress } from './progress.js';
 import type { RunStep, StepState } from './schema.js';
@@ -48,6 +49,7 @@ export class StepActions {
       for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
       await this.assertWithinLimit(principal, rows.length);
       await this.deps.vault.assertHeld(run, rows);
+      await this.assertValuesAreData(run, rows);
       return this.move(run, rows, ['pending'], principal, (row) => this.requestPatch(principal, row));
     });
   }
@@ -59,6 +61,7 @@ export class StepActions {
       for (const row of rows) assertMayRequest(this.deps.policy, principal, row.risk as RiskClass, row.commandId);
       await this.assertWithinLimit(principal, rows.length);
       await this.deps.vault.assertHeld(run, rows);
+      await this.assertValuesAreData(run, rows);
       return this.move(run, rows, RETRYABLE, principal, (row) => this.requestPatch(principal, row));
     });
   }
@@ -151,9 +154,18 @@ export class StepActions {
     return changed.map(toRunStep);
   }
 
+  /** 422 when a value the command would get is evaluated as code there (params.ts). */
+  private async assertValuesAreData(run: RunRow, rows: StepRow[]): Promise<void> {
+    for (const row of rows) {
+      const environment = await this.deps.vault.environment(run, row);
+      if (!('missing' in environment)) assertValuesAreData(row, environment.env);
+    }
+  }
+
   private requestPatch(principal: Principal, row: StepRow): StepPatch {
     const base = { requestedBy: principal.userId, approvedBy: null, error: null, exitCode: null, durationMs: null };
-    if (needsApproval(this.deps.policy, row.risk as RiskClass)) return { ...base, state: 'awaiting-approval' };
+    // The policy's risk threshold, or the runbook's own `approval` annotation: either asks for a second person.
+    if (row.needsApproval || needsApproval(this.deps.policy, row.risk as RiskClass)) return { ...base, state: 'awaiting-approval' };
     // clock_timestamp(), not now(): commands queued by one request keep their order.
     return { ...base, state: 'queued', queuedAt: sql`clock_timestamp()` };
   }

@@ -9,9 +9,14 @@ import type { Placeholder } from '../model.js';
  *
  * The quoting depends on where the placeholder sits: outside quotes it is
  * `"${NAME}"`; inside double quotes `${NAME}`; inside single quotes the
- * quote is closed around it, `'"${NAME}"'`. Whatever the context, expansion
- * of a variable is never re-parsed, so a mistake here could at worst split
- * words, never run code.
+ * quote is closed around it, `'"${NAME}"'`.
+ *
+ * Quoting is not enough everywhere: bash evaluates a variable's value again
+ * in arithmetic (`[[ $N -gt 5 ]]`, `$(( N ))`, `let`), subscripts, `${!N}`,
+ * `eval`, `sh -c` and a few more places (../code-contexts.ts), where
+ * `N='a[$(id)]'` runs `id`. A parameter may reach those only when its
+ * declared type admits digits alone: lint reports any other use as an
+ * error and run creation refuses it (params.ts).
  */
 export function rewritePlaceholders(text: string, placeholders: readonly Placeholder[]): string {
   const angles = placeholders

@@ -2,6 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/errors.
 import type { Principal } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logger.js';
 import { commandsOf, type ManualCheck, type Procedure } from '../model.js';
+import { parameterSpecs } from '../parameters.js';
 import { classifyRisk } from '../risk.js';
 import type { RunEvents } from './events.js';
 import { checkParameters, SECRET_MARK } from './params.js';
@@ -30,7 +31,7 @@ export interface RunServiceDeps {
   logger: Logger;
 }
 
-function stepsOf(procedure: Procedure, timeouts: RunTimeouts): NewStep[] {
+function stepsOf(procedure: Procedure, timeouts: RunTimeouts, approvedVersion: boolean): NewStep[] {
   return commandsOf(procedure).map(({ step, command }, seq) => {
     const follow = isFollowStyle(command.text);
     return {
@@ -43,7 +44,8 @@ function stepsOf(procedure: Procedure, timeouts: RunTimeouts): NewStep[] {
       placeholders: command.placeholders,
       assigns: command.assigns,
       expect: command.annotations.expect ?? null,
-      risk: classifyRisk(command.text, command.annotations).risk,
+      risk: classifyRisk(command.text, command.annotations, { annotationsMayLower: approvedVersion }).risk,
+      needsApproval: command.annotations.approval === true,
       state: 'pending',
       selector: command.annotations.runner ?? null,
       selectorLabels: selectorLabels(command.annotations.runner),
@@ -68,13 +70,13 @@ export class RunService {
 
   async create(principal: Principal, body: CreateRunBody): Promise<Run> {
     const { store, source, sealer, events } = this.deps;
-    const { runbook, version, parsed } = await source.getVersion(body.runbook, body.version);
+    const { runbook, version, parsed, approved } = await source.getVersion(body.runbook, body.version);
     const procedure = parsed.procedures.find((p) => p.id === body.procedure);
     if (!procedure) {
       throw new NotFoundError('procedure', body.procedure);
     }
-    const { stored, secrets } = checkParameters(procedure, body.parameters, body.secretParameters);
-    const steps = stepsOf(procedure, this.deps.timeouts);
+    const { stored, secrets } = checkParameters(procedure, body.parameters, body.secretParameters, parameterSpecs(parsed.frontMatter));
+    const steps = stepsOf(procedure, this.deps.timeouts, approved);
     const checks = checksOf(procedure);
     const row = await store.insertRun(
       {

@@ -9,6 +9,8 @@ export interface RunbookVersion {
   runbook: { id: string; slug: string; title: string };
   version: number;
   parsed: ParsedRunbook;
+  /** An admin approved this version: its `risk=` annotations may lower a command's risk (risk.ts). */
+  approved: boolean;
 }
 
 /** What runs need of the library: one pinned version of a runbook, parsed. */
@@ -31,6 +33,7 @@ export function tableRunbookSource(orm: Orm): RunbookVersionSource {
           runbook: { id: runbooks.id, slug: runbooks.slug, title: runbooks.title },
           version: runbookVersions.version,
           parsed: runbookVersions.parsed,
+          approvedAt: runbookVersions.approvedAt,
         })
         .from(runbooks)
         .innerJoin(runbookVersions, eq(runbookVersions.runbookId, runbooks.id))
@@ -40,7 +43,7 @@ export function tableRunbookSource(orm: Orm): RunbookVersionSource {
       if (!row) {
         throw version === undefined ? new NotFoundError('runbook', idOrSlug) : new NotFoundError('runbook version', `${idOrSlug}@${version}`);
       }
-      return { runbook: row.runbook, version: row.version, parsed: row.parsed as ParsedRunbook };
+      return { runbook: row.runbook, version: row.version, parsed: row.parsed as ParsedRunbook, approved: row.approvedAt !== null };
     },
   };
 }

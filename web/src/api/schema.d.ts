@@ -4773,6 +4773,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Set when the slug named a built-in runbook that only an admin may change: this import became a new runbook, the built-in is unchanged */
+                            copyOf: string | null;
                             created: boolean;
                             runbook: {
                                 /** @description shipped with NEXUS under runbooks/ and imported at start */
@@ -4796,11 +4798,24 @@ export interface paths {
                                 steps: number;
                             };
                             version: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the admin who approved this version: only then may its risk= annotations lower a risk
+                                 */
+                                approvedBy: string | null;
                                 /** @description SHA-256 of the Markdown source, hex */
                                 checksum: string;
                                 /** Format: date-time */
                                 importedAt: string;
+                                /** @description the importer's username, or system for the built-in library */
                                 importedBy: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the importer's user id; null for the built-in library
+                                 */
+                                importedById: string | null;
                                 version: number;
                             };
                         };
@@ -4813,6 +4828,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Set when the slug named a built-in runbook that only an admin may change: this import became a new runbook, the built-in is unchanged */
+                            copyOf: string | null;
                             created: boolean;
                             runbook: {
                                 /** @description shipped with NEXUS under runbooks/ and imported at start */
@@ -4836,11 +4853,24 @@ export interface paths {
                                 steps: number;
                             };
                             version: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the admin who approved this version: only then may its risk= annotations lower a risk
+                                 */
+                                approvedBy: string | null;
                                 /** @description SHA-256 of the Markdown source, hex */
                                 checksum: string;
                                 /** Format: date-time */
                                 importedAt: string;
+                                /** @description the importer's username, or system for the built-in library */
                                 importedBy: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the importer's user id; null for the built-in library
+                                 */
+                                importedById: string | null;
                                 version: number;
                             };
                         };
@@ -5057,11 +5087,24 @@ export interface paths {
                                 steps: number;
                             };
                             version: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the admin who approved this version: only then may its risk= annotations lower a risk
+                                 */
+                                approvedBy: string | null;
                                 /** @description SHA-256 of the Markdown source, hex */
                                 checksum: string;
                                 /** Format: date-time */
                                 importedAt: string;
+                                /** @description the importer's username, or system for the built-in library */
                                 importedBy: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the importer's user id; null for the built-in library
+                                 */
+                                importedById: string | null;
                                 version: number;
                             };
                         };
@@ -5138,11 +5181,24 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the admin who approved this version: only then may its risk= annotations lower a risk
+                                 */
+                                approvedBy: string | null;
                                 /** @description SHA-256 of the Markdown source, hex */
                                 checksum: string;
                                 /** Format: date-time */
                                 importedAt: string;
+                                /** @description the importer's username, or system for the built-in library */
                                 importedBy: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the importer's user id; null for the built-in library
+                                 */
+                                importedById: string | null;
                                 version: number;
                             }[];
                             next: string | null;
@@ -5153,6 +5209,115 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runbooks/{id}/versions/{version}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a runbook version (admin): its risk= annotations may then lower a command's risk below what NEXUS detects */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a runbook id or slug */
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runbook: {
+                                /** @description shipped with NEXUS under runbooks/ and imported at start */
+                                builtin: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                latestVersion: number;
+                                slug: string;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            version: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the admin who approved this version: only then may its risk= annotations lower a risk
+                                 */
+                                approvedBy: string | null;
+                                /** @description SHA-256 of the Markdown source, hex */
+                                checksum: string;
+                                /** Format: date-time */
+                                importedAt: string;
+                                /** @description the importer's username, or system for the built-in library */
+                                importedBy: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the importer's user id; null for the built-in library
+                                 */
+                                importedById: string | null;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

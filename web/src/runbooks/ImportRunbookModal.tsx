@@ -66,7 +66,9 @@ export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClo
       {done ? (
         <Stack gap="sm">
           <Alert color={done.created ? 'teal' : 'blue'} variant="light" title={done.created ? 'Imported' : 'Nothing new'}>
-            {done.created
+            {done.copyOf
+              ? `${done.copyOf} is a built-in runbook that only an admin may change, so this was imported as a new runbook, ${done.runbook.slug}. The built-in is unchanged.`
+              : done.created
               ? `${done.runbook.title} is now at version ${done.version.version} (${done.stats.procedures} procedures, ${done.stats.commands} commands).`
               : `This text is identical to version ${done.version.version} of ${done.runbook.title}; no new version was stored.`}
           </Alert>
