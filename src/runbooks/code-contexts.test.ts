@@ -250,6 +250,8 @@ describe('declared parameter types', () => {
     expect(() => parseRunbook('---\nparameters:\n  - name: N\n    type: number\n---\n# T\n')).toThrow(/line 2: front matter: parameter N: type "number" must be one of text, integer, enum, pattern/);
     expect(() => parseRunbook('---\nparameters:\n  - name: N\n    pattern: "([a-z"\n---\n# T\n')).toThrow(/parameter N: pattern is not a valid regular expression/);
     expect(() => parseRunbook('---\nparameters:\n  - name: N\n    type: enum\n---\n# T\n')).toThrow(/parameter N: type enum needs values/);
+    // An author's pattern that backtracks for ever would freeze the server on a responder's value (ReDoS).
+    expect(() => parseRunbook('---\nparameters:\n  - name: N\n    pattern: "(a+)+$"\n---\n# T\n')).toThrow(/parameter N: pattern may take exponential time/);
   });
 
   it('anchors patterns and checks enums, naming each bad parameter with its rule', () => {

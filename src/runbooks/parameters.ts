@@ -19,6 +19,8 @@
  * digits only, so it counts as text there.
  */
 
+import isSafeRegex from 'safe-regex2';
+
 export type ParamType = 'text' | 'integer' | 'enum' | 'pattern';
 
 export interface ParamSpec {
@@ -88,6 +90,10 @@ function specOf(name: string, entry: Record<string, unknown>): ParamSpec {
       new RegExp(pattern, 'u');
     } catch (error) {
       throw new Error(`parameter ${name}: pattern is not a valid regular expression (${(error as Error).message})`);
+    }
+    // Values are tested on the server's event loop: a pattern that can backtrack for ever would freeze it.
+    if (!isSafeRegex(pattern)) {
+      throw new Error(`parameter ${name}: pattern may take exponential time on some values (nested or repeated quantifiers); simplify it`);
     }
     return { name, type, pattern };
   }
