@@ -187,7 +187,15 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
   const stopStepMetrics = installStepMetrics(bus, metrics.registry);
   app.addHook('onClose', async () => stopStepMetrics());
-  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, registry: runnerRegistry, bus, audit, logger, config: config.runs });
+  const remoteRunners = registerRemoteRunners(app, {
+    queue: runs.queue,
+    registry: runnerRegistry,
+    bus,
+    audit,
+    logger,
+    config: config.runs,
+    enrolRateLimit: config.loginRateLimit,
+  });
   const localRunner = startLocalRunner(config, runs, deps);
   const notify = await registerNotify(app, {
     db,

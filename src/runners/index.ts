@@ -25,6 +25,8 @@ export interface RemoteRunnerDeps {
   audit: AuditService;
   logger: Logger;
   config: RunsConfig;
+  /** Enrolment attempts per client address per window (LOGIN_RATE_LIMIT_*): the anonymous enrol route is guessed at like login. */
+  enrolRateLimit: { max: number; windowSeconds: number };
 }
 
 /** The HTTP API `nexus runner` agents use (ADR 0004), and runner enrolment; its long-polls end before the server closes. */
@@ -37,7 +39,7 @@ export function registerRemoteRunners(app: App, deps: RemoteRunnerDeps): RemoteR
     redact: deps.config.redactValues,
     outputLimitBytes: deps.config.outputLimitBytes,
   });
-  runnerRoutes(app, { runners, registry: deps.registry, audit: deps.audit });
+  runnerRoutes(app, { runners, registry: deps.registry, audit: deps.audit, enrolRateLimit: deps.enrolRateLimit });
   app.addHook('preClose', async () => runners.close());
   app.addHook('onClose', async () => deps.registry.close());
   return runners;

@@ -32,6 +32,18 @@ export function displayId(runner: RunnerPrincipal, instance: string | undefined)
 /** Leases remembered with their holder; past this many the memory starts over (the table has them all). */
 const HOLDERS_MAX = 10_000;
 
+/**
+ * A lease lists every secret of its run, as values to redact; a remote
+ * runner is sent only those in its own step's environment (a connection
+ * string's password is in it too). The others may be meant for a step
+ * targeted at another runner: an untargeted step must not carry them to
+ * whichever runner takes it (issue 14, point 3).
+ */
+function withOwnSecrets(lease: StepLease): StepLease {
+  const values = Object.values(lease.env);
+  return { ...lease, secrets: lease.secrets.filter((secret) => values.some((value) => value.includes(secret))) };
+}
+
 function gone(stepId: string, state: string | null): ConflictError {
   const now = state === null ? 'its lease expired, or it was cancelled, retried or finished' : `the step is ${state}`;
   return new ConflictError(`This runner no longer holds step ${stepId} (${now}): stop the command and drop its result`, { state });
@@ -87,8 +99,9 @@ export class RemoteRunners {
         return null;
       }
       this.remember(lease.leaseId, runner.id);
+      // The server redacts this runner's output with all of the run's secrets; the runner is sent only its step's.
       this.contexts.remember(lease, runnerId);
-      return lease;
+      return withOwnSecrets(lease);
     } finally {
       this.polls.delete(poll);
     }

@@ -75,7 +75,7 @@ async function recordLease(audit: AuditService, request: FastifyRequest, runnerI
 }
 
 /** Enrolment and the admin's view of runners. */
-function enrolmentRoutes(app: App, registry: RunnerRegistry): void {
+function enrolmentRoutes(app: App, registry: RunnerRegistry, rateLimit: { max: number; windowSeconds: number }): void {
   app.post(
     '/api/v1/runners/enrolments',
     {
@@ -107,7 +107,8 @@ function enrolmentRoutes(app: App, registry: RunnerRegistry): void {
         response: { 201: EnrolResponse, ...errors },
       },
       // The enrolment token is the credential here; it is checked by the handler (401 if not usable).
-      config: { access: 'public', audit: 'runner.enrol' },
+      // Anonymous: limited per address like login, so nobody can try token after token.
+      config: { access: 'public', audit: 'runner.enrol', rateLimit: { max: rateLimit.max, timeWindow: rateLimit.windowSeconds * 1000 } },
     },
     async (request, reply) => {
       const enrolled = await registry.enrol(request.body.enrolmentToken);
@@ -156,9 +157,12 @@ function enrolmentRoutes(app: App, registry: RunnerRegistry): void {
   );
 }
 
-export function runnerRoutes(app: App, options: { runners: RemoteRunners; registry: RunnerRegistry; audit: AuditService }): void {
+export function runnerRoutes(
+  app: App,
+  options: { runners: RemoteRunners; registry: RunnerRegistry; audit: AuditService; enrolRateLimit: { max: number; windowSeconds: number } },
+): void {
   const { runners, audit, registry } = options;
-  enrolmentRoutes(app, registry);
+  enrolmentRoutes(app, registry, options.enrolRateLimit);
 
   app.post(
     '/api/v1/runners/lease',

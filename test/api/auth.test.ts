@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionTokens } from '../../src/platform/auth/jwt.js';
@@ -333,5 +334,23 @@ describe('login is rate-limited', () => {
       await t.inject({ method: 'GET', url: '/api/v1/audit?action=auth.login&outcome=denied', headers: bearer(t.tokens.admin) }),
     );
     expect(audit.items[0]).toMatchObject({ action: 'auth.login', outcome: 'denied', statusCode: 429 });
+  });
+
+  it('so is runner enrolment (anonymous): an address guessing enrolment tokens gets 429 after the limit, even for a valid token', async () => {
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/v1/runners/enrolments',
+      headers: bearer(t.tokens.admin),
+      payload: { name: 'rate-limited', labels: { runner: 'k8s' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const { enrolmentToken } = json<{ enrolmentToken: string }>(created);
+    const enrol = (token: string) => t.inject({ method: 'POST', url: '/api/v1/runners/enrol', payload: { enrolmentToken: token } });
+    for (let guess = 0; guess < 4; guess++) {
+      expect((await enrol(`nxe_${randomBytes(32).toString('base64url')}`)).statusCode).toBe(401);
+    }
+    const refused = await enrol(enrolmentToken);
+    expect(refused.statusCode).toBe(429);
+    expect(json<{ error: { code: string } }>(refused).error.code).toBe('rate_limited');
   });
 });

@@ -175,6 +175,21 @@ describe('POST /api/v1/runbooks/lint (server mode: NEXUS_LINT_SQL_URL, PROMETHEU
     }
   });
 
+  it('tells a viewer nothing through errors PostgreSQL raises after looking a table up (INSERT column counts)', async () => {
+    // `orders (customer_email)` exists there, `nosuch (x)` does not: a different answer would say which.
+    const probes = ['INSERT INTO orders (customer_email) VALUES (1, 2);', 'INSERT INTO nosuch (x) VALUES (1, 2);', 'INSERT INTO orders VALUES (1, 2, 3);'];
+    for (const role of ['viewer', 'responder'] as const) {
+      const body = await lintAs(role, probeRunbook([...probes, 'SELEC 1;']));
+      expect(body.checks.sql).toBe('syntax-only');
+      expect(sqlFindings(body)).toEqual([
+        'PostgreSQL rejects this SQL: syntax error at or near "SELEC" (at "SELEC 1") | run it with psql against the target database to see the full error (SQLSTATE 42601)',
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/more expressions than target columns/);
+    }
+    // An operator, who may know, is told.
+    expect(sqlFindings(await lintAs('operator', probeRunbook(probes.slice(0, 1))))[0]).toMatch(/INSERT has more expressions than target columns/);
+  });
+
   it("checks the seed's PromQL against PROMETHEUS_URL", async () => {
     const body = await lintAs('viewer', SEED);
     expect(body.checks.promql).toBe('checked');

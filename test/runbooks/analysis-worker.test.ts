@@ -58,6 +58,17 @@ describe('parsing and linting off the event loop', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
   });
 
+  it("one viewer's flood of lints is refused past a few (429) instead of queueing everyone's lints behind it", async () => {
+    const flood = Array.from({ length: 6 }, () => post('/api/v1/runbooks/lint', t.tokens.viewer, PATHOLOGICAL));
+    const other = await post('/api/v1/runbooks/lint', t.tokens.responder, SMALL);
+    expect(other.status).toBe(200);
+    const answers = await Promise.all(flood);
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([422, 422, 429, 429, 429, 429]);
+    const refused = (await answers.find((res) => res.status === 429)!.json()) as { error: { code: string; details: { limit: number } } };
+    expect(refused.error).toMatchObject({ code: 'limit_reached', details: { limit: 2 } });
+  });
+
   it("an operator's pathological import gets the same 422, stores nothing, and /health answers all the while", async () => {
     const { result: res, answers } = await healthDuring(post('/api/v1/runbooks', t.tokens.operator, PATHOLOGICAL));
     console.log(`/health during the pathological import: ${summary(answers)}`);

@@ -32,6 +32,18 @@ function slowClient(port: number, head: string): Promise<SlowClient> {
   });
 }
 
+/** A raw connection that sends nothing at all. */
+function silentClient(port: number): Promise<SlowClient> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const client: SlowClient = { socket, received: '', closed: new Promise((done) => socket.once('close', () => done())) };
+    socket.on('data', (chunk) => (client.received += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    socket.once('connect', () => resolve(client));
+    socket.once('error', reject);
+  });
+}
+
 const slowBody = (port: number) =>
   slowClient(port, `POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
 const slowHeaders = (port: number) => slowClient(port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `);
@@ -91,6 +103,15 @@ describe('slow clients', () => {
     expect(extra.received).toBe('');
 
     await Promise.all(held.map((c) => c.closed));
+    expect((await health(t.server.url)).status).toBe(200);
+  });
+
+  it('cuts off clients that connect and never send a byte, so they cannot hold every slot', async () => {
+    // Silent sockets: the cheapest way to fill NEXUS_HTTP_MAX_CONNECTIONS; the header timeout runs from the connection.
+    const silent = await Promise.all(Array.from({ length: 32 }, () => silentClient(port())));
+    clients.push(...silent);
+    await Promise.all(silent.map((c) => c.closed));
+    for (const client of silent) expect(client.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect((await health(t.server.url)).status).toBe(200);
   });
 

@@ -41,6 +41,12 @@ const UNCHECKED_CODES = new Set(['57014', '55P03', '40001', '40P01']);
 
 /** SQLSTATE of what the raw parser rejects, before any table or column is looked up. */
 const SYNTAX_ERROR = '42601';
+/**
+ * PostgreSQL's raw parser (the F field of its errors). Analysis raises
+ * 42601 too, after opening the table ("INSERT has more expressions than
+ * target columns"), which would tell which tables and columns exist.
+ */
+const RAW_PARSER_FILES = new Set(['scan.l', 'gram.y', 'parser.c', 'scansup.c']);
 
 export interface CheckerOptions {
   /**
@@ -86,9 +92,12 @@ export class PostgresChecker {
     await this.client.query('ROLLBACK').catch(() => {});
     const position = error.position ? Number(error.position) : null;
     const base = { ok: false as const, code: error.code ?? 'XX000', message: error.message, position };
+    // Anything past the parser (undefined table, column, function, permission, a lock wait on a table) tells what exists: unsaid.
+    if (this.syntaxOnly) {
+      const rawParser = base.code === SYNTAX_ERROR && RAW_PARSER_FILES.has(error.file ?? '');
+      return rawParser ? { ...base, unchecked: false, hint: error.hint ?? null } : { ok: true };
+    }
     if (UNCHECKED_CODES.has(base.code)) return { ...base, unchecked: true, hint: null };
-    // Anything past the parser (undefined table, column, function, permission) tells what exists: unsaid.
-    if (this.syntaxOnly) return base.code === SYNTAX_ERROR ? { ...base, unchecked: false, hint: error.hint ?? null } : { ok: true };
     if (error.code === '42P01') {
       const extension = await this.missingExtension(error.message);
       if (extension) return { ...base, unchecked: true, hint: `CREATE EXTENSION ${extension} in the database lint checks against` };

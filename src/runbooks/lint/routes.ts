@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { hasRole, type Role } from '../../platform/auth/roles.js';
+import { LimitError } from '../../platform/errors.js';
 import { ErrorResponse } from '../../platform/http/schemas.js';
 import type { App } from '../../platform/http/types.js';
 import type { RunbookAnalysis } from '../analysis/pool.js';
@@ -38,6 +39,13 @@ export interface LintRouteOptions {
  */
 const MAX_CONCURRENT_LINTS = 2;
 
+/**
+ * Lints one person may have running or waiting at once (in this process);
+ * more is a 429. The queue above is shared: one viewer's flood of slow lints
+ * queued everyone's behind it, each holding its source in memory.
+ */
+const MAX_LINTS_PER_USER = 2;
+
 export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: Array<() => void> = [];
@@ -61,6 +69,7 @@ export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> 
  */
 export function lintRoutes(app: App, options: LintRouteOptions): void {
   const limit = limiter(MAX_CONCURRENT_LINTS);
+  const inFlight = new Map<string, number>();
   app.post<{ Body: LintBody }>(
     '/api/v1/runbooks/lint',
     {
@@ -76,9 +85,24 @@ export function lintRoutes(app: App, options: LintRouteOptions): void {
     async (request) => {
       const role = request.principal?.role ?? 'viewer';
       const sqlDetail = hasRole(role, options.sqlDetailRole) ? 'full' : 'syntax';
-      const report = await limit(() =>
-        options.analysis.lint(request.body.source, { databaseUrl: options.sqlUrl, sqlDetail, prometheusUrl: options.prometheusUrl }),
-      );
+      const who = request.principal?.userId ?? '';
+      const mine = inFlight.get(who) ?? 0;
+      if (mine >= MAX_LINTS_PER_USER) {
+        throw new LimitError(`You already have ${mine} lints running or waiting; the limit is ${MAX_LINTS_PER_USER} per person: wait for them to finish`, {
+          limit: MAX_LINTS_PER_USER,
+        });
+      }
+      inFlight.set(who, mine + 1);
+      let report;
+      try {
+        report = await limit(() =>
+          options.analysis.lint(request.body.source, { databaseUrl: options.sqlUrl, sqlDetail, prometheusUrl: options.prometheusUrl }),
+        );
+      } finally {
+        const left = (inFlight.get(who) ?? 1) - 1;
+        if (left > 0) inFlight.set(who, left);
+        else inFlight.delete(who);
+      }
       request.auditDetails = { bytes: Buffer.byteLength(request.body.source), ...report.summary, checks: report.checks };
       return report;
     },
