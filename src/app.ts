@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -41,6 +42,7 @@ import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { LocalRunner } from './runners/local.js';
+import { describeSandbox, resolveSandbox } from './runners/index.js';
 import { registerRemoteRunners, type RemoteRunners } from './runners/index.js';
 
 export interface AppDeps {
@@ -171,7 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   });
   const stopStepMetrics = installStepMetrics(bus, metrics.registry);
   app.addHook('onClose', async () => stopStepMetrics());
-  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs });
+  const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs, jwtSecretKey: deps.jwtSecretKey });
   const localRunner = startLocalRunner(config, runs, deps);
   const notify = await registerNotify(app, {
     db,
@@ -217,6 +219,13 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {
   if (!config.runs.localRunner) return null;
+  const workRoot = path.join(config.dataDir, 'runs');
+  // The hidden data directory must exist for bwrap to mount over it, and be traversable (not listable)
+  // for the runner user to reach its run's directory: what is in it is the NEXUS user's alone (0600, 0700).
+  fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
+  fs.chmodSync(config.dataDir, 0o711);
+  const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
+  deps.logger.info({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
   const runner = new LocalRunner({
     queue: runs.queue,
     bus: deps.bus,
@@ -224,8 +233,10 @@ function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): Loca
     labels: config.runs.localRunnerLabels,
     concurrency: config.runs.localRunnerConcurrency,
     baseEnv: config.runs.baseEnv,
-    redact: config.runs.redactValues,
-    workRoot: path.join(config.dataDir, 'runs'),
+    // The embedded key (generated into the data directory) is one of NEXUS's secrets too.
+    redact: [...config.runs.redactValues, deps.jwtSecretKey],
+    workRoot,
+    sandbox,
     outputLimitBytes: config.runs.outputLimitBytes,
   });
   runner.start();

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -61,12 +62,17 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
   if (!options.token) throw new CliError(`a runner needs an API token with the operator role: --token or NEXUS_TOKEN (${TOKEN_HINT})`, EXIT.usage);
   const client = new NexusClient(options.url, options.token);
   // Loaded here: `nexus --help` and the API commands need none of this.
-  const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }] = await Promise.all([
+  const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }, { describeSandbox, resolveSandbox }] = await Promise.all([
     import('../platform/config.js'),
     import('../runners/agent.js'),
     import('../runners/agent-http.js'),
+    import('../runners/sandbox.js'),
   ]);
   const config = loadConfig(process.env);
+  const workRoot = options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs');
+  // bwrap mounts over both; they must exist (traversable, not listable).
+  await fs.mkdir(workRoot, { recursive: true, mode: 0o711 });
+  const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
   const name = options.name ?? defaultName();
   const log = (line: string) => ctx.out.note(`${new Date().toISOString()} ${line}`);
   const agent = new RunnerAgent({
@@ -76,10 +82,13 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
     labels: options.label,
     concurrency: options.concurrency,
     baseEnv: config.runs.baseEnv,
-    redact: config.runs.redactValues,
-    workRoot: options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs'),
+    // Its own credential is a secret a command could print, like NEXUS's.
+    redact: [...config.runs.redactValues, options.token],
+    workRoot,
+    sandbox,
     log,
   });
+  log(describeSandbox(sandbox));
   const stopped = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping (send it again to exit at once)`);

@@ -72,6 +72,10 @@ export interface RunsConfig {
   redactValues: string[];
   /** What every command's environment starts from: PATH, HOME, LANG and the NEXUS_RUNNER_ENV names. */
   baseEnv: Record<string, string>;
+  /** NEXUS_SANDBOX: bubblewrap around every command (`auto`: when it works here), or `none` (src/runners/sandbox.ts). */
+  sandbox: 'auto' | 'bwrap' | 'none';
+  /** NEXUS_RUNNER_USER: whom commands run as; unset: `nexus-runner` when NEXUS runs as root, else the NEXUS user. */
+  runnerUser: string | undefined;
   /** Minimum role to request a command of each risk; approvals needed from `approvalFrom` up. */
   policy: { read: Role; change: Role; destructive: Role; approver: Role; approvalFrom: RiskFloor };
 }
@@ -269,6 +273,14 @@ function redactValues(env: Env): string[] {
   return [...new Set(values)];
 }
 
+function runnerUser(env: Env): string | undefined {
+  const name = text(env, 'NEXUS_RUNNER_USER');
+  if (name !== undefined && !/^[a-z_][a-z0-9_-]{0,31}\$?$/i.test(name)) {
+    throw new ConfigError('NEXUS_RUNNER_USER', `"${name}" is not a user name`);
+  }
+  return name;
+}
+
 function runsConfig(env: Env): RunsConfig {
   const baseEnv: Record<string, string> = {
     PATH: env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -291,6 +303,8 @@ function runsConfig(env: Env): RunsConfig {
     outputLimitBytes: integer(env, 'NEXUS_STEP_OUTPUT_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     redactValues: redactValues(env),
     baseEnv,
+    sandbox: oneOf(env, 'NEXUS_SANDBOX', ['auto', 'bwrap', 'none'] as const, 'auto'),
+    runnerUser: runnerUser(env),
     policy: runPolicy(env),
   };
 }

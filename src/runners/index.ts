@@ -9,6 +9,7 @@ import { runnerRoutes } from './routes.js';
 
 export { LocalRunner, type LocalRunnerOptions } from './local.js';
 export type { RemoteRunners } from './remote.js';
+export { describeSandbox, resolveSandbox, type Sandbox } from './sandbox.js';
 
 export interface RemoteRunnerDeps {
   queue: StepQueue;
@@ -16,6 +17,8 @@ export interface RemoteRunnerDeps {
   audit: AuditService;
   logger: Logger;
   config: RunsConfig;
+  /** The key in use (maybe the embedded one from the data directory): redacted from remote output too. */
+  jwtSecretKey: string;
 }
 
 /** The HTTP API `nexus runner` agents use (ADR 0004); its long-polls end before the server closes. */
@@ -24,7 +27,7 @@ export function registerRemoteRunners(app: App, deps: RemoteRunnerDeps): RemoteR
     queue: deps.queue,
     bus: deps.bus,
     logger: deps.logger,
-    redact: deps.config.redactValues,
+    redact: [...deps.config.redactValues, deps.jwtSecretKey],
     outputLimitBytes: deps.config.outputLimitBytes,
   });
   runnerRoutes(app, { runners, audit: deps.audit });
