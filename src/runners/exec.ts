@@ -68,6 +68,25 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Bash has no option for this, so the statuses are read back after the
  * command; a failing member other than by SIGPIPE still fails it.
  */
+/**
+ * The last pipeline's status again, by pipefail's rule (the rightmost
+ * failure) but with SIGPIPE (141) of a member other than the last counted
+ * as success. Only when $? is that pipeline's (not negated with `!`, not a
+ * compound command's).
+ */
+const PIPEFAIL_WITHOUT_SIGPIPE = [
+  '__nexus_status=${__nexus_ps[0]}',
+  'if (( ${#__nexus_ps[@]} > 2 )); then',
+  '  __nexus_raw=0 __nexus_kept=0 __nexus_last=$(( ${#__nexus_ps[@]} - 1 ))',
+  '  for (( __nexus_i = 1; __nexus_i <= __nexus_last; __nexus_i++ )); do',
+  '    __nexus_s=${__nexus_ps[__nexus_i]}',
+  '    (( __nexus_s != 0 )) && __nexus_raw=$__nexus_s',
+  '    (( __nexus_s != 0 && (__nexus_s != 141 || __nexus_i == __nexus_last) )) && __nexus_kept=$__nexus_s',
+  '  done',
+  '  (( __nexus_raw == __nexus_status )) && __nexus_status=$__nexus_kept',
+  'fi',
+];
+
 export function wrapScript(script: string, assigns: readonly string[]): string {
   const names = assigns.filter((name) => NAME.test(name));
   const report = names.map((n) => `${n} "\${${n}+1}" "\${${n}-}"`).join(' ');
@@ -77,11 +96,7 @@ export function wrapScript(script: string, assigns: readonly string[]): string {
     script,
     '__nexus_ps=("$?" "${PIPESTATUS[@]}")',
     names.length > 0 ? '} 9>&-' : '}',
-    '__nexus_status=${__nexus_ps[0]}',
-    'if [[ $__nexus_status == 141 && ${__nexus_ps[-1]} == 0 ]]; then',
-    '  __nexus_status=0',
-    '  for __nexus_s in "${__nexus_ps[@]:1}"; do [[ $__nexus_s == 0 || $__nexus_s == 141 ]] || __nexus_status=141; done',
-    'fi',
+    ...PIPEFAIL_WITHOUT_SIGPIPE,
     ...(names.length > 0 ? [`printf '%s\\0' ${report} >&9`] : []),
     'exit "$__nexus_status"',
   ].join('\n');
