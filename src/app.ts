@@ -174,7 +174,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   const stopStepMetrics = installStepMetrics(bus, metrics.registry);
   app.addHook('onClose', async () => stopStepMetrics());
   const remoteRunners = registerRemoteRunners(app, { queue: runs.queue, bus, audit, logger, config: config.runs, jwtSecretKey: deps.jwtSecretKey });
-  const localRunner = startLocalRunner(config, runs, deps);
+  // The local runner starts before notify exists; it asks for the channel secrets at each command.
+  let channelSecrets: () => Promise<string[]> = async () => [];
+  const localRunner = startLocalRunner(config, runs, deps, () => channelSecrets());
   const notify = await registerNotify(app, {
     db,
     jobs: deps.jobs,
@@ -185,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     clock: deps.clock,
   });
+  channelSecrets = () => notify.channelSecretValues();
   app.addHook('onClose', async () => notify.close());
   const incidents = registerIncidents(app, {
     db,
@@ -217,7 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   return { app, auth, audit, metrics, routes, runbooks, runs, incidents, localRunner, notify, remoteRunners, alerts };
 }
 
-function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {
+function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps, liveSecrets: () => Promise<string[]>): LocalRunner | null {
   if (!config.runs.localRunner) return null;
   const workRoot = path.join(config.dataDir, 'runs');
   // The hidden data directory must exist for bwrap to mount over it, and be traversable (not listable)
@@ -235,6 +238,7 @@ function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): Loca
     baseEnv: config.runs.baseEnv,
     // The embedded key (generated into the data directory) is one of NEXUS's secrets too.
     redact: [...config.runs.redactValues, deps.jwtSecretKey],
+    liveSecrets,
     workRoot,
     sandbox,
     outputLimitBytes: config.runs.outputLimitBytes,

@@ -18,6 +18,8 @@ export interface LocalRunnerOptions {
   baseEnv: Record<string, string>;
   /** Configured secrets (NEXUS_REDACT_ENV and NEXUS's own), redacted on top of each run's. */
   redact: string[];
+  /** NEXUS's secrets that change while it runs (notification channel URLs and keys), read for each command. */
+  liveSecrets?: () => Promise<readonly string[]>;
   /** Each run gets a working directory here, shared by its steps (a dump one step makes, the next uploads). */
   workRoot: string;
   /** Where and as whom commands run (sandbox.ts, resolved once at start). */
@@ -95,7 +97,9 @@ export class LocalRunner {
       { publish: (stream, chunk, offset) => queue.publishOutput(lease, stream, chunk, offset), append: (r, text) => queue.appendOutput(r, text) },
       { flushMs: FLUSH_MS, flushBytes: FLUSH_BYTES, liveLimitBytes: this.options.outputLimitBytes * 4 },
     );
-    const execution = execute(execSpecFor(lease, this.options, cwd), (stream, text) => pump.push(stream, text));
+    const live = (await this.options.liveSecrets?.()) ?? [];
+    const setup = live.length > 0 ? { ...this.options, redact: [...this.options.redact, ...live] } : this.options;
+    const execution = execute(execSpecFor(lease, setup, cwd), (stream, text) => pump.push(stream, text));
     const entry: Active = { execution, cancelledByUs: false };
     this.active.set(lease.stepId, entry);
     logger.debug({ runId: lease.runId, commandId: lease.commandId, pid: execution.pid }, 'local runner: started');

@@ -67,7 +67,7 @@ function findSecrets(text: string, secrets: readonly string[]): Array<[number, n
   const merged: Array<[number, number]> = [];
   for (const [start, end] of hits) {
     const last = merged[merged.length - 1];
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    if (last && start < last[1]) last[1] = Math.max(last[1], end);
     else merged.push([start, end]);
   }
   if (flat.length === text.length) return merged;
