@@ -53,6 +53,10 @@ describe('redacting secrets in the forms a command prints them', () => {
     }
     const plain = new StreamRedactor(secrets);
     expect(plain.push('progress 10%\n')).toBe('progress 10%\n');
+    // A line ending in the first characters of a secret is not held back either.
+    const lines = new StreamRedactor(secretSet(['test-key-0123456789']));
+    expect(lines.push('first\n')).toBe('first\n');
+    expect(lines.push('a tes')).toBe('a ');
   });
 
   it('gives no encoded form short enough to match ordinary output', () => {

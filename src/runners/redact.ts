@@ -160,5 +160,12 @@ function prefixRunsToEnd(text: string, start: number, secret: string): boolean {
       return false;
     }
   }
-  return at === text.length && matched < secret.length;
+  if (at !== text.length || matched === secret.length) return false;
+  // A line that merely ends in a secret's first characters is not held back (its newline would be late):
+  // only a few characters, and the newline that ends the chunk could be a wrap inside an encoded secret.
+  const endsInBreak = text[text.length - 1] === '\n' || text[text.length - 1] === '\r';
+  return !endsInBreak || matched >= MIN_HELD_ACROSS_BREAK;
 }
+
+/** See prefixRunsToEnd: fewer matched characters before a chunk's final line break are let through. */
+const MIN_HELD_ACROSS_BREAK = 8;

@@ -175,6 +175,38 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     }
   });
 
+  it('an agent cut off from NEXUS kills its command when its lease runs out, before NEXUS marks the step lost', async () => {
+    const port = Number(new URL(t.server.url).port);
+    const proxy = await startCuttableProxy('127.0.0.1', port);
+    try {
+      const cutOff = startAgent(`http://127.0.0.1:${proxy.port}`, token, ['--name', 'fenced-1', '--label', 'runner=fenced']);
+      agents.push(cutOff);
+      const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+      const book = await runbookWith(t, [{ text: `exec -a ${marker} sleep 300`, annotation: 'runner=fenced' }]);
+      const run = await startRun(t, book.slug, book.procedure);
+      const id = book.ids[0]!;
+      await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
+      await until('the marked process to run', () => (markedProcesses(marker).length === 1 ? true : undefined), 30_000);
+      // What still runs at the moment NEXUS declares the step lost (and anyone may retry it).
+      let runningWhenLost: number[] | null = null;
+      const off = t.server.bus.subscribe((event) => {
+        const data = event.data as { runId?: string; state?: string };
+        if (event.type === 'run.step' && data.runId === run.id && data.state === 'lost') runningWhenLost ??= markedProcesses(marker);
+      });
+      const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 30_000);
+      await proxy.cut();
+      const event = await lost;
+      off();
+      expect(event).toMatchObject({ state: 'lost', actor: 'system' });
+      expect(runningWhenLost).toEqual([]);
+      // It would keep trying to report to a NEXUS it cannot reach past any stop grace.
+      cutOff.child.kill('SIGKILL');
+      await cutOff.exited;
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a revoked runner token stops the agent at once with a clear message and exit code 4', async () => {
     const revocable = await runnerToken(t, 'runner-revocable');
     const doomed = agent(['--name', 'revoked-1', '--label', 'runner=none'], revocable.token);
