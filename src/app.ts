@@ -228,7 +228,8 @@ function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps, liveS
   fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
   fs.chmodSync(config.dataDir, 0o711);
   const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
-  deps.logger.info({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
+  const log = sandbox.kind === 'bwrap' && sandbox.user ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
+  log({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
   const runner = new LocalRunner({
     queue: runs.queue,
     bus: deps.bus,

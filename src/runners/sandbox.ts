@@ -44,6 +44,8 @@ export interface Sandbox {
   hidden: readonly string[];
   /** Whether `setpriv --pdeathsig` is there to tie a plain command to its runner. */
   pdeathsig: boolean;
+  /** With NEXUS_SANDBOX=auto and no bwrap: why not (for the start-up log). */
+  withoutBwrap?: string;
 }
 
 /** Tests and tools that run commands as they are (as the NEXUS user, no namespaces). */
@@ -107,17 +109,20 @@ export function resolveSandbox(options: SandboxOptions): Sandbox {
   const hidden = [...new Set(options.hidden.map((p) => path.resolve(p)))].filter((p) => fs.existsSync(p));
   const pdeathsig = onPath('setpriv');
   if (options.mode === 'none') return { kind: 'plain', user, hidden, pdeathsig };
-  const probe = onPath('bwrap') ? bwrapWorks(user, hidden) : { ok: false, why: 'bwrap is not installed (Debian package bubblewrap)' };
+  const installed = onPath('bwrap');
+  // Once more before giving up: a busy machine can fail one start (and auto would silently lose the sandbox).
+  const probe = !installed ? { ok: false, why: 'bwrap is not installed (Debian package bubblewrap)' } : bwrapWorks(user, hidden).ok ? { ok: true, why: '' } : bwrapWorks(user, hidden);
   if (probe.ok) return { kind: 'bwrap', user, hidden, pdeathsig };
   if (options.mode === 'bwrap') throw new ConfigError('NEXUS_SANDBOX', `bwrap: bubblewrap does not work here: ${probe.why}`);
-  return { kind: 'plain', user, hidden, pdeathsig };
+  return { kind: 'plain', user, hidden, pdeathsig, withoutBwrap: probe.why };
 }
 
 /** One line for the start-up log: what isolation the commands get. */
 export function describeSandbox(sandbox: Sandbox): string {
   const who = sandbox.user ? `as user ${sandbox.user.name} (uid ${sandbox.user.uid})` : `as the NEXUS user ${os.userInfo().username}`;
   if (sandbox.kind === 'bwrap') return `commands run ${who} in a bubblewrap sandbox (own PID, mount and user namespace; ${sandbox.hidden.join(', ')} hidden)`;
-  return `commands run ${who} without namespaces (bubblewrap not used)${sandbox.user ? '' : ': they can read what NEXUS can'}`;
+  const why = sandbox.withoutBwrap ? `bubblewrap not used: ${sandbox.withoutBwrap}` : 'NEXUS_SANDBOX=none';
+  return `commands run ${who} without namespaces (${why})${sandbox.user ? '' : ': they can read what NEXUS can'}`;
 }
 
 /** The namespace part of a bwrap command line, shared by the probe and every command. */
