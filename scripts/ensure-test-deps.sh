@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Makes sure what `npm test` needs on this machine is present and running:
 #   - Debian packages prometheus (prometheus, promtool),
-#     prometheus-alertmanager (prometheus-alertmanager, amtool) and
-#     chromium (the console's browser tests, driven by playwright-core);
+#     prometheus-alertmanager (prometheus-alertmanager, amtool),
+#     chromium (the console's browser tests, driven by playwright-core) and
+#     bubblewrap (bwrap: the sandbox runbook commands run in);
+#   - as root, the system user runbook commands run as (nexus-runner);
 #   - PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
 # Idempotent; prints one line and takes well under a second when all is there.
 # Runs as `pretest` (so `npm test` works by itself) and from .ci/run.
 set -euo pipefail
 
-readonly APT_PACKAGES=(prometheus prometheus-alertmanager chromium)
-readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool chromium)
+readonly APT_PACKAGES=(prometheus prometheus-alertmanager chromium bubblewrap)
+readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool chromium bwrap)
 readonly WAIT_SECONDS=30
 
 say() { printf 'ensure-test-deps: %s\n' "$*"; }
@@ -52,6 +54,12 @@ then run: bash scripts/ensure-test-deps.sh"
   installed_now=" (installed ${APT_PACKAGES[*]})"
 fi
 
+# --- The runner user -----------------------------------------------------------
+# As root, NEXUS runs runbook commands as this user (the sandbox tests need it).
+if [[ ${EUID} -eq 0 ]]; then
+  bash "$(dirname "$0")/install-runner-user.sh"
+fi
+
 # --- Services ----------------------------------------------------------------
 # Tests may point at other servers (test/support/env.ts); then those are not ours to start.
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -t 2 -q 2>/dev/null; }
@@ -90,4 +98,4 @@ fi
 
 note=''
 ((${#started[@]} == 0)) || note=" (started ${started[*]})"
-say "ok: prometheus, promtool, alertmanager, chromium, PostgreSQL, Redis${installed_now}${note}"
+say "ok: prometheus, promtool, alertmanager, chromium, bwrap, PostgreSQL, Redis${installed_now}${note}"

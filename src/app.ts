@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -42,7 +43,7 @@ import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { LocalRunner } from './runners/local.js';
-import { createRunnerRegistry, registerRemoteRunners, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
+import { createRunnerRegistry, describeSandbox, registerRemoteRunners, resolveSandbox, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -195,8 +196,11 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     logger,
     config: config.runs,
     enrolRateLimit: config.loginRateLimit,
+    jwtSecretKey: deps.jwtSecretKey,
   });
-  const localRunner = startLocalRunner(config, runs, deps);
+  // The local runner starts before notify exists; it asks for the channel secrets at each command.
+  let channelSecrets: () => Promise<string[]> = async () => [];
+  const localRunner = startLocalRunner(config, runs, deps, () => channelSecrets());
   const notify = await registerNotify(app, {
     db,
     jobs: deps.jobs,
@@ -207,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     clock: deps.clock,
   });
+  channelSecrets = () => notify.channelSecretValues();
   app.addHook('onClose', async () => notify.close());
   const incidents = registerIncidents(app, {
     db,
@@ -239,8 +244,16 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   return { app, auth, audit, metrics, routes, runbooks, analysis, runs, incidents, localRunner, notify, remoteRunners, runnerRegistry, alerts };
 }
 
-function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): LocalRunner | null {
+function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps, liveSecrets: () => Promise<string[]>): LocalRunner | null {
   if (!config.runs.localRunner) return null;
+  const workRoot = path.join(config.dataDir, 'runs');
+  // The hidden data directory must exist for bwrap to mount over it, and be traversable (not listable)
+  // for the runner user to reach its run's directory: what is in it is the NEXUS user's alone (0600, 0700).
+  fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
+  fs.chmodSync(config.dataDir, 0o711);
+  const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
+  const log = sandbox.kind === 'bwrap' && sandbox.user ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
+  log({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
   const runner = new LocalRunner({
     queue: runs.queue,
     bus: deps.bus,
@@ -248,8 +261,11 @@ function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps): Loca
     labels: config.runs.localRunnerLabels,
     concurrency: config.runs.localRunnerConcurrency,
     baseEnv: config.runs.baseEnv,
-    redact: config.runs.redactValues,
-    workRoot: path.join(config.dataDir, 'runs'),
+    // The embedded key (generated into the data directory) is one of NEXUS's secrets too.
+    redact: [...config.runs.redactValues, deps.jwtSecretKey],
+    liveSecrets,
+    workRoot,
+    sandbox,
     outputLimitBytes: config.runs.outputLimitBytes,
   });
   runner.start();

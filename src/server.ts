@@ -59,7 +59,11 @@ async function resolveJwtSecret(config: Config): Promise<string> {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  if (!config.databaseUrl) await fs.mkdir(config.dataDir, { recursive: true });
+  if (!config.databaseUrl) {
+    // Traversable, not listable: the runner user reaches its run's work directory (runs/<id>) and nothing else here.
+    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o711 });
+    await fs.chmod(config.dataDir, 0o711);
+  }
   const jwtSecretKey = await resolveJwtSecret(config);
 
   const db = await openDatabase({

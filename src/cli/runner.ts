@@ -100,12 +100,18 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
     if (!credential) return;
     const client = anonymous.withToken(credential);
     // Loaded here: `nexus --help` and the API commands need none of this.
-    const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }] = await Promise.all([
+    const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }, { describeSandbox, resolveSandbox }] = await Promise.all([
       import('../platform/config.js'),
       import('../runners/agent.js'),
       import('../runners/agent-http.js'),
+      import('../runners/sandbox.js'),
     ]);
     const config = loadConfig(process.env);
+    const workRoot = options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs');
+    // bwrap mounts over both; they must exist (traversable, not listable).
+    await fs.mkdir(workRoot, { recursive: true, mode: 0o711 });
+    // The credential file is the agent user's alone (0600): commands run as the runner user cannot read it.
+    const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
     // Checks the credential once before serving, and learns the name and labels NEXUS gave this runner.
     const self: RunnerSelfView | null = await untilReachable(ctx, stopped.signal, () => client.runnerSelf());
     if (!self) return;
@@ -116,10 +122,13 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
       labels: self.labels,
       concurrency: options.concurrency,
       baseEnv: config.runs.baseEnv,
-      redact: config.runs.redactValues,
-      workRoot: options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs'),
+      // Its own credential is a secret a command could print, like NEXUS's.
+      redact: [...config.runs.redactValues, credential],
+      workRoot,
+      sandbox,
       log,
     });
+    log(describeSandbox(sandbox));
     agentStop = (signal) => agent.stop(signal);
     if (stopped.signal.aborted) return;
     const end = await agent.run();

@@ -55,6 +55,8 @@ export interface NotifyModule {
   ensureDefaults(): Promise<boolean>;
   /** Seals channel URLs and keys stored in plain text by an older NEXUS; how many channels. */
   sealLegacyChannels(): Promise<number>;
+  /** Every channel URL and key in the clear, for the runners' redaction set (they are NEXUS's secrets). */
+  channelSecretValues(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
     delivery,
     ensureDefaults: async () => (await createDefaultPolicy(store)) !== null,
     sealLegacyChannels: () => store.sealLegacyChannels(),
+    channelSecretValues: () => store.channelSecretValues(),
     async close() {
       await sweeper?.stop();
       delivery.close();

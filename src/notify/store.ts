@@ -110,6 +110,15 @@ export class DirectoryStore {
     return rows.map((row) => this.secrets.open(row));
   }
 
+  /** Every channel URL and HMAC key in the clear: NEXUS's secrets too, redacted from runbook command output. */
+  async channelSecretValues(): Promise<string[]> {
+    const rows = await this.orm.select({ id: notifyChannels.id, url: notifyChannels.url, secret: notifyChannels.secret }).from(notifyChannels);
+    return rows
+      .map((row) => this.secrets.open(row))
+      .flatMap((row) => [row.url, row.secret])
+      .filter((value): value is string => value !== null && !value.startsWith(SEALED_PREFIX));
+  }
+
   async channel(id: string): Promise<ChannelRow | null> {
     const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.id, id));
     return row ? this.secrets.open(row) : null;

@@ -17,6 +17,13 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('chooses the command sandbox and runner user, refusing what they cannot be', () => {
+    expect(loadConfig({}).runs).toMatchObject({ sandbox: 'auto', runnerUser: undefined });
+    expect(loadConfig({ NEXUS_SANDBOX: 'none', NEXUS_RUNNER_USER: 'ops-runner' }).runs).toMatchObject({ sandbox: 'none', runnerUser: 'ops-runner' });
+    expect(() => loadConfig({ NEXUS_SANDBOX: 'docker' })).toThrow('NEXUS_SANDBOX: must be one of auto, bwrap, none, got "docker"');
+    expect(() => loadConfig({ NEXUS_RUNNER_USER: 'root; rm -rf /' })).toThrow('NEXUS_RUNNER_USER: "root; rm -rf /" is not a user name');
+  });
+
   it('reads server-mode settings', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://nexus@db:5432/nexus_platform',

@@ -109,6 +109,10 @@ export interface RunsConfig {
   maxQueuedStepsPerUser: number;
   /** Runs one person may have unfinished at once (NEXUS_MAX_ACTIVE_RUNS_PER_USER); more is a 429. */
   maxActiveRunsPerUser: number;
+  /** NEXUS_SANDBOX: bubblewrap around every command (`auto`: when it works here), or `none` (src/runners/sandbox.ts). */
+  sandbox: 'auto' | 'bwrap' | 'none';
+  /** NEXUS_RUNNER_USER: whom commands run as; unset: `nexus-runner` when NEXUS runs as root, else the NEXUS user. */
+  runnerUser: string | undefined;
   /** Minimum role to request a command of each risk; approvals needed from `approvalFrom` up. */
   policy: { read: Role; change: Role; destructive: Role; approver: Role; approvalFrom: RiskFloor };
 }
@@ -353,6 +357,14 @@ function redactValues(env: Env): string[] {
   return [...new Set(values)];
 }
 
+function runnerUser(env: Env): string | undefined {
+  const name = text(env, 'NEXUS_RUNNER_USER');
+  if (name !== undefined && !/^[a-z_][a-z0-9_-]{0,31}\$?$/i.test(name)) {
+    throw new ConfigError('NEXUS_RUNNER_USER', `"${name}" is not a user name`);
+  }
+  return name;
+}
+
 function runsConfig(env: Env): RunsConfig {
   const baseEnv: Record<string, string> = {
     PATH: env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -377,6 +389,8 @@ function runsConfig(env: Env): RunsConfig {
     baseEnv,
     maxQueuedStepsPerUser: integer(env, 'NEXUS_MAX_QUEUED_STEPS_PER_USER', 20, 1, 100_000),
     maxActiveRunsPerUser: integer(env, 'NEXUS_MAX_ACTIVE_RUNS_PER_USER', 200, 1, 100_000),
+    sandbox: oneOf(env, 'NEXUS_SANDBOX', ['auto', 'bwrap', 'none'] as const, 'auto'),
+    runnerUser: runnerUser(env),
     policy: runPolicy(env),
   };
 }

@@ -3,6 +3,7 @@ import type { CompletionReport, LeaseRef, StepLease } from '../runbooks/runs/ind
 import { RunnerApiError, type RunnerApi } from './agent-http.js';
 import { OutputSender } from './agent-output.js';
 import { execute, type Execution } from './exec.js';
+import type { Sandbox } from './sandbox.js';
 import { DEFAULT_LEASE_WAIT_MS, MAX_VARIABLE_CHARS } from './schema.js';
 import { execSpecFor, FENCE_SHARE, followStopNotice, keepLease, runWorkDir, type LeaseKeeper } from './step.js';
 
@@ -19,6 +20,8 @@ export interface AgentOptions {
   /** This machine's own secrets (NEXUS_REDACT_ENV), redacted on top of each run's. */
   redact: string[];
   workRoot: string;
+  /** Where and as whom commands run (sandbox.ts, resolved once at start). */
+  sandbox: Sandbox;
   /** One line per event worth a person's attention (a step started or ended, NEXUS lost or back). */
   log(line: string): void;
   waitMs?: number;
@@ -112,7 +115,7 @@ export class RunnerAgent {
     this.options.log(`${lease.commandId} started (run ${lease.runId}, attempt ${lease.attempt})`);
     let cwd: string;
     try {
-      cwd = await runWorkDir(this.options.workRoot, lease.runId);
+      cwd = await runWorkDir(this.options, lease.runId);
     } catch (error) {
       const report: CompletionReport = { outcome: 'failed-to-start', exitCode: null, signal: null, durationMs: 0, expectMet: null, error: `no working directory: ${(error as Error).message}`, variables: {} };
       return this.report(lease, report);
@@ -145,7 +148,8 @@ export class RunnerAgent {
         this.options.log(`${lease.commandId} dropped: NEXUS no longer holds this runner's lease (lost, cancelled or retried)`);
         return;
       }
-      await this.report(lease, entry.abandoned ? { ...result, outcome: 'abandoned', error: entry.abandoned } : result);
+      const abandoned = entry.abandoned ?? keeper.fenced();
+      await this.report(lease, abandoned ? { ...result, outcome: 'abandoned', error: abandoned } : result);
     } finally {
       keeper.stop();
       this.active.delete(lease.stepId);

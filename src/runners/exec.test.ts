@@ -63,6 +63,16 @@ describe('executing one command', () => {
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 1 });
   });
 
+  it('counts a pipeline whose left-hand members died only of SIGPIPE as a success (yes | head -1)', async () => {
+    expect(await run(spec('yes | head -1'))).toMatchObject({ result: { outcome: 'exited', exitCode: 0 }, stdout: 'y\n' });
+    expect((await run(spec('seq 1 1000000 | cat | head -1', { assigns: ['X'] }))).result.exitCode).toBe(0);
+    // Any other failure still fails it: of a left-hand member, of the last one, or SIGPIPE of the last one.
+    expect((await run(spec('(exit 3) | yes | head -1'))).result.exitCode).toBe(3);
+    expect((await run(spec('yes | (head -1; exit 5)'))).result.exitCode).toBe(5);
+    expect((await run(spec('yes | false'))).result.exitCode).toBe(1);
+    expect((await run(spec('true | (kill -PIPE $BASHPID)'))).result.exitCode).toBe(141);
+  });
+
   it('captures assigned variables, whatever their value', async () => {
     const odd = 'a b\n"quoted" $(not run) \\ \u00e9';
     const { result } = await run(

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { StreamRedactor } from './redact.js';
+import { sandboxedCommand, UNSANDBOXED, type Sandbox } from './sandbox.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -22,6 +25,10 @@ export interface ExecSpec {
   cwd: string;
   /** SIGTERM first; SIGKILL after this long. */
   killGraceMs?: number;
+  /** Where and as whom it runs (sandbox.ts); none: as the NEXUS user, no namespaces. */
+  sandbox?: Sandbox;
+  /** The directory holding every run's work directory (hidden in a sandbox but for `cwd`); default: cwd's parent. */
+  workRoot?: string;
 }
 
 export type ExecOutcome = 'exited' | 'timed-out' | 'stopped-at-timeout' | 'cancelled' | 'failed-to-start';
@@ -54,18 +61,43 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * NUL-separated name/set/value triples (a shell variable cannot contain NUL,
  * so any value survives). The command itself runs with that descriptor
  * closed, so nothing it starts can write there or hold it open.
+ *
+ * pipefail: a command's status is its last pipeline's, and a pipeline whose
+ * left-hand members died only of SIGPIPE (141: `yes | head -1`, the reader
+ * had what it wanted) while the last member succeeded counts as success.
+ * Bash has no option for this, so the statuses are read back after the
+ * command; a failing member other than by SIGPIPE still fails it.
  */
+/**
+ * The last pipeline's status again, by pipefail's rule (the rightmost
+ * failure) but with SIGPIPE (141) of a member other than the last counted
+ * as success. Only when $? is that pipeline's (not negated with `!`, not a
+ * compound command's).
+ */
+const PIPEFAIL_WITHOUT_SIGPIPE = [
+  '__nexus_status=${__nexus_ps[0]}',
+  'if (( ${#__nexus_ps[@]} > 2 )); then',
+  '  __nexus_raw=0 __nexus_kept=0 __nexus_last=$(( ${#__nexus_ps[@]} - 1 ))',
+  '  for (( __nexus_i = 1; __nexus_i <= __nexus_last; __nexus_i++ )); do',
+  '    __nexus_s=${__nexus_ps[__nexus_i]}',
+  '    (( __nexus_s != 0 )) && __nexus_raw=$__nexus_s',
+  '    (( __nexus_s != 0 && (__nexus_s != 141 || __nexus_i == __nexus_last) )) && __nexus_kept=$__nexus_s',
+  '  done',
+  '  (( __nexus_raw == __nexus_status )) && __nexus_status=$__nexus_kept',
+  'fi',
+];
+
 export function wrapScript(script: string, assigns: readonly string[]): string {
   const names = assigns.filter((name) => NAME.test(name));
-  if (names.length === 0) return script;
   const report = names.map((n) => `${n} "\${${n}+1}" "\${${n}-}"`).join(' ');
   return [
-    'exec 9>&3 3>&-',
+    ...(names.length > 0 ? ['exec 9>&3 3>&-'] : []),
     '{',
     script,
-    '} 9>&-',
-    '__nexus_status=$?',
-    `printf '%s\\0' ${report} >&9`,
+    '__nexus_ps=("$?" "${PIPESTATUS[@]}")',
+    names.length > 0 ? '} 9>&-' : '}',
+    ...PIPEFAIL_WITHOUT_SIGPIPE,
+    ...(names.length > 0 ? [`printf '%s\\0' ${report} >&9`] : []),
     'exit "$__nexus_status"',
   ].join('\n');
 }
@@ -175,28 +207,82 @@ function collectVariables(child: ChildProcess): () => Record<string, string> {
 }
 
 /**
- * Runs one command: `bash --noprofile --norc -o pipefail -c`, in its own
- * process group (so timeout and cancel reach every descendant), stdin closed
- * (a prompt fails at once instead of hanging), and the given environment only.
+ * bwrap reports a command killed by a signal as exit 128+n; the result says
+ * which signal, as it does for a plain command.
+ */
+function endedBy(sandbox: Sandbox, code: number | null, signal: NodeJS.Signals | null): { exitCode: number | null; signal: NodeJS.Signals | null } {
+  if (sandbox.kind !== 'bwrap' || code === null || code <= 128) return { exitCode: code, signal };
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined;
+  return name ? { exitCode: null, signal: name } : { exitCode: code, signal };
+}
+
+/** bwrap's PID 1 inside the sandbox (its only child): the leader of the sandbox's session and process group. */
+function sandboxInit(bwrapPid: number): number | null {
+  try {
+    const first = fs.readFileSync(`/proc/${bwrapPid}/task/${bwrapPid}/children`, 'utf8').trim().split(' ')[0];
+    return first ? Number(first) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Signals everything the command started. Plain: its process group. bwrap:
+ * SIGTERM to the group inside the sandbox (the sandbox's init ignores it,
+ * the command may clean up); SIGKILL to bwrap itself, whose death takes the
+ * whole PID namespace with it, also what left the group.
+ */
+function signalCommand(sandbox: Sandbox, pid: number | undefined, signal: 'SIGTERM' | 'SIGKILL'): void {
+  if (pid === undefined) return;
+  if (sandbox.kind === 'plain') {
+    killGroup(pid, signal);
+    return;
+  }
+  const inner = signal === 'SIGTERM' ? sandboxInit(pid) : null;
+  if (inner !== null) killGroup(inner, signal);
+  else killGroup(pid, 'SIGKILL');
+}
+
+/**
+ * Runs one command: `bash --noprofile --norc -o pipefail -c` inside the
+ * sandbox (sandbox.ts) and under `timeout`, in its own session and process
+ * group (so timeout and cancel reach every descendant), stdin closed (a
+ * prompt fails at once instead of hanging), and the given environment only.
  */
 export function execute(spec: ExecSpec, onOutput: (stream: OutputStream, text: string) => void): Execution {
   const grace = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const sandbox = spec.sandbox ?? UNSANDBOXED;
   const started = Date.now();
   const wantsVars = spec.assigns.some((name) => NAME.test(name));
-  const child = spawn('bash', ['--noprofile', '--norc', '-o', 'pipefail', '-c', wrapScript(spec.script, spec.assigns)], {
-    detached: true,
-    stdio: wantsVars ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
-    env: spec.env,
+  const command = sandboxedCommand(sandbox, {
+    bashArgs: ['--noprofile', '--norc', '-o', 'pipefail', '-c', wrapScript(spec.script, spec.assigns)],
+    timeoutSeconds: spec.timeoutSeconds,
+    killGraceSeconds: Math.max(1, Math.ceil(grace / 1000)),
     cwd: spec.cwd,
+    workRoot: spec.workRoot ?? path.dirname(spec.cwd),
   });
+  let child: ChildProcess;
+  try {
+    child = spawn(command.file, command.args, {
+      detached: true,
+      stdio: wantsVars ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      env: spec.env,
+      cwd: spec.cwd,
+      ...(command.uid !== undefined ? { uid: command.uid, gid: command.gid } : {}),
+    });
+  } catch (error) {
+    // spawn throws (rather than emitting 'error') for a uid it may not take, for one.
+    const message = `could not start the command: ${(error as Error).message}`;
+    return { pid: undefined, cancel: () => {}, result: Promise.resolve({ outcome: 'failed-to-start', exitCode: null, signal: null, durationMs: 0, variables: {}, expectMet: null, error: message }) };
+  }
   const pid = child.pid;
   const matcher = pipeOutput(child, spec, onOutput);
   const variables = collectVariables(child);
   let stopReason: 'timeout' | 'cancel' | null = null;
   let killTimer: NodeJS.Timeout | undefined;
   const terminate = () => {
-    killGroup(pid, 'SIGTERM');
-    killTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), grace);
+    signalCommand(sandbox, pid, 'SIGTERM');
+    killTimer ??= setTimeout(() => signalCommand(sandbox, pid, 'SIGKILL'), grace);
   };
   const stop = (why: 'timeout' | 'cancel') => {
     if (stopReason !== null || exited) return;
@@ -220,7 +306,7 @@ export function execute(spec: ExecSpec, onOutput: (stream: OutputStream, text: s
     };
     child.once('error', (error) => {
       exited = true;
-      finish({ outcome: 'failed-to-start', exitCode: null, signal: null, error: `could not start bash: ${error.message}` });
+      finish({ outcome: 'failed-to-start', exitCode: null, signal: null, error: `could not start ${command.file}: ${error.message}` });
     });
     child.once('exit', () => {
       exited = true;
@@ -228,9 +314,11 @@ export function execute(spec: ExecSpec, onOutput: (stream: OutputStream, text: s
       if (killGroup(pid, 0)) terminate();
     });
     child.once('close', (code, signal) => {
-      const outcome: ExecOutcome =
-        stopReason === 'cancel' ? 'cancelled' : stopReason === 'timeout' ? (spec.followStyle ? 'stopped-at-timeout' : 'timed-out') : 'exited';
-      finish({ outcome, exitCode: code, signal, error: null });
+      // The in-sandbox `timeout` (the backstop) ended it: the runner's own timer did not get to.
+      const backstop = stopReason === null && code === 124 && Date.now() - started >= spec.timeoutSeconds * 1000;
+      const timedOut = stopReason === 'timeout' || backstop;
+      const outcome: ExecOutcome = stopReason === 'cancel' ? 'cancelled' : timedOut ? (spec.followStyle ? 'stopped-at-timeout' : 'timed-out') : 'exited';
+      finish({ outcome, ...endedBy(sandbox, code, signal), error: null });
     });
   });
   return { pid, result, cancel: () => stop('cancel') };

@@ -17,6 +17,7 @@ export type { RunnerRegistry } from './registry.js';
 export function createRunnerRegistry(db: Database, bus: EventBus, logger: Logger): RunnerRegistry {
   return new RunnerRegistry(db.orm, bus, logger);
 }
+export { describeSandbox, resolveSandbox, type Sandbox } from './sandbox.js';
 
 export interface RemoteRunnerDeps {
   queue: StepQueue;
@@ -27,6 +28,8 @@ export interface RemoteRunnerDeps {
   config: RunsConfig;
   /** Enrolment attempts per client address per window (LOGIN_RATE_LIMIT_*): the anonymous enrol route is guessed at like login. */
   enrolRateLimit: { max: number; windowSeconds: number };
+  /** The key in use (maybe the embedded one from the data directory): redacted from remote output too. */
+  jwtSecretKey: string;
 }
 
 /** The HTTP API `nexus runner` agents use (ADR 0004), and runner enrolment; its long-polls end before the server closes. */
@@ -36,7 +39,7 @@ export function registerRemoteRunners(app: App, deps: RemoteRunnerDeps): RemoteR
     registry: deps.registry,
     bus: deps.bus,
     logger: deps.logger,
-    redact: deps.config.redactValues,
+    redact: [...deps.config.redactValues, deps.jwtSecretKey],
     outputLimitBytes: deps.config.outputLimitBytes,
   });
   runnerRoutes(app, { runners, registry: deps.registry, audit: deps.audit, enrolRateLimit: deps.enrolRateLimit });

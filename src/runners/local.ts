@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type CompletionReport, type StepLease, type StepQueue } from '../runbooks/runs/index.js';
 import { execute, type Execution } from './exec.js';
 import { OutputPump } from './output.js';
+import type { Sandbox } from './sandbox.js';
 import { execSpecFor, followStopNotice, keepLease, runWorkDir } from './step.js';
 
 export interface LocalRunnerOptions {
@@ -17,8 +18,12 @@ export interface LocalRunnerOptions {
   baseEnv: Record<string, string>;
   /** Configured secrets (NEXUS_REDACT_ENV and NEXUS's own), redacted on top of each run's. */
   redact: string[];
+  /** NEXUS's secrets that change while it runs (notification channel URLs and keys), read for each command. */
+  liveSecrets?: () => Promise<readonly string[]>;
   /** Each run gets a working directory here, shared by its steps (a dump one step makes, the next uploads). */
   workRoot: string;
+  /** Where and as whom commands run (sandbox.ts, resolved once at start). */
+  sandbox: Sandbox;
   outputLimitBytes: number;
   /** How long one long-poll waits before asking again; the wake-up on a queued step is immediate. */
   pollMs?: number;
@@ -86,13 +91,15 @@ export class LocalRunner {
   private async run(lease: StepLease): Promise<void> {
     const { queue, logger } = this.options;
     const ref = { stepId: lease.stepId, leaseId: lease.leaseId };
-    const cwd = await runWorkDir(this.options.workRoot, lease.runId);
+    const cwd = await runWorkDir(this.options, lease.runId);
     const pump = new OutputPump(
       ref,
       { publish: (stream, chunk, offset) => queue.publishOutput(lease, stream, chunk, offset), append: (r, text) => queue.appendOutput(r, text) },
       { flushMs: FLUSH_MS, flushBytes: FLUSH_BYTES, liveLimitBytes: this.options.outputLimitBytes * 4 },
     );
-    const execution = execute(execSpecFor(lease, this.options, cwd), (stream, text) => pump.push(stream, text));
+    const live = (await this.options.liveSecrets?.()) ?? [];
+    const setup = live.length > 0 ? { ...this.options, redact: [...this.options.redact, ...live] } : this.options;
+    const execution = execute(execSpecFor(lease, setup, cwd), (stream, text) => pump.push(stream, text));
     const entry: Active = { execution, cancelledByUs: false };
     this.active.set(lease.stepId, entry);
     logger.debug({ runId: lease.runId, commandId: lease.commandId, pid: execution.pid }, 'local runner: started');
@@ -102,9 +109,12 @@ export class LocalRunner {
       if (result.outcome === 'stopped-at-timeout') pump.push('stdout', followStopNotice(lease));
       await pump.close();
       if (heartbeat.lost() || pump.leaseLost) return;
+      const fenced = heartbeat.fenced();
       const report: CompletionReport = entry.cancelledByUs
         ? { ...result, outcome: 'abandoned', error: `runner ${this.id} stopped (NEXUS shutting down) while the command ran` }
-        : result;
+        : fenced
+          ? { ...result, outcome: 'abandoned', error: fenced }
+          : result;
       await queue.completeStep(this.id, ref, report);
     } finally {
       heartbeat.stop();

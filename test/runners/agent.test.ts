@@ -1,40 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
-import type { DomainEvent } from '../../src/platform/events/index.js';
-import type { OutputEvent } from '../../src/runbooks/runs/index.js';
 import type { RunStep } from '../../src/runbooks/runs/schema.js';
 import { bearer, createTestApp, type TestApp } from '../support/app.js';
 import { startCuttableProxy } from '../support/proxy.js';
-import { alive, api, getRun, startRun, stepEvent, stepOf, until } from '../runs/support.js';
+import { alive, api, getRun, markedProcesses, startRun, stepEvent, stepOf, until } from '../runs/support.js';
 import { enrolment, openEvents, runbookWith, startAgent, tmpPath, type AgentCredentials, type AgentProcess } from './support.js';
-
-/** Resolves with the pid the command printed as `pid <n>` (its shell: the leader of its process group). */
-function printedPid(t: TestApp, runId: string): Promise<number> {
-  return new Promise((resolve) => {
-    const off = t.server.bus.subscribe((event: DomainEvent) => {
-      const data = event.data as OutputEvent;
-      const match = event.type === 'run.output' && data.runId === runId ? /pid (\d+)/.exec(data.chunk) : null;
-      if (!match) return;
-      off();
-      resolve(Number(match[1]));
-    });
-  });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 describe('nexus runner agents over HTTP (real processes)', () => {
   let t: TestApp;
   let k8s: AgentProcess;
   const agents: AgentProcess[] = [];
-  const orphans: number[] = [];
 
   /** An agent started with a fresh enrolment token for `name` and `labels`, as an admin hands it out. */
   const agent = async (name: string, labels: Record<string, string>, viaEnv = false) => {
@@ -57,7 +34,6 @@ describe('nexus runner agents over HTTP (real processes)', () => {
   });
   afterAll(async () => {
     const stopped = await Promise.all(agents.map((a) => a.stop()));
-    orphans.forEach(killGroup);
     await t?.close();
     // Every agent left on SIGTERM by itself, with NEXUS still up.
     expect(stopped).not.toContain('killed');
@@ -116,70 +92,66 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     expect(await gpuDone).toMatchObject({ state: 'succeeded', runnerId: expect.stringMatching(/^gpu-1:\d+$/), outputExcerpt: 'on gpu\n' });
   });
 
-  it('a runner killed with SIGKILL mid-command leaves the step lost when its lease expires; a retry completes the same step', async () => {
-    const marker = tmpPath('marker');
-    // The first attempt sleeps (and is killed); the retry finds the marker and finishes at once.
-    const book = await runbookWith(t, [{ text: 'test -e <marker> && echo second attempt || { touch <marker>; echo pid $$; sleep 30; }', annotation: 'runner=doomed' }]);
-    const run = await startRun(t, book.slug, book.procedure, { parameters: { MARKER: marker } });
+  it('a runner killed with SIGKILL takes its command with it; the step is lost after its lease, and a retry completes it', async () => {
+    const flag = tmpPath('flag');
+    const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+    // The first attempt leaves a sleeper in its group and one that left it (setsid); the retry finds the flag and finishes at once.
+    const text = `test -e <flag> && echo second attempt || { touch <flag>; (exec -a ${marker} sleep 300) & setsid bash -c 'exec -a ${marker} sleep 300' & echo started; wait; }`;
+    const book = await runbookWith(t, [{ text, annotation: 'runner=doomed' }]);
+    const run = await startRun(t, book.slug, book.procedure, { parameters: { FLAG: flag } });
     const id = book.ids[0]!;
     const doomed = await agent('doomed-1', { runner: 'doomed' });
-    const pid = printedPid(t, run.id);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
-    const shell = await pid;
-    orphans.push(shell);
-    const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 15_000);
+    await until('both marked processes to run', () => (markedProcesses(marker).length === 2 ? true : undefined), 30_000);
+    const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 20_000);
     doomed.child.kill('SIGKILL');
     expect(await doomed.exited).toMatchObject({ signal: 'SIGKILL' });
+    // The sandbox dies with its runner: nothing of the step is left running, not even what left its process group.
+    await until('the marked processes to be gone', () => (markedProcesses(marker).length === 0 ? true : undefined));
     const event = await lost;
     expect(event).toMatchObject({ state: 'lost', attempt: 1, actor: 'system' });
     expect(event.error).toMatch(/runner doomed-1:\d+ stopped renewing its lease/);
-    // A SIGKILLed agent cannot take its command with it: the orphan is the operator's to clean up.
-    expect(alive(shell)).toBe(true);
-    killGroup(shell);
 
     const done = stepEvent(t, run.id, id);
     expect((await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/retry`)).status).toBe(200);
     await agent('doomed-2', { runner: 'doomed' });
     const retried = await done;
     expect(retried).toMatchObject({ id: event.id, state: 'succeeded', attempt: 2, runnerId: expect.stringMatching(/^doomed-2:/), outputExcerpt: 'second attempt\n' });
-    fs.rmSync(marker, { force: true });
+    fs.rmSync(flag, { force: true });
   });
 
   it('a cancel reaches the remote runner at its next heartbeat: the process group is killed and the step cancelled', async () => {
-    const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 30 & wait', annotation: 'runner=k8s' }]);
+    const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+    const book = await runbookWith(t, [{ text: `(exec -a ${marker} sleep 30) & wait`, annotation: 'runner=k8s' }]);
     const run = await startRun(t, book.slug, book.procedure);
     const id = book.ids[0]!;
-    const pid = printedPid(t, run.id);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
-    const shell = await pid;
-    orphans.push(shell);
-    expect(alive(shell)).toBe(true);
+    const [sleeper] = await until('the marked process to run', () => (markedProcesses(marker).length === 1 ? markedProcesses(marker) : undefined));
     const finished = stepEvent(t, run.id, id);
     const cancel = await api<{ steps: RunStep[] }>(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/cancel`);
     expect(cancel.body.steps[0]).toMatchObject({ state: 'running', cancelRequested: true });
     const event = await finished;
     // Cancelled by the runner's report (actor runner:…), well before the lease could expire.
     expect(event).toMatchObject({ state: 'cancelled', actor: expect.stringMatching(/^runner:k8s-1:/) });
-    expect(alive(shell)).toBe(false);
+    expect(alive(sleeper!)).toBe(false);
     await k8s.waitForLog(new RegExp(`${id} cancelled`));
   });
 
   it('SIGTERM stops the agent cleanly: the command is killed, its step reported lost at once, exit 0', async () => {
-    const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 30', annotation: 'runner=leaving' }]);
+    const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+    const book = await runbookWith(t, [{ text: `exec -a ${marker} sleep 30`, annotation: 'runner=leaving' }]);
     const run = await startRun(t, book.slug, book.procedure);
     const id = book.ids[0]!;
     const leaving = await agent('leaving-1', { runner: 'leaving' });
-    const pid = printedPid(t, run.id);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
-    const shell = await pid;
-    orphans.push(shell);
+    const [sleeper] = await until('the marked process to run', () => (markedProcesses(marker).length === 1 ? markedProcesses(marker) : undefined), 30_000);
     const finished = stepEvent(t, run.id, id);
     leaving.child.kill('SIGTERM');
     const event = await finished;
     expect(event).toMatchObject({ state: 'lost', actor: expect.stringMatching(/^runner:leaving-1:/) });
     expect(event.error).toMatch(/was stopped \(SIGTERM\) while the command ran/);
     expect(await leaving.exited).toEqual({ code: 0, signal: null });
-    expect(alive(shell)).toBe(false);
+    expect(alive(sleeper!)).toBe(false);
     expect(leaving.log()).toContain('runner stopped');
   });
 
@@ -212,23 +184,30 @@ describe('nexus runner agents over HTTP (real processes)', () => {
     const proxy = await startCuttableProxy('127.0.0.1', port);
     try {
       const { enrolmentToken } = await enrolment(t, 'fenced-1', { runner: 'fenced' });
-      const behind = startAgent(`http://127.0.0.1:${proxy.port}`, { enrolmentToken }, []);
-      agents.push(behind);
-      await behind.waitForLog(/serving labels runner=fenced/);
-      const book = await runbookWith(t, [{ text: 'echo pid $$; sleep 60', annotation: 'runner=fenced' }]);
+      const cutOff = startAgent(`http://127.0.0.1:${proxy.port}`, { enrolmentToken }, []);
+      agents.push(cutOff);
+      await cutOff.waitForLog(/serving labels runner=fenced/);
+      const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+      const book = await runbookWith(t, [{ text: `exec -a ${marker} sleep 300`, annotation: 'runner=fenced' }]);
       const run = await startRun(t, book.slug, book.procedure);
       const id = book.ids[0]!;
-      const pid = printedPid(t, run.id);
       await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${id}/run`);
-      const shell = await pid;
-      orphans.push(shell);
-      const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 15_000);
+      await until('the marked process to run', () => (markedProcesses(marker).length === 1 ? true : undefined), 30_000);
+      // What still runs at the moment NEXUS declares the step lost (and anyone may retry it).
+      let runningWhenLost: number[] | null = null;
+      const off = t.server.bus.subscribe((event) => {
+        const data = event.data as { runId?: string; state?: string };
+        if (event.type === 'run.step' && data.runId === run.id && data.state === 'lost') runningWhenLost ??= markedProcesses(marker);
+      });
+      const lost = stepEvent(t, run.id, id, ['lost', 'succeeded', 'failed', 'cancelled'], 30_000);
       // No heartbeat, no cancel can reach the agent from now on.
       await proxy.cut();
-      expect(await lost).toMatchObject({ state: 'lost', actor: 'system' });
-      // Stopped by the agent on its own (nothing could tell it to), not left to run its 60 s.
-      await until('the command to be gone', () => (alive(shell) ? undefined : true), 3000);
-      await behind.waitForLog(new RegExp(`${id} stopped: NEXUS did not confirm the lease in time`));
+      const event = await lost;
+      off();
+      expect(event).toMatchObject({ state: 'lost', actor: 'system' });
+      // Stopped by the agent on its own (nothing could tell it to), before NEXUS gave the step up.
+      expect(runningWhenLost).toEqual([]);
+      await cutOff.waitForLog(new RegExp(`${id} stopped: NEXUS did not confirm the lease in time`));
     } finally {
       await proxy.close();
     }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsOf } from '../../src/runbooks/model.js';
 import type { RunStep } from '../../src/runbooks/runs/schema.js';
 import { LocalRunner } from '../../src/runners/local.js';
+import { UNSANDBOXED } from '../../src/runners/sandbox.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
@@ -121,6 +122,7 @@ describe.each(ENGINES)('risk, approval and recovery on %s', (engine) => {
       baseEnv: t.config.runs.baseEnv,
       redact: [],
       workRoot: path.join(os.tmpdir(), 'nexus-runs-test'),
+      sandbox: UNSANDBOXED,
       outputLimitBytes: 4096,
     });
     remote.start();

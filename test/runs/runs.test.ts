@@ -8,7 +8,7 @@ import type { RunStep } from '../../src/runbooks/runs/schema.js';
 import { SecretSealer } from '../../src/platform/secrets.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
-import { addRunbook, alive, api, getRun, runbookMarkdown, runStep, startRun, stepEvent, until } from './support.js';
+import { addRunbook, alive, api, getRun, markedProcesses, runbookMarkdown, runStep, startRun, stepEvent, until } from './support.js';
 
 /** Commands ids of the runbook's only procedure, in order. */
 async function runbookWith(t: TestApp, commands: Array<{ text: string; annotation?: string }>, checks: string[] = []) {
@@ -132,14 +132,14 @@ describe.each(ENGINES)('runbook runs on %s', (engine) => {
   });
 
   it('times out a command at its annotation: timed-out, and its processes are gone', async () => {
-    const pidFile = tmpFile('pid');
-    const book = await runbookWith(t, [{ text: 'sleep 30 & echo $! > <pid-file>; wait', annotation: 'timeout=1s' }]);
-    const run = await startRun(t, book.slug, book.procedure, { parameters: { PID_FILE: pidFile } });
+    const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+    const book = await runbookWith(t, [{ text: `(exec -a ${marker} sleep 30) & echo started; wait`, annotation: 'timeout=1s' }]);
+    const run = await startRun(t, book.slug, book.procedure);
     const step = await runStep(t, run, book.ids[0]!);
-    expect(step).toMatchObject({ state: 'timed-out', exitCode: null, timeoutSeconds: 1 });
+    expect(step).toMatchObject({ state: 'timed-out', exitCode: null, timeoutSeconds: 1, outputExcerpt: 'started\n' });
     expect(step.error).toContain('1 s timeout');
     expect(step.durationMs).toBeLessThan(4000);
-    expect(alive(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(markedProcesses(marker)).toEqual([]);
   });
 
   it('stops a follow-style command at its timeout, with what it printed, as a success', async () => {
@@ -151,23 +151,14 @@ describe.each(ENGINES)('runbook runs on %s', (engine) => {
   });
 
   it('cancels a running command by killing its whole process group', async () => {
-    const pidFile = tmpFile('pids');
-    const book = await runbookWith(t, [{ text: 'sleep 300 & echo $! > <pid-file>; (sleep 300 & echo $! >> <pid-file>; wait) & echo started; wait' }]);
-    const run = await startRun(t, book.slug, book.procedure, { parameters: { PID_FILE: pidFile } });
+    const marker = `nexus-marker-${randomBytes(6).toString('hex')}`;
+    const book = await runbookWith(t, [{ text: `(exec -a ${marker} sleep 300) & (sleep 300 & (exec -a ${marker} sleep 300) & wait) & echo started; wait` }]);
+    const run = await startRun(t, book.slug, book.procedure);
     const commandId = book.ids[0]!;
-    const started = new Promise<void>((resolve) => {
-      const off = t.server.bus.subscribe((e) => {
-        if (e.type === 'run.output' && (e.data as { runId: string; chunk: string }).runId === run.id) {
-          off();
-          resolve();
-        }
-      });
-    });
     const finished = stepEvent(t, run.id, commandId);
     await api(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${commandId}/run`);
-    await started;
-    const pids = await until('two pids', () => {
-      const found = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number) : [];
+    const pids = await until('two marked processes', () => {
+      const found = markedProcesses(marker);
       return found.length === 2 ? found : undefined;
     });
     expect(pids.every(alive)).toBe(true);

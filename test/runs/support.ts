@@ -90,6 +90,24 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Live processes named `marker` (argv[0]: a command starts them as
+ * `exec -a <marker> sleep …`; the shells around them only mention it). Pids printed by a command mean nothing
+ * here: in a bubblewrap sandbox they count in the sandbox's own PID namespace.
+ */
+export function markedProcesses(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] === marker && alive(Number(entry))) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

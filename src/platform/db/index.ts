@@ -75,7 +75,9 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   let dataDir: string | undefined;
   if (options.dataDir) {
     dataDir = path.join(options.dataDir, 'pgdata');
-    await fs.mkdir(dataDir, { recursive: true });
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // Also one made by an older NEXUS (0755): runbook commands run as another user must not read the database files.
+    await fs.chmod(dataDir, 0o700);
   }
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),

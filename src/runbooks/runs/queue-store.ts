@@ -4,6 +4,9 @@ import type { Orm } from '../../platform/db/index.js';
 import { runSteps } from '../tables.js';
 import type { StepPatch, StepRow } from './store.js';
 
+/** Longer than a self-fencing runner needs to kill its command (SIGTERM, SIGKILL 2 s later, then reaped). */
+export const LOST_GRACE_SECONDS = 5;
+
 const leaseUntil = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
 
 /**
@@ -134,7 +137,10 @@ export class QueueStore {
 
   /**
    * Running steps whose runner stopped heartbeating: `lost`, or `cancelled`
-   * when someone had asked for that. Never `running` forever.
+   * when someone had asked for that. Never `running` forever. Only after a
+   * grace past the lease's expiry: a runner that could not renew kills its
+   * command at expiry (runners/step.ts keepLease), so a lost step has
+   * stopped running before it can be retried.
    */
   async expire(): Promise<StepRow[]> {
     return this.orm
@@ -146,7 +152,7 @@ export class QueueStore {
         leaseExpiresAt: null,
         outputTruncated: sql`${runSteps.outputBytes} > octet_length(${runSteps.output}) + octet_length(${runSteps.outputTail})`,
       })
-      .where(and(eq(runSteps.state, 'running'), lt(runSteps.leaseExpiresAt, sql`now()`)))
+      .where(and(eq(runSteps.state, 'running'), lt(runSteps.leaseExpiresAt, sql`now() - make_interval(secs => ${LOST_GRACE_SECONDS})`)))
       .returning();
   }
 
