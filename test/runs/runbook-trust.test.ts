@@ -14,9 +14,13 @@ import { addRunbook, api, getRun, runbookMarkdown, startRun, stepEvent, stepOf }
  * whoever writes the runbook. Each test is an attack from the issue.
  */
 
+/** A directory the commands may change: they run as the runner user, so it and its parent are everyone's to write (no sticky bit). */
 const scratch = () => {
-  const dir = path.join(os.tmpdir(), `nexus-trust-${randomBytes(6).toString('hex')}`);
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-trust-'));
+  const dir = path.join(parent, randomBytes(6).toString('hex'));
   fs.mkdirSync(dir);
+  fs.chmodSync(parent, 0o777);
+  fs.chmodSync(dir, 0o777);
   fs.writeFileSync(path.join(dir, 'keep'), 'data');
   return dir;
 };
@@ -70,6 +74,7 @@ describe.each(ENGINES)('who decides what needs approval, on %s', (engine) => {
     expect(fs.existsSync(dir)).toBe(false);
     // The first run (same version, created before the approval) keeps the risk it was created with.
     expect(stepOf(await getRun(t, run.id), id)).toMatchObject({ risk: 'destructive', state: 'awaiting-approval' });
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   });
 
   it('a new version of an approved runbook is not approved: its downgrade is ignored again', async () => {
@@ -104,7 +109,7 @@ describe.each(ENGINES)('who decides what needs approval, on %s', (engine) => {
     expect((await done).state).toBe('succeeded');
     expect(fs.existsSync(marker)).toBe(true);
     expect(stepOf(await getRun(t, run.id), id)).toMatchObject({ requestedBy: t.userIds.responder, approvedBy: t.userIds.operator });
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   });
 
   it("an operator's import of a built-in runbook's slug becomes a copy; the built-in is unchanged; an admin's import changes it", async () => {
