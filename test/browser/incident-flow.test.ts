@@ -33,6 +33,8 @@ describe('an alert becomes a P1 incident that two people work through in the bro
   beforeAll(async () => {
     scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-browser-'));
     await fs.mkdir(path.join(scratch, 'queue'));
+    // Commands run as the runner user, not as the test's user: theirs to change.
+    await fs.chmod(scratch, 0o777);
     destructiveCommand = `rm -rf ${scratch}/queue`;
     const started = await Promise.allSettled([
       ensureConsoleBuilt(),

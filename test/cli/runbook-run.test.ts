@@ -128,6 +128,8 @@ beforeAll(async () => {
   t = await createTestApp('pglite', { start: { listen: true, builtinRunbooksDir: null } });
   slug = (await addRunbook(t, RUNBOOK, 'cli-run')).slug;
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-cli-run-'));
+  // Commands run as the runner user: they look for the marker file here.
+  await fs.chmod(tmp, 0o755);
 });
 afterAll(async () => {
   await t?.close();
