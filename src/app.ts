@@ -43,7 +43,7 @@ import { installStepMetrics } from './runbooks/runs/metrics.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { LocalRunner } from './runners/local.js';
-import { createRunnerRegistry, describeSandbox, registerRemoteRunners, resolveSandbox, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
+import { createRunnerRegistry, describeSandbox, reachableWorkRoot, registerRemoteRunners, resolveSandbox, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -246,14 +246,16 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
 
 function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps, liveSecrets: () => Promise<string[]>): LocalRunner | null {
   if (!config.runs.localRunner) return null;
-  const workRoot = path.join(config.dataDir, 'runs');
   // The hidden data directory must exist for bwrap to mount over it, and be traversable (not listable)
   // for the runner user to reach its run's directory: what is in it is the NEXUS user's alone (0600, 0700).
-  fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
+  fs.mkdirSync(path.join(config.dataDir, 'runs'), { recursive: true, mode: 0o711 });
   fs.chmodSync(config.dataDir, 0o711);
   const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
+  const { root: workRoot, moved } = reachableWorkRoot(sandbox, path.join(config.dataDir, 'runs'));
+  fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
   const log = sandbox.kind === 'bwrap' && sandbox.user ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
   log({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
+  if (moved) deps.logger.warn({ workRoot }, `local runner: ${sandbox.user!.name} cannot reach ${config.dataDir}; runs get their directories under ${workRoot}`);
   const runner = new LocalRunner({
     queue: runs.queue,
     bus: deps.bus,

@@ -100,18 +100,21 @@ async function runRunner(ctx: CliContext, options: RunnerOptions): Promise<void>
     if (!credential) return;
     const client = anonymous.withToken(credential);
     // Loaded here: `nexus --help` and the API commands need none of this.
-    const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }, { describeSandbox, resolveSandbox }] = await Promise.all([
+    const [{ loadConfig }, { RunnerAgent }, { RunnerHttp }, { describeSandbox, reachableWorkRoot, resolveSandbox }] = await Promise.all([
       import('../platform/config.js'),
       import('../runners/agent.js'),
       import('../runners/agent-http.js'),
       import('../runners/sandbox.js'),
     ]);
     const config = loadConfig(process.env);
-    const workRoot = options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs');
+    const preferred = options.workDir ? path.resolve(options.workDir) : path.join(config.dataDir, 'runs');
     // bwrap mounts over both; they must exist (traversable, not listable).
-    await fs.mkdir(workRoot, { recursive: true, mode: 0o711 });
+    await fs.mkdir(preferred, { recursive: true, mode: 0o711 });
     // The credential file is the agent user's alone (0600): commands run as the runner user cannot read it.
     const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
+    const { root: workRoot, moved } = reachableWorkRoot(sandbox, preferred);
+    await fs.mkdir(workRoot, { recursive: true, mode: 0o711 });
+    if (moved) log(`${sandbox.user!.name} cannot reach ${preferred}; runs get their directories under ${workRoot}`);
     // Checks the credential once before serving, and learns the name and labels NEXUS gave this runner.
     const self: RunnerSelfView | null = await untilReachable(ctx, stopped.signal, () => client.runnerSelf());
     if (!self) return;

@@ -17,7 +17,7 @@ export type { RunnerRegistry } from './registry.js';
 export function createRunnerRegistry(db: Database, bus: EventBus, logger: Logger): RunnerRegistry {
   return new RunnerRegistry(db.orm, bus, logger);
 }
-export { describeSandbox, resolveSandbox, type Sandbox } from './sandbox.js';
+export { describeSandbox, reachableWorkRoot, resolveSandbox, type Sandbox } from './sandbox.js';
 
 export interface RemoteRunnerDeps {
   queue: StepQueue;

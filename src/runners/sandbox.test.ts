@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../platform/config.js';
-import { resolveSandbox, sandboxedCommand, UNSANDBOXED } from './sandbox.js';
+import { reachableWorkRoot, resolveSandbox, sandboxedCommand, UNSANDBOXED } from './sandbox.js';
 
 const ROOT = process.getuid?.() === 0;
 
@@ -25,5 +27,26 @@ describe('choosing how commands run', () => {
     const bwrap = sandboxedCommand({ kind: 'bwrap', user: null, hidden: ['/data'], pdeathsig: true }, { bashArgs, timeoutSeconds: 10, killGraceSeconds: 2, cwd: '/w/r', workRoot: '/w' });
     expect(bwrap.file).toBe('bwrap');
     expect(bwrap.args.join(' ')).toContain('--die-with-parent --new-session --bind / / --dev /dev --proc /proc --tmpfs /data --tmpfs /w --bind /w/r /w/r --chdir /w/r -- timeout --foreground -k 2s 12s bash -c true');
+  });
+
+  it.runIf(ROOT)('gives runs directories the runner user can reach, also when the data directory sits under a private one (/root)', () => {
+    const sandbox = resolveSandbox({ mode: 'none', user: undefined, hidden: [] });
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-reach-'));
+    try {
+      const open = path.join(base, 'open');
+      fs.mkdirSync(path.join(open, 'data'), { recursive: true, mode: 0o755 });
+      fs.chmodSync(base, 0o755);
+      expect(reachableWorkRoot(sandbox, path.join(open, 'data', 'runs'))).toEqual({ root: path.join(open, 'data', 'runs'), moved: false });
+      const hidden = path.join(base, 'private');
+      fs.mkdirSync(path.join(hidden, 'data'), { recursive: true });
+      fs.chmodSync(hidden, 0o700);
+      const moved = reachableWorkRoot(sandbox, path.join(hidden, 'data', 'runs'));
+      expect(moved.moved).toBe(true);
+      expect(moved.root.startsWith(os.tmpdir())).toBe(true);
+      // Commands that run as NEXUS itself reach what NEXUS reaches: nothing moves.
+      expect(reachableWorkRoot(UNSANDBOXED, path.join(hidden, 'data', 'runs')).moved).toBe(false);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -176,6 +177,33 @@ export function sandboxedCommand(
   // After the uid change (done by spawn), so the kernel keeps the parent-death signal; the parent is the runner.
   if (sandbox.pdeathsig) return { file: 'setpriv', args: ['--pdeathsig', 'TERM', '--', ...timeout], ...ids };
   return { file: timeout[0]!, args: timeout.slice(1), ...ids };
+}
+
+/**
+ * Where runs get their directories: `preferred` when the runner user can
+ * reach it (every directory above it traversable by that user), else a
+ * directory of NEXUS's under the system temporary directory. A checkout in
+ * /root (0700) would otherwise leave every command without a working directory.
+ */
+export function reachableWorkRoot(sandbox: Sandbox, preferred: string): { root: string; moved: boolean } {
+  const user = sandbox.user;
+  if (!user || traversableBy(user, path.dirname(path.resolve(preferred)))) return { root: preferred, moved: false };
+  const root = path.join(os.tmpdir(), `nexus-runs-${process.getuid?.() ?? 0}-${createHash('sha256').update(path.resolve(preferred)).digest('hex').slice(0, 12)}`);
+  return { root, moved: true };
+}
+
+function traversableBy(user: RunnerUser, dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(current);
+    } catch {
+      return false;
+    }
+    const bit = stat.uid === user.uid ? 0o100 : stat.gid === user.gid ? 0o010 : 0o001;
+    if ((stat.mode & bit) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
 }
 
 /** How much later than the runner's own timer the in-sandbox `timeout` fires. */
