@@ -43,6 +43,8 @@ describe('choosing how commands run', () => {
       const moved = reachableWorkRoot(sandbox, path.join(hidden, 'data', 'runs'));
       expect(moved.moved).toBe(true);
       expect(moved.root.startsWith(os.tmpdir())).toBe(true);
+      // Out of the runner user's reach, the data directory needs no hiding (bwrap could not mount over it as that user).
+      expect(resolveSandbox({ mode: 'none', user: undefined, hidden: [path.join(hidden, 'data'), path.join(open, 'data')] }).hidden).toEqual([path.join(open, 'data')]);
       // Commands that run as NEXUS itself reach what NEXUS reaches: nothing moves.
       expect(reachableWorkRoot(UNSANDBOXED, path.join(hidden, 'data', 'runs')).moved).toBe(false);
     } finally {

@@ -106,8 +106,9 @@ function resolveUser(requested: string | undefined): RunnerUser | null {
 /** Decides once, at start, how commands run here; throws a ConfigError naming what to fix. */
 export function resolveSandbox(options: SandboxOptions): Sandbox {
   const user = resolveUser(options.user);
-  // A path that does not exist has nothing to hide (and bwrap could not mount over it).
-  const hidden = [...new Set(options.hidden.map((p) => path.resolve(p)))].filter((p) => fs.existsSync(p));
+  // A path that does not exist, or that the runner user cannot reach anyway (under /root), has nothing to
+  // hide; and bwrap, mounting as that user, could not mount over it.
+  const hidden = [...new Set(options.hidden.map((p) => path.resolve(p)))].filter((p) => fs.existsSync(p) && (!user || traversableBy(user, path.dirname(p))));
   const pdeathsig = onPath('setpriv');
   if (options.mode === 'none') return { kind: 'plain', user, hidden, pdeathsig };
   const installed = onPath('bwrap');
@@ -121,7 +122,8 @@ export function resolveSandbox(options: SandboxOptions): Sandbox {
 /** One line for the start-up log: what isolation the commands get. */
 export function describeSandbox(sandbox: Sandbox): string {
   const who = sandbox.user ? `as user ${sandbox.user.name} (uid ${sandbox.user.uid})` : `as the NEXUS user ${os.userInfo().username}`;
-  if (sandbox.kind === 'bwrap') return `commands run ${who} in a bubblewrap sandbox (own PID, mount and user namespace; ${sandbox.hidden.join(', ')} hidden)`;
+  const hidden = sandbox.hidden.length ? `${sandbox.hidden.join(', ')} hidden` : 'the data directory out of its reach';
+  if (sandbox.kind === 'bwrap') return `commands run ${who} in a bubblewrap sandbox (own PID, mount and user namespace; ${hidden})`;
   const why = sandbox.withoutBwrap ? `bubblewrap not used: ${sandbox.withoutBwrap}` : 'NEXUS_SANDBOX=none';
   return `commands run ${who} without namespaces (${why})${sandbox.user ? '' : ': they can read what NEXUS can'}`;
 }
