@@ -30,7 +30,8 @@ describe('the local runner and NEXUS own secrets (embedded mode)', () => {
   afterAll(async () => t?.close());
 
   it('a read step gets nothing from `cat "$DIR"/jwt-secret`, and cannot change the data directory', async () => {
-    const book = await runbookWith(t, [{ text: 'cat <dir>/jwt-secret; ls -a <dir>; touch <dir>/evil; id -un' }]);
+    // One stream (2>&1): stdout and stderr are separate pipes, and their chunks may arrive in either order.
+    const book = await runbookWith(t, [{ text: 'exec 2>&1; cat <dir>/jwt-secret; ls -a <dir>; touch <dir>/evil; id -un' }]);
     const run = await startRun(t, book.slug, book.procedure, { parameters: { DIR: t.config.dataDir } });
     const step = await runStep(t, run, book.ids[0]!);
     const output = (await api<{ output: string }>(t, 'viewer', 'GET', `/api/v1/runs/${run.id}/steps/${book.ids[0]}/output`)).body.output;
