@@ -172,7 +172,13 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
   runbookRoutes(app, { library: runbooks });
-  lintRoutes(app, { analysis, sqlUrl: config.runbooks.lintSqlUrl, sqlDetailRole: config.runbooks.lintSqlDetailRole, prometheusUrl: config.prometheusUrl });
+  lintRoutes(app, {
+    analysis,
+    sqlUrl: config.runbooks.lintSqlUrl,
+    sqlDetailRole: config.runbooks.lintSqlDetailRole,
+    maxPerUser: config.runbooks.lintMaxPerUser,
+    prometheusUrl: config.prometheusUrl,
+  });
   await app.register(eventRoutes, { bus, maxStreamsPerUser: config.events.maxStreamsPerUser, maxStreams: config.events.maxStreams });
   // The web console (web/dist) answers every GET outside /api, /health and /metrics.
   await app.register(consoleRoutes);

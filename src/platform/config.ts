@@ -73,6 +73,8 @@ export interface RunbookAnalysisConfig {
   lintSqlUrl: string | undefined;
   /** Callers below this role get syntax errors only from the live SQL check, never what exists there. */
   lintSqlDetailRole: Role;
+  /** Lints one person may have running or waiting at once, per process (NEXUS_LINT_MAX_PER_USER); more is a 429. */
+  lintMaxPerUser: number;
 }
 
 export interface NotifyConfig {
@@ -277,6 +279,7 @@ function runbookAnalysisConfig(env: Env, databaseUrl: string | undefined): Runbo
     analysisThreads: integer(env, 'NEXUS_RUNBOOK_ANALYSIS_THREADS', 2, 1, 64),
     lintSqlUrl,
     lintSqlDetailRole: detailRole,
+    lintMaxPerUser: integer(env, 'NEXUS_LINT_MAX_PER_USER', 2, 1, 1000),
   };
 }
 

@@ -28,6 +28,12 @@ export interface LintRouteOptions {
   sqlUrl: string | undefined;
   /** Callers below this role get only syntax errors from that database, never what exists in it. */
   sqlDetailRole: Role;
+  /**
+   * Lints one person may have running or waiting at once (in this process);
+   * more is a 429. The queue above is shared: one viewer's flood of slow lints
+   * queued everyone's behind it, each holding its source in memory.
+   */
+  maxPerUser: number;
   /** PROMETHEUS_URL, for promql-invalid. */
   prometheusUrl: string | undefined;
 }
@@ -39,12 +45,6 @@ export interface LintRouteOptions {
  */
 const MAX_CONCURRENT_LINTS = 2;
 
-/**
- * Lints one person may have running or waiting at once (in this process);
- * more is a 429. The queue above is shared: one viewer's flood of slow lints
- * queued everyone's behind it, each holding its source in memory.
- */
-const MAX_LINTS_PER_USER = 2;
 
 export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -87,9 +87,9 @@ export function lintRoutes(app: App, options: LintRouteOptions): void {
       const sqlDetail = hasRole(role, options.sqlDetailRole) ? 'full' : 'syntax';
       const who = request.principal?.userId ?? '';
       const mine = inFlight.get(who) ?? 0;
-      if (mine >= MAX_LINTS_PER_USER) {
-        throw new LimitError(`You already have ${mine} lints running or waiting; the limit is ${MAX_LINTS_PER_USER} per person: wait for them to finish`, {
-          limit: MAX_LINTS_PER_USER,
+      if (mine >= options.maxPerUser) {
+        throw new LimitError(`You already have ${mine} lints running or waiting; the limit is ${options.maxPerUser} per person: wait for them to finish`, {
+          limit: options.maxPerUser,
         });
       }
       inFlight.set(who, mine + 1);
