@@ -18,7 +18,7 @@ const QUEUE_OPTIONS = { maintenanceIntervalSeconds: 1, pollingIntervalSeconds: 0
 
 type WorkerEvent = { event: string; id?: string; retryCount?: number };
 
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -61,7 +61,8 @@ async function takeOver(queue: JobQueue): Promise<Job<unknown>> {
   return taken;
 }
 
-describe('a worker killed mid-job', () => {
+// Each case starts child processes that load TypeScript and open a database: deadlines sized for a loaded machine.
+describe('a worker killed mid-job', { timeout: 180_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
   let running: ChildProcess | undefined;
 

@@ -20,7 +20,7 @@ function startNexus(env: Record<string, string>): Promise<Started> {
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nexus did not start: ${out} ${err}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`nexus did not start: ${out} ${err}`)), 90_000);
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;
@@ -107,7 +107,7 @@ describe('embedded mode: `nexus serve` with PGlite in a data directory', () => {
     const keyStat = await fs.stat(path.join(dataDir, 'jwt-secret'));
     expect(keyStat.mode & 0o777).toBe(0o600);
     // Two cold starts of a real process (PGlite initdb included): a deadline, not a speed target.
-  }, 120_000);
+  }, 240_000);
 
   it('`nexus migrate` finds nothing left to apply on that directory', async () => {
     const result = await runNexus(['migrate'], { NEXUS_DATA_DIR: dataDir });
