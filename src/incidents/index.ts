@@ -21,7 +21,7 @@ export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';
 export { Pager, type EscalationPort } from './paging.js';
-export type { Incident, IncidentState, Severity, TimelineEvent } from './schema.js';
+export type { Incident, IncidentState, Postmortem, Severity, TimelineEvent } from './schema.js';
 
 export interface IncidentsDeps {
   db: Database;

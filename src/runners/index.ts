@@ -17,6 +17,7 @@ export { LocalRunner, type LocalRunnerOptions } from './local.js';
 export type { RemoteRunners } from './remote.js';
 export type { RunnerRegistry } from './registry.js';
 export { describeSandbox, reachableWorkRoot, resolveSandbox, type Sandbox } from './sandbox.js';
+export type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from './schema.js';
 // The `nexus runner` agent: the CLI loads these modules directly (it must not load the server).
 export { RunnerAgent } from './agent.js';
 export { RunnerHttp } from './agent-http.js';
