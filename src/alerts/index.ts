@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
-import type { Clock } from '../platform/clock.js';
 import type { AuditService } from '../platform/audit/service.js';
+import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';

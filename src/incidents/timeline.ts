@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.js';
-import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import { isForeignKeyViolation } from '../platform/db/pg-errors.js';
+import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type StepEvent } from '../runbooks/index.js';
 import type { TimelineEvent } from './schema.js';
