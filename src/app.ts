@@ -164,8 +164,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   // The web console (web/dist) answers every GET outside /api, /health and /metrics.
   await app.register(consoleRoutes);
 
-  // The domains, each after those it depends on. Fastify runs onClose hooks last-registered
-  // first, so each domain also stops before the ones it uses (runners before runs, alerts before incidents).
+  // The domains, each after those it depends on. Fastify runs onClose hooks last-registered first,
+  // so each stops before the ones it uses; runners come last as they stop first: the steps they report
+  // lost at shutdown still reach runs and the incident timeline (which only listens).
   const clock = deps.clock ?? systemClock;
   const { library: runbooks, analysis, runs } = registerRunbooks(app, {
     db,
@@ -187,18 +188,6 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     clock: deps.clock,
   });
-  const runners = registerRunners(app, {
-    registry: runnerRegistry,
-    queue: runs.queue,
-    bus,
-    audit,
-    logger,
-    config: config.runs,
-    dataDir: config.dataDir,
-    enrolRateLimit: config.loginRateLimit,
-    jwtSecretKey: deps.jwtSecretKey,
-    liveSecrets: () => notify.channelSecretValues(),
-  });
   const incidents = registerIncidents(app, {
     db,
     bus,
@@ -211,6 +200,18 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     publicUrl: config.publicUrl,
   });
   const alerts = registerAlerts(app, { db, bus, logger, clock, incidents, registry: metrics.registry, notify });
+  const runners = registerRunners(app, {
+    registry: runnerRegistry,
+    queue: runs.queue,
+    bus,
+    audit,
+    logger,
+    config: config.runs,
+    dataDir: config.dataDir,
+    enrolRateLimit: config.loginRateLimit,
+    jwtSecretKey: deps.jwtSecretKey,
+    liveSecrets: () => notify.channelSecretValues(),
+  });
 
   await app.ready();
   return {
