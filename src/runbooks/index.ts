@@ -20,7 +20,8 @@ export type { Command, Phase, Placeholder, Procedure, ParsedRunbook, RiskClass, 
 export { commandsOf } from './model.js';
 export { classifyRisk } from './risk.js';
 export { parseRunbook, RunbookParseError } from './parser/index.js';
-export { lintSource, type Finding, type LintReport } from './lint/index.js';
+// Lint itself is offered through `analysis.lint` (worker threads): the server's main thread never loads it.
+export type { Finding, LintReport } from './lint/index.js';
 export { parametersOf } from './runs/params.js';
 export { rewritePlaceholders } from './runs/script.js';
 export { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks, RunbookLibrary } from './library/service.js';
