@@ -18,9 +18,7 @@ export type { RemoteRunners } from './remote.js';
 export type { RunnerRegistry } from './registry.js';
 export { describeSandbox, reachableWorkRoot, resolveSandbox, type Sandbox } from './sandbox.js';
 export type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from './schema.js';
-// The `nexus runner` agent: the CLI loads these modules directly (it must not load the server).
-export { RunnerAgent } from './agent.js';
-export { RunnerHttp } from './agent-http.js';
+// `nexus runner` (the agent process) loads agent.ts, agent-http.ts and sandbox.ts directly: eslint.config.js lists them.
 export { execute } from './exec.js';
 
 /** Enrolled runners and their credentials; made before authentication is installed, which asks it about `nxr_…` credentials. */
