@@ -50,6 +50,11 @@ describe('npm run lint refuses imports that go around a face', () => {
     ]);
   });
 
+  it('a domain does not import the app or the CLI: what it needs comes in through its register function', async () => {
+    expect(await faceFindings('src/notify/planted.ts', valueImport('../app.js'))).toHaveLength(1);
+    expect(await faceFindings('src/notify/planted.ts', valueImport('../cli/client.js'))).toHaveLength(1);
+  });
+
   it('app.ts composes domains through their faces only', async () => {
     expect(await faceFindings('src/app.ts', valueImport('./runners/local.js'))).toHaveLength(1);
     expect(await faceFindings('src/app.ts', valueImport('./runners/index.js'))).toEqual([]);
