@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -14,8 +12,9 @@ import { AuditStore } from './platform/audit/store.js';
 import { enforceRouteDeclarations, installAuthentication, type RegisteredRoute } from './platform/auth/access.js';
 import { SessionTokens } from './platform/auth/jwt.js';
 import { authRoutes } from './platform/auth/routes.js';
-import { AuthService, type Clock } from './platform/auth/service.js';
+import { AuthService } from './platform/auth/service.js';
 import { AuthStore } from './platform/auth/store.js';
+import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import { AppError } from './platform/errors.js';
@@ -31,19 +30,12 @@ import type { App } from './platform/http/types.js';
 import type { JobQueue } from './platform/jobs/index.js';
 import { lazyChild, type Logger } from './platform/logger.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
-import { registerNotify, type NotifyModule } from './notify/index.js';
 import { VERSION } from './platform/version.js';
-import { runbookRoutes } from './runbooks/library/routes.js';
-import { lintRoutes } from './runbooks/lint/routes.js';
-import { RunbookLibrary } from './runbooks/library/service.js';
-import { RunbookStore } from './runbooks/library/store.js';
-import { RunbookAnalysis } from './runbooks/analysis/pool.js';
-import { registerRuns, type RunsModule } from './runbooks/runs/index.js';
-import { installStepMetrics } from './runbooks/runs/metrics.js';
-import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
-import { LocalRunner } from './runners/local.js';
-import { createRunnerRegistry, describeSandbox, reachableWorkRoot, registerRemoteRunners, resolveSandbox, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
+import { registerIncidents, type IncidentsModule } from './incidents/index.js';
+import { registerNotify, type NotifyModule } from './notify/index.js';
+import { registerRunbooks, type RunbookAnalysis, type RunbookLibrary, type RunsModule } from './runbooks/index.js';
+import { createRunnerRegistry, registerRunners, type LocalRunner, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -138,9 +130,6 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     deps.clock,
   );
   const audit = new AuditService(new AuditStore(db.orm), bus, logger);
-  const analysis = new RunbookAnalysis({ timeoutSeconds: config.runbooks.analysisTimeoutSeconds, maxThreads: config.runbooks.analysisThreads });
-  app.addHook('onClose', async () => analysis.close());
-  const runbooks = new RunbookLibrary(new RunbookStore(db.orm), bus, logger, (source) => analysis.parse(source));
   const metrics = createMetrics(config.subset);
 
   await app.register(rateLimit, {
@@ -171,42 +160,24 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   healthRoutes(app, { db, redis: deps.redis, jobs: deps.jobs, version: VERSION, startedAt: new Date() });
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
-  runbookRoutes(app, { library: runbooks });
-  lintRoutes(app, {
-    analysis,
-    sqlUrl: config.runbooks.lintSqlUrl,
-    sqlDetailRole: config.runbooks.lintSqlDetailRole,
-    maxPerUser: config.runbooks.lintMaxPerUser,
-    prometheusUrl: config.prometheusUrl,
-  });
   await app.register(eventRoutes, { bus, maxStreamsPerUser: config.events.maxStreamsPerUser, maxStreams: config.events.maxStreams });
   // The web console (web/dist) answers every GET outside /api, /health and /metrics.
   await app.register(consoleRoutes);
-  const runs = registerRuns(app, {
+
+  // The domains, each after those it depends on. Fastify runs onClose hooks last-registered first,
+  // so each stops before the ones it uses; runners come last as they stop first: the steps they report
+  // lost at shutdown still reach runs and the incident timeline (which only listens).
+  const clock = deps.clock ?? systemClock;
+  const { library: runbooks, analysis, runs } = registerRunbooks(app, {
     db,
     bus,
     audit,
     logger,
-    config: config.runs,
+    registry: metrics.registry,
+    config: { runbooks: config.runbooks, runs: config.runs, prometheusUrl: config.prometheusUrl },
     serverSecret: deps.jwtSecretKey,
     previousServerSecret: config.jwtSecretKeyPrevious,
-    source: runbooks,
   });
-  const stopStepMetrics = installStepMetrics(bus, metrics.registry);
-  app.addHook('onClose', async () => stopStepMetrics());
-  const remoteRunners = registerRemoteRunners(app, {
-    queue: runs.queue,
-    registry: runnerRegistry,
-    bus,
-    audit,
-    logger,
-    config: config.runs,
-    enrolRateLimit: config.loginRateLimit,
-    jwtSecretKey: deps.jwtSecretKey,
-  });
-  // The local runner starts before notify exists; it asks for the channel secrets at each command.
-  let channelSecrets: () => Promise<string[]> = async () => [];
-  const localRunner = startLocalRunner(config, runs, deps, () => channelSecrets());
   const notify = await registerNotify(app, {
     db,
     jobs: deps.jobs,
@@ -217,65 +188,46 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     clock: deps.clock,
   });
-  channelSecrets = () => notify.channelSecretValues();
-  app.addHook('onClose', async () => notify.close());
   const incidents = registerIncidents(app, {
     db,
     bus,
     logger,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
     runbooks,
     runs: runs.runs,
     registry: metrics.registry,
     notify,
     publicUrl: config.publicUrl,
   });
-  app.addHook('onClose', async () => incidents.close());
-  const alerts = registerAlerts(app, {
-    db,
+  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents, registry: metrics.registry, notify });
+  const runners = registerRunners(app, {
+    registry: runnerRegistry,
+    queue: runs.queue,
     bus,
+    audit,
     logger,
-    clock: deps.clock ?? (() => new Date()),
-    incidents,
-    registry: metrics.registry,
-    notify,
-  });
-  // Runner first (its running steps are reported lost while the database is still there), then the sweeper.
-  app.addHook('onClose', async () => {
-    await localRunner?.stop();
-    await runs.close();
+    config: config.runs,
+    dataDir: config.dataDir,
+    enrolRateLimit: config.loginRateLimit,
+    jwtSecretKey: deps.jwtSecretKey,
+    liveSecrets: () => notify.channelSecretValues(),
   });
 
   await app.ready();
-  return { app, auth, audit, metrics, routes, runbooks, analysis, runs, incidents, localRunner, notify, remoteRunners, runnerRegistry, alerts };
-}
-
-function startLocalRunner(config: Config, runs: RunsModule, deps: AppDeps, liveSecrets: () => Promise<string[]>): LocalRunner | null {
-  if (!config.runs.localRunner) return null;
-  // The hidden data directory must exist for bwrap to mount over it, and be traversable (not listable)
-  // for the runner user to reach its run's directory: what is in it is the NEXUS user's alone (0600, 0700).
-  fs.mkdirSync(path.join(config.dataDir, 'runs'), { recursive: true, mode: 0o711 });
-  fs.chmodSync(config.dataDir, 0o711);
-  const sandbox = resolveSandbox({ mode: config.runs.sandbox, user: config.runs.runnerUser, hidden: [config.dataDir] });
-  const { root: workRoot, moved } = reachableWorkRoot(sandbox, path.join(config.dataDir, 'runs'));
-  fs.mkdirSync(workRoot, { recursive: true, mode: 0o711 });
-  const log = sandbox.kind === 'bwrap' && sandbox.user ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
-  log({ sandbox: sandbox.kind, user: sandbox.user?.name ?? null }, `local runner: ${describeSandbox(sandbox)}`);
-  if (moved) deps.logger.warn({ workRoot }, `local runner: ${sandbox.user!.name} cannot reach ${config.dataDir}; runs get their directories under ${workRoot}`);
-  const runner = new LocalRunner({
-    queue: runs.queue,
-    bus: deps.bus,
-    logger: deps.logger,
-    labels: config.runs.localRunnerLabels,
-    concurrency: config.runs.localRunnerConcurrency,
-    baseEnv: config.runs.baseEnv,
-    // The embedded key (generated into the data directory) is one of NEXUS's secrets too.
-    redact: [...config.runs.redactValues, deps.jwtSecretKey],
-    liveSecrets,
-    workRoot,
-    sandbox,
-    outputLimitBytes: config.runs.outputLimitBytes,
-  });
-  runner.start();
-  return runner;
+  return {
+    app,
+    auth,
+    audit,
+    metrics,
+    routes,
+    runbooks,
+    analysis,
+    runs,
+    incidents,
+    localRunner: runners.local,
+    notify,
+    remoteRunners: runners.remote,
+    runnerRegistry: runners.registry,
+    alerts,
+  };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { buildApp, type NexusApp } from './app.js';
-import type { Clock } from './platform/auth/service.js';
+import type { Clock } from './platform/clock.js';
 import { ConfigError, type Config } from './platform/config.js';
 import { openDatabase, runMigrations, type Database } from './platform/db/index.js';
 import { createEventBus, type EventBus } from './platform/events/index.js';
@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
 import { ensureDefaults as ensureNotifyDefaults } from './notify/index.js';
 import { ensureDefaultRoutes } from './alerts/index.js';
-import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/library/service.js';
+import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/index.js';
 
 export interface RunningServer extends NexusApp {
   url: string;

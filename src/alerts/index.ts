@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
+import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
@@ -23,7 +24,7 @@ export interface AlertsDeps {
   db: Database;
   bus: EventBus;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   incidents: IncidentSink;
   registry: Registry;
   /** To turn a rule's escalation policy name into the id incidents store. */

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
 import { NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, Page, toPage } from '../platform/http/schemas.js';
 import { SharedReads } from '../platform/http/shared-reads.js';
@@ -29,7 +30,7 @@ export interface AlertRouteDeps {
   alerts: AlertService;
   routing: RoutingService;
   silences: SilenceService;
-  clock: () => Date;
+  clock: Clock;
 }
 
 /**

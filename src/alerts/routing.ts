@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../platform/db/pg-errors.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { matchesAll, validateMatchers, type Labels } from './matchers.js';
 import type { CreateRuleBody, Matcher, RoutingRule, UpdateRuleBody } from './schema.js';
@@ -61,11 +62,6 @@ function columns(body: UpdateRuleBody): Partial<NewRule> {
     out.procedureId = runbook?.procedureId ?? null;
   }
   return out;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
-  return source?.code === '23505';
 }
 
 /** Routing rules: CRUD, the seed's defaults, and "which rule does this alert hit". */

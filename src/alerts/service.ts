@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { OpenOrJoinInput } from '../incidents/index.js';
+import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import { GroupCommit } from '../platform/group-commit.js';
 import type { Logger } from '../platform/logger.js';
@@ -36,7 +37,7 @@ export interface AlertServiceDeps {
   routing: Pick<RoutingSnapshot, 'at'>;
   incidents: IncidentSink;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   received: Counter<'source' | 'status'>;
   /** Consoles refresh their alert lists on `alert.received` (one per group commit). */
   bus: Pick<EventBus, 'publish'>;

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.js';
 import { InputError, NotFoundError } from '../platform/errors.js';
 import { validateMatchers } from './matchers.js';
 import type { CreateSilenceBody, Matcher, Silence } from './schema.js';
@@ -21,7 +22,7 @@ export function toSilence(row: SilenceRow, now: Date): Silence {
 export class SilenceService {
   constructor(
     private readonly store: AlertStore,
-    private readonly clock: () => Date,
+    private readonly clock: Clock,
     /** Told after every change, so cached copies of the silences are dropped. */
     private readonly changed: () => void = () => {},
   ) {}

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { AlertStore, RuleRow, SilenceRow } from './store.js';
 
@@ -30,7 +31,7 @@ export class RoutingSnapshot {
   constructor(
     private readonly store: AlertStore,
     private readonly bus: EventBus,
-    private readonly clock: () => Date,
+    private readonly clock: Clock,
   ) {
     this.unsubscribe = bus.subscribe((event) => {
       if (event.type === ALERT_CONFIG_EVENT) this.invalidate();

@@ -14,9 +14,8 @@ import type {
   User,
 } from '../platform/auth/schema.js';
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
-import type { ImportBody, ImportResponse, Runbook, RunbookDetail, RunbookVersion } from '../runbooks/library/schema.js';
-import type { CreateRunBody, Run, RunStep, StepsResponse } from '../runbooks/runs/schema.js';
-import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/schema.js';
+import type { CreateRunBody, ImportBody, ImportResponse, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
+import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/index.js';
 import { CliError, EXIT } from './output.js';
 
 export type UserView = Static<typeof User>;

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Incident, TimelineEvent } from '../incidents/index.js';
-import type { Postmortem } from '../incidents/schema.js';
+import type { Incident, Postmortem, TimelineEvent } from '../incidents/index.js';
 import type { CliContext } from './context.js';
 import { cell, time } from './output.js';
 import { isUuid } from '../platform/uuid.js';

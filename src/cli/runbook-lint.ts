@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Finding, LintReport } from '../runbooks/lint/index.js';
+import type { Finding, LintReport } from '../runbooks/index.js';
 import { CliError, EXIT, cell, createOutput, wantsColor, type Output } from './output.js';
 
 /**

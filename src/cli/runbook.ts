@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/model.js';
+import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
 import { integerIn } from './args.js';
 import type { RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
 import type { CliContext } from './context.js';

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { ParsedRunbook, Procedure } from '../runbooks/model.js';
+import type { ParsedRunbook, Procedure } from '../runbooks/index.js';
 import type { Severity } from './schema.js';
 
 /** What incidents need of the runbook library (RunbookLibrary satisfies it). */

@@ -1,11 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
+import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import { runSingleton } from '../platform/jobs/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
-import type { RunService } from '../runbooks/runs/index.js';
+import type { RunService } from '../runbooks/index.js';
 import type { RunbookSource } from './attach.js';
 import { Pager, type EscalationPort } from './paging.js';
 import { Postmortems } from './postmortem.js';
@@ -20,13 +21,13 @@ export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';
 export { Pager, type EscalationPort } from './paging.js';
-export type { Incident, IncidentState, Severity, TimelineEvent } from './schema.js';
+export type { Incident, IncidentState, Postmortem, Severity, TimelineEvent } from './schema.js';
 
 export interface IncidentsDeps {
   db: Database;
   bus: EventBus;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   runbooks: RunbookSource;
   runs: RunService;
   registry: Registry;
@@ -67,7 +68,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
     ['SLA check', () => sla.check()],
     ['escalation pass', () => pager.pageDue()],
   ]);
-  return {
+  const module: IncidentsModule = {
     openOrJoin: (input) => incidents.openOrJoin(input),
     joinOpen: (groups) => incidents.joinOpen(groups),
     alertResolved: (groupKey, alertId) => incidents.alertResolved(groupKey, alertId),
@@ -82,6 +83,8 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
       await timeline.close();
     },
   };
+  app.addHook('onClose', async () => module.close());
+  return module;
 }
 
 /** SLA clocks and escalations, on exactly one replica (advisory lock); another takes over if it dies. */

@@ -1,7 +1,7 @@
+import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { AppError, NotFoundError } from '../platform/errors.js';
-import type { NotifyModule, PlanLevel } from '../notify/index.js';
-import { SUBJECT_MAX } from '../notify/request.js';
+import { SUBJECT_MAX, type NotifyModule, type PlanLevel } from '../notify/index.js';
 import type { IncidentRow, IncidentStore } from './store.js';
 import type { Timeline } from './timeline.js';
 
@@ -12,7 +12,7 @@ export interface PagerDeps {
   store: IncidentStore;
   timeline: Timeline;
   notify: EscalationPort;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   /** Where people open the incident (NEXUS_PUBLIC_URL); links in every page. */
   publicUrl: string;

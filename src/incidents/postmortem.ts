@@ -1,7 +1,8 @@
 import { ConflictError } from '../platform/errors.js';
 import { clockStart } from './lifecycle.js';
 import type { Postmortem } from './schema.js';
-import { isUniqueViolation, type EventRow, type IncidentRow, type IncidentStore } from './store.js';
+import { isUniqueViolation } from '../platform/db/pg-errors.js';
+import type { EventRow, IncidentRow, IncidentStore } from './store.js';
 import type { Timeline } from './timeline.js';
 
 const PAGE = 1000;

@@ -3,8 +3,8 @@ import { ConflictError, NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../platform/http/schemas.js';
 import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App, Principal } from '../platform/http/types.js';
-import type { RunService } from '../runbooks/runs/index.js';
-import { Run } from '../runbooks/runs/schema.js';
+import type { RunService } from '../runbooks/index.js';
+import { Run } from '../runbooks/index.js';
 import type { Transition } from './lifecycle.js';
 import type { Postmortems } from './postmortem.js';
 import {

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
@@ -5,7 +6,8 @@ import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
-import { isForeignKeyViolation, isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../platform/db/pg-errors.js';
+import type { AlertLink, IncidentPatch, IncidentRow, IncidentStore } from './store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 
@@ -15,7 +17,7 @@ export interface IncidentServiceDeps {
   runbooks: RunbookSource;
   bus: EventBus;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   /** Told when an incident has levels to page now (opened, reopened, severity changed while unacknowledged). */
   pager: Pick<Pager, 'kick' | 'announce'>;
   /** To refuse a manual incident naming a policy that does not exist. */

@@ -44,16 +44,6 @@ export interface DueBreach {
 /** At most this many breaches per check; the rest wait for the next one. */
 export const DUE_BREACHES_LIMIT = 500;
 
-export function isUniqueViolation(error: unknown): boolean {
-  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
-  return source?.code === '23505';
-}
-
-export function isForeignKeyViolation(error: unknown): boolean {
-  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
-  return source?.code === '23503';
-}
-
 /**
  * Many groups' alerts join their groups' open incidents in one statement: the
  * link rows, one timeline event per alert (joined, or fired again), the mark

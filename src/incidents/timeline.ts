@@ -1,6 +1,8 @@
+import type { Clock } from '../platform/clock.js';
+import { isForeignKeyViolation } from '../platform/db/pg-errors.js';
 import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
-import { RUN_EVENT, type StepEvent } from '../runbooks/runs/index.js';
+import { RUN_EVENT, type StepEvent } from '../runbooks/index.js';
 import type { TimelineEvent } from './schema.js';
 import type { EventRow, IncidentStore } from './store.js';
 import { toTimelineEvent } from './views.js';
@@ -26,12 +28,6 @@ function firstLine(text: string, max = 120): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** Postgres "foreign key violation": an event about an incident that does not exist (anymore). */
-function isMissingIncident(error: unknown): boolean {
-  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
-  return source?.code === '23503';
-}
-
 /**
  * The incident timeline: records events and hears other domains' news on
  * the bus (DESIGN.md §3: runs and notify never call incidents).
@@ -41,7 +37,7 @@ export class Timeline {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly deps: { store: IncidentStore; bus: EventBus; logger: Logger; clock: () => Date },
+    private readonly deps: { store: IncidentStore; bus: EventBus; logger: Logger; clock: Clock },
   ) {}
 
   async record(incidentId: string, event: NewTimelineEvent): Promise<TimelineEvent | null> {
@@ -87,7 +83,8 @@ export class Timeline {
       this.chain = this.chain
         .then(() => this.hear(incidentId, event))
         .catch((error: unknown) => {
-          if (!isMissingIncident(error)) this.deps.logger.warn({ err: error, type: event.type }, 'timeline could not record an event');
+          // A foreign key violation: an event about an incident that does not exist (anymore).
+          if (!isForeignKeyViolation(error)) this.deps.logger.warn({ err: error, type: event.type }, 'timeline could not record an event');
         });
     });
   }

@@ -1,4 +1,4 @@
-import type { Clock } from '../platform/auth/service.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { NotifyConfig } from '../platform/config.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { Job, JobQueue } from '../platform/jobs/index.js';
@@ -84,7 +84,7 @@ export class DeliveryService {
   private readonly clock: Clock;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
     this.email = deps.config.smtpUrl ? new EmailSender(deps.config.smtpUrl, deps.config.smtpFrom) : null;
   }
 

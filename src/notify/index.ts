@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditService } from '../platform/audit/service.js';
-import type { Clock } from '../platform/auth/service.js';
+import type { Clock } from '../platform/clock.js';
 import type { NotifyConfig } from '../platform/config.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -24,7 +24,7 @@ import { DirectoryStore } from './store.js';
 export { DEAD_LETTER_QUEUE, DELIVER_QUEUE, NOTIFICATION_EVENTS, type NotifyResult } from './delivery.js';
 export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './defaults.js';
 export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
-export type { NotifyRequest } from './request.js';
+export { SUBJECT_MAX, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
 
 export interface NotifyDeps {
@@ -101,7 +101,7 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
       )
     : null;
 
-  return {
+  const module: NotifyModule = {
     planEscalation: (policyId, input) => oncall.planEscalation(policyId, input),
     notify: (request) => delivery.notify(request),
     onCallAt: (rotationId, at) => oncall.onCallAt(rotationId, at),
@@ -116,6 +116,8 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
       delivery.close();
     },
   };
+  app.addHook('onClose', async () => module.close());
+  return module;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../platform/auth/service.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import { planLevels, policyProblems, targetsOf, type PlanInput, type PlanLevel, type TargetRef } from './escalation.js';
 import { isTimeZone, onCallShift, onCallShiftUntilTakeover, type Shift, type WeeklySchedule } from './oncall.js';
@@ -85,7 +85,7 @@ export class OnCallService {
   constructor(
     private readonly directory: DirectoryStore,
     private readonly rotations: RotationStore,
-    private readonly clock: Clock = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async listRotations(limit: number, after: [string, string] | null): Promise<Rotation[]> {

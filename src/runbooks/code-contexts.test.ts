@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, type AppError } from '../platform/errors.js';
-import { execute } from '../runners/exec.js';
+import { execute } from '../runners/index.js';
 import { lintReport } from './lint/index.js';
 import { codeContexts } from './code-contexts.js';
 import { commandsOf, type Command, type ParsedRunbook } from './model.js';

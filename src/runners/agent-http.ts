@@ -1,4 +1,4 @@
-import type { CompletionReport, LeaseRef, StepLease } from '../runbooks/runs/index.js';
+import type { CompletionReport, LeaseRef, StepLease } from '../runbooks/index.js';
 import type { LeaseBody, OutputChunk } from './schema.js';
 
 /** How a call failed, which decides what the agent does next. */

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CompletionReport, LeaseRef, StepLease } from '../runbooks/runs/index.js';
+import type { CompletionReport, LeaseRef, StepLease } from '../runbooks/index.js';
 import { RunnerApiError, type RunnerApi } from './agent-http.js';
 import { OutputSender } from './agent-output.js';
 import { execute, type Execution } from './exec.js';

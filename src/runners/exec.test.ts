@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rewritePlaceholders } from '../runbooks/runs/script.js';
+import { rewritePlaceholders } from '../runbooks/index.js';
 import { execute, type ExecSpec, type OutputStream } from './exec.js';
 import { secretSet } from './redact.js';
 

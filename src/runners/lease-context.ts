@@ -1,4 +1,4 @@
-import type { LeaseRef, StepLease, StepQueue } from '../runbooks/runs/index.js';
+import type { LeaseRef, StepLease, StepQueue } from '../runbooks/index.js';
 import type { OutputStream } from './exec.js';
 import { StreamRedactor, redactAll, secretSet } from './redact.js';
 import type { OutputChunk } from './schema.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
-import { RUN_EVENT, type CompletionReport, type StepLease, type StepQueue } from '../runbooks/runs/index.js';
+import { RUN_EVENT, type CompletionReport, type StepLease, type StepQueue } from '../runbooks/index.js';
 import { execute, type Execution } from './exec.js';
 import { OutputPump } from './output.js';
 import type { Sandbox } from './sandbox.js';

@@ -1,4 +1,4 @@
-import type { LeaseRef } from '../runbooks/runs/index.js';
+import type { LeaseRef } from '../runbooks/index.js';
 import type { OutputStream } from './exec.js';
 
 /** What an output pump needs of the queue: the same two calls a remote runner makes over HTTP. */

@@ -2,7 +2,7 @@ import { ConflictError, NotAllowedError } from '../platform/errors.js';
 import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { RunnerPrincipal } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
-import type { CompletionReport, LeaseRef, StepLease, StepQueue } from '../runbooks/runs/index.js';
+import type { CompletionReport, LeaseRef, StepLease, StepQueue } from '../runbooks/index.js';
 import { LeaseContexts, type LeaseContext } from './lease-context.js';
 import { RUNNER_REVOKED, type RunnerRegistry } from './registry.js';
 import { DEFAULT_LEASE_WAIT_MS, type LeaseBody, type OutputChunk } from './schema.js';

@@ -4,7 +4,7 @@ import type { AuditService } from '../platform/audit/service.js';
 import { InputError, NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, Page, PageQuery, toPage } from '../platform/http/schemas.js';
 import type { App, Principal, RunnerPrincipal } from '../platform/http/types.js';
-import type { StepLease } from '../runbooks/runs/index.js';
+import type { StepLease } from '../runbooks/index.js';
 import { toPublicRunner, type RunnerRegistry } from './registry.js';
 import { displayId, type RemoteRunners } from './remote.js';
 import {

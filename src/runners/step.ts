@@ -1,4 +1,4 @@
-import type { LeaseRef, StepLease } from '../runbooks/runs/index.js';
+import type { LeaseRef, StepLease } from '../runbooks/index.js';
 import type { ExecSpec, Execution } from './exec.js';
 import { secretSet } from './redact.js';
 import { prepareWorkDir, type Sandbox } from './sandbox.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthenticationError, ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import type { Principal } from '../http/types.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { generateApiToken, hashApiToken, looksLikeApiToken } from './api-tokens.js';
 import type { SessionTokens } from './jwt.js';
@@ -9,7 +10,6 @@ import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } 
 import { hasRole, isRole, roleRank, type Role } from './roles.js';
 import type { ApiTokenRow, AuthStore, PublicUser, UserRow, VersionedUsers } from './store.js';
 
-export type Clock = () => Date;
 
 export type { PublicUser } from './store.js';
 
@@ -81,7 +81,7 @@ export class AuthService {
     private readonly sessions: SessionTokens,
     private readonly bus: EventBus,
     private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {
     bus.subscribe((event) => {
       if (INVALIDATING_EVENTS.has(event.type)) this.principals.clear();

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import secureJson from 'secure-json-parse';
 import { isRole, type Role } from '../auth/roles.js';
 import type { Logger } from '../logger.js';
+import { rateLimitedWarn } from '../rate-limited-warn.js';
 
 export interface DomainEvent<T = unknown> {
   id: string;
@@ -142,22 +143,6 @@ function parseWireMessage(raw: string): WireMessage | null {
   return event ? { v: 1, origin: value.origin, event } : null;
 }
 
-/** One warning per interval while a failure lasts, with how many were held back. */
-function rateLimitedWarn(logger: Logger): (fields: Record<string, unknown>, message: string) => void {
-  let lastAt = Number.NEGATIVE_INFINITY;
-  let suppressed = 0;
-  return (fields, message) => {
-    const now = Date.now();
-    if (now - lastAt < WARN_INTERVAL_MS) {
-      suppressed++;
-      return;
-    }
-    logger.warn({ ...fields, suppressedSinceLastWarning: suppressed }, message);
-    lastAt = now;
-    suppressed = 0;
-  };
-}
-
 interface RedisLinkHandlers {
   onMessage(raw: string): void;
   /** Called after a resubscribe: messages published meanwhile are gone. */
@@ -228,7 +213,7 @@ function openRedisLink(
   handlers: RedisLinkHandlers,
 ): RedisLink {
   const { url, channel, origin } = settings;
-  const warn = rateLimitedWarn(logger);
+  const warn = rateLimitedWarn(logger, WARN_INTERVAL_MS);
   let lastError: string | undefined;
   const report = (error: unknown, message: string) => {
     lastError = errorText(error);
@@ -327,7 +312,7 @@ function remoteHandlers(context: {
   announceGap: (reason: string) => void;
 }): RedisLinkHandlers {
   const { origin, channel, logger, accept, announceGap } = context;
-  const warnMalformed = rateLimitedWarn(logger);
+  const warnMalformed = rateLimitedWarn(logger, WARN_INTERVAL_MS);
   return {
     onMessage(raw) {
       const message = parseWireMessage(raw);

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import pg from 'pg';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../logger.js';
+import { rateLimitedWarn } from '../rate-limited-warn.js';
 import { withTimeout } from '../timeout.js';
 import { isUuid } from '../uuid.js';
 
@@ -159,7 +160,8 @@ function createBoss(sql: SqlAdapter, schema: string, options: JobQueueOptions, l
     retryBackoff: QUEUE_DEFAULTS.retryBackoff,
   });
   // Without a listener EventEmitter throws 'error' events, which would turn an outage into a crash.
-  boss.on('error', rateLimitedWarn(logger, 'job queue error (the queue retries on its own)'));
+  const warn = rateLimitedWarn(logger, ERROR_LOG_INTERVAL_MS);
+  boss.on('error', (error: unknown) => warn({ err: error }, 'job queue error (the queue retries on its own)'));
   return boss;
 }
 
@@ -322,20 +324,5 @@ function toJobInfo(job: PgBoss.JobWithMetadata<unknown>): JobInfo {
     retryCount: job.retryCount,
     output: job.output ?? null,
     data: job.data ?? null,
-  };
-}
-
-function rateLimitedWarn(logger: Logger, message: string): (error: unknown) => void {
-  let last = 0;
-  let suppressed = 0;
-  return (error) => {
-    const now = Date.now();
-    if (now - last < ERROR_LOG_INTERVAL_MS) {
-      suppressed++;
-      return;
-    }
-    logger.warn({ err: error, suppressed }, message);
-    last = now;
-    suppressed = 0;
   };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditService } from '../../platform/audit/service.js';
+import { isUniqueViolation } from '../../platform/db/pg-errors.js';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events/index.js';
 import type { Logger } from '../../platform/logger.js';
@@ -102,11 +103,6 @@ export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
     checks: phases.reduce((n, ph) => n + ph.checks.length, 0) + steps.reduce((n, s) => n + s.checks.length, 0),
     contacts: parsed.contacts.length,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const source = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown };
-  return source?.code === '23505';
 }
 
 /** Markdown → model; throws RunbookParseError for text the parser refuses. */
