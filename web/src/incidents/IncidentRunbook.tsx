@@ -10,7 +10,7 @@ import type { Caller } from '../runs/policy.js';
 import { RISK, RUN_STATUS } from '../runs/presentation.js';
 import { useCancelRun, useIncidentRuns, useRun } from '../runs/queries.js';
 import { RunParameters, useRunParameters } from '../runs/RunParameters.js';
-import { StepItem } from '../runs/StepItem.js';
+import { latestStartedStep, StepItem } from '../runs/StepItem.js';
 import '../runs/runs.css';
 import { declaredParameters } from '../runbooks/parameters.js';
 import { useRunbook } from '../runbooks/queries.js';
@@ -108,7 +108,7 @@ function RunSteps({ incidentId, run, procedure, caller, callerName }: { incident
   const byCommand = new Map(run.steps.map((step) => [step.commandId, step]));
   const checks = new Map(run.checks.map((check) => [check.id, check]));
   const shown = new Set<string>();
-  const latest = run.steps.reduce<RunStep | null>((last, step) => (step.startedAt && (!last?.startedAt || step.startedAt > last.startedAt) ? step : last), null);
+  const latest = latestStartedStep(run);
   const item = (step: RunStep) => {
     shown.add(step.commandId);
     return <StepItem key={step.id} run={run} step={step} caller={caller} callerName={callerName} requesterName={requesterName} latest={step.id === latest?.id} />;

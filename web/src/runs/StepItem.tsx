@@ -18,6 +18,11 @@ const ACTION_LABEL: Record<StepAction, string> = {
   cancel: 'Cancel',
 };
 
+/** The run's most recently started command: its output shows without asking. */
+export function latestStartedStep(run: Run): RunStep | null {
+  return run.steps.reduce<RunStep | null>((last, step) => (step.startedAt && (!last?.startedAt || step.startedAt > last.startedAt) ? step : last), null);
+}
+
 function resultText(step: RunStep): string | null {
   const parts: string[] = [];
   if (step.exitCode !== null) parts.push(`exit ${step.exitCode}`);
