@@ -114,7 +114,7 @@ function TokensList() {
       controls={isAdmin && <Switch label="Show everyone's tokens" checked={everyone} onChange={(e) => setEveryone(e.currentTarget.checked)} />}
       emptyText="No API token yet."
       skeletonHeight={80}
-  >
+    >
       {items.length > 0 && (
         <ScrollTable label="API tokens" minWidth={scope === 'all' ? 900 : 800}>
           <Table.Thead>

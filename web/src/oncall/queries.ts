@@ -1,8 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
+import type { RequestBodyOf } from '../api/types.js';
 import { useApi } from '../session/SessionProvider.js';
-import type { Directory } from './describe.js';
+import type { Channel, Contact, Delivery, Directory, EscalationPolicy, Rotation } from './describe.js';
 
 /** The directory is small (people, rotations, channels of one organisation): one page of this many holds it. */
 export const ALL = 500;
@@ -51,4 +53,100 @@ export function useDirectory(isAdmin: boolean): Directory {
     rotations: new Map((rotations.data?.items ?? []).map((r) => [r.id, r.name])),
     channels: isAdmin ? new Map((channels.data?.items ?? []).map((c) => [c.id, c.name])) : null,
   };
+}
+
+/** Who is on call for a rotation now; the answer changes at each handoff, so it is asked again every minute while on screen. */
+export function useOnCallNow(rotationId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.oncall.onCallNow(rotationId),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/rotations/{id}/oncall', { params: { path: { id: rotationId } }, signal })),
+    refetchInterval: 60_000,
+  });
+}
+
+const DELIVERY_PAGE = 50;
+
+/** The delivery log, newest first, a page at a time. */
+export function useDeliveryPages(state: Delivery['state'] | null) {
+  const api = useApi();
+  const filters = { ...(state ? { state } : {}), limit: DELIVERY_PAGE };
+  return useInfiniteQuery({
+    queryKey: queryKeys.oncall.notificationList(filters),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/notifications', { params: { query: withCursor(filters, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
+/** A mutation of the directory, then the lists it changes ask again. */
+function useDirectoryMutation<V, R>(mutationFn: (variables: V) => Promise<R>, ...changed: ReadonlyArray<readonly string[]>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () => {
+      for (const queryKey of changed) void queryClient.invalidateQueries({ queryKey });
+    },
+  });
+}
+
+/** Creates a contact or changes one; rotations name their members, so they refresh too. */
+export function useSaveContact() {
+  const api = useApi();
+  return useDirectoryMutation(
+    (save: { contact: null; body: RequestBodyOf<'/api/v1/contacts', 'post'> } | { contact: Contact; body: RequestBodyOf<'/api/v1/contacts/{id}', 'patch'> }) =>
+      save.contact
+        ? unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id: save.contact.id } }, body: save.body }))
+        : unwrap(api.POST('/api/v1/contacts', { body: save.body })),
+    queryKeys.oncall.contacts,
+    queryKeys.oncall.rotations,
+  );
+}
+
+export function useDeleteContact() {
+  const api = useApi();
+  return useDirectoryMutation((contact: Contact) => unwrap(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id: contact.id } } })), queryKeys.oncall.contacts);
+}
+
+export function useSaveChannel() {
+  const api = useApi();
+  return useDirectoryMutation(
+    (save: { channel: null; body: RequestBodyOf<'/api/v1/channels', 'post'> } | { channel: Channel; body: RequestBodyOf<'/api/v1/channels/{id}', 'patch'> }) =>
+      save.channel
+        ? unwrap(api.PATCH('/api/v1/channels/{id}', { params: { path: { id: save.channel.id } }, body: save.body }))
+        : unwrap(api.POST('/api/v1/channels', { body: save.body })),
+    queryKeys.oncall.channels,
+  );
+}
+
+export function useDeleteChannel() {
+  const api = useApi();
+  return useDirectoryMutation((channel: Channel) => unwrap(api.DELETE('/api/v1/channels/{id}', { params: { path: { id: channel.id } } })), queryKeys.oncall.channels);
+}
+
+export function useSaveRotation() {
+  const api = useApi();
+  return useDirectoryMutation(
+    ({ rotation, body }: { rotation: Rotation | null; body: RequestBodyOf<'/api/v1/rotations', 'post'> }) =>
+      rotation ? unwrap(api.PATCH('/api/v1/rotations/{id}', { params: { path: { id: rotation.id } }, body })) : unwrap(api.POST('/api/v1/rotations', { body })),
+    queryKeys.oncall.rotations,
+  );
+}
+
+export function useAddOverride(rotationId: string) {
+  const api = useApi();
+  return useDirectoryMutation(
+    (body: RequestBodyOf<'/api/v1/rotations/{id}/overrides', 'post'>) => unwrap(api.POST('/api/v1/rotations/{id}/overrides', { params: { path: { id: rotationId } }, body })),
+    queryKeys.oncall.rotations,
+  );
+}
+
+export function useSavePolicy() {
+  const api = useApi();
+  return useDirectoryMutation(
+    (save: { policy: null; body: RequestBodyOf<'/api/v1/escalation-policies', 'post'> } | { policy: EscalationPolicy; body: RequestBodyOf<'/api/v1/escalation-policies/{id}', 'patch'> }) =>
+      save.policy
+        ? unwrap(api.PATCH('/api/v1/escalation-policies/{id}', { params: { path: { id: save.policy.id } }, body: save.body }))
+        : unwrap(api.POST('/api/v1/escalation-policies', { body: save.body })),
+    queryKeys.oncall.escalationPolicies,
+  );
 }
