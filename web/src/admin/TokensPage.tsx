@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Code, CopyButton, Group, Modal, NativeSelect, Num
 import { useState } from 'react';
 import type { Role } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, CrudPanel, useConfirmed } from '../common/crud.js';
+import { CrudForm, ListPanel, useConfirmed } from '../common/crud.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { useNow } from '../common/use-now.js';
@@ -103,7 +103,7 @@ function TokensList() {
   };
 
   return (
-    <CrudPanel
+    <ListPanel
       title={scope === 'all' ? "Everyone's tokens" : 'Your tokens'}
       testId="token-list"
       query={tokens}
@@ -188,7 +188,7 @@ function TokensList() {
       >
         <Text size="sm">Whatever uses it (a script, a runner, Alertmanager) is refused from now on.</Text>
       </ConfirmModal>
-    </CrudPanel>
+    </ListPanel>
   );
 }
 

@@ -2,7 +2,7 @@ import { Badge, Button, NativeSelect, PasswordInput, Table, Text, TextInput } fr
 import { useState } from 'react';
 import type { RequestBodyOf, Role, User } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, CrudPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { RequireRole } from '../session/RequireRole.js';
@@ -94,7 +94,7 @@ function UsersList() {
   };
 
   return (
-    <CrudPanel title="Users" testId="user-list" query={users} count={items.length} noun="users" addLabel="New user" onAdd={form.create} emptyText="No users." skeletonHeight={100}>
+    <ListPanel title="Users" testId="user-list" query={users} count={items.length} noun="users" addLabel="New user" onAdd={form.create} emptyText="No users." skeletonHeight={100}>
       {act.isError && confirming === null && <ErrorNotice error={act.error} title="The server refused" />}
       {items.length > 0 && (
         <ScrollTable label="Users" minWidth={860}>
@@ -168,7 +168,7 @@ function UsersList() {
           {confirming && self(confirming.user) ? ' This includes you: you will be signed out.' : ''}
         </Text>
       </ConfirmModal>
-    </CrudPanel>
+    </ListPanel>
   );
 }
 

@@ -9,10 +9,11 @@ import { Panel } from '../shell/Panel.js';
  * silences): a panel with its add button, loading, error and empty states
  * and "Load more"; a modal with the create or edit form; the form's error
  * and Cancel / submit buttons; Edit and Delete on each item. The queries
- * and mutations themselves live in each domain's `queries.ts`.
+ * and mutations themselves live in each domain's `queries.ts`. Lists that
+ * are only read (the delivery log, the audit log) use ListPanel alone.
  */
 
-/** What CrudPanel reads of a list query (plain or infinite). */
+/** What ListPanel reads of a list query (plain or infinite). */
 interface ListQuery {
   isPending: boolean;
   isError: boolean;
@@ -24,7 +25,7 @@ interface ListQuery {
   isFetchingNextPage?: boolean;
 }
 
-export function CrudPanel({
+export function ListPanel({
   title,
   testId,
   query,
@@ -46,9 +47,9 @@ export function CrudPanel({
   count: number;
   /** Plural, for "Loading …" and "Could not load …". */
   noun: string;
-  addLabel: string;
-  /** Null when the caller may not add: the button is not shown. */
-  onAdd: (() => void) | null;
+  addLabel?: string;
+  /** Left out (or null) when the caller may not add: no button. */
+  onAdd?: (() => void) | null;
   /** Header actions in place of the add button. */
   headerActions?: ReactNode;
   /** A line above the list: what it is for, or which role changes it. */

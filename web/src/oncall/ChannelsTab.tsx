@@ -2,7 +2,7 @@ import { Alert, Badge, Card, Checkbox, Group, PasswordInput, SegmentedControl, S
 import { useState } from 'react';
 import type { RequestBodyOf } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, CrudPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
 import type { Channel } from './describe.js';
 import { useChannels, useDeleteChannel, useSaveChannel } from './queries.js';
 
@@ -178,7 +178,7 @@ export function ChannelsTab() {
   const remove = useConfirmed(useDeleteChannel());
   const items = channels.data?.items ?? [];
   return (
-    <CrudPanel title="Channels" testId="channel-list" query={channels} count={items.length} noun="channels" addLabel="Add a channel" onAdd={form.create} emptyText="No channel yet.">
+    <ListPanel title="Channels" testId="channel-list" query={channels} count={items.length} noun="channels" addLabel="Add a channel" onAdd={form.create} emptyText="No channel yet.">
       {items.map((channel) => (
         <ChannelCard key={channel.id} channel={channel} onEdit={() => form.edit(channel)} onDelete={() => remove.ask(channel)} />
       ))}
@@ -193,6 +193,6 @@ export function ChannelsTab() {
       >
         <Text size="sm">Its URL and key are gone for good. NEXUS refuses while an escalation policy still uses it.</Text>
       </ConfirmModal>
-    </CrudPanel>
+    </ListPanel>
   );
 }

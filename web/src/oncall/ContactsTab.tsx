@@ -1,7 +1,7 @@
 import { Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, CrudPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import type { Contact } from './describe.js';
 import { useContacts, useDeleteContact, useSaveContact } from './queries.js';
@@ -68,7 +68,7 @@ export function ContactsTab({ isAdmin }: { isAdmin: boolean }) {
   const remove = useConfirmed(useDeleteContact());
   const items = contacts.data?.items ?? [];
   return (
-    <CrudPanel
+    <ListPanel
       title="Contacts"
       testId="contact-list"
       query={contacts}
@@ -120,6 +120,6 @@ export function ContactsTab({ isAdmin }: { isAdmin: boolean }) {
       >
         <Text size="sm">NEXUS refuses while a rotation or escalation policy still pages this person: take them out of those first.</Text>
       </ConfirmModal>
-    </CrudPanel>
+    </ListPanel>
   );
 }

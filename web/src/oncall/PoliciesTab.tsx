@@ -1,6 +1,6 @@
 import { ActionIcon, Button, Card, Checkbox, Fieldset, Group, NativeSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { CrudForm, CrudPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { CrudForm, ListPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
 import { CrossIcon } from '../shell/icons.js';
 import { describeDelay, describeTarget, RESPONSE_TIME, type Directory, type EscalationLevel, type EscalationPolicy, type PolicyTarget } from './describe.js';
 import { usePolicies, useSavePolicy } from './queries.js';
@@ -172,7 +172,7 @@ export function PoliciesTab({ canEdit, directory }: { canEdit: boolean; director
   const form = useEditing<EscalationPolicy>();
   const items = policies.data?.items ?? [];
   return (
-    <CrudPanel
+    <ListPanel
       title="Escalation policies"
       testId="policy-list"
       query={policies}
@@ -190,6 +190,6 @@ export function PoliciesTab({ canEdit, directory }: { canEdit: boolean; director
       <EditModal editing={form.editing} onClose={form.close} title={(policy) => (policy ? `Edit ${policy.name}` : 'New escalation policy')} size="xl">
         {(policy) => <PolicyForm policy={policy} directory={directory} onClose={form.close} />}
       </EditModal>
-    </CrudPanel>
+    </ListPanel>
   );
 }

@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Group, Modal, NativeSelect, SimpleGrid, Skeleton, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { CrudForm, CrudPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { CrudForm, ListPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
 import { formatDateTime } from '../common/format.js';
 import { localToIso, toLocalInput } from '../common/local-time.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
@@ -173,7 +173,7 @@ export function RotationsTab({ canEdit }: { canEdit: boolean }) {
   const [overriding, setOverriding] = useState<Rotation | null>(null);
   const items = rotations.data?.items ?? [];
   return (
-    <CrudPanel
+    <ListPanel
       title="Rotations"
       testId="rotation-list"
       query={rotations}
@@ -198,6 +198,6 @@ export function RotationsTab({ canEdit }: { canEdit: boolean }) {
       <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={overriding !== null} onClose={() => setOverriding(null)} title={`Override ${overriding?.name ?? ''}`}>
         {overriding && <OverrideForm key={overriding.id} rotation={overriding} onClose={() => setOverriding(null)} />}
       </Modal>
-    </CrudPanel>
+    </ListPanel>
   );
 }
