@@ -7,7 +7,7 @@ import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { useNow } from '../common/use-now.js';
 import { hasRole } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { useAllUsers, useCreateToken, useRevokeToken, useTokenPages, type CreatedToken, type Token } from './queries.js';
 import { ROLE_DESCRIPTION, rolesUpTo } from './roles.js';

@@ -7,7 +7,7 @@ import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { RequireRole } from '../session/RequireRole.js';
 import { ROLES } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { useSaveUser, useUserAction, useUserPages, type UserAction } from './queries.js';

@@ -1,13 +1,10 @@
 import { Anchor, Badge, Group, Skeleton, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { useFiringAlerts } from '../alerts/queries.js';
 import type { Alert } from '../api/types.js';
 import { formatAgo } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import { SEVERITY_COLOR } from '../incidents/severity.js';
-import { useApi } from '../session/SessionProvider.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 
@@ -48,13 +45,8 @@ function AlertRow({ alert, now }: { alert: Alert; now: number }) {
 }
 
 export function FiringAlertsPanel() {
-  const api = useApi();
   const now = useNow();
-  const filters = { state: 'firing', limit: SHOWN } as const;
-  const alerts = useQuery({
-    queryKey: queryKeys.alerts.list(filters),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/alerts', { params: { query: filters }, signal })),
-  });
+  const alerts = useFiringAlerts(SHOWN);
   return (
     <Panel
       title="Firing alerts"

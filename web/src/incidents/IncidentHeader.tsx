@@ -4,7 +4,7 @@ import type { Incident, Severity } from '../api/types.js';
 import { formatAgo, formatDateTime, formatDuration } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import { hasRole } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { actionsFor, INCIDENT_ACTIONS, STATE_COLOR } from './lifecycle.js';
 import { useIncidentMutations } from './queries.js';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { TimelineEvent } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
 import { hasRole } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 import { inline } from './Markdown.js';

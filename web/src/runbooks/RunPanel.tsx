@@ -8,7 +8,7 @@ import { RUN_STATUS } from '../runs/presentation.js';
 import { useRun } from '../runs/queries.js';
 import { latestStartedStep, StepItem } from '../runs/StepItem.js';
 import '../runs/runs.css';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 

@@ -1,23 +1,18 @@
 import { Anchor, Badge, Button, Code, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
 import { ImportRunbookModal } from './ImportRunbookModal.js';
 import { LintBadges } from './LintSummary.js';
 import type { RunbookSummary } from './model.js';
-import { useLint, useRunbook } from './queries.js';
+import { useLint, useRunbook, useRunbookPages } from './queries.js';
 
-const PAGE = 100;
 
 /** The latest version's lint counts; each row lints on its own, so one slow runbook does not hold the table. */
 function LintCell({ slug }: { slug: string }) {
@@ -73,17 +68,10 @@ function RunbookRow({ runbook }: { runbook: RunbookSummary }) {
 
 /** `/runbooks`: the library. Operators import new runbooks and new versions from Markdown. */
 export function RunbooksPage() {
-  const api = useApi();
   const user = useCurrentUser();
   const canImport = user !== null && hasRole(user.role, 'operator');
   const [importOpen, importModal] = useDisclosure(false);
-  const runbooks = useInfiniteQuery({
-    queryKey: queryKeys.runbooks.list({ limit: PAGE }),
-    queryFn: ({ pageParam, signal }) =>
-      unwrap(api.GET('/api/v1/runbooks', { params: { query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  const runbooks = useRunbookPages();
   const items = runbooks.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
