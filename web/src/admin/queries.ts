@@ -1,5 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { RequestBodyOf, ResponseOf, User } from '../api/types.js';
@@ -38,17 +39,14 @@ export function useAllUsers(enabled: boolean) {
 /** Creates a user (no `user`) or changes one (only the fields in the body). */
 export function useSaveUser() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (save: { user: null; body: NewUser } | { user: User; body: UserChange }) =>
+  return useRefreshingMutation(
+    (save: { user: null; body: NewUser } | { user: User; body: UserChange }) =>
       save.user
         ? unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: save.user.id } }, body: save.body }))
         : unwrap(api.POST('/api/v1/users', { body: save.body })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.users.all });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.me });
-    },
-  });
+    // The caller may have changed their own role or name.
+    [queryKeys.users.all, queryKeys.me],
+  );
 }
 
 export type UserAction = { kind: 'disable' | 'enable' | 'revoke'; user: User };
@@ -56,14 +54,10 @@ export type UserAction = { kind: 'disable' | 'enable' | 'revoke'; user: User };
 /** Disables or enables an account, or ends every session of it. */
 export function useUserAction() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async ({ kind, user }: UserAction) => {
-      if (kind === 'revoke') await unwrap(api.POST('/api/v1/users/{id}/sessions/revoke', { params: { path: { id: user.id } }, body: {} }));
-      else await unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: user.id } }, body: { disabled: kind === 'disable' } }));
-    },
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.users.all }),
-  });
+  return useRefreshingMutation(async ({ kind, user }: UserAction) => {
+    if (kind === 'revoke') await unwrap(api.POST('/api/v1/users/{id}/sessions/revoke', { params: { path: { id: user.id } }, body: {} }));
+    else await unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: user.id } }, body: { disabled: kind === 'disable' } }));
+  }, [queryKeys.users.all]);
 }
 
 /** The caller's API tokens, or (admins, `all`) everyone's, a page at a time. */
@@ -78,18 +72,10 @@ export function useTokenPages(scope: 'mine' | 'all') {
 
 export function useCreateToken() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: NewToken) => unwrap(api.POST('/api/v1/tokens', { body })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tokens.all }),
-  });
+  return useRefreshingMutation((body: NewToken) => unwrap(api.POST('/api/v1/tokens', { body })), [queryKeys.tokens.all]);
 }
 
 export function useRevokeToken() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (token: Token) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id: token.id } } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tokens.all }),
-  });
+  return useRefreshingMutation((token: Token) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id: token.id } } })), [queryKeys.tokens.all]);
 }

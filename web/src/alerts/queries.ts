@@ -1,5 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { QueryOf, RequestBodyOf, ResponseOf } from '../api/types.js';
@@ -45,21 +46,16 @@ export function useRoutingRules() {
 /** Adds a rule (no `rule`) or replaces one's fields. */
 export function useSaveRoutingRule() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ rule, body }: { rule: RoutingRule | null; body: RoutingRuleBody }) =>
+  return useRefreshingMutation(
+    ({ rule, body }: { rule: RoutingRule | null; body: RoutingRuleBody }) =>
       rule ? unwrap(api.PATCH('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } }, body })) : unwrap(api.POST('/api/v1/routing-rules', { body })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.routingRules.all }),
-  });
+    [queryKeys.routingRules.all],
+  );
 }
 
 export function useDeleteRoutingRule() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (rule: RoutingRule) => unwrap(api.DELETE('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.routingRules.all }),
-  });
+  return useRefreshingMutation((rule: RoutingRule) => unwrap(api.DELETE('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } } })), [queryKeys.routingRules.all]);
 }
 
 /** Silences and maintenance windows, newest first, a page at a time. */
@@ -74,23 +70,14 @@ export function useSilencePages(activeOnly: boolean) {
 }
 
 /** Silences publish no events yet: a change refreshes silences and the alerts they mark itself. */
-function useSilenceMutation<V, R>(mutationFn: (variables: V) => Promise<R>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn,
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.silences.all });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.alerts.all });
-    },
-  });
-}
+const SILENCE_CHANGES = [queryKeys.silences.all, queryKeys.alerts.all];
 
 export function useCreateSilence() {
   const api = useApi();
-  return useSilenceMutation((body: RequestBodyOf<'/api/v1/silences', 'post'>) => unwrap(api.POST('/api/v1/silences', { body })));
+  return useRefreshingMutation((body: RequestBodyOf<'/api/v1/silences', 'post'>) => unwrap(api.POST('/api/v1/silences', { body })), SILENCE_CHANGES);
 }
 
 export function useExpireSilence() {
   const api = useApi();
-  return useSilenceMutation((silence: Silence) => unwrap(api.DELETE('/api/v1/silences/{id}', { params: { path: { id: silence.id } } })));
+  return useRefreshingMutation((silence: Silence) => unwrap(api.DELETE('/api/v1/silences/{id}', { params: { path: { id: silence.id } } })), SILENCE_CHANGES);
 }

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { Incident, IncidentState, RequestBodyOf, TimelineEvent } from '../api/types.js';
 import type { ParameterBody } from '../runs/parameters.js';
@@ -81,21 +82,8 @@ export function useIncidentMutations(id: string) {
     void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(id) });
   };
   const transition = useMutation({
-    mutationFn: (action: IncidentAction) => {
-      const params = { params: { path: { id } }, body: {} };
-      switch (action) {
-        case 'ack':
-          return unwrap(api.POST('/api/v1/incidents/{id}/ack', params));
-        case 'mitigate':
-          return unwrap(api.POST('/api/v1/incidents/{id}/mitigate', params));
-        case 'resolve':
-          return unwrap(api.POST('/api/v1/incidents/{id}/resolve', params));
-        case 'close':
-          return unwrap(api.POST('/api/v1/incidents/{id}/close', params));
-        case 'reopen':
-          return unwrap(api.POST('/api/v1/incidents/{id}/reopen', params));
-      }
-    },
+    // Each action is the last segment of its path: /ack, /mitigate, /resolve, /close, /reopen.
+    mutationFn: (action: IncidentAction) => unwrap(api.POST(`/api/v1/incidents/{id}/${action}`, { params: { path: { id } }, body: {} })),
     onSuccess,
   });
   const patch = useMutation({
@@ -107,11 +95,10 @@ export function useIncidentMutations(id: string) {
 
 export function useAddNote(incidentId: string) {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (text: string) => unwrap(api.POST('/api/v1/incidents/{id}/notes', { params: { path: { id: incidentId } }, body: { text } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(incidentId) }),
-  });
+  return useRefreshingMutation(
+    (text: string) => unwrap(api.POST('/api/v1/incidents/{id}/notes', { params: { path: { id: incidentId } }, body: { text } })),
+    [queryKeys.incidents.timeline(incidentId)],
+  );
 }
 
 /** Saves an edit as the next version; the server refuses (409) when `baseVersion` is no longer the latest. */

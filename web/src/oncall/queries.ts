@@ -1,5 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { RequestBodyOf } from '../api/types.js';
@@ -78,75 +79,63 @@ export function useDeliveryPages(state: Delivery['state'] | null) {
   });
 }
 
-/** A mutation of the directory, then the lists it changes ask again. */
-function useDirectoryMutation<V, R>(mutationFn: (variables: V) => Promise<R>, ...changed: ReadonlyArray<readonly string[]>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn,
-    onSuccess: () => {
-      for (const queryKey of changed) void queryClient.invalidateQueries({ queryKey });
-    },
-  });
-}
-
 /** Creates a contact or changes one; rotations name their members, so they refresh too. */
 export function useSaveContact() {
   const api = useApi();
-  return useDirectoryMutation(
+  return useRefreshingMutation(
     (save: { contact: null; body: RequestBodyOf<'/api/v1/contacts', 'post'> } | { contact: Contact; body: RequestBodyOf<'/api/v1/contacts/{id}', 'patch'> }) =>
       save.contact
         ? unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id: save.contact.id } }, body: save.body }))
         : unwrap(api.POST('/api/v1/contacts', { body: save.body })),
-    queryKeys.oncall.contacts,
-    queryKeys.oncall.rotations,
+    [queryKeys.oncall.contacts, queryKeys.oncall.rotations],
   );
 }
 
 export function useDeleteContact() {
   const api = useApi();
-  return useDirectoryMutation((contact: Contact) => unwrap(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id: contact.id } } })), queryKeys.oncall.contacts);
+  return useRefreshingMutation((contact: Contact) => unwrap(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id: contact.id } } })), [queryKeys.oncall.contacts]);
 }
 
 export function useSaveChannel() {
   const api = useApi();
-  return useDirectoryMutation(
+  return useRefreshingMutation(
     (save: { channel: null; body: RequestBodyOf<'/api/v1/channels', 'post'> } | { channel: Channel; body: RequestBodyOf<'/api/v1/channels/{id}', 'patch'> }) =>
       save.channel
         ? unwrap(api.PATCH('/api/v1/channels/{id}', { params: { path: { id: save.channel.id } }, body: save.body }))
         : unwrap(api.POST('/api/v1/channels', { body: save.body })),
-    queryKeys.oncall.channels,
+    [queryKeys.oncall.channels],
   );
 }
 
 export function useDeleteChannel() {
   const api = useApi();
-  return useDirectoryMutation((channel: Channel) => unwrap(api.DELETE('/api/v1/channels/{id}', { params: { path: { id: channel.id } } })), queryKeys.oncall.channels);
+  return useRefreshingMutation((channel: Channel) => unwrap(api.DELETE('/api/v1/channels/{id}', { params: { path: { id: channel.id } } })), [queryKeys.oncall.channels]);
 }
 
 export function useSaveRotation() {
   const api = useApi();
-  return useDirectoryMutation(
+  return useRefreshingMutation(
     ({ rotation, body }: { rotation: Rotation | null; body: RequestBodyOf<'/api/v1/rotations', 'post'> }) =>
       rotation ? unwrap(api.PATCH('/api/v1/rotations/{id}', { params: { path: { id: rotation.id } }, body })) : unwrap(api.POST('/api/v1/rotations', { body })),
-    queryKeys.oncall.rotations,
+    [queryKeys.oncall.rotations],
   );
 }
 
 export function useAddOverride(rotationId: string) {
   const api = useApi();
-  return useDirectoryMutation(
+  return useRefreshingMutation(
     (body: RequestBodyOf<'/api/v1/rotations/{id}/overrides', 'post'>) => unwrap(api.POST('/api/v1/rotations/{id}/overrides', { params: { path: { id: rotationId } }, body })),
-    queryKeys.oncall.rotations,
+    [queryKeys.oncall.rotations],
   );
 }
 
 export function useSavePolicy() {
   const api = useApi();
-  return useDirectoryMutation(
+  return useRefreshingMutation(
     (save: { policy: null; body: RequestBodyOf<'/api/v1/escalation-policies', 'post'> } | { policy: EscalationPolicy; body: RequestBodyOf<'/api/v1/escalation-policies/{id}', 'patch'> }) =>
       save.policy
         ? unwrap(api.PATCH('/api/v1/escalation-policies/{id}', { params: { path: { id: save.policy.id } }, body: save.body }))
         : unwrap(api.POST('/api/v1/escalation-policies', { body: save.body })),
-    queryKeys.oncall.escalationPolicies,
+    [queryKeys.oncall.escalationPolicies],
   );
 }

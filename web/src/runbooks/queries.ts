@@ -1,5 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { RequestBodyOf } from '../api/types.js';
@@ -70,9 +71,5 @@ export function useLintSource() {
 /** Imports a runbook, or a new version of one; the library and every runbook on screen refresh. */
 export function useImportRunbook() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: RequestBodyOf<'/api/v1/runbooks', 'post'>) => unwrap(api.POST('/api/v1/runbooks', { body })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.runbooks.all }),
-  });
+  return useRefreshingMutation((body: RequestBodyOf<'/api/v1/runbooks', 'post'>) => unwrap(api.POST('/api/v1/runbooks', { body })), [queryKeys.runbooks.all]);
 }

@@ -96,23 +96,9 @@ export function useStepAction() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ runId, action, step }: { runId: string; action: StepAction; step: string }) => {
-      const params = { params: { path: { id: runId, step } }, body: {} };
-      switch (action) {
-        case 'run':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/run', params));
-        case 'retry':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/retry', params));
-        case 'approve':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/approve', params));
-        case 'reject':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/reject', params));
-        case 'skip':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/skip', params));
-        case 'cancel':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/cancel', params));
-      }
-    },
+    // Each action is the last segment of its path: /run, /retry, /approve, /reject, /skip, /cancel.
+    mutationFn: ({ runId, action, step }: { runId: string; action: StepAction; step: string }) =>
+      unwrap(api.POST(`/api/v1/runs/{id}/steps/{step}/${action}`, { params: { path: { id: runId, step } }, body: {} })),
     onSuccess: ({ steps }, { runId }) => {
       queryClient.setQueryData<Run>(queryKeys.runs.detail(runId), (run) =>
         run ? { ...run, steps: run.steps.map((step) => steps.find((changed) => changed.id === step.id) ?? step) } : run,
