@@ -116,59 +116,45 @@ function TokensList() {
       skeletonHeight={80}
     >
       {items.length > 0 && (
-        <ScrollTable label="API tokens" minWidth={scope === 'all' ? 900 : 800}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Role</Table.Th>
-              {scope === 'all' && <Table.Th>Owner</Table.Th>}
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((token) => {
-              const status = statusOf(token, now);
-              return (
-                <Table.Tr key={token.id} data-testid="token-row" data-token-id={token.id} data-status={status.label}>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {token.name}
-                    </Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {token.prefix}…
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{token.role}</Table.Td>
-                  {scope === 'all' && <Table.Td>{ownerName(token.ownerId)}</Table.Td>}
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.createdAt)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={status.color} size="sm">
-                      {status.label}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {status.label === 'active' && (
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => revoke.ask(token)}
-                        aria-label={`Revoke ${token.name}`}
-                      >
-                        Revoke
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
+        <ScrollTable label="API tokens" minWidth={scope === 'all' ? 900 : 800} columns={['Name', 'Role', scope === 'all' && 'Owner', 'Created', 'Expires', 'Last used', 'Status', 'Actions']}>
+          {items.map((token) => {
+            const status = statusOf(token, now);
+            return (
+              <Table.Tr key={token.id} data-testid="token-row" data-token-id={token.id} data-status={status.label}>
+                <Table.Td>
+                  <Text size="sm" fw={600}>
+                    {token.name}
+                  </Text>
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {token.prefix}…
+                  </Text>
+                </Table.Td>
+                <Table.Td>{token.role}</Table.Td>
+                {scope === 'all' && <Table.Td>{ownerName(token.ownerId)}</Table.Td>}
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.createdAt)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={status.color} size="sm">
+                    {status.label}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {status.label === 'active' && (
+                    <Button
+                      size="compact-sm"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => revoke.ask(token)}
+                      aria-label={`Revoke ${token.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
         </ScrollTable>
       )}
       <Modal

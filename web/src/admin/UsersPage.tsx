@@ -97,59 +97,48 @@ function UsersList() {
     <ListPanel title="Users" testId="user-list" query={users} count={items.length} noun="users" addLabel="New user" onAdd={form.create} emptyText="No users." skeletonHeight={100}>
       {act.isError && confirming === null && <ErrorNotice error={act.error} title="The server refused" />}
       {items.length > 0 && (
-        <ScrollTable label="Users" minWidth={860}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Since</Table.Th>
-              <Table.Th>Actions</Table.Th>
+        <ScrollTable label="Users" minWidth={860} columns={['User', 'Role', 'Status', 'Since', 'Actions']}>
+          {items.map((user) => (
+            <Table.Tr key={user.id} data-testid="user-row" data-username={user.username} data-role={user.role} data-disabled={user.disabled}>
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  {user.username}
+                  {self(user) ? ' (you)' : ''}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {[user.displayName, user.email].filter(Boolean).join(' · ')}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={user.role === 'admin' ? 'grape' : user.role === 'operator' ? 'blue' : 'gray'}>
+                  {user.role}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={user.disabled ? 'red' : 'teal'}>
+                  {user.disabled ? 'disabled' : 'active'}
+                </Badge>
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(user.createdAt)}</Table.Td>
+              <Table.Td>
+                <RowActions name={user.username} onEdit={() => form.edit(user)}>
+                  <Button
+                    size="compact-sm"
+                    variant="subtle"
+                    color={user.disabled ? 'teal' : 'red'}
+                    onClick={() => ask(user.disabled ? 'enable' : 'disable', user)}
+                    loading={act.isPending && act.variables?.user.id === user.id && act.variables.kind === 'enable'}
+                    aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
+                  >
+                    {user.disabled ? 'Enable' : 'Disable'}
+                  </Button>
+                  <Button size="compact-sm" variant="subtle" color="red" onClick={() => ask('revoke', user)} aria-label={`Sign out everywhere: ${user.username}`}>
+                    Sign out everywhere
+                  </Button>
+                </RowActions>
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((user) => (
-              <Table.Tr key={user.id} data-testid="user-row" data-username={user.username} data-role={user.role} data-disabled={user.disabled}>
-                <Table.Td>
-                  <Text size="sm" fw={600}>
-                    {user.username}
-                    {self(user) ? ' (you)' : ''}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {[user.displayName, user.email].filter(Boolean).join(' · ')}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={user.role === 'admin' ? 'grape' : user.role === 'operator' ? 'blue' : 'gray'}>
-                    {user.role}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={user.disabled ? 'red' : 'teal'}>
-                    {user.disabled ? 'disabled' : 'active'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(user.createdAt)}</Table.Td>
-                <Table.Td>
-                  <RowActions name={user.username} onEdit={() => form.edit(user)}>
-                    <Button
-                      size="compact-sm"
-                      variant="subtle"
-                      color={user.disabled ? 'teal' : 'red'}
-                      onClick={() => ask(user.disabled ? 'enable' : 'disable', user)}
-                      loading={act.isPending && act.variables?.user.id === user.id && act.variables.kind === 'enable'}
-                      aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
-                    >
-                      {user.disabled ? 'Enable' : 'Disable'}
-                    </Button>
-                    <Button size="compact-sm" variant="subtle" color="red" onClick={() => ask('revoke', user)} aria-label={`Sign out everywhere: ${user.username}`}>
-                      Sign out everywhere
-                    </Button>
-                  </RowActions>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
+          ))}
         </ScrollTable>
       )}
       <EditModal editing={form.editing} onClose={form.close} title={(user) => (user ? `Edit ${user.username}` : 'New user')}>

@@ -123,22 +123,10 @@ function AuditLog() {
         skeletonHeight={120}
       >
         {items.length > 0 && (
-          <ScrollTable label="Audit log entries" minWidth={980}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>Details</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((entry) => (
-                <EntryRow key={entry.id} entry={entry} onFilter={(field, value) => apply({ ...form, [field]: value })} />
-              ))}
-            </Table.Tbody>
+          <ScrollTable label="Audit log entries" minWidth={980} columns={['When', 'Actor', 'Action', 'Target', 'Outcome', 'Details']}>
+            {items.map((entry) => (
+              <EntryRow key={entry.id} entry={entry} onFilter={(field, value) => apply({ ...form, [field]: value })} />
+            ))}
           </ScrollTable>
         )}
       </ListPanel>

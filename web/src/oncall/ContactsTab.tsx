@@ -80,33 +80,21 @@ export function ContactsTab({ isAdmin }: { isAdmin: boolean }) {
       emptyText="No contacts yet."
     >
       {items.length > 0 && (
-        <ScrollTable label="Contacts" minWidth={isAdmin ? 760 : 620}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Phone</Table.Th>
-              <Table.Th>E-mail</Table.Th>
-              <Table.Th>Slack</Table.Th>
-              <Table.Th>Team</Table.Th>
-              {isAdmin && <Table.Th>Actions</Table.Th>}
+        <ScrollTable label="Contacts" minWidth={isAdmin ? 760 : 620} columns={['Name', 'Phone', 'E-mail', 'Slack', 'Team', isAdmin && 'Actions']}>
+          {items.map((contact) => (
+            <Table.Tr key={contact.id} data-testid="contact-row" data-contact-id={contact.id}>
+              <Table.Td fw={600}>{contact.name}</Table.Td>
+              <Table.Td>{contact.phone ?? '—'}</Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>{contact.email ?? '—'}</Table.Td>
+              <Table.Td>{contact.slack ?? '—'}</Table.Td>
+              <Table.Td>{contact.team ?? '—'}</Table.Td>
+              {isAdmin && (
+                <Table.Td>
+                  <RowActions name={contact.name} onEdit={() => form.edit(contact)} onDelete={() => remove.ask(contact)} />
+                </Table.Td>
+              )}
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((contact) => (
-              <Table.Tr key={contact.id} data-testid="contact-row" data-contact-id={contact.id}>
-                <Table.Td fw={600}>{contact.name}</Table.Td>
-                <Table.Td>{contact.phone ?? '—'}</Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{contact.email ?? '—'}</Table.Td>
-                <Table.Td>{contact.slack ?? '—'}</Table.Td>
-                <Table.Td>{contact.team ?? '—'}</Table.Td>
-                {isAdmin && (
-                  <Table.Td>
-                    <RowActions name={contact.name} onEdit={() => form.edit(contact)} onDelete={() => remove.ask(contact)} />
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
+          ))}
         </ScrollTable>
       )}
       <EditModal editing={form.editing} onClose={form.close} title={(contact) => (contact ? `Edit ${contact.name}` : 'New contact')}>

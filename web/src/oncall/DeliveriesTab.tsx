@@ -35,59 +35,48 @@ export function DeliveriesTab() {
       skeletonHeight={80}
     >
       {items.length > 0 && (
-        <ScrollTable label="Notification deliveries" minWidth={900}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>What</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Incident</Table.Th>
+        <ScrollTable label="Notification deliveries" minWidth={900} columns={['When', 'What', 'To', 'State', 'Incident']}>
+          {items.map((d) => (
+            <Table.Tr key={d.id} data-testid="notification-row" data-state={d.state} data-channel={d.channel}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.sentAt ?? d.createdAt)}</Table.Td>
+              <Table.Td>
+                <Text size="sm">{d.subject}</Text>
+                <Text size="xs" c="dimmed">
+                  {[d.severity, d.key].filter(Boolean).join(' · ')}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{d.target}</Text>
+                <Text size="xs" c="dimmed">
+                  {d.channel} via {d.via}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={STATE_COLOR[d.state]} size="sm">
+                  {d.state}
+                </Badge>
+                {d.attempts > 1 && (
+                  <Text size="xs" c="dimmed">
+                    {d.attempts} attempts
+                  </Text>
+                )}
+                {d.lastError && (
+                  <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                    {d.lastError}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {d.incidentId ? (
+                  <Anchor component={Link} to={`/incidents/${d.incidentId}`} size="sm" underline="always" aria-label={`Open the incident of “${d.subject}”`}>
+                    Open
+                  </Anchor>
+                ) : (
+                  '—'
+                )}
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((d) => (
-              <Table.Tr key={d.id} data-testid="notification-row" data-state={d.state} data-channel={d.channel}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.sentAt ?? d.createdAt)}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">{d.subject}</Text>
-                  <Text size="xs" c="dimmed">
-                    {[d.severity, d.key].filter(Boolean).join(' · ')}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{d.target}</Text>
-                  <Text size="xs" c="dimmed">
-                    {d.channel} via {d.via}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={STATE_COLOR[d.state]} size="sm">
-                    {d.state}
-                  </Badge>
-                  {d.attempts > 1 && (
-                    <Text size="xs" c="dimmed">
-                      {d.attempts} attempts
-                    </Text>
-                  )}
-                  {d.lastError && (
-                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                      {d.lastError}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {d.incidentId ? (
-                    <Anchor component={Link} to={`/incidents/${d.incidentId}`} size="sm" underline="always" aria-label={`Open the incident of “${d.subject}”`}>
-                      Open
-                    </Anchor>
-                  ) : (
-                    '—'
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
+          ))}
         </ScrollTable>
       )}
     </ListPanel>

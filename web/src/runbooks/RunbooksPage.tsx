@@ -95,21 +95,10 @@ export function RunbooksPage() {
         {runbooks.isSuccess && items.length === 0 && <Text size="sm">The library is empty. {canImport ? 'Import a runbook to start.' : ''}</Text>}
         {items.length > 0 && (
           <Stack gap="sm">
-            <ScrollTable label="Runbooks" minWidth={720}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Title</Table.Th>
-                  <Table.Th>Slug</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                  <Table.Th>Lint (latest version)</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((runbook) => (
-                  <RunbookRow key={runbook.id} runbook={runbook} />
-                ))}
-              </Table.Tbody>
+            <ScrollTable label="Runbooks" minWidth={720} columns={['Title', 'Slug', 'Version', 'Updated', 'Lint (latest version)']}>
+              {items.map((runbook) => (
+                <RunbookRow key={runbook.id} runbook={runbook} />
+              ))}
             </ScrollTable>
             {runbooks.hasNextPage && (
               <Button variant="default" onClick={() => void runbooks.fetchNextPage()} loading={runbooks.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
