@@ -1,13 +1,12 @@
-import { Anchor, Badge, Button, Code, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { formatDateTime } from '../common/format.js';
+import { ListPanel } from '../common/crud.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { hasRole } from '../session/roles.js';
 import { useCurrentUser } from '../session/queries.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
-import { Panel } from '../shell/Panel.js';
 import { ImportRunbookModal } from './ImportRunbookModal.js';
 import { LintBadges } from './LintSummary.js';
 import type { RunbookSummary } from './model.js';
@@ -89,25 +88,15 @@ export function RunbooksPage() {
           )
         }
       />
-      <Panel title="Library" count={runbooks.isSuccess ? items.length : undefined} testId="runbook-list">
-        {runbooks.isPending && <Skeleton height={120} aria-label="Loading runbooks" />}
-        {runbooks.isError && <ErrorNotice error={runbooks.error} title="Could not load the runbooks" onRetry={() => void runbooks.refetch()} />}
-        {runbooks.isSuccess && items.length === 0 && <Text size="sm">The library is empty. {canImport ? 'Import a runbook to start.' : ''}</Text>}
+      <ListPanel title="Library" testId="runbook-list" query={runbooks} count={items.length} noun="the runbooks" emptyText={`The library is empty. ${canImport ? 'Import a runbook to start.' : ''}`} skeletonHeight={120}>
         {items.length > 0 && (
-          <Stack gap="sm">
-            <ScrollTable label="Runbooks" minWidth={720} columns={['Title', 'Slug', 'Version', 'Updated', 'Lint (latest version)']}>
-              {items.map((runbook) => (
-                <RunbookRow key={runbook.id} runbook={runbook} />
-              ))}
-            </ScrollTable>
-            {runbooks.hasNextPage && (
-              <Button variant="default" onClick={() => void runbooks.fetchNextPage()} loading={runbooks.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-                Load more
-              </Button>
-            )}
-          </Stack>
+          <ScrollTable label="Runbooks" minWidth={720} columns={['Title', 'Slug', 'Version', 'Updated', 'Lint (latest version)']}>
+            {items.map((runbook) => (
+              <RunbookRow key={runbook.id} runbook={runbook} />
+            ))}
+          </ScrollTable>
         )}
-      </Panel>
+      </ListPanel>
       {canImport && <ImportRunbookModal opened={importOpen} onClose={importModal.close} />}
     </>
   );
