@@ -23,16 +23,9 @@ function CreateTokenForm({ role, onCreated, onClose }: { role: Role; onCreated: 
   const [tokenRole, setTokenRole] = useState<Role>(role);
   const [days, setDays] = useState<number | ''>(90);
   const create = useCreateToken();
+  const submit = () => create.mutate({ name: name.trim(), role: tokenRole, ...(days === '' ? {} : { expiresInDays: days }) }, { onSuccess: onCreated });
   return (
-    <CrudForm
-      ready={name.trim() !== ''}
-      onSubmit={() => create.mutate({ name: name.trim(), role: tokenRole, ...(days === '' ? {} : { expiresInDays: days }) }, { onSuccess: onCreated })}
-      onCancel={onClose}
-      submitLabel="Create the token"
-      pending={create.isPending}
-      error={create.error}
-      errorTitle="Could not create the token"
-    >
+    <CrudForm ready={name.trim() !== ''} onSubmit={submit} onCancel={onClose} submitLabel="Create the token" action={create} errorTitle="Could not create the token">
       <TextInput label="Name" description="What uses it: ci-deploy, alertmanager, runner-eu-1" required maxLength={100} value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <NativeSelect
         label="Role"
@@ -103,18 +96,9 @@ function TokensList() {
   };
 
   return (
-    <ListPanel
-      title={scope === 'all' ? "Everyone's tokens" : 'Your tokens'}
-      testId="token-list"
-      query={tokens}
-      count={items.length}
-      noun="tokens"
-      addLabel="New token"
-      onAdd={user && (() => setCreating(true))}
-      controls={isAdmin && <Switch label="Show everyone's tokens" checked={everyone} onChange={(e) => setEveryone(e.currentTarget.checked)} />}
-      emptyText="No API token yet."
-      skeletonHeight={80}
-    >
+    <ListPanel title={scope === 'all' ? "Everyone's tokens" : 'Your tokens'} testId="token-list" query={tokens} count={items.length} noun="tokens" addLabel="New token"
+      onAdd={user && (() => setCreating(true))} controls={isAdmin && <Switch label="Show everyone's tokens" checked={everyone} onChange={(e) => setEveryone(e.currentTarget.checked)} />}
+      emptyText="No API token yet." skeletonHeight={80}>
       {items.length > 0 && (
         <ScrollTable label="API tokens" minWidth={scope === 'all' ? 900 : 800} columns={['Name', 'Role', scope === 'all' && 'Owner', 'Created', 'Expires', 'Last used', 'Status', 'Actions']}>
           {items.map((token) => {

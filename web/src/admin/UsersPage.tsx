@@ -45,15 +45,8 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
   const changed = !user || role !== user.role || displayName.trim() !== (user.displayName ?? '') || email.trim() !== (user.email ?? '') || password !== '';
   const ready = changed && passwordProblem === null && (user !== null || (username.trim() !== '' && usernameProblem === null && password !== ''));
   return (
-    <CrudForm
-      ready={ready}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel={user ? 'Save' : 'Create the user'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle={user ? 'Could not save' : 'Could not create the user'}
-    >
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={user ? 'Save' : 'Create the user'} action={save}
+      errorTitle={user ? 'Could not save' : 'Could not create the user'}>
       {user ? (
         <Text size="sm">
           Username: <strong>{user.username}</strong>

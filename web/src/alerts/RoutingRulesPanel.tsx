@@ -61,15 +61,8 @@ function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; 
   const ready = form.name.trim() !== '' && matchersReady(form.matchers, true) && !halfRunbook;
 
   return (
-    <CrudForm
-      ready={ready}
-      onSubmit={() => save.mutate({ rule, body: bodyOf(form) }, { onSuccess: onClose })}
-      onCancel={onClose}
-      submitLabel={rule ? 'Save' : 'Add the rule'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not save the rule"
-    >
+    <CrudForm ready={ready} onSubmit={() => save.mutate({ rule, body: bodyOf(form) }, { onSuccess: onClose })} onCancel={onClose} submitLabel={rule ? 'Save' : 'Add the rule'} action={save}
+      errorTitle="Could not save the rule">
       <Group gap="sm" wrap="wrap" align="flex-start">
         <TextInput label="Name" required value={form.name} onChange={(e) => set('name', e.currentTarget.value)} style={{ flex: '2 1 12rem' }} />
         <NumberInput
@@ -187,17 +180,9 @@ export function RoutingRulesPanel({ canEdit }: { canEdit: boolean }) {
   const nextPosition = items.reduce((max, rule) => Math.max(max, rule.position + 10), 10);
 
   return (
-    <ListPanel
-      title="Routing rules"
-      testId="routing-rules"
-      query={rules}
-      count={items.length}
-      noun="routing rules"
-      addLabel="Add a rule"
-      onAdd={canEdit ? form.create : null}
+    <ListPanel title="Routing rules" testId="routing-rules" query={rules} count={items.length} noun="routing rules" addLabel="Add a rule" onAdd={canEdit ? form.create : null}
       note={`In match order: the first rule whose matchers all match an alert opens (or joins) an incident with its severity, runbook and escalation policy. An alert no rule matches opens none.${canEdit ? '' : ' Changing rules needs the admin role.'}`}
-      emptyText="No rules: alerts are stored, but none opens an incident."
-    >
+      emptyText="No rules: alerts are stored, but none opens an incident.">
       {items.length > 0 && (
         <Stack component="ol" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Routing rules">
           {items.map((rule) => (

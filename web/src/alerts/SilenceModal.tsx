@@ -57,7 +57,7 @@ function SilenceForm({ initial, onClose }: { initial: Matcher[] | null; onClose:
     );
 
   return (
-    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel="Create" pending={create.isPending} error={create.error} errorTitle="Could not create the silence">
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel="Create" action={create} errorTitle="Could not create the silence">
       <SegmentedControl
         aria-label="Kind"
         value={kind}

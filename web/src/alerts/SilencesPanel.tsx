@@ -59,18 +59,9 @@ export function SilencesPanel({ canEdit, onCreate }: { canEdit: boolean; onCreat
   const items = silences.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
-    <ListPanel
-      title="Silences"
-      testId="silence-list"
-      query={silences}
-      count={items.length}
-      noun="silences"
-      addLabel="New silence"
-      onAdd={canEdit ? onCreate : null}
+    <ListPanel title="Silences" testId="silence-list" query={silences} count={items.length} noun="silences" addLabel="New silence" onAdd={canEdit ? onCreate : null}
       controls={<Switch label="Active only" checked={activeOnly} onChange={(event) => setActiveOnly(event.currentTarget.checked)} />}
-      note={canEdit ? undefined : 'Creating and expiring silences needs the responder role.'}
-      emptyText={activeOnly ? 'Nothing is silenced now.' : 'No silence yet.'}
-    >
+      note={canEdit ? undefined : 'Creating and expiring silences needs the responder role.'} emptyText={activeOnly ? 'Nothing is silenced now.' : 'No silence yet.'}>
       {items.length > 0 && (
         <Stack component="ul" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Silences">
           {items.map((silence) => (

@@ -112,16 +112,9 @@ function AuditLog() {
           </Stack>
         </form>
       </Panel>
-      <ListPanel
-        title="Entries"
-        testId="audit-log"
-        query={log}
-        count={items.length}
-        noun="the audit log"
+      <ListPanel title="Entries" testId="audit-log" query={log} count={items.length} noun="the audit log"
         note={`Newest first. New entries appear at the top as they are recorded${filtered ? ' (when they match the filters)' : ''}.`}
-        emptyText={`No entry${filtered ? ' matches these filters' : ''}.`}
-        skeletonHeight={120}
-      >
+        emptyText={`No entry${filtered ? ' matches these filters' : ''}.`} skeletonHeight={120}>
         {items.length > 0 && (
           <ScrollTable label="Audit log entries" minWidth={980} columns={['When', 'Actor', 'Action', 'Target', 'Outcome', 'Details']}>
             {items.map((entry) => (

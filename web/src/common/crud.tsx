@@ -132,8 +132,7 @@ export function CrudForm({
   onSubmit,
   onCancel,
   submitLabel,
-  pending,
-  error,
+  action,
   errorTitle,
   children,
 }: {
@@ -141,8 +140,8 @@ export function CrudForm({
   onSubmit: () => void;
   onCancel: () => void;
   submitLabel: ReactNode;
-  pending: boolean;
-  error: unknown;
+  /** The save mutation: its pending state and its refusal. */
+  action: { isPending: boolean; error: unknown };
   errorTitle: string;
   children: ReactNode;
 }) {
@@ -155,12 +154,12 @@ export function CrudForm({
     >
       <Stack gap="sm">
         {children}
-        {error ? <ErrorNotice error={error} title={errorTitle} /> : null}
+        {action.error ? <ErrorNotice error={action.error} title={errorTitle} /> : null}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onCancel}>
             Cancel
           </Button>
-          <Button type="submit" loading={pending} disabled={!ready}>
+          <Button type="submit" loading={action.isPending} disabled={!ready}>
             {submitLabel}
           </Button>
         </Group>

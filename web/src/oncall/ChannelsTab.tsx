@@ -56,15 +56,7 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
   const ready = name.trim() !== '' && (kind !== 'email' || address.trim() !== '') && (channel !== null || kind !== 'webhook' || url.trim() !== '');
 
   return (
-    <CrudForm
-      ready={ready}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel={channel ? 'Save' : 'Add the channel'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not save the channel"
-    >
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={channel ? 'Save' : 'Add the channel'} action={save} errorTitle="Could not save the channel">
       {channel?.unreadable && (
         <Alert color="red" variant="light" title="Set the URL and key again">
           They were sealed with a key this NEXUS no longer has; until they are set again, deliveries to this channel are skipped.

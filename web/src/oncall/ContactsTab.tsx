@@ -43,15 +43,7 @@ function ContactModal({ contact, onClose }: { contact: Contact | null; onClose: 
     save.mutate({ contact: null, body }, { onSuccess: onClose });
   };
   return (
-    <CrudForm
-      ready={form.name.trim() !== ''}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel={contact ? 'Save' : 'Add the contact'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not save the contact"
-    >
+    <CrudForm ready={form.name.trim() !== ''} onSubmit={submit} onCancel={onClose} submitLabel={contact ? 'Save' : 'Add the contact'} action={save} errorTitle="Could not save the contact">
       <TextInput label="Name" required value={form.name} onChange={(e) => set('name', e.currentTarget.value)} />
       <TextInput label="Phone" description="International format, such as +44 20 7946 0958" type="tel" value={form.phone} onChange={(e) => set('phone', e.currentTarget.value)} />
       <TextInput label="E-mail" type="email" value={form.email} onChange={(e) => set('email', e.currentTarget.value)} />
@@ -68,17 +60,8 @@ export function ContactsTab({ isAdmin }: { isAdmin: boolean }) {
   const remove = useConfirmed(useDeleteContact());
   const items = contacts.data?.items ?? [];
   return (
-    <ListPanel
-      title="Contacts"
-      testId="contact-list"
-      query={contacts}
-      count={items.length}
-      noun="contacts"
-      addLabel="Add a contact"
-      onAdd={isAdmin ? form.create : null}
-      note={isAdmin ? undefined : 'Changing contacts needs the admin role.'}
-      emptyText="No contacts yet."
-    >
+    <ListPanel title="Contacts" testId="contact-list" query={contacts} count={items.length} noun="contacts" addLabel="Add a contact" onAdd={isAdmin ? form.create : null}
+      note={isAdmin ? undefined : 'Changing contacts needs the admin role.'} emptyText="No contacts yet.">
       {items.length > 0 && (
         <ScrollTable label="Contacts" minWidth={isAdmin ? 760 : 620} columns={['Name', 'Phone', 'E-mail', 'Slack', 'Team', isAdmin && 'Actions']}>
           {items.map((contact) => (

@@ -81,15 +81,7 @@ function PolicyForm({ policy, directory, onClose }: { policy: EscalationPolicy |
   const ready = name.trim() !== '' && levels.length > 0 && levels.every((l) => l.targets.length > 0 && targetsReady(l.targets)) && targetsReady(always);
 
   return (
-    <CrudForm
-      ready={ready}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel={policy ? 'Save' : 'Create the policy'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not save the policy"
-    >
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={policy ? 'Save' : 'Create the policy'} action={save} errorTitle="Could not save the policy">
       <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
       {levels.map((level, i) => {
@@ -172,18 +164,9 @@ export function PoliciesTab({ canEdit, directory }: { canEdit: boolean; director
   const form = useEditing<EscalationPolicy>();
   const items = policies.data?.items ?? [];
   return (
-    <ListPanel
-      title="Escalation policies"
-      testId="policy-list"
-      query={policies}
-      count={items.length}
-      noun="escalation policies"
-      addLabel="New policy"
-      onAdd={canEdit ? form.create : null}
+    <ListPanel title="Escalation policies" testId="policy-list" query={policies} count={items.length} noun="escalation policies" addLabel="New policy" onAdd={canEdit ? form.create : null}
       note={`Levels page in turn until the incident is acknowledged; a rotation target pages whoever is on call then.${canEdit ? '' : ' Changing policies needs the operator role.'}`}
-      emptyText="No escalation policy yet."
-      skeletonHeight={80}
-    >
+      emptyText="No escalation policy yet." skeletonHeight={80}>
       {items.map((policy) => (
         <PolicyCard key={policy.id} policy={policy} directory={directory} onEdit={canEdit ? () => form.edit(policy) : null} />
       ))}

@@ -53,15 +53,7 @@ function RotationForm({ rotation, onClose }: { rotation: Rotation | null; onClos
     save.mutate({ rotation, body: { name: name.trim(), members, handoffWeekday: weekday, handoffTime: time, timezone: timezone.trim(), startDate } }, { onSuccess: onClose });
   const ready = name.trim() !== '' && members.length > 0 && /^([01]\d|2[0-3]):[0-5]\d$/.test(time) && timezone.trim() !== '' && startDate !== '';
   return (
-    <CrudForm
-      ready={ready}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel={rotation ? 'Save' : 'Create the rotation'}
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not save the rotation"
-    >
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={rotation ? 'Save' : 'Create the rotation'} action={save} errorTitle="Could not save the rotation">
       <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <MemberList value={members} onChange={setMembers} contacts={contacts.data?.items ?? []} />
       <Group gap="sm" wrap="wrap" align="flex-start">
@@ -97,15 +89,7 @@ function OverrideForm({ rotation, onClose }: { rotation: Rotation; onClose: () =
     if (contactId && start && end) save.mutate({ contactId, startsAt: start, endsAt: end, ...(reason.trim() ? { reason: reason.trim() } : {}) }, { onSuccess: onClose });
   };
   return (
-    <CrudForm
-      ready={contactId !== null && windowProblem === null}
-      onSubmit={submit}
-      onCancel={onClose}
-      submitLabel="Add the override"
-      pending={save.isPending}
-      error={save.error}
-      errorTitle="Could not add the override"
-    >
+    <CrudForm ready={contactId !== null && windowProblem === null} onSubmit={submit} onCancel={onClose} submitLabel="Add the override" action={save} errorTitle="Could not add the override">
       <NativeSelect
         label="Who is on call instead"
         required
@@ -173,18 +157,8 @@ export function RotationsTab({ canEdit }: { canEdit: boolean }) {
   const [overriding, setOverriding] = useState<Rotation | null>(null);
   const items = rotations.data?.items ?? [];
   return (
-    <ListPanel
-      title="Rotations"
-      testId="rotation-list"
-      query={rotations}
-      count={items.length}
-      noun="rotations"
-      addLabel="New rotation"
-      onAdd={canEdit ? form.create : null}
-      note={canEdit ? undefined : 'Changing rotations needs the operator role.'}
-      emptyText="No rotation yet."
-      skeletonHeight={80}
-    >
+    <ListPanel title="Rotations" testId="rotation-list" query={rotations} count={items.length} noun="rotations" addLabel="New rotation" onAdd={canEdit ? form.create : null}
+      note={canEdit ? undefined : 'Changing rotations needs the operator role.'} emptyText="No rotation yet." skeletonHeight={80}>
       {items.length > 0 && (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
           {items.map((rotation) => (
