@@ -1,7 +1,8 @@
-import { Anchor, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { Alert, Severity } from '../api/types.js';
 import { ListPanel } from '../common/crud.js';
+import { SegmentedField } from '../common/SegmentedField.js';
 import { formatAgo, formatDateTime } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import type { Matcher } from './matchers.js';
@@ -107,21 +108,16 @@ export function AlertsPanel({ onSilence }: { onSilence: ((matchers: Matcher[]) =
       noun="alerts"
       controls={
         <Group gap="sm" wrap="wrap" align="flex-end">
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="alert-state-label">
-              State
-            </Text>
-            <SegmentedControl
-              aria-labelledby="alert-state-label"
-              value={state}
-              onChange={(value) => setFilter('state', value === 'all' ? null : value)}
-              data={[
-                { value: 'all', label: 'All' },
-                { value: 'firing', label: 'Firing' },
-                { value: 'resolved', label: 'Resolved' },
-              ]}
-            />
-          </Stack>
+          <SegmentedField
+            label="State"
+            value={state}
+            onChange={(value) => setFilter('state', value === 'all' ? null : value)}
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'firing', label: 'Firing' },
+              { value: 'resolved', label: 'Resolved' },
+            ]}
+          />
           <NativeSelect
             label="Severity"
             data={[{ value: '', label: 'Any' }, 'P1', 'P2', 'P3']}

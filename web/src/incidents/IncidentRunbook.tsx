@@ -49,6 +49,21 @@ function StartRun({ incident, detail, procedure, onStarted, label }: { incident:
   );
 }
 
+type Phase = Procedure['phases'][number];
+
+/** "2. Clear the stuck work queue · Immediate actions": a step of the checklist, with its phase unless the procedure has none. */
+function StepHeading({ phase, step }: { phase: Phase; step: Phase['steps'][number] }) {
+  return (
+    <Title order={3} size="h6" mb={4}>
+      {step.number !== null ? `${step.number}. ` : ''}
+      {step.title}
+      <Text span size="xs" c="dimmed" fw={400}>
+        {phase.implicit ? '' : ` · ${phase.title}`}
+      </Text>
+    </Title>
+  );
+}
+
 /** The procedure before any run: its steps and commands, to read ahead. */
 function ProcedurePreview({ procedure }: { procedure: Procedure }) {
   return (
@@ -56,13 +71,7 @@ function ProcedurePreview({ procedure }: { procedure: Procedure }) {
       {procedure.phases.flatMap((phase) =>
         phase.steps.map((step) => (
           <li key={step.id} className="checklist-step">
-            <Title order={3} size="h6" mb={4}>
-              {step.number !== null ? `${step.number}. ` : ''}
-              {step.title}
-              <Text span size="xs" c="dimmed" fw={400}>
-                {phase.implicit ? '' : ` · ${phase.title}`}
-              </Text>
-            </Title>
+            <StepHeading phase={phase} step={step} />
             <ul className="checklist-commands">
               {step.commands.map((command) => (
                 <li key={command.id} className="run-step">
@@ -126,13 +135,7 @@ function RunSteps({ incidentId, run, procedure, caller, callerName }: { incident
       if (commands.length === 0 && stepChecks.length === 0) return null;
       return (
         <li key={`${phase.id}/${step.id}`} className="checklist-step" data-testid="checklist-step">
-          <Title order={3} size="h6" mb={4}>
-            {step.number !== null ? `${step.number}. ` : ''}
-            {step.title}
-            <Text span size="xs" c="dimmed" fw={400}>
-              {phase.implicit ? '' : ` · ${phase.title}`}
-            </Text>
-          </Title>
+          <StepHeading phase={phase} step={step} />
           <ul className="checklist-commands">
             {commands.map(item)}
             {stepChecks.map(checkItem)}

@@ -1,7 +1,8 @@
-import { Alert, Badge, Card, Checkbox, Group, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Card, Checkbox, Group, PasswordInput, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { RequestBodyOf } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
+import { SegmentedField } from '../common/SegmentedField.js';
 import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
 import type { Channel } from './describe.js';
 import { useChannels, useDeleteChannel, useSaveChannel } from './queries.js';
@@ -68,21 +69,16 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
           Kind: <strong>{channel.kind}</strong> (fixed once created)
         </Text>
       ) : (
-        <Stack gap={4}>
-          <Text size="sm" fw={500} id="channel-kind-label">
-            Kind
-          </Text>
-          <SegmentedControl
-            aria-labelledby="channel-kind-label"
-            value={kind}
-            onChange={(value) => setKind(value as Kind)}
-            data={[
-              { value: 'slack', label: 'Slack' },
-              { value: 'webhook', label: 'Webhook' },
-              { value: 'email', label: 'E-mail' },
-            ]}
-          />
-        </Stack>
+        <SegmentedField
+          label="Kind"
+          value={kind}
+          onChange={setKind}
+          data={[
+            { value: 'slack', label: 'Slack' },
+            { value: 'webhook', label: 'Webhook' },
+            { value: 'email', label: 'E-mail' },
+          ]}
+        />
       )}
       {kind === 'email' ? (
         <TextInput label="Address" type="email" required value={address} onChange={(e) => setAddress(e.currentTarget.value)} />

@@ -32,6 +32,16 @@ function describeTarget(target: RunTarget): string {
 
 const OPEN_RUN: readonly Run['status'][] = ['waiting', 'running'];
 
+interface RunFormProps {
+  target: RunTarget;
+  detail: RunbookDetail;
+  /** The run open on this page, offered for a step of the same procedure and version. */
+  activeRun: Run | null;
+  defaultIncidentId: string | null;
+  onClose: () => void;
+  onStarted: (run: Run) => void;
+}
+
 /**
  * Starts a run of a procedure and, for a step or command, requests it in
  * that run. Asks first for the parameters the procedure needs (described
@@ -39,46 +49,17 @@ const OPEN_RUN: readonly Run['status'][] = ['waiting', 'running'];
  * belongs to. A destructive command is confirmed before it is requested,
  * saying that a second person must approve it.
  */
-export function RunDialog({
-  target,
-  detail,
-  activeRun,
-  defaultIncidentId,
-  onClose,
-  onStarted,
-}: {
-  target: RunTarget | null;
-  detail: RunbookDetail;
-  /** The run open on this page, offered for a step of the same procedure and version. */
-  activeRun: Run | null;
-  defaultIncidentId: string | null;
-  onClose: () => void;
-  onStarted: (run: Run) => void;
-}) {
+export function RunDialog({ target, ...form }: Omit<RunFormProps, 'target'> & { target: RunTarget | null }) {
   // Keyed by target so every opening starts from a clean form.
   const key = target ? `${target.kind}:${targetKey(target) ?? target.procedure.id}` : 'closed';
   return (
-    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={target !== null} onClose={onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
-      {target && <RunForm key={key} target={target} detail={detail} activeRun={activeRun} defaultIncidentId={defaultIncidentId} onClose={onClose} onStarted={onStarted} />}
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={target !== null} onClose={form.onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
+      {target && <RunForm key={key} target={target} {...form} />}
     </Modal>
   );
 }
 
-function RunForm({
-  target,
-  detail,
-  activeRun,
-  defaultIncidentId,
-  onClose,
-  onStarted,
-}: {
-  target: RunTarget;
-  detail: RunbookDetail;
-  activeRun: Run | null;
-  defaultIncidentId: string | null;
-  onClose: () => void;
-  onStarted: (run: Run) => void;
-}) {
+function RunForm({ target, detail, activeRun, defaultIncidentId, onClose, onStarted }: RunFormProps) {
   const incidents = useOpenIncidents();
   const { procedure } = target;
   const required = useMemo(() => requiredParameters(procedure), [procedure]);
