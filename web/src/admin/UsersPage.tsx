@@ -30,7 +30,7 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
   const submit = () => {
     if (!user) {
       const body = { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}) };
-      save.mutate({ user: null, body }, { onSuccess: onClose });
+      save.mutate({ item: null, body }, { onSuccess: onClose });
       return;
     }
     const body: UserChange = {};
@@ -38,7 +38,7 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
     if (displayName.trim() !== (user.displayName ?? '')) body.displayName = displayName.trim() || null;
     if (email.trim() !== (user.email ?? '')) body.email = email.trim() || null;
     if (password) body.password = password;
-    save.mutate({ user, body }, { onSuccess: onClose });
+    save.mutate({ item: user, body }, { onSuccess: onClose });
   };
   const usernameProblem = !user && username.trim() !== '' && (!USERNAME.test(username.trim()) || username.trim().length < 2) ? 'Lowercase letters, digits, ".", "_" and "-"; 2 to 63 characters.' : null;
   const passwordProblem = password !== '' && password.length < MIN_PASSWORD ? `At least ${MIN_PASSWORD} characters.` : null;

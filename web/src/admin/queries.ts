@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
-import { useRefreshingMutation } from '../api/mutations.js';
+import { createOrChange, useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { RequestBodyOf, ResponseOf, User } from '../api/types.js';
@@ -39,14 +39,12 @@ export function useAllUsers(enabled: boolean) {
 /** Creates a user (no `user`) or changes one (only the fields in the body). */
 export function useSaveUser() {
   const api = useApi();
-  return useRefreshingMutation(
-    (save: { user: null; body: NewUser } | { user: User; body: UserChange }) =>
-      save.user
-        ? unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: save.user.id } }, body: save.body }))
-        : unwrap(api.POST('/api/v1/users', { body: save.body })),
-    // The caller may have changed their own role or name.
-    [queryKeys.users.all, queryKeys.me],
+  const save = createOrChange<User, NewUser, UserChange, User, User>(
+    (body) => unwrap(api.POST('/api/v1/users', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body })),
   );
+  // The caller may have changed their own role or name.
+  return useRefreshingMutation(save, [queryKeys.users.all, queryKeys.me]);
 }
 
 export type UserAction = { kind: 'disable' | 'enable' | 'revoke'; user: User };

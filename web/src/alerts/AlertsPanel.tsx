@@ -99,37 +99,30 @@ export function AlertsPanel({ onSilence }: { onSilence: ((matchers: Matcher[]) =
       { replace: true },
     );
 
+  const filters = (
+    <Group gap="sm" wrap="wrap" align="flex-end">
+      <SegmentedField
+        label="State"
+        value={state}
+        onChange={(value) => setFilter('state', value === 'all' ? null : value)}
+        data={[
+          { value: 'all', label: 'All' },
+          { value: 'firing', label: 'Firing' },
+          { value: 'resolved', label: 'Resolved' },
+        ]}
+      />
+      <NativeSelect
+        label="Severity"
+        data={[{ value: '', label: 'Any' }, 'P1', 'P2', 'P3']}
+        value={severity ?? ''}
+        onChange={(e) => setFilter('severity', e.currentTarget.value || null)}
+        w={140}
+      />
+    </Group>
+  );
   return (
-    <ListPanel
-      title="Alerts"
-      testId="alert-list"
-      query={alerts}
-      count={items.length}
-      noun="alerts"
-      controls={
-        <Group gap="sm" wrap="wrap" align="flex-end">
-          <SegmentedField
-            label="State"
-            value={state}
-            onChange={(value) => setFilter('state', value === 'all' ? null : value)}
-            data={[
-              { value: 'all', label: 'All' },
-              { value: 'firing', label: 'Firing' },
-              { value: 'resolved', label: 'Resolved' },
-            ]}
-          />
-          <NativeSelect
-            label="Severity"
-            data={[{ value: '', label: 'Any' }, 'P1', 'P2', 'P3']}
-            value={severity ?? ''}
-            onChange={(e) => setFilter('severity', e.currentTarget.value || null)}
-            w={140}
-          />
-        </Group>
-      }
-      emptyText="No alert matches these filters."
-      skeletonHeight={80}
-    >
+    <ListPanel title="Alerts" testId="alert-list" query={alerts} count={items.length} noun="alerts" controls={filters}
+      emptyText="No alert matches these filters." skeletonHeight={80}>
       {items.length > 0 && (
         <Stack component="ul" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Alerts">
           {items.map((alert) => (

@@ -61,7 +61,7 @@ function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; 
   const ready = form.name.trim() !== '' && matchersReady(form.matchers, true) && !halfRunbook;
 
   return (
-    <CrudForm ready={ready} onSubmit={() => save.mutate({ rule, body: bodyOf(form) }, { onSuccess: onClose })} onCancel={onClose} submitLabel={rule ? 'Save' : 'Add the rule'} action={save}
+    <CrudForm ready={ready} onSubmit={() => save.mutate({ item: rule, body: bodyOf(form) }, { onSuccess: onClose })} onCancel={onClose} submitLabel={rule ? 'Save' : 'Add the rule'} action={save}
       errorTitle="Could not save the rule">
       <Group gap="sm" wrap="wrap" align="flex-start">
         <TextInput label="Name" required value={form.name} onChange={(e) => set('name', e.currentTarget.value)} style={{ flex: '2 1 12rem' }} />

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
-import { useRefreshingMutation } from '../api/mutations.js';
+import { createOrChange, useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { QueryOf, RequestBodyOf, ResponseOf } from '../api/types.js';
@@ -46,11 +46,11 @@ export function useRoutingRules() {
 /** Adds a rule (no `rule`) or replaces one's fields. */
 export function useSaveRoutingRule() {
   const api = useApi();
-  return useRefreshingMutation(
-    ({ rule, body }: { rule: RoutingRule | null; body: RoutingRuleBody }) =>
-      rule ? unwrap(api.PATCH('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } }, body })) : unwrap(api.POST('/api/v1/routing-rules', { body })),
-    [queryKeys.routingRules.all],
+  const save = createOrChange<RoutingRule, RoutingRuleBody, RoutingRuleBody, RoutingRule, RoutingRule>(
+    (body) => unwrap(api.POST('/api/v1/routing-rules', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/routing-rules/{id}', { params: { path: { id } }, body })),
   );
+  return useRefreshingMutation(save, [queryKeys.routingRules.all]);
 }
 
 export function useDeleteRoutingRule() {

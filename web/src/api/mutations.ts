@@ -14,3 +14,13 @@ export function useRefreshingMutation<V, R>(mutationFn: (variables: V) => Promis
     },
   });
 }
+
+/** What a create-or-edit form saves: `item` null creates with `body`, else changes that item. */
+export type Save<T, Create, Change> = { item: null; body: Create } | { item: T; body: Change };
+
+const changes = <T, Create, Change>(save: Save<T, Create, Change>): save is { item: T; body: Change } => save.item !== null;
+
+/** The mutation function of such a form, from the create and the change request. */
+export function createOrChange<T extends { id: string }, Create, Change, R1, R2>(create: (body: Create) => Promise<R1>, change: (id: string, body: Change) => Promise<R2>) {
+  return (save: Save<T, Create, Change>): Promise<R1 | R2> => (changes(save) ? change(save.item.id, save.body) : create((save as { body: Create }).body));
+}

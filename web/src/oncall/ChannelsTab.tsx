@@ -36,7 +36,7 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
         ...(kind === 'email' ? { address: address.trim() } : {}),
         ...(kind === 'webhook' && secret ? { secret } : {}),
       };
-      save.mutate({ channel: null, body }, { onSuccess: onClose });
+      save.mutate({ item: null, body }, { onSuccess: onClose });
       return;
     }
     const body: ChannelChange = {};
@@ -47,7 +47,7 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
     else if (kind === 'slack' && clearUrl) body.url = null;
     if (kind === 'webhook' && secret) body.secret = secret;
     else if (removeSecret) body.secret = null;
-    save.mutate({ channel, body }, { onSuccess: onClose });
+    save.mutate({ item: channel, body }, { onSuccess: onClose });
   };
 
   const urlHelp =

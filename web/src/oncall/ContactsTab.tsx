@@ -35,12 +35,12 @@ function ContactModal({ contact, onClose }: { contact: Contact | null; onClose: 
         const value = form[key].trim();
         if (value !== (contact[key] ?? '')) body[key] = value === '' ? null : value;
       }
-      save.mutate({ contact, body }, { onSuccess: onClose });
+      save.mutate({ item: contact, body }, { onSuccess: onClose });
       return;
     }
     const body: { name: string } & Partial<Record<(typeof FIELDS)[number], string>> = { name: form.name.trim() };
     for (const key of FIELDS) if (form[key].trim()) body[key] = form[key].trim();
-    save.mutate({ contact: null, body }, { onSuccess: onClose });
+    save.mutate({ item: null, body }, { onSuccess: onClose });
   };
   return (
     <CrudForm ready={form.name.trim() !== ''} onSubmit={submit} onCancel={onClose} submitLabel={contact ? 'Save' : 'Add the contact'} action={save} errorTitle="Could not save the contact">

@@ -15,25 +15,18 @@ export function DeliveriesTab() {
   const [state, setState] = useState<State | null>(null);
   const deliveries = useDeliveryPages(state);
   const items = deliveries.data?.pages.flatMap((page) => page.items) ?? [];
+  const stateFilter = (
+    <NativeSelect
+      label="State"
+      data={[{ value: '', label: 'Any' }, 'queued', 'sent', 'failed', 'skipped']}
+      value={state ?? ''}
+      onChange={(e) => setState((e.currentTarget.value || null) as State | null)}
+      w={160}
+    />
+  );
   return (
-    <ListPanel
-      title="Delivery log"
-      testId="notification-list"
-      query={deliveries}
-      count={items.length}
-      noun="the delivery log"
-      controls={
-        <NativeSelect
-          label="State"
-          data={[{ value: '', label: 'Any' }, 'queued', 'sent', 'failed', 'skipped']}
-          value={state ?? ''}
-          onChange={(e) => setState((e.currentTarget.value || null) as State | null)}
-          w={160}
-        />
-      }
-      emptyText={`Nothing was sent${state ? ` in state ${state}` : ''}.`}
-      skeletonHeight={80}
-    >
+    <ListPanel title="Delivery log" testId="notification-list" query={deliveries} count={items.length} noun="the delivery log" controls={stateFilter}
+      emptyText={`Nothing was sent${state ? ` in state ${state}` : ''}.`} skeletonHeight={80}>
       {items.length > 0 && (
         <ScrollTable label="Notification deliveries" minWidth={900} columns={['When', 'What', 'To', 'State', 'Incident']}>
           {items.map((d) => (

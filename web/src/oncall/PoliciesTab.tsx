@@ -74,8 +74,8 @@ function PolicyForm({ policy, directory, onClose }: { policy: EscalationPolicy |
   const save = useSavePolicy();
   const submit = () => {
     const body = { name: name.trim(), levels, always };
-    if (policy) save.mutate({ policy, body: { ...body, description: description.trim() || null } }, { onSuccess: onClose });
-    else save.mutate({ policy: null, body: { ...body, ...(description.trim() ? { description: description.trim() } : {}) } }, { onSuccess: onClose });
+    if (policy) save.mutate({ item: policy, body: { ...body, description: description.trim() || null } }, { onSuccess: onClose });
+    else save.mutate({ item: null, body: { ...body, ...(description.trim() ? { description: description.trim() } : {}) } }, { onSuccess: onClose });
   };
   const setLevel = (i: number, level: EscalationLevel) => setLevels(levels.map((l, j) => (j === i ? level : l)));
   const ready = name.trim() !== '' && levels.length > 0 && levels.every((l) => l.targets.length > 0 && targetsReady(l.targets)) && targetsReady(always);

@@ -50,7 +50,7 @@ function RotationForm({ rotation, onClose }: { rotation: Rotation | null; onClos
   const [startDate, setStartDate] = useState(rotation?.startDate ?? today());
   const save = useSaveRotation();
   const submit = () =>
-    save.mutate({ rotation, body: { name: name.trim(), members, handoffWeekday: weekday, handoffTime: time, timezone: timezone.trim(), startDate } }, { onSuccess: onClose });
+    save.mutate({ item: rotation, body: { name: name.trim(), members, handoffWeekday: weekday, handoffTime: time, timezone: timezone.trim(), startDate } }, { onSuccess: onClose });
   const ready = name.trim() !== '' && members.length > 0 && /^([01]\d|2[0-3]):[0-5]\d$/.test(time) && timezone.trim() !== '' && startDate !== '';
   return (
     <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={rotation ? 'Save' : 'Create the rotation'} action={save} errorTitle="Could not save the rotation">

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
-import { useRefreshingMutation } from '../api/mutations.js';
+import { createOrChange, useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { RequestBodyOf } from '../api/types.js';
@@ -82,13 +82,11 @@ export function useDeliveryPages(state: Delivery['state'] | null) {
 /** Creates a contact or changes one; rotations name their members, so they refresh too. */
 export function useSaveContact() {
   const api = useApi();
-  return useRefreshingMutation(
-    (save: { contact: null; body: RequestBodyOf<'/api/v1/contacts', 'post'> } | { contact: Contact; body: RequestBodyOf<'/api/v1/contacts/{id}', 'patch'> }) =>
-      save.contact
-        ? unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id: save.contact.id } }, body: save.body }))
-        : unwrap(api.POST('/api/v1/contacts', { body: save.body })),
-    [queryKeys.oncall.contacts, queryKeys.oncall.rotations],
+  const save = createOrChange<Contact, RequestBodyOf<'/api/v1/contacts', 'post'>, RequestBodyOf<'/api/v1/contacts/{id}', 'patch'>, Contact, Contact>(
+    (body) => unwrap(api.POST('/api/v1/contacts', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body })),
   );
+  return useRefreshingMutation(save, [queryKeys.oncall.contacts, queryKeys.oncall.rotations]);
 }
 
 export function useDeleteContact() {
@@ -98,13 +96,11 @@ export function useDeleteContact() {
 
 export function useSaveChannel() {
   const api = useApi();
-  return useRefreshingMutation(
-    (save: { channel: null; body: RequestBodyOf<'/api/v1/channels', 'post'> } | { channel: Channel; body: RequestBodyOf<'/api/v1/channels/{id}', 'patch'> }) =>
-      save.channel
-        ? unwrap(api.PATCH('/api/v1/channels/{id}', { params: { path: { id: save.channel.id } }, body: save.body }))
-        : unwrap(api.POST('/api/v1/channels', { body: save.body })),
-    [queryKeys.oncall.channels],
+  const save = createOrChange<Channel, RequestBodyOf<'/api/v1/channels', 'post'>, RequestBodyOf<'/api/v1/channels/{id}', 'patch'>, Channel, Channel>(
+    (body) => unwrap(api.POST('/api/v1/channels', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/channels/{id}', { params: { path: { id } }, body })),
   );
+  return useRefreshingMutation(save, [queryKeys.oncall.channels]);
 }
 
 export function useDeleteChannel() {
@@ -114,11 +110,12 @@ export function useDeleteChannel() {
 
 export function useSaveRotation() {
   const api = useApi();
-  return useRefreshingMutation(
-    ({ rotation, body }: { rotation: Rotation | null; body: RequestBodyOf<'/api/v1/rotations', 'post'> }) =>
-      rotation ? unwrap(api.PATCH('/api/v1/rotations/{id}', { params: { path: { id: rotation.id } }, body })) : unwrap(api.POST('/api/v1/rotations', { body })),
-    [queryKeys.oncall.rotations],
+  type Body = RequestBodyOf<'/api/v1/rotations', 'post'>;
+  const save = createOrChange<Rotation, Body, Body, Rotation, Rotation>(
+    (body) => unwrap(api.POST('/api/v1/rotations', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/rotations/{id}', { params: { path: { id } }, body })),
   );
+  return useRefreshingMutation(save, [queryKeys.oncall.rotations]);
 }
 
 export function useAddOverride(rotationId: string) {
@@ -131,11 +128,11 @@ export function useAddOverride(rotationId: string) {
 
 export function useSavePolicy() {
   const api = useApi();
-  return useRefreshingMutation(
-    (save: { policy: null; body: RequestBodyOf<'/api/v1/escalation-policies', 'post'> } | { policy: EscalationPolicy; body: RequestBodyOf<'/api/v1/escalation-policies/{id}', 'patch'> }) =>
-      save.policy
-        ? unwrap(api.PATCH('/api/v1/escalation-policies/{id}', { params: { path: { id: save.policy.id } }, body: save.body }))
-        : unwrap(api.POST('/api/v1/escalation-policies', { body: save.body })),
-    [queryKeys.oncall.escalationPolicies],
+  type Create = RequestBodyOf<'/api/v1/escalation-policies', 'post'>;
+  type Change = RequestBodyOf<'/api/v1/escalation-policies/{id}', 'patch'>;
+  const save = createOrChange<EscalationPolicy, Create, Change, EscalationPolicy, EscalationPolicy>(
+    (body) => unwrap(api.POST('/api/v1/escalation-policies', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/escalation-policies/{id}', { params: { path: { id } }, body })),
   );
+  return useRefreshingMutation(save, [queryKeys.oncall.escalationPolicies]);
 }
