@@ -2,7 +2,8 @@ import { Alert, Badge, Button, Code, CopyButton, Group, Modal, NativeSelect, Num
 import { useState } from 'react';
 import type { Role } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, ListPanel, useConfirmed } from '../common/crud.js';
+import { CrudForm, useConfirmed } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { useNow } from '../common/use-now.js';

@@ -2,7 +2,8 @@ import { Badge, Button, NativeSelect, PasswordInput, Table, Text, TextInput } fr
 import { useState } from 'react';
 import type { RequestBodyOf, Role, User } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { RequireRole } from '../session/RequireRole.js';

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { Alert, Severity } from '../api/types.js';
-import { ListPanel } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { SegmentedField } from '../common/SegmentedField.js';
 import { formatAgo, formatDateTime } from '../common/format.js';
 import { useNow } from '../common/use-now.js';

@@ -2,7 +2,8 @@ import { Anchor, Badge, Code, Group, NativeSelect, NumberInput, Stack, Text, Tex
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, EditModal, ListPanel, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { usePolicies } from '../oncall/queries.js';
 import { formatMatcher, type Matcher } from './matchers.js';
 import { matchersReady, MatchersEditor } from './MatchersEditor.js';

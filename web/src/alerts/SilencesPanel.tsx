@@ -1,7 +1,8 @@
 import { Badge, Button, Code, Group, Stack, Switch, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { ListPanel, useConfirmed } from '../common/crud.js';
+import { useConfirmed } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import { formatMatcher } from './matchers.js';

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { ListPanel } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { RequireRole } from '../session/RequireRole.js';

@@ -1,7 +1,6 @@
-import { Button, Group, Modal, Skeleton, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack } from '@mantine/core';
 import { Fragment, useState, type ReactNode } from 'react';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
 
 /**
  * The one way the console lists things people create, change and delete
@@ -9,92 +8,10 @@ import { Panel } from '../shell/Panel.js';
  * silences): a panel with its add button, loading, error and empty states
  * and "Load more"; a modal with the create or edit form; the form's error
  * and Cancel / submit buttons; Edit and Delete on each item. The queries
- * and mutations themselves live in each domain's `queries.ts`. Lists that
- * are only read (the delivery log, the audit log) use ListPanel alone.
+ * and mutations themselves live in each domain's `queries.ts`. The panel
+ * is ListPanel.tsx, on its own: read-only lists (the dashboard's, the
+ * delivery and audit logs) use it without loading the modals.
  */
-
-/** What ListPanel reads of a list query (plain or infinite). */
-interface ListQuery {
-  isPending: boolean;
-  isError: boolean;
-  isSuccess: boolean;
-  error: unknown;
-  refetch: () => unknown;
-  hasNextPage?: boolean;
-  fetchNextPage?: () => unknown;
-  isFetchingNextPage?: boolean;
-}
-
-export function ListPanel({
-  title,
-  testId,
-  query,
-  count,
-  noun,
-  addLabel,
-  onAdd,
-  headerActions,
-  note,
-  controls,
-  emptyText,
-  skeletonHeight = 60,
-  children,
-}: {
-  title: string;
-  testId: string;
-  query: ListQuery;
-  /** Items loaded so far; also decides between the empty text and the list. */
-  count: number;
-  /** Plural, for "Loading …" and "Could not load …". */
-  noun: string;
-  addLabel?: string;
-  /** Left out (or null) when the caller may not add: no button. */
-  onAdd?: (() => void) | null;
-  /** Header actions in place of the add button. */
-  headerActions?: ReactNode;
-  /** A line above the list: what it is for, or which role changes it. */
-  note?: ReactNode;
-  /** Filters and switches, first in the panel. */
-  controls?: ReactNode;
-  emptyText: string;
-  skeletonHeight?: number;
-  /** The list itself, then the panel's modals. */
-  children: ReactNode;
-}) {
-  const actions =
-    headerActions ??
-    (onAdd ? (
-      <Button size="xs" onClick={onAdd}>
-        {addLabel}
-      </Button>
-    ) : undefined);
-  return (
-    <Panel title={title} count={query.isSuccess ? count : undefined} testId={testId} actions={actions}>
-      <Stack gap="sm">
-        {controls}
-        {note && (
-          <Text size="xs" c="dimmed">
-            {note}
-          </Text>
-        )}
-        {query.isPending && <Skeleton height={skeletonHeight} aria-label={`Loading ${noun}`} />}
-        {query.isError && <ErrorNotice error={query.error} title={`Could not load ${noun}`} onRetry={() => void query.refetch()} />}
-        {query.isSuccess && count === 0 && <Text size="sm">{emptyText}</Text>}
-        {children}
-        {query.hasNextPage && query.fetchNextPage && <LoadMore query={query as Required<Pick<ListQuery, 'fetchNextPage' | 'isFetchingNextPage'>>} />}
-      </Stack>
-    </Panel>
-  );
-}
-
-/** The next page of a cursor-paged list. */
-export function LoadMore({ query }: { query: { fetchNextPage: () => unknown; isFetchingNextPage: boolean } }) {
-  return (
-    <Button variant="default" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-      Load more
-    </Button>
-  );
-}
 
 /** Which item the edit modal shows: a new one, an existing one, or none (closed). */
 export type Editing<T> = T | 'new' | null;

@@ -1,12 +1,11 @@
-import { Anchor, Badge, Group, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Group, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { RunSummary } from '../api/types.js';
 import { formatAgo } from '../common/format.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { useNow } from '../common/use-now.js';
 import { RUN_STATUS } from '../runs/presentation.js';
 import { useRunsInProgress } from '../runs/queries.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
 
 const SHOWN = 10;
 
@@ -38,18 +37,12 @@ function RunRow({ run, now }: { run: RunSummary; now: number }) {
 export function RunsInProgressPanel() {
   const now = useNow();
   const runs = useRunsInProgress(SHOWN);
+  const items = runs.data ?? [];
   return (
-    <Panel title="Runs in progress" count={runs.data?.length} testId="runs-in-progress">
-      {runs.isPending && <Skeleton height={64} aria-label="Loading runs" />}
-      {runs.isError && <ErrorNotice error={runs.error} title="Could not load runs" onRetry={() => void runs.refetch()} />}
-      {runs.isSuccess && runs.data.length === 0 && <Text size="sm">No runbook is running.</Text>}
-      {runs.isSuccess && runs.data.length > 0 && (
-        <Stack gap="sm">
-          {runs.data.map((run) => (
-            <RunRow key={run.id} run={run} now={now} />
-          ))}
-        </Stack>
-      )}
-    </Panel>
+    <ListPanel title="Runs in progress" testId="runs-in-progress" query={runs} count={items.length} noun="runs" emptyText="No runbook is running." skeletonHeight={64}>
+      {items.map((run) => (
+        <RunRow key={run.id} run={run} now={now} />
+      ))}
+    </ListPanel>
   );
 }

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { RequestBodyOf } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
 import { SegmentedField } from '../common/SegmentedField.js';
-import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import type { Channel } from './describe.js';
 import { useChannels, useDeleteChannel, useSaveChannel } from './queries.js';
 

@@ -1,7 +1,8 @@
 import { Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { CrudForm, ListPanel, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import type { Contact } from './describe.js';
 import { useContacts, useDeleteContact, useSaveContact } from './queries.js';

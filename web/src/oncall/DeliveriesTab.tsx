@@ -1,7 +1,7 @@
 import { Anchor, Badge, NativeSelect, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { ListPanel } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import type { Delivery } from './describe.js';

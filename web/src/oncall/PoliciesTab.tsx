@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Card, Checkbox, Fieldset, Group, NativeSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { CrudForm, ListPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { CrossIcon } from '../shell/icons.js';
 import { describeDelay, describeTarget, RESPONSE_TIME, type Directory, type EscalationLevel, type EscalationPolicy, type PolicyTarget } from './describe.js';
 import { usePolicies, useSavePolicy } from './queries.js';

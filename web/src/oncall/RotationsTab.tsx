@@ -1,6 +1,7 @@
 import { Badge, Button, Card, Group, Modal, NativeSelect, SimpleGrid, Skeleton, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { CrudForm, ListPanel, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { CrudForm, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { localToIso, toLocalInput } from '../common/local-time.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';

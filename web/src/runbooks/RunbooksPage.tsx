@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Code, Group, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { formatDateTime } from '../common/format.js';
-import { ListPanel } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { hasRole } from '../session/roles.js';
 import { useCurrentUser } from '../session/queries.js';
