@@ -1,7 +1,7 @@
 import { Stack } from '@mantine/core';
 import { useState } from 'react';
 import { hasRole } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import type { Matcher } from './matchers.js';

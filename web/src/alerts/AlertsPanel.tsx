@@ -1,18 +1,14 @@
-import { Anchor, Badge, Button, Group, SegmentedControl, NativeSelect, Skeleton, Stack, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { Alert, Severity } from '../api/types.js';
+import { ListPanel } from '../common/ListPanel.js';
+import { SegmentedField } from '../common/SegmentedField.js';
 import { formatAgo, formatDateTime } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
 import type { Matcher } from './matchers.js';
 import { silenceMatchersFor } from './matchers.js';
+import { useAlertPages } from './queries.js';
 
-const PAGE = 50;
 const SEVERITY_COLOR: Record<Severity, string> = { P1: 'red', P2: 'orange', P3: 'yellow' };
 type StateFilter = 'firing' | 'resolved' | 'all';
 
@@ -86,18 +82,11 @@ function AlertRow({ alert, now, onSilence }: { alert: Alert; now: number; onSile
 
 /** Alerts, most recently started first, filtered by state and severity (kept in the address). */
 export function AlertsPanel({ onSilence }: { onSilence: ((matchers: Matcher[]) => void) | null }) {
-  const api = useApi();
   const now = useNow();
   const [params, setParams] = useSearchParams();
   const state = (['firing', 'resolved'].includes(params.get('state') ?? '') ? params.get('state') : 'all') as StateFilter;
   const severity = (['P1', 'P2', 'P3'].includes(params.get('severity') ?? '') ? params.get('severity') : null) as Severity | null;
-  const filters = { ...(state !== 'all' ? { state } : {}), ...(severity ? { severity } : {}), limit: PAGE };
-  const alerts = useInfiniteQuery({
-    queryKey: queryKeys.alerts.list({ ...filters, paged: true }),
-    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/alerts', { params: { query: { ...filters, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  const alerts = useAlertPages({ ...(state !== 'all' ? { state } : {}), ...(severity ? { severity } : {}) });
   const items = alerts.data?.pages.flatMap((page) => page.items) ?? [];
   const setFilter = (name: string, value: string | null) =>
     setParams(
@@ -110,50 +99,38 @@ export function AlertsPanel({ onSilence }: { onSilence: ((matchers: Matcher[]) =
       { replace: true },
     );
 
+  const filters = (
+    <Group gap="sm" wrap="wrap" align="flex-end">
+      <SegmentedField
+        label="State"
+        value={state}
+        onChange={(value) => setFilter('state', value === 'all' ? null : value)}
+        data={[
+          { value: 'all', label: 'All' },
+          { value: 'firing', label: 'Firing' },
+          { value: 'resolved', label: 'Resolved' },
+        ]}
+      />
+      <NativeSelect
+        label="Severity"
+        data={[{ value: '', label: 'Any' }, 'P1', 'P2', 'P3']}
+        value={severity ?? ''}
+        onChange={(e) => setFilter('severity', e.currentTarget.value || null)}
+        w={140}
+      />
+    </Group>
+  );
   return (
-    <Panel title="Alerts" count={alerts.isSuccess ? items.length : undefined} testId="alert-list">
-      <Stack gap="sm">
-        <Group gap="sm" wrap="wrap" align="flex-end">
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="alert-state-label">
-              State
-            </Text>
-            <SegmentedControl
-              aria-labelledby="alert-state-label"
-              value={state}
-              onChange={(value) => setFilter('state', value === 'all' ? null : value)}
-              data={[
-                { value: 'all', label: 'All' },
-                { value: 'firing', label: 'Firing' },
-                { value: 'resolved', label: 'Resolved' },
-              ]}
-            />
-          </Stack>
-          <NativeSelect
-            label="Severity"
-            data={[{ value: '', label: 'Any' }, 'P1', 'P2', 'P3']}
-            value={severity ?? ''}
-            onChange={(e) => setFilter('severity', e.currentTarget.value || null)}
-            w={140}
-          />
-        </Group>
-        {alerts.isPending && <Skeleton height={80} aria-label="Loading alerts" />}
-        {alerts.isError && <ErrorNotice error={alerts.error} title="Could not load alerts" onRetry={() => void alerts.refetch()} />}
-        {alerts.isSuccess && items.length === 0 && <Text size="sm">No alert matches these filters.</Text>}
-        {items.length > 0 && (
-          <Stack component="ul" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Alerts">
-            {items.map((alert) => (
-              <AlertRow key={alert.id} alert={alert} now={now} onSilence={onSilence} />
-            ))}
-          </Stack>
-        )}
-        {alerts.hasNextPage && (
-          <Button variant="default" onClick={() => void alerts.fetchNextPage()} loading={alerts.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-            Load more
-          </Button>
-        )}
-      </Stack>
-    </Panel>
+    <ListPanel title="Alerts" testId="alert-list" query={alerts} count={items.length} noun="alerts" controls={filters}
+      emptyText="No alert matches these filters." skeletonHeight={80}>
+      {items.length > 0 && (
+        <Stack component="ul" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Alerts">
+          {items.map((alert) => (
+            <AlertRow key={alert.id} alert={alert} now={now} onSilence={onSilence} />
+          ))}
+        </Stack>
+      )}
+    </ListPanel>
   );
 }
 

@@ -1,14 +1,7 @@
 import { ActionIcon, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { CrossIcon } from '../shell/icons.js';
 import { MATCH_OP_LABEL, MATCH_OPS, matcherProblem, parseMatchers, type Matcher, type MatchOp } from './matchers.js';
-
-function RemoveIcon() {
-  return (
-    <svg width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true" focusable="false">
-      <path d="M6 6l12 12M18 6L6 18" />
-    </svg>
-  );
-}
 
 /**
  * Label matchers as rows (name, operator, value), as silences and routing
@@ -78,7 +71,7 @@ export function MatchersEditor({
                 aria-label={`Remove matcher ${n}`}
                 disabled={value.length === 1 && !allowEmpty}
               >
-                <RemoveIcon />
+                <CrossIcon />
               </ActionIcon>
             </Group>
             {problem && (

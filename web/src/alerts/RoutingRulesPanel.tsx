@@ -1,19 +1,13 @@
-import { Anchor, Badge, Button, Code, Group, Modal, NumberInput, NativeSelect, Skeleton, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Badge, Code, Group, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
-import type { RequestBodyOf, ResponseOf } from '../api/types.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
+import { CrudForm, EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
+import { usePolicies } from '../oncall/queries.js';
 import { formatMatcher, type Matcher } from './matchers.js';
 import { matchersReady, MatchersEditor } from './MatchersEditor.js';
-
-export type RoutingRule = ResponseOf<'/api/v1/routing-rules', 'get'>['items'][number];
-type RuleBody = RequestBodyOf<'/api/v1/routing-rules', 'post'>;
+import { useDeleteRoutingRule, useRoutingRules, useSaveRoutingRule, type RoutingRule, type RoutingRuleBody } from './queries.js';
 
 interface RuleForm {
   name: string;
@@ -43,7 +37,7 @@ function formOf(rule: RoutingRule | null, nextPosition: number): RuleForm {
   };
 }
 
-function bodyOf(form: RuleForm): RuleBody {
+function bodyOf(form: RuleForm): RoutingRuleBody {
   const slug = form.runbookSlug.trim();
   const procedure = form.procedureId.trim();
   return {
@@ -60,96 +54,67 @@ function bodyOf(form: RuleForm): RuleBody {
 }
 
 function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; nextPosition: number; onClose: () => void }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState(() => formOf(rule, nextPosition));
   const set = <K extends keyof RuleForm>(key: K, value: RuleForm[K]) => setForm((current) => ({ ...current, [key]: value }));
-  const policies = useQuery({
-    queryKey: queryKeys.oncall.escalationPolicies,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/escalation-policies', { params: { query: { limit: 500 } }, signal })),
-  });
-  const save = useMutation({
-    mutationFn: () =>
-      rule
-        ? unwrap(api.PATCH('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } }, body: bodyOf(form) }))
-        : unwrap(api.POST('/api/v1/routing-rules', { body: bodyOf(form) })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.routingRules.all });
-      onClose();
-    },
-  });
+  const policies = usePolicies();
+  const save = useSaveRoutingRule();
   const halfRunbook = (form.runbookSlug.trim() === '') !== (form.procedureId.trim() === '');
   const ready = form.name.trim() !== '' && matchersReady(form.matchers, true) && !halfRunbook;
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (ready) save.mutate();
-      }}
-    >
-      <Stack gap="sm">
-        <Group gap="sm" wrap="wrap" align="flex-start">
-          <TextInput label="Name" required value={form.name} onChange={(e) => set('name', e.currentTarget.value)} style={{ flex: '2 1 12rem' }} />
-          <NumberInput
-            label="Position"
-            description="Lower matches first"
-            min={0}
-            max={1_000_000}
-            value={form.position}
-            onChange={(value) => set('position', typeof value === 'number' ? value : '')}
-            style={{ flex: '1 1 7rem' }}
-          />
-        </Group>
-        <MatchersEditor value={form.matchers} onChange={(matchers) => set('matchers', matchers)} allowEmpty />
-        <Group gap="sm" wrap="wrap" align="flex-start">
-          <NativeSelect label="Severity" data={['P1', 'P2', 'P3']} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value as RuleForm['severity'])} w={120} />
-          <NativeSelect
-            label="Category"
-            data={[
-              { value: '', label: 'None' },
-              { value: 'security', label: 'security' },
-            ]}
-            value={form.category ?? ''}
-            onChange={(e) => set('category', (e.currentTarget.value || null) as RuleForm['category'])}
-            w={160}
-          />
-          <NativeSelect
-            label="Escalation policy"
-            data={[
-              { value: '', label: 'None' },
-              ...(policies.data?.items ?? []).map((p) => p.name),
-              // A rule may name a policy that no longer exists; keep it choosable rather than dropping it silently.
-              ...(form.escalationPolicy && !(policies.data?.items ?? []).some((p) => p.name === form.escalationPolicy) ? [form.escalationPolicy] : []),
-            ]}
-            value={form.escalationPolicy ?? ''}
-            onChange={(e) => set('escalationPolicy', e.currentTarget.value || null)}
-            style={{ flex: '1 1 12rem' }}
-          />
-        </Group>
-        <TextInput label="Incident title" description="Optional; by default the alert's summary or name" value={form.title} onChange={(e) => set('title', e.currentTarget.value)} />
-        <TextInput label="Service" value={form.service} onChange={(e) => set('service', e.currentTarget.value)} />
-        <Group gap="sm" wrap="wrap" align="flex-start">
-          <TextInput label="Runbook slug" value={form.runbookSlug} onChange={(e) => set('runbookSlug', e.currentTarget.value)} style={{ flex: '1 1 10rem' }} />
-          <TextInput
-            label="Procedure id"
-            value={form.procedureId}
-            onChange={(e) => set('procedureId', e.currentTarget.value)}
-            style={{ flex: '1 1 10rem' }}
-            error={halfRunbook ? 'Give both the runbook and the procedure, or neither.' : null}
-          />
-        </Group>
-        {save.isError && <ErrorNotice error={save.error} title="Could not save the rule" />}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={!ready}>
-            {rule ? 'Save' : 'Add the rule'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <CrudForm ready={ready} onSubmit={() => save.mutate({ item: rule, body: bodyOf(form) }, { onSuccess: onClose })} onCancel={onClose} submitLabel={rule ? 'Save' : 'Add the rule'} action={save}
+      errorTitle="Could not save the rule">
+      <Group gap="sm" wrap="wrap" align="flex-start">
+        <TextInput label="Name" required value={form.name} onChange={(e) => set('name', e.currentTarget.value)} style={{ flex: '2 1 12rem' }} />
+        <NumberInput
+          label="Position"
+          description="Lower matches first"
+          min={0}
+          max={1_000_000}
+          value={form.position}
+          onChange={(value) => set('position', typeof value === 'number' ? value : '')}
+          style={{ flex: '1 1 7rem' }}
+        />
+      </Group>
+      <MatchersEditor value={form.matchers} onChange={(matchers) => set('matchers', matchers)} allowEmpty />
+      <Group gap="sm" wrap="wrap" align="flex-start">
+        <NativeSelect label="Severity" data={['P1', 'P2', 'P3']} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value as RuleForm['severity'])} w={120} />
+        <NativeSelect
+          label="Category"
+          data={[
+            { value: '', label: 'None' },
+            { value: 'security', label: 'security' },
+          ]}
+          value={form.category ?? ''}
+          onChange={(e) => set('category', (e.currentTarget.value || null) as RuleForm['category'])}
+          w={160}
+        />
+        <NativeSelect
+          label="Escalation policy"
+          data={[
+            { value: '', label: 'None' },
+            ...(policies.data?.items ?? []).map((p) => p.name),
+            // A rule may name a policy that no longer exists; keep it choosable rather than dropping it silently.
+            ...(form.escalationPolicy && !(policies.data?.items ?? []).some((p) => p.name === form.escalationPolicy) ? [form.escalationPolicy] : []),
+          ]}
+          value={form.escalationPolicy ?? ''}
+          onChange={(e) => set('escalationPolicy', e.currentTarget.value || null)}
+          style={{ flex: '1 1 12rem' }}
+        />
+      </Group>
+      <TextInput label="Incident title" description="Optional; by default the alert's summary or name" value={form.title} onChange={(e) => set('title', e.currentTarget.value)} />
+      <TextInput label="Service" value={form.service} onChange={(e) => set('service', e.currentTarget.value)} />
+      <Group gap="sm" wrap="wrap" align="flex-start">
+        <TextInput label="Runbook slug" value={form.runbookSlug} onChange={(e) => set('runbookSlug', e.currentTarget.value)} style={{ flex: '1 1 10rem' }} />
+        <TextInput
+          label="Procedure id"
+          value={form.procedureId}
+          onChange={(e) => set('procedureId', e.currentTarget.value)}
+          style={{ flex: '1 1 10rem' }}
+          error={halfRunbook ? 'Give both the runbook and the procedure, or neither.' : null}
+        />
+      </Group>
+    </CrudForm>
   );
 }
 
@@ -201,20 +166,7 @@ function RuleRow({ rule, onEdit, onDelete }: { rule: RoutingRule; onEdit: (() =>
             )}
           </Text>
         </Stack>
-        {(onEdit || onDelete) && (
-          <Group gap={4}>
-            {onEdit && (
-              <Button size="compact-sm" variant="default" onClick={onEdit} aria-label={`Edit rule ${rule.name}`}>
-                Edit
-              </Button>
-            )}
-            {onDelete && (
-              <Button size="compact-sm" variant="subtle" color="red" onClick={onDelete} aria-label={`Delete rule ${rule.name}`}>
-                Delete
-              </Button>
-            )}
-          </Group>
-        )}
+        {(onEdit || onDelete) && <RowActions name={`rule ${rule.name}`} onEdit={onEdit} onDelete={onDelete} />}
       </Group>
     </li>
   );
@@ -222,82 +174,34 @@ function RuleRow({ rule, onEdit, onDelete }: { rule: RoutingRule; onEdit: (() =>
 
 /** How alerts become incidents: first matching rule wins. Admins add, change and delete rules. */
 export function RoutingRulesPanel({ canEdit }: { canEdit: boolean }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<RoutingRule | null>(null);
-  const rules = useQuery({
-    queryKey: queryKeys.routingRules.all,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/routing-rules', { signal })),
-  });
-  const remove = useMutation({
-    mutationFn: (rule: RoutingRule) => unwrap(api.DELETE('/api/v1/routing-rules/{id}', { params: { path: { id: rule.id } } })),
-    onSuccess: () => {
-      setDeleting(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.routingRules.all });
-    },
-  });
+  const rules = useRoutingRules();
+  const form = useEditing<RoutingRule>();
+  const remove = useConfirmed(useDeleteRoutingRule());
   const items = rules.data?.items ?? [];
   const nextPosition = items.reduce((max, rule) => Math.max(max, rule.position + 10), 10);
 
   return (
-    <Panel
-      title="Routing rules"
-      count={rules.data?.items.length}
-      testId="routing-rules"
-      actions={
-        canEdit ? (
-          <Button size="xs" onClick={() => setEditing('new')}>
-            Add a rule
-          </Button>
-        ) : undefined
-      }
-    >
-      <Stack gap="sm">
-        <Text size="xs" c="dimmed">
-          In match order: the first rule whose matchers all match an alert opens (or joins) an incident with its severity, runbook and escalation policy. An alert no rule matches opens none.
-          {canEdit ? '' : ' Changing rules needs the admin role.'}
-        </Text>
-        {rules.isPending && <Skeleton height={60} aria-label="Loading routing rules" />}
-        {rules.isError && <ErrorNotice error={rules.error} title="Could not load routing rules" onRetry={() => void rules.refetch()} />}
-        {rules.isSuccess && items.length === 0 && <Text size="sm">No rules: alerts are stored, but none opens an incident.</Text>}
-        {items.length > 0 && (
-          <Stack component="ol" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Routing rules">
-            {items.map((rule) => (
-              <RuleRow
-                key={rule.id}
-                rule={rule}
-                onEdit={canEdit ? () => setEditing(rule) : null}
-                onDelete={
-                  canEdit
-                    ? () => {
-                        remove.reset();
-                        setDeleting(rule);
-                      }
-                    : null
-                }
-              />
-            ))}
-          </Stack>
-        )}
-      </Stack>
-      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New routing rule' : 'Edit routing rule'} size="lg">
-        {editing !== null && (
-          <RuleModal key={editing === 'new' ? 'new' : editing.id} rule={editing === 'new' ? null : editing} nextPosition={nextPosition} onClose={() => setEditing(null)} />
-        )}
-      </Modal>
+    <ListPanel title="Routing rules" testId="routing-rules" query={rules} count={items.length} noun="routing rules" addLabel="Add a rule" onAdd={canEdit ? form.create : null}
+      note={`In match order: the first rule whose matchers all match an alert opens (or joins) an incident with its severity, runbook and escalation policy. An alert no rule matches opens none.${canEdit ? '' : ' Changing rules needs the admin role.'}`}
+      emptyText="No rules: alerts are stored, but none opens an incident.">
+      {items.length > 0 && (
+        <Stack component="ol" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Routing rules">
+          {items.map((rule) => (
+            <RuleRow key={rule.id} rule={rule} onEdit={canEdit ? () => form.edit(rule) : null} onDelete={canEdit ? () => remove.ask(rule) : null} />
+          ))}
+        </Stack>
+      )}
+      <EditModal editing={form.editing} onClose={form.close} title={(rule) => (rule ? 'Edit routing rule' : 'New routing rule')} size="lg">
+        {(rule) => <RuleModal rule={rule} nextPosition={nextPosition} onClose={form.close} />}
+      </EditModal>
       <ConfirmModal
-        opened={deleting !== null}
-        onClose={() => setDeleting(null)}
-        title={`Delete the rule “${deleting?.name ?? ''}”?`}
+        {...remove.modal}
+        title={`Delete the rule “${remove.target?.name ?? ''}”?`}
         confirmLabel="Delete the rule"
         approval="No one else: admins change routing alone. The change is in the audit log."
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        pending={remove.isPending}
-        error={remove.error}
       >
         <Text size="sm">Alerts it matched will fall through to the next rule from now on. Open incidents are not changed.</Text>
       </ConfirmModal>
-    </Panel>
+    </ListPanel>
   );
 }

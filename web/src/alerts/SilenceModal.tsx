@@ -1,15 +1,12 @@
-import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Group, Modal, SegmentedControl, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { CrudForm } from '../common/crud.js';
 import { formatDateTime } from '../common/format.js';
 import { toLocalInput } from '../common/local-time.js';
 import { useNow } from '../common/use-now.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { matchesAll, type Matcher } from './matchers.js';
 import { matchersReady, MatchersEditor } from './MatchersEditor.js';
+import { useCreateSilence, useFiringAlerts } from './queries.js';
 
 const fromLocalInput = (value: string): number => (value ? new Date(value).getTime() : Number.NaN);
 
@@ -20,7 +17,8 @@ const DURATIONS = [
   { label: '1 week', ms: 7 * 86_400_000 },
 ];
 
-const PREVIEW = { state: 'firing', limit: 200 } as const;
+/** Firing alerts the preview checks the matchers against. */
+const PREVIEW_LIMIT = 200;
 
 /**
  * Silence alerts, or declare a maintenance window: matchers, from and
@@ -36,8 +34,6 @@ export function SilenceModal({ opened, initial, onClose }: { opened: boolean; in
 }
 
 function SilenceForm({ initial, onClose }: { initial: Matcher[] | null; onClose: () => void }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const now = useNow();
   const [opened] = useState(() => Date.now());
   const [kind, setKind] = useState<'silence' | 'maintenance'>('silence');
@@ -45,23 +41,8 @@ function SilenceForm({ initial, onClose }: { initial: Matcher[] | null; onClose:
   const [startsAt, setStartsAt] = useState(() => toLocalInput(opened));
   const [endsAt, setEndsAt] = useState(() => toLocalInput(opened + 2 * 3_600_000));
   const [comment, setComment] = useState('');
-  const firing = useQuery({
-    queryKey: queryKeys.alerts.list(PREVIEW),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/alerts', { params: { query: PREVIEW }, signal })),
-  });
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/silences', {
-          body: { kind, matchers, startsAt: new Date(fromLocalInput(startsAt)).toISOString(), endsAt: new Date(fromLocalInput(endsAt)).toISOString(), comment: comment.trim() },
-        }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.silences.all });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.alerts.all });
-      onClose();
-    },
-  });
+  const firing = useFiringAlerts(PREVIEW_LIMIT);
+  const create = useCreateSilence();
 
   const start = fromLocalInput(startsAt);
   const end = fromLocalInput(endsAt);
@@ -69,72 +50,62 @@ function SilenceForm({ initial, onClose }: { initial: Matcher[] | null; onClose:
   const ready = matchersReady(matchers) && windowProblem === null && comment.trim() !== '';
   const caught = matchersReady(matchers) && firing.data ? firing.data.items.filter((alert) => matchesAll(matchers, alert.labels)) : null;
 
+  const submit = () =>
+    create.mutate(
+      { kind, matchers, startsAt: new Date(start).toISOString(), endsAt: new Date(end).toISOString(), comment: comment.trim() },
+      { onSuccess: onClose },
+    );
+
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (ready) create.mutate();
-      }}
-    >
-      <Stack gap="sm">
-        <SegmentedControl
-          aria-label="Kind"
-          value={kind}
-          onChange={(value) => setKind(value as 'silence' | 'maintenance')}
-          data={[
-            { value: 'silence', label: 'Silence' },
-            { value: 'maintenance', label: 'Maintenance window' },
-          ]}
-        />
-        <MatchersEditor value={matchers} onChange={setMatchers} />
-        {caught && (
-          <Text size="sm" data-testid="silence-preview">
-            {caught.length === 0
-              ? 'No alert firing now matches these.'
-              : `Matches ${caught.length} firing alert${caught.length === 1 ? '' : 's'} now: ${caught
-                  .slice(0, 5)
-                  .map((a) => a.labels.alertname ?? a.fingerprint)
-                  .join(', ')}${caught.length > 5 ? ', …' : ''}.`}
-          </Text>
-        )}
-        <Group gap="sm" wrap="wrap" align="flex-end">
-          <TextInput type="datetime-local" label="From" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} required style={{ flex: '1 1 12rem' }} />
-          <TextInput type="datetime-local" label="Until" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} required style={{ flex: '1 1 12rem' }} error={windowProblem} />
-        </Group>
-        <Group gap={6} wrap="wrap">
-          <Text size="sm">Until, from the start:</Text>
-          {DURATIONS.map((d) => (
-            <Button
-              key={d.label}
-              size="compact-sm"
-              variant="default"
-              onClick={() => setEndsAt(toLocalInput((Number.isNaN(start) ? now : start) + d.ms))}
-              aria-label={`End ${d.label} after the start`}
-            >
-              +{d.label}
-            </Button>
-          ))}
-        </Group>
-        <Text size="xs" c="dimmed">
-          Times are your browser&apos;s local time
-          {!Number.isNaN(start) && !Number.isNaN(end) ? ` (${formatDateTime(new Date(start).toISOString())} to ${formatDateTime(new Date(end).toISOString())})` : ''}.
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel="Create" action={create} errorTitle="Could not create the silence">
+      <SegmentedControl
+        aria-label="Kind"
+        value={kind}
+        onChange={(value) => setKind(value as 'silence' | 'maintenance')}
+        data={[
+          { value: 'silence', label: 'Silence' },
+          { value: 'maintenance', label: 'Maintenance window' },
+        ]}
+      />
+      <MatchersEditor value={matchers} onChange={setMatchers} />
+      {caught && (
+        <Text size="sm" data-testid="silence-preview">
+          {caught.length === 0
+            ? 'No alert firing now matches these.'
+            : `Matches ${caught.length} firing alert${caught.length === 1 ? '' : 's'} now: ${caught
+                .slice(0, 5)
+                .map((a) => a.labels.alertname ?? a.fingerprint)
+                .join(', ')}${caught.length > 5 ? ', …' : ''}.`}
         </Text>
-        <Textarea label="Why" description="Shown to everyone who sees the silence" required value={comment} onChange={(e) => setComment(e.currentTarget.value)} autosize minRows={2} maxLength={2000} />
-        {kind === 'maintenance' && (
-          <Alert variant="light" color="blue">
-            A maintenance window works like a silence (matching alerts are stored, nobody is paged); it records that the work was planned.
-          </Alert>
-        )}
-        {create.isError && <ErrorNotice error={create.error} title="Could not create the silence" />}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
+      )}
+      <Group gap="sm" wrap="wrap" align="flex-end">
+        <TextInput type="datetime-local" label="From" value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} required style={{ flex: '1 1 12rem' }} />
+        <TextInput type="datetime-local" label="Until" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} required style={{ flex: '1 1 12rem' }} error={windowProblem} />
+      </Group>
+      <Group gap={6} wrap="wrap">
+        <Text size="sm">Until, from the start:</Text>
+        {DURATIONS.map((d) => (
+          <Button
+            key={d.label}
+            size="compact-sm"
+            variant="default"
+            onClick={() => setEndsAt(toLocalInput((Number.isNaN(start) ? now : start) + d.ms))}
+            aria-label={`End ${d.label} after the start`}
+          >
+            +{d.label}
           </Button>
-          <Button type="submit" loading={create.isPending} disabled={!ready}>
-            Create
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+        ))}
+      </Group>
+      <Text size="xs" c="dimmed">
+        Times are your browser&apos;s local time
+        {!Number.isNaN(start) && !Number.isNaN(end) ? ` (${formatDateTime(new Date(start).toISOString())} to ${formatDateTime(new Date(end).toISOString())})` : ''}.
+      </Text>
+      <Textarea label="Why" description="Shown to everyone who sees the silence" required value={comment} onChange={(e) => setComment(e.currentTarget.value)} autosize minRows={2} maxLength={2000} />
+      {kind === 'maintenance' && (
+        <Alert variant="light" color="blue">
+          A maintenance window works like a silence (matching alerts are stored, nobody is paged); it records that the work was planned.
+        </Alert>
+      )}
+    </CrudForm>
   );
 }

@@ -1,20 +1,14 @@
-import { Anchor, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
-import { useLiveEvents } from '../live/LiveProvider.js';
 import { RequireRole } from '../session/RequireRole.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
-import { AUDIT_OUTCOMES, auditQuery, EMPTY_AUDIT_FORM, matchesAuditQuery, prependEntry, type AuditEntry, type AuditForm, type AuditQuery } from './filters.js';
+import { AUDIT_OUTCOMES, auditQuery, EMPTY_AUDIT_FORM, type AuditEntry, type AuditForm, type AuditQuery } from './filters.js';
+import { useAuditLog } from './queries.js';
 
-const PAGE = 50;
-type Page = { items: AuditEntry[]; next: string | null };
 const OUTCOME_COLOR: Record<string, string> = { success: 'teal', denied: 'orange', rejected: 'yellow', error: 'red' };
 
 function Details({ details }: { details: unknown }) {
@@ -73,24 +67,9 @@ function EntryRow({ entry, onFilter }: { entry: AuditEntry; onFilter: (field: 'a
 }
 
 function AuditLog() {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState<AuditForm>(EMPTY_AUDIT_FORM);
   const [applied, setApplied] = useState<AuditQuery>({});
-  const key = queryKeys.audit.list({ ...applied, limit: PAGE });
-  const log = useInfiniteQuery({
-    queryKey: key,
-    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/audit', { params: { query: { ...applied, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
-
-  // The log only grows at the top: new entries are put there as they are recorded rather than refetching every page.
-  useLiveEvents(['audit.recorded'], (event) => {
-    const entry = event.data as AuditEntry;
-    if (!entry || typeof entry.id !== 'number' || !matchesAuditQuery(entry, applied)) return;
-    queryClient.setQueryData<InfiniteData<Page, string>>(key, (data) => (data ? { ...data, pages: prependEntry(data.pages, entry) } : data));
-  });
+  const log = useAuditLog(applied);
 
   const apply = (next: AuditForm) => {
     setForm(next);
@@ -133,40 +112,17 @@ function AuditLog() {
           </Stack>
         </form>
       </Panel>
-      <Panel title="Entries" count={log.isSuccess ? items.length : undefined} testId="audit-log">
-        <Stack gap="sm">
-          <Text size="xs" c="dimmed">
-            Newest first. New entries appear at the top as they are recorded{filtered ? ' (when they match the filters)' : ''}.
-          </Text>
-          {log.isPending && <Skeleton height={120} aria-label="Loading the audit log" />}
-          {log.isError && <ErrorNotice error={log.error} title="Could not load the audit log" onRetry={() => void log.refetch()} />}
-          {log.isSuccess && items.length === 0 && <Text size="sm">No entry{filtered ? ' matches these filters' : ''}.</Text>}
-          {items.length > 0 && (
-            <ScrollTable label="Audit log entries" minWidth={980}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Actor</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Target</Table.Th>
-                  <Table.Th>Outcome</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((entry) => (
-                  <EntryRow key={entry.id} entry={entry} onFilter={(field, value) => apply({ ...form, [field]: value })} />
-                ))}
-              </Table.Tbody>
-            </ScrollTable>
-          )}
-          {log.hasNextPage && (
-            <Button variant="default" onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-              Load more
-            </Button>
-          )}
-        </Stack>
-      </Panel>
+      <ListPanel title="Entries" testId="audit-log" query={log} count={items.length} noun="the audit log"
+        note={`Newest first. New entries appear at the top as they are recorded${filtered ? ' (when they match the filters)' : ''}.`}
+        emptyText={`No entry${filtered ? ' matches these filters' : ''}.`} skeletonHeight={120}>
+        {items.length > 0 && (
+          <ScrollTable label="Audit log entries" minWidth={980} columns={['When', 'Actor', 'Action', 'Target', 'Outcome', 'Details']}>
+            {items.map((entry) => (
+              <EntryRow key={entry.id} entry={entry} onFilter={(field, value) => apply({ ...form, [field]: value })} />
+            ))}
+          </ScrollTable>
+        )}
+      </ListPanel>
     </Stack>
   );
 }

@@ -1,15 +1,11 @@
-import { Anchor, Badge, Group, Skeleton, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Group, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { useFiringAlerts } from '../alerts/queries.js';
 import type { Alert } from '../api/types.js';
 import { formatAgo } from '../common/format.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { useNow } from '../common/use-now.js';
 import { SEVERITY_COLOR } from '../incidents/severity.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
 
 const SHOWN = 20;
 
@@ -48,39 +44,24 @@ function AlertRow({ alert, now }: { alert: Alert; now: number }) {
 }
 
 export function FiringAlertsPanel() {
-  const api = useApi();
   const now = useNow();
-  const filters = { state: 'firing', limit: SHOWN } as const;
-  const alerts = useQuery({
-    queryKey: queryKeys.alerts.list(filters),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/alerts', { params: { query: filters }, signal })),
-  });
+  const alerts = useFiringAlerts(SHOWN);
+  const items = alerts.data?.items ?? [];
+  const allAlerts = (
+    <Anchor component={Link} to="/alerts" size="sm">
+      All alerts
+    </Anchor>
+  );
   return (
-    <Panel
-      title="Firing alerts"
-      count={alerts.data?.items.length}
-      testId="firing-alerts"
-      actions={
-        <Anchor component={Link} to="/alerts" size="sm">
-          All alerts
-        </Anchor>
-      }
-    >
-      {alerts.isPending && <Skeleton height={64} aria-label="Loading firing alerts" />}
-      {alerts.isError && <ErrorNotice error={alerts.error} title="Could not load alerts" onRetry={() => void alerts.refetch()} />}
-      {alerts.isSuccess && alerts.data.items.length === 0 && <Text size="sm">Nothing is firing.</Text>}
-      {alerts.isSuccess && alerts.data.items.length > 0 && (
-        <Stack gap="sm">
-          {alerts.data.items.map((alert) => (
-            <AlertRow key={alert.id} alert={alert} now={now} />
-          ))}
-          {alerts.data.next && (
-            <Text size="xs" c="dimmed">
-              Showing the {SHOWN} most recent; see all alerts for the rest.
-            </Text>
-          )}
-        </Stack>
+    <ListPanel title="Firing alerts" testId="firing-alerts" query={alerts} count={items.length} noun="firing alerts" headerActions={allAlerts} emptyText="Nothing is firing." skeletonHeight={64}>
+      {items.map((alert) => (
+        <AlertRow key={alert.id} alert={alert} now={now} />
+      ))}
+      {alerts.data?.next && (
+        <Text size="xs" c="dimmed">
+          Showing the {SHOWN} most recent; see all alerts for the rest.
+        </Text>
       )}
-    </Panel>
+    </ListPanel>
   );
 }

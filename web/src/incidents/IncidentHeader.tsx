@@ -1,56 +1,17 @@
 import { Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, type ReactNode } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
-import type { Incident, RequestBodyOf, Severity } from '../api/types.js';
+import type { Incident, Severity } from '../api/types.js';
 import { formatAgo, formatDateTime, formatDuration } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { actionsFor, INCIDENT_ACTIONS, STATE_COLOR, type IncidentAction } from './lifecycle.js';
+import { actionsFor, INCIDENT_ACTIONS, STATE_COLOR } from './lifecycle.js';
+import { useIncidentMutations } from './queries.js';
 import { displayName, useDirectory } from './people.js';
 import { SEVERITIES, SEVERITY_COLOR, SEVERITY_LABEL } from './severity.js';
 import { runningClocks } from './sla.js';
 import { SlaClockBar } from './SlaClockBar.js';
-
-type Patch = RequestBodyOf<'/api/v1/incidents/{id}', 'patch'>;
-
-/** Mutations that return the incident: the cache gets the answer at once; lists and the timeline refetch. */
-function useIncidentMutations(id: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const onSuccess = (incident: Incident) => {
-    queryClient.setQueryData(queryKeys.incidents.detail(id), incident);
-    void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.lists() });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(id) });
-  };
-  const transition = useMutation({
-    mutationFn: (action: IncidentAction) => {
-      const params = { params: { path: { id } }, body: {} };
-      switch (action) {
-        case 'ack':
-          return unwrap(api.POST('/api/v1/incidents/{id}/ack', params));
-        case 'mitigate':
-          return unwrap(api.POST('/api/v1/incidents/{id}/mitigate', params));
-        case 'resolve':
-          return unwrap(api.POST('/api/v1/incidents/{id}/resolve', params));
-        case 'close':
-          return unwrap(api.POST('/api/v1/incidents/{id}/close', params));
-        case 'reopen':
-          return unwrap(api.POST('/api/v1/incidents/{id}/reopen', params));
-      }
-    },
-    onSuccess,
-  });
-  const patch = useMutation({
-    mutationFn: (body: Patch) => unwrap(api.PATCH('/api/v1/incidents/{id}', { params: { path: { id } }, body })),
-    onSuccess,
-  });
-  return { transition, patch };
-}
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (

@@ -1,70 +1,66 @@
-import { Anchor, Badge, Button, Code, Group, NativeSelect, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { Anchor, Badge, Button, Code, Group, NativeSelect, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
-import type { Incident, Procedure, Run, RunStep, RunSummary } from '../api/types.js';
+import type { Incident, Procedure, Run, RunbookDetail, RunStep, RunSummary } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
 import { CheckItem } from '../runs/CheckItem.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
 import { requiredParameters } from '../runs/parameters.js';
 import type { Caller } from '../runs/policy.js';
 import { RISK, RUN_STATUS } from '../runs/presentation.js';
-import { useIncidentRuns, useRun, useRunbookVersion } from '../runs/queries.js';
-import { StepItem } from '../runs/StepItem.js';
+import { useCancelRun, useIncidentRuns, useRun } from '../runs/queries.js';
+import { RunParameters, useRunParameters } from '../runs/RunParameters.js';
+import { latestStartedStep, StepItem } from '../runs/StepItem.js';
 import '../runs/runs.css';
+import { declaredParameters } from '../runbooks/parameters.js';
+import { useRunbook } from '../runbooks/queries.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 import { useDirectory } from './people.js';
-import { useTimeline } from './queries.js';
+import { useStartIncidentRun, useTimeline } from './queries.js';
 
 type RunbookRef = NonNullable<Incident['runbook']>;
 
-/** Starts a run of the attached procedure, asking first for the values its commands need. */
-function StartRun({ incident, procedure, onStarted, label }: { incident: Incident; procedure: Procedure; onStarted: (run: Run) => void; label: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const parameters = requiredParameters(procedure);
-  const [values, setValues] = useState<Record<string, string>>({});
-  const start = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/api/v1/incidents/{id}/runs', { params: { path: { id: incident.id } }, body: parameters.length ? { parameters: values } : {} })),
-    onSuccess: (run) => {
-      queryClient.setQueryData(queryKeys.runs.detail(run.id), run);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists() });
-      onStarted(run);
-    },
-  });
+/** Starts a run of the attached procedure, asking first for the values its commands need (any of them secret). */
+function StartRun({ incident, detail, procedure, onStarted, label }: { incident: Incident; detail: RunbookDetail; procedure: Procedure; onStarted: (run: Run) => void; label: string }) {
+  const required = useMemo(() => requiredParameters(procedure), [procedure]);
+  const help = useMemo(() => declaredParameters(detail.parsed.frontMatter), [detail.parsed.frontMatter]);
+  const parameters = useRunParameters(required);
+  const start = useStartIncidentRun(incident.id);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        start.mutate();
+        if (parameters.missing.length === 0) start.mutate(parameters.body(), { onSuccess: onStarted });
       }}
     >
       <Stack gap="xs">
-        {parameters.map((parameter) => (
-          <TextInput
-            key={parameter.name}
-            label={parameter.name}
-            description={`Used as ${parameter.raw} in the commands`}
-            required
-            value={values[parameter.name] ?? ''}
-            onChange={(event) => setValues({ ...values, [parameter.name]: event.currentTarget.value })}
-          />
-        ))}
+        <RunParameters parameters={required} help={help} state={parameters} />
         <Group>
-          <Button type="submit" loading={start.isPending}>
+          <Button type="submit" loading={start.isPending} disabled={parameters.missing.length > 0}>
             {label}
           </Button>
         </Group>
         {start.isError && <ErrorNotice error={start.error} title="The run did not start" />}
       </Stack>
     </form>
+  );
+}
+
+type Phase = Procedure['phases'][number];
+
+/** "2. Clear the stuck work queue · Immediate actions": a step of the checklist, with its phase unless the procedure has none. */
+function StepHeading({ phase, step }: { phase: Phase; step: Phase['steps'][number] }) {
+  return (
+    <Title order={3} size="h6" mb={4}>
+      {step.number !== null ? `${step.number}. ` : ''}
+      {step.title}
+      <Text span size="xs" c="dimmed" fw={400}>
+        {phase.implicit ? '' : ` · ${phase.title}`}
+      </Text>
+    </Title>
   );
 }
 
@@ -75,13 +71,7 @@ function ProcedurePreview({ procedure }: { procedure: Procedure }) {
       {procedure.phases.flatMap((phase) =>
         phase.steps.map((step) => (
           <li key={step.id} className="checklist-step">
-            <Title order={3} size="h6" mb={4}>
-              {step.number !== null ? `${step.number}. ` : ''}
-              {step.title}
-              <Text span size="xs" c="dimmed" fw={400}>
-                {phase.implicit ? '' : ` · ${phase.title}`}
-              </Text>
-            </Title>
+            <StepHeading phase={phase} step={step} />
             <ul className="checklist-commands">
               {step.commands.map((command) => (
                 <li key={command.id} className="run-step">
@@ -127,7 +117,7 @@ function RunSteps({ incidentId, run, procedure, caller, callerName }: { incident
   const byCommand = new Map(run.steps.map((step) => [step.commandId, step]));
   const checks = new Map(run.checks.map((check) => [check.id, check]));
   const shown = new Set<string>();
-  const latest = run.steps.reduce<RunStep | null>((last, step) => (step.startedAt && (!last?.startedAt || step.startedAt > last.startedAt) ? step : last), null);
+  const latest = latestStartedStep(run);
   const item = (step: RunStep) => {
     shown.add(step.commandId);
     return <StepItem key={step.id} run={run} step={step} caller={caller} callerName={callerName} requesterName={requesterName} latest={step.id === latest?.id} />;
@@ -145,13 +135,7 @@ function RunSteps({ incidentId, run, procedure, caller, callerName }: { incident
       if (commands.length === 0 && stepChecks.length === 0) return null;
       return (
         <li key={`${phase.id}/${step.id}`} className="checklist-step" data-testid="checklist-step">
-          <Title order={3} size="h6" mb={4}>
-            {step.number !== null ? `${step.number}. ` : ''}
-            {step.title}
-            <Text span size="xs" c="dimmed" fw={400}>
-              {phase.implicit ? '' : ` · ${phase.title}`}
-            </Text>
-          </Title>
+          <StepHeading phase={phase} step={step} />
           <ul className="checklist-commands">
             {commands.map(item)}
             {stepChecks.map(checkItem)}
@@ -191,17 +175,8 @@ function runLabel(run: RunSummary): string {
 }
 
 function CancelRun({ run }: { run: Run }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const cancel = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/runs/{id}/cancel', { params: { path: { id: run.id } }, body: {} })),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(queryKeys.runs.detail(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists() });
-      setOpen(false);
-    },
-  });
+  const cancel = useCancelRun(run.id);
   return (
     <>
       <Button size="xs" variant="default" color="red" onClick={() => setOpen(true)}>
@@ -214,7 +189,7 @@ function CancelRun({ run }: { run: Run }) {
         pending={cancel.isPending}
         error={cancel.error}
         approval="no one else: it takes effect at once."
-        onConfirm={() => cancel.mutate()}
+        onConfirm={() => cancel.mutate(undefined, { onSuccess: () => setOpen(false) })}
         onClose={() => setOpen(false)}
       >
         <Text size="sm">Nothing more of it runs; running commands are killed. A new run can be started afterwards.</Text>
@@ -225,7 +200,7 @@ function CancelRun({ run }: { run: Run }) {
 
 function AttachedRunbook({ incident, runbook }: { incident: Incident; runbook: RunbookRef }) {
   const user = useCurrentUser();
-  const detail = useRunbookVersion(runbook.slug, runbook.version);
+  const detail = useRunbook(runbook.slug, runbook.version);
   const runs = useIncidentRuns(incident.id);
   const [chosen, setChosen] = useState<string | null>(null);
   const [startingAnother, setStartingAnother] = useState(false);
@@ -287,10 +262,10 @@ function AttachedRunbook({ incident, runbook }: { incident: Incident; runbook: R
         {runs.isError && <ErrorNotice error={runs.error} title="Could not load the runs" onRetry={() => void runs.refetch()} />}
         {run.isError && <ErrorNotice error={run.error} title="Could not load the run" onRetry={() => void run.refetch()} />}
         {detail.isSuccess && !procedure && <Text>The procedure {runbook.procedureId} is not in version {runbook.version} of this runbook.</Text>}
-        {procedure && runs.isSuccess && (runId === null || startingAnother) && (
+        {procedure && detail.data && runs.isSuccess && (runId === null || startingAnother) && (
           <>
             {canStart ? (
-              <StartRun incident={incident} procedure={procedure} onStarted={onStarted} label={runId === null ? 'Start run' : 'Start a new run'} />
+              <StartRun incident={incident} detail={detail.data} procedure={procedure} onStarted={onStarted} label={runId === null ? 'Start run' : 'Start a new run'} />
             ) : (
               <Text size="sm" c="dimmed">
                 Nobody has started this procedure yet. Starting it needs the responder role.

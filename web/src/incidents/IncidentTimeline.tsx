@@ -1,19 +1,15 @@
 import './incident.css';
 import { Badge, Button, Chip, Code, Group, Skeleton, Stack, Text, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { TimelineEvent } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 import { inline } from './Markdown.js';
 import { useDirectory } from './people.js';
-import { useTimeline } from './queries.js';
+import { useAddNote, useTimeline } from './queries.js';
 import { kindStyle, stepResultColor, TIMELINE_GROUPS, type TimelineGroup } from './timeline-kinds.js';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -97,21 +93,13 @@ function TimelineItem({ event, nameOf }: { event: TimelineEvent; nameOf: (id: st
 }
 
 function NoteForm({ incidentId }: { incidentId: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [note, setNote] = useState('');
-  const add = useMutation({
-    mutationFn: (body: string) => unwrap(api.POST('/api/v1/incidents/{id}/notes', { params: { path: { id: incidentId } }, body: { text: body } })),
-    onSuccess: () => {
-      setNote('');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(incidentId) });
-    },
-  });
+  const add = useAddNote(incidentId);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        if (note.trim()) add.mutate(note.trim());
+        if (note.trim()) add.mutate(note.trim(), { onSuccess: () => setNote('') });
       }}
     >
       <Textarea label="Add a note" placeholder="What you found, what you tried, what you decided" autosize minRows={2} maxRows={8} value={note} onChange={(e) => setNote(e.currentTarget.value)} />

@@ -1,36 +1,14 @@
 import { Alert, Badge, Button, Group, Skeleton, Stack, Text, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { ApiError } from '../api/client.js';
 import type { Postmortem } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 import { Markdown } from './Markdown.js';
-import { usePostmortem } from './queries.js';
-
-/** The file is behind the bearer token, so a plain link would be refused: fetch it, then hand the browser a blob. */
-function useDownload(incidentId: string) {
-  const api = useApi();
-  return useMutation({
-    mutationFn: async (version: number) => {
-      const blob = await unwrap(api.GET('/api/v1/incidents/{id}/postmortem.md', { params: { path: { id: incidentId } }, parseAs: 'blob' }));
-      const url = URL.createObjectURL(blob as unknown as Blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `postmortem-${incidentId}-v${version}.md`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // Revoked on the next turn: the click has started the download by then.
-      setTimeout(() => URL.revokeObjectURL(url), 0);
-    },
-  });
-}
+import { useDownloadPostmortem, usePostmortem, useSavePostmortem } from './queries.js';
 
 function VersionLine({ postmortem }: { postmortem: Postmortem }) {
   if (postmortem.generated) {
@@ -59,25 +37,16 @@ function VersionLine({ postmortem }: { postmortem: Postmortem }) {
 }
 
 function Editor({ incidentId, postmortem, onDone }: { incidentId: string; postmortem: Postmortem; onDone: () => void }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [markdown, setMarkdown] = useState(postmortem.markdown);
   // The version this edit started from: the server refuses the save if someone saved after it.
   const [baseVersion] = useState(postmortem.version);
-  const save = useMutation({
-    mutationFn: () => unwrap(api.PUT('/api/v1/incidents/{id}/postmortem', { params: { path: { id: incidentId } }, body: { markdown, baseVersion } })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(queryKeys.incidents.postmortem(incidentId), saved);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(incidentId) });
-      onDone();
-    },
-  });
+  const save = useSavePostmortem(incidentId);
   const conflict = save.error instanceof ApiError && save.error.status === 409;
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate();
+        save.mutate({ markdown, baseVersion }, { onSuccess: onDone });
       }}
     >
       <Stack gap="sm">
@@ -116,7 +85,7 @@ export function PostmortemTab({ incidentId }: { incidentId: string }) {
   const user = useCurrentUser();
   const canEdit = user !== null && hasRole(user.role, 'responder');
   const [editing, setEditing] = useState(false);
-  const download = useDownload(incidentId);
+  const download = useDownloadPostmortem(incidentId);
   const data = postmortem.data;
   return (
     <Panel

@@ -1,13 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
+import { useAllUsers } from '../admin/queries.js';
 import type { User } from '../api/types.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
-
-const USERS_LIMIT = 500;
+import { useCurrentUser } from '../session/queries.js';
 
 export interface Directory {
   /** The people the caller can pick from: everyone for an admin (GET /api/v1/users is admin-only), else themselves. */
@@ -21,14 +16,9 @@ export function displayName(user: Pick<User, 'username' | 'displayName'>): strin
 }
 
 export function useDirectory(): Directory {
-  const api = useApi();
   const me = useCurrentUser();
   const isAdmin = me !== null && hasRole(me.role, 'admin');
-  const users = useQuery({
-    queryKey: queryKeys.users.list({ limit: USERS_LIMIT }),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: USERS_LIMIT } }, signal })),
-    enabled: isAdmin,
-  });
+  const users = useAllUsers(isAdmin);
   const all = users.data?.items;
   const people = isAdmin && all ? all.filter((user) => !user.disabled) : me ? [me] : [];
   const nameOf = useCallback(

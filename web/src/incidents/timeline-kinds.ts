@@ -1,3 +1,6 @@
+import type { StepState } from '../api/types.js';
+import { STEP_STATE } from '../runs/presentation.js';
+
 /**
  * How each kind of timeline event looks (src/incidents/schema.ts
  * TimelineEvent.kind lists them): a word and a colour, so alerts, state
@@ -49,7 +52,7 @@ export function kindStyle(kind: string): KindStyle {
   return KINDS[kind] ?? { label: kind, color: 'gray', group: kind.startsWith('alert.') ? 'alerts' : 'changes' };
 }
 
-/** A command's result colour on the timeline, by its final state. */
+/** A command's result colour on the timeline, by its final state (an unknown one reads as a failure). */
 export function stepResultColor(state: unknown): string {
-  return state === 'succeeded' ? 'teal' : state === 'skipped' || state === 'cancelled' ? 'gray' : 'red';
+  return typeof state === 'string' && Object.hasOwn(STEP_STATE, state) ? STEP_STATE[state as StepState].color : 'red';
 }

@@ -1,20 +1,5 @@
 import { ActionIcon, Group, NativeSelect, Stack, Text } from '@mantine/core';
-
-function Arrow({ up }: { up: boolean }) {
-  return (
-    <svg width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-      <path d={up ? 'M12 19V5M5 12l7-7 7 7' : 'M12 5v14M19 12l-7 7-7-7'} />
-    </svg>
-  );
-}
-
-function Cross() {
-  return (
-    <svg width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true" focusable="false">
-      <path d="M6 6l12 12M18 6L6 18" />
-    </svg>
-  );
-}
+import { ArrowIcon, CrossIcon } from '../shell/icons.js';
 
 /** An ordered list of contacts (a rotation's members take turns in this order), with add, move and remove. */
 export function MemberList({
@@ -50,13 +35,13 @@ export function MemberList({
               <Text size="sm">{name(id)}</Text>
               <Group gap={2} wrap="nowrap">
                 <ActionIcon variant="subtle" color="gray" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${name(id)} up`}>
-                  <Arrow up />
+                  <ArrowIcon up />
                 </ActionIcon>
                 <ActionIcon variant="subtle" color="gray" onClick={() => move(i, 1)} disabled={i === value.length - 1} aria-label={`Move ${name(id)} down`}>
-                  <Arrow up={false} />
+                  <ArrowIcon up={false} />
                 </ActionIcon>
                 <ActionIcon variant="subtle" color="red" onClick={() => onChange(value.filter((m) => m !== id))} aria-label={`Remove ${name(id)}`}>
-                  <Cross />
+                  <CrossIcon />
                 </ActionIcon>
               </Group>
             </Group>

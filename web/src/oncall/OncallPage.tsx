@@ -1,7 +1,7 @@
 import { Tabs } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { hasRole } from '../session/roles.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { ChannelsTab } from './ChannelsTab.js';
 import { ContactsTab } from './ContactsTab.js';

@@ -1,24 +1,13 @@
-import { ActionIcon, Button, Card, Checkbox, Fieldset, Group, Modal, NumberInput, NativeSelect, Skeleton, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ActionIcon, Button, Card, Checkbox, Fieldset, Group, NativeSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
-import { useApi } from '../session/SessionProvider.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
-import { Panel } from '../shell/Panel.js';
+import { CrudForm, EditModal, RowActions, useEditing } from '../common/crud.js';
+import { ListPanel } from '../common/ListPanel.js';
+import { CrossIcon } from '../shell/icons.js';
 import { describeDelay, describeTarget, RESPONSE_TIME, type Directory, type EscalationLevel, type EscalationPolicy, type PolicyTarget } from './describe.js';
-import { usePolicies } from './queries.js';
+import { usePolicies, useSavePolicy } from './queries.js';
 
 type TargetType = PolicyTarget['type'];
 const CATEGORY = /^[a-z0-9][a-z0-9_-]*$/;
-
-function Cross() {
-  return (
-    <svg width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true" focusable="false">
-      <path d="M6 6l12 12M18 6L6 18" />
-    </svg>
-  );
-}
 
 /** Who a level (or "always") notifies: contacts, rotations (whoever is on call) and channels, each optionally only for one category. */
 function TargetsEditor({ value, onChange, directory, label }: { value: PolicyTarget[]; onChange: (next: PolicyTarget[]) => void; directory: Directory; label: string }) {
@@ -64,7 +53,7 @@ function TargetsEditor({ value, onChange, directory, label }: { value: PolicyTar
               style={{ flex: '1 1 8rem' }}
             />
             <ActionIcon variant="subtle" color="red" size="lg" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`${label}: remove target ${n}`}>
-              <Cross />
+              <CrossIcon />
             </ActionIcon>
           </Group>
         );
@@ -79,92 +68,68 @@ function TargetsEditor({ value, onChange, directory, label }: { value: PolicyTar
 const targetsReady = (targets: PolicyTarget[]) => targets.every((t) => t.id !== '' && (t.whenCategory === undefined || CATEGORY.test(t.whenCategory)));
 
 function PolicyForm({ policy, directory, onClose }: { policy: EscalationPolicy | null; directory: Directory; onClose: () => void }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [name, setName] = useState(policy?.name ?? '');
   const [description, setDescription] = useState(policy?.description ?? '');
   const [levels, setLevels] = useState<EscalationLevel[]>(policy?.levels ?? [{ delay: 0, targets: [{ type: 'rotation', id: '' }] }]);
   const [always, setAlways] = useState<PolicyTarget[]>(policy?.always ?? []);
-  const save = useMutation({
-    mutationFn: () => {
-      const body = { name: name.trim(), levels, always };
-      return policy
-        ? unwrap(api.PATCH('/api/v1/escalation-policies/{id}', { params: { path: { id: policy.id } }, body: { ...body, description: description.trim() || null } }))
-        : unwrap(api.POST('/api/v1/escalation-policies', { body: { ...body, ...(description.trim() ? { description: description.trim() } : {}) } }));
-    },
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.oncall.escalationPolicies });
-      onClose();
-    },
-  });
+  const save = useSavePolicy();
+  const submit = () => {
+    const body = { name: name.trim(), levels, always };
+    if (policy) save.mutate({ item: policy, body: { ...body, description: description.trim() || null } }, { onSuccess: onClose });
+    else save.mutate({ item: null, body: { ...body, ...(description.trim() ? { description: description.trim() } : {}) } }, { onSuccess: onClose });
+  };
   const setLevel = (i: number, level: EscalationLevel) => setLevels(levels.map((l, j) => (j === i ? level : l)));
   const ready = name.trim() !== '' && levels.length > 0 && levels.every((l) => l.targets.length > 0 && targetsReady(l.targets)) && targetsReady(always);
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (ready) save.mutate();
-      }}
-    >
-      <Stack gap="sm">
-        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
-        {levels.map((level, i) => {
-          const responseTime = level.delay === RESPONSE_TIME;
-          return (
-            <Fieldset key={i} legend={`Level ${i + 1}`} data-testid="policy-level-editor">
-              <Stack gap="xs">
-                {i === 0 ? (
-                  <Text size="sm" c="dimmed">
-                    At the trigger: the first level always pages at once.
-                  </Text>
-                ) : (
-                  <Group gap="sm" wrap="wrap" align="flex-end">
-                    <NumberInput
-                      label="Minutes after the incident opens"
-                      min={0}
-                      max={10_080}
-                      value={responseTime ? '' : level.delay}
-                      onChange={(v) => setLevel(i, { ...level, delay: typeof v === 'number' ? v : 0 })}
-                      disabled={responseTime}
-                      style={{ flex: '1 1 12rem' }}
-                    />
-                    <Checkbox
-                      label="At the incident's response time instead"
-                      checked={responseTime}
-                      onChange={(e) => setLevel(i, { ...level, delay: e.currentTarget.checked ? RESPONSE_TIME : 0 })}
-                      mb={8}
-                    />
-                  </Group>
-                )}
-                <TargetsEditor label={`Level ${i + 1} targets`} value={level.targets} onChange={(targets) => setLevel(i, { ...level, targets })} directory={directory} />
-                {i > 0 && (
-                  <Button variant="subtle" color="red" size="xs" onClick={() => setLevels(levels.filter((_, j) => j !== i))} style={{ alignSelf: 'flex-start' }}>
-                    Remove level {i + 1}
-                  </Button>
-                )}
-              </Stack>
-            </Fieldset>
-          );
-        })}
-        <Button variant="default" size="xs" onClick={() => setLevels([...levels, { delay: 15, targets: [{ type: 'rotation', id: '' }] }])} style={{ alignSelf: 'flex-start' }}>
-          Add a level
-        </Button>
-        <Fieldset legend="Always notified (with the first level, at the trigger)">
-          <TargetsEditor label="Always notified" value={always} onChange={setAlways} directory={directory} />
-        </Fieldset>
-        {save.isError && <ErrorNotice error={save.error} title="Could not save the policy" />}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={!ready}>
-            {policy ? 'Save' : 'Create the policy'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <CrudForm ready={ready} onSubmit={submit} onCancel={onClose} submitLabel={policy ? 'Save' : 'Create the policy'} action={save} errorTitle="Could not save the policy">
+      <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
+      {levels.map((level, i) => {
+        const responseTime = level.delay === RESPONSE_TIME;
+        return (
+          <Fieldset key={i} legend={`Level ${i + 1}`} data-testid="policy-level-editor">
+            <Stack gap="xs">
+              {i === 0 ? (
+                <Text size="sm" c="dimmed">
+                  At the trigger: the first level always pages at once.
+                </Text>
+              ) : (
+                <Group gap="sm" wrap="wrap" align="flex-end">
+                  <NumberInput
+                    label="Minutes after the incident opens"
+                    min={0}
+                    max={10_080}
+                    value={responseTime ? '' : level.delay}
+                    onChange={(v) => setLevel(i, { ...level, delay: typeof v === 'number' ? v : 0 })}
+                    disabled={responseTime}
+                    style={{ flex: '1 1 12rem' }}
+                  />
+                  <Checkbox
+                    label="At the incident's response time instead"
+                    checked={responseTime}
+                    onChange={(e) => setLevel(i, { ...level, delay: e.currentTarget.checked ? RESPONSE_TIME : 0 })}
+                    mb={8}
+                  />
+                </Group>
+              )}
+              <TargetsEditor label={`Level ${i + 1} targets`} value={level.targets} onChange={(targets) => setLevel(i, { ...level, targets })} directory={directory} />
+              {i > 0 && (
+                <Button variant="subtle" color="red" size="xs" onClick={() => setLevels(levels.filter((_, j) => j !== i))} style={{ alignSelf: 'flex-start' }}>
+                  Remove level {i + 1}
+                </Button>
+              )}
+            </Stack>
+          </Fieldset>
+        );
+      })}
+      <Button variant="default" size="xs" onClick={() => setLevels([...levels, { delay: 15, targets: [{ type: 'rotation', id: '' }] }])} style={{ alignSelf: 'flex-start' }}>
+        Add a level
+      </Button>
+      <Fieldset legend="Always notified (with the first level, at the trigger)">
+        <TargetsEditor label="Always notified" value={always} onChange={setAlways} directory={directory} />
+      </Fieldset>
+    </CrudForm>
   );
 }
 
@@ -174,11 +139,7 @@ function PolicyCard({ policy, directory, onEdit }: { policy: EscalationPolicy; d
       <Stack gap={6}>
         <Group justify="space-between" gap="xs" wrap="wrap">
           <Text fw={700}>{policy.name}</Text>
-          {onEdit && (
-            <Button size="compact-sm" variant="default" onClick={onEdit} aria-label={`Edit policy ${policy.name}`}>
-              Edit
-            </Button>
-          )}
+          {onEdit && <RowActions name={`policy ${policy.name}`} onEdit={onEdit} />}
         </Group>
         {policy.description && <Text size="sm">{policy.description}</Text>}
         <Stack component="ol" gap={4} style={{ margin: 0, paddingLeft: '1.25rem' }} aria-label={`Levels of ${policy.name}`}>
@@ -201,38 +162,18 @@ function PolicyCard({ policy, directory, onEdit }: { policy: EscalationPolicy; d
 /** Who is paged when, until someone acknowledges. Operators create and change policies. */
 export function PoliciesTab({ canEdit, directory }: { canEdit: boolean; directory: Directory }) {
   const policies = usePolicies();
-  const [editing, setEditing] = useState<EscalationPolicy | 'new' | null>(null);
+  const form = useEditing<EscalationPolicy>();
   const items = policies.data?.items ?? [];
   return (
-    <Panel
-      title="Escalation policies"
-      count={policies.data?.items.length}
-      testId="policy-list"
-      actions={
-        canEdit ? (
-          <Button size="xs" onClick={() => setEditing('new')}>
-            New policy
-          </Button>
-        ) : undefined
-      }
-    >
-      <Stack gap="sm">
-        <Text size="xs" c="dimmed">
-          Levels page in turn until the incident is acknowledged; a rotation target pages whoever is on call then.
-          {canEdit ? '' : ' Changing policies needs the operator role.'}
-        </Text>
-        {policies.isPending && <Skeleton height={80} aria-label="Loading escalation policies" />}
-        {policies.isError && <ErrorNotice error={policies.error} title="Could not load escalation policies" onRetry={() => void policies.refetch()} />}
-        {policies.isSuccess && items.length === 0 && <Text size="sm">No escalation policy yet.</Text>}
-        {items.map((policy) => (
-          <PolicyCard key={policy.id} policy={policy} directory={directory} onEdit={canEdit ? () => setEditing(policy) : null} />
-        ))}
-      </Stack>
-      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New escalation policy' : `Edit ${editing?.name ?? ''}`} size="xl">
-        {editing !== null && (
-          <PolicyForm key={editing === 'new' ? 'new' : editing.id} policy={editing === 'new' ? null : editing} directory={directory} onClose={() => setEditing(null)} />
-        )}
-      </Modal>
-    </Panel>
+    <ListPanel title="Escalation policies" testId="policy-list" query={policies} count={items.length} noun="escalation policies" addLabel="New policy" onAdd={canEdit ? form.create : null}
+      note={`Levels page in turn until the incident is acknowledged; a rotation target pages whoever is on call then.${canEdit ? '' : ' Changing policies needs the operator role.'}`}
+      emptyText="No escalation policy yet." skeletonHeight={80}>
+      {items.map((policy) => (
+        <PolicyCard key={policy.id} policy={policy} directory={directory} onEdit={canEdit ? () => form.edit(policy) : null} />
+      ))}
+      <EditModal editing={form.editing} onClose={form.close} title={(policy) => (policy ? `Edit ${policy.name}` : 'New escalation policy')} size="xl">
+        {(policy) => <PolicyForm policy={policy} directory={directory} onClose={form.close} />}
+      </EditModal>
+    </ListPanel>
   );
 }

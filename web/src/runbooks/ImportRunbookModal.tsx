@@ -1,13 +1,10 @@
 import { Alert, Button, FileInput, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
-import { useApi } from '../session/SessionProvider.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { FindingList } from './FindingList.js';
 import { LintBadges, LiveChecks } from './LintSummary.js';
+import { useImportRunbook, useLintSource } from './queries.js';
 
 /** What the server takes (src/runbooks/library/schema.ts MAX_RUNBOOK_SOURCE). */
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -19,20 +16,13 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
  * stores nothing new, and says so.
  */
 export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [source, setSource] = useState('');
   const [slug, setSlug] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
 
-  const lint = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/runbooks/lint', { body: { source } })),
-  });
-  const importRunbook = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/runbooks', { body: { source, ...(slug.trim() ? { slug: slug.trim() } : {}) } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.runbooks.all }),
-  });
+  const lint = useLintSource();
+  const importRunbook = useImportRunbook();
 
   const readFile = async (chosen: File | null) => {
     setFile(chosen);
@@ -85,7 +75,7 @@ export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClo
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            importRunbook.mutate();
+            importRunbook.mutate({ source, ...(slug.trim() ? { slug: slug.trim() } : {}) });
           }}
         >
           <Stack gap="sm">
@@ -142,7 +132,7 @@ export function ImportRunbookModal({ opened, onClose }: { opened: boolean; onClo
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button variant="light" onClick={() => lint.mutate()} loading={lint.isPending} disabled={source.trim() === '' || tooBig}>
+              <Button variant="light" onClick={() => lint.mutate(source)} loading={lint.isPending} disabled={source.trim() === '' || tooBig}>
                 Lint first
               </Button>
               <Button type="submit" loading={importRunbook.isPending} disabled={source.trim() === '' || tooBig || slugProblem !== null}>

@@ -1,15 +1,14 @@
-import { Alert, Button, Checkbox, Group, Modal, PasswordInput, Radio, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Group, Modal, Radio, NativeSelect, Stack, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { Run, RunStep } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
 import { useOpenIncidents } from '../incidents/queries.js';
-import { useApi } from '../session/SessionProvider.js';
+import { requiredParameters } from '../runs/parameters.js';
+import { useStartRun, useStepAction } from '../runs/queries.js';
+import { RunParameters, useRunParameters } from '../runs/RunParameters.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import type { RunbookDetail } from './model.js';
-import { declaredParameters, looksSecret, requiredParameters } from './parameters.js';
+import { declaredParameters } from './parameters.js';
 import type { RunTarget } from './RunbookMarkdown.js';
 
 /** The step key a target is requested by: a command id, a step id (all its commands), or none for a whole procedure. */
@@ -33,6 +32,16 @@ function describeTarget(target: RunTarget): string {
 
 const OPEN_RUN: readonly Run['status'][] = ['waiting', 'running'];
 
+interface RunFormProps {
+  target: RunTarget;
+  detail: RunbookDetail;
+  /** The run open on this page, offered for a step of the same procedure and version. */
+  activeRun: Run | null;
+  defaultIncidentId: string | null;
+  onClose: () => void;
+  onStarted: (run: Run) => void;
+}
+
 /**
  * Starts a run of a procedure and, for a step or command, requests it in
  * that run. Asks first for the parameters the procedure needs (described
@@ -40,52 +49,22 @@ const OPEN_RUN: readonly Run['status'][] = ['waiting', 'running'];
  * belongs to. A destructive command is confirmed before it is requested,
  * saying that a second person must approve it.
  */
-export function RunDialog({
-  target,
-  detail,
-  activeRun,
-  defaultIncidentId,
-  onClose,
-  onStarted,
-}: {
-  target: RunTarget | null;
-  detail: RunbookDetail;
-  /** The run open on this page, offered for a step of the same procedure and version. */
-  activeRun: Run | null;
-  defaultIncidentId: string | null;
-  onClose: () => void;
-  onStarted: (run: Run) => void;
-}) {
+export function RunDialog({ target, ...form }: Omit<RunFormProps, 'target'> & { target: RunTarget | null }) {
   // Keyed by target so every opening starts from a clean form.
   const key = target ? `${target.kind}:${targetKey(target) ?? target.procedure.id}` : 'closed';
   return (
-    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={target !== null} onClose={onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
-      {target && <RunForm key={key} target={target} detail={detail} activeRun={activeRun} defaultIncidentId={defaultIncidentId} onClose={onClose} onStarted={onStarted} />}
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={target !== null} onClose={form.onClose} title={target ? `Run ${describeTarget(target)}` : ''} size="lg">
+      {target && <RunForm key={key} target={target} {...form} />}
     </Modal>
   );
 }
 
-function RunForm({
-  target,
-  detail,
-  activeRun,
-  defaultIncidentId,
-  onClose,
-  onStarted,
-}: {
-  target: RunTarget;
-  detail: RunbookDetail;
-  activeRun: Run | null;
-  defaultIncidentId: string | null;
-  onClose: () => void;
-  onStarted: (run: Run) => void;
-}) {
-  const api = useApi();
-  const queryClient = useQueryClient();
+function RunForm({ target, detail, activeRun, defaultIncidentId, onClose, onStarted }: RunFormProps) {
   const incidents = useOpenIncidents();
   const { procedure } = target;
   const required = useMemo(() => requiredParameters(procedure), [procedure]);
   const described = useMemo(() => declaredParameters(detail.parsed.frontMatter), [detail.parsed.frontMatter]);
+  const parameters = useRunParameters(required);
   const reusable =
     activeRun !== null &&
     target.kind !== 'procedure' &&
@@ -96,41 +75,29 @@ function RunForm({
       ? activeRun
       : null;
   const [where, setWhere] = useState<'existing' | 'new'>(reusable ? 'existing' : 'new');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [secret, setSecret] = useState<Record<string, boolean>>(() => Object.fromEntries(required.map((name) => [name, looksSecret(name)])));
   const [incidentId, setIncidentId] = useState<string | null>(defaultIncidentId);
   /** A run whose destructive step waits for the go-ahead here. */
   const [confirming, setConfirming] = useState<{ run: Run; steps: RunStep[] } | null>(null);
+  /** The run the target was last requested in, to show it when the step is refused. */
+  const [requestedIn, setRequestedIn] = useState<Run | null>(null);
 
-  const request = useMutation({
-    mutationFn: ({ run }: { run: Run }) =>
-      unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/run', { params: { path: { id: run.id, step: targetKey(target)! } }, body: {} })),
-    onSuccess: (_data, { run }) => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.detail(run.id) });
-      onStarted(run);
-    },
-  });
-
-  const start = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/runs', {
-          body: {
-            runbook: detail.runbook.slug,
-            version: detail.version.version,
-            procedure: procedure.id,
-            ...(incidentId ? { incidentId } : {}),
-            ...(required.length > 0 ? { parameters: Object.fromEntries(required.map((name) => [name, values[name] ?? ''])) } : {}),
-            ...(required.some((name) => secret[name]) ? { secretParameters: required.filter((name) => secret[name]) } : {}),
-          },
-        }),
-      ),
-    onSuccess: (run) => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists() });
-      queryClient.setQueryData(queryKeys.runs.detail(run.id), run);
-      proceed(run);
-    },
-  });
+  const start = useStartRun();
+  const request = useStepAction();
+  const requestIn = (run: Run) => {
+    setRequestedIn(run);
+    request.mutate({ runId: run.id, action: 'run', step: targetKey(target)! }, { onSuccess: () => onStarted(run) });
+  };
+  const startRun = () =>
+    start.mutate(
+      {
+        runbook: detail.runbook.slug,
+        version: detail.version.version,
+        procedure: procedure.id,
+        ...(incidentId ? { incidentId } : {}),
+        ...parameters.body(),
+      },
+      { onSuccess: (run) => proceed(run) },
+    );
 
   /** After the run exists: a procedure is done; a step or command is requested, destructive ones after a confirmation. */
   const proceed = (run: Run) => {
@@ -140,10 +107,10 @@ function RunForm({
     }
     const steps = targetSteps(run, target);
     if (steps.some((step) => step.risk === 'destructive')) setConfirming({ run, steps });
-    else request.mutate({ run });
+    else requestIn(run);
   };
 
-  const missing = where === 'new' ? required.filter((name) => (values[name] ?? '').trim() === '') : [];
+  const missing = where === 'new' ? parameters.missing : [];
   const pending = start.isPending || request.isPending;
 
   if (confirming) {
@@ -167,7 +134,7 @@ function RunForm({
           <Button variant="default" onClick={() => onStarted(confirming.run)} disabled={request.isPending}>
             Not now (leave it pending)
           </Button>
-          <Button color="red" onClick={() => request.mutate({ run: confirming.run })} loading={request.isPending} data-autofocus>
+          <Button color="red" onClick={() => requestIn(confirming.run)} loading={request.isPending} data-autofocus>
             Request approval
           </Button>
         </Group>
@@ -181,7 +148,7 @@ function RunForm({
         event.preventDefault();
         if (missing.length > 0) return;
         if (where === 'existing' && reusable) proceed(reusable);
-        else start.mutate();
+        else startRun();
       }}
     >
       <Stack gap="sm">
@@ -213,42 +180,7 @@ function RunForm({
               onChange={(e) => setIncidentId(e.currentTarget.value || null)}
             />
             {incidents.isError && <ErrorNotice error={incidents.error} title="Could not load open incidents" />}
-            {required.length > 0 && (
-              <Stack gap="xs">
-                <Text size="sm" fw={600}>
-                  Parameters
-                </Text>
-                {required.map((name) => {
-                  const info = described.get(name);
-                  const Input = secret[name] ? PasswordInput : TextInput;
-                  return (
-                    <Stack key={name} gap={4}>
-                      <Input
-                        label={name}
-                        description={info?.description}
-                        placeholder={info?.example ? `e.g. ${info.example}` : undefined}
-                        required
-                        value={values[name] ?? ''}
-                        onChange={(event) => {
-                          const value = event.currentTarget.value;
-                          setValues((current) => ({ ...current, [name]: value }));
-                        }}
-                        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-                      />
-                      <Checkbox
-                        size="xs"
-                        label={`Secret: ${name} is stored sealed and shown as [secret]`}
-                        checked={secret[name] ?? false}
-                        onChange={(event) => {
-                          const checked = event.currentTarget.checked;
-                          setSecret((current) => ({ ...current, [name]: checked }));
-                        }}
-                      />
-                    </Stack>
-                  );
-                })}
-              </Stack>
-            )}
+            <RunParameters parameters={required} help={described} state={parameters} />
           </>
         )}
         {start.isError && <ErrorNotice error={start.error} title="Could not start the run" />}
@@ -256,7 +188,7 @@ function RunForm({
           <>
             <ErrorNotice error={request.error} title="The run started, but the server refused this step" />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => request.variables && onStarted(request.variables.run)}>
+              <Button variant="default" onClick={() => requestedIn && onStarted(requestedIn)}>
                 Show the run
               </Button>
             </Group>

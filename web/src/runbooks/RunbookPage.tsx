@@ -1,14 +1,11 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Skeleton, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { Run } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
+import { useRun } from '../runs/queries.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
@@ -99,16 +96,11 @@ export function RunbookPage() {
   const [params, setParams] = useSearchParams();
   const version = positiveInt(params.get('version'));
   const runId = params.get('run');
-  const api = useApi();
   const user = useCurrentUser();
   const detail = useRunbook(slug, version);
   const lint = useLint(detail.data);
   const [target, setTarget] = useState<RunTarget | null>(null);
-  const activeRun = useQuery({
-    queryKey: queryKeys.runs.detail(runId ?? ''),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/runs/{id}', { params: { path: { id: runId! } }, signal })),
-    enabled: runId !== null,
-  });
+  const activeRun = useRun(runId);
 
   const index = useMemo(() => (detail.data ? indexRunbook(detail.data.parsed) : null), [detail.data]);
   const findings = useMemo(() => placeFindings(lint.data?.findings ?? [], index?.commands.map((ref) => ref.command) ?? []), [lint.data, index]);

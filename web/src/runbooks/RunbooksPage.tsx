@@ -1,23 +1,17 @@
-import { Anchor, Badge, Button, Code, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import { formatDateTime } from '../common/format.js';
+import { ListPanel } from '../common/ListPanel.js';
 import { ScrollTable } from '../common/ScrollTable.js';
 import { hasRole } from '../session/roles.js';
-import { useApi } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
-import { ErrorNotice } from '../shell/ErrorNotice.js';
+import { useCurrentUser } from '../session/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
-import { Panel } from '../shell/Panel.js';
 import { ImportRunbookModal } from './ImportRunbookModal.js';
 import { LintBadges } from './LintSummary.js';
 import type { RunbookSummary } from './model.js';
-import { useLint, useRunbook } from './queries.js';
+import { useLint, useRunbook, useRunbookPages } from './queries.js';
 
-const PAGE = 100;
 
 /** The latest version's lint counts; each row lints on its own, so one slow runbook does not hold the table. */
 function LintCell({ slug }: { slug: string }) {
@@ -73,17 +67,10 @@ function RunbookRow({ runbook }: { runbook: RunbookSummary }) {
 
 /** `/runbooks`: the library. Operators import new runbooks and new versions from Markdown. */
 export function RunbooksPage() {
-  const api = useApi();
   const user = useCurrentUser();
   const canImport = user !== null && hasRole(user.role, 'operator');
   const [importOpen, importModal] = useDisclosure(false);
-  const runbooks = useInfiniteQuery({
-    queryKey: queryKeys.runbooks.list({ limit: PAGE }),
-    queryFn: ({ pageParam, signal }) =>
-      unwrap(api.GET('/api/v1/runbooks', { params: { query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  const runbooks = useRunbookPages();
   const items = runbooks.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -101,36 +88,15 @@ export function RunbooksPage() {
           )
         }
       />
-      <Panel title="Library" count={runbooks.isSuccess ? items.length : undefined} testId="runbook-list">
-        {runbooks.isPending && <Skeleton height={120} aria-label="Loading runbooks" />}
-        {runbooks.isError && <ErrorNotice error={runbooks.error} title="Could not load the runbooks" onRetry={() => void runbooks.refetch()} />}
-        {runbooks.isSuccess && items.length === 0 && <Text size="sm">The library is empty. {canImport ? 'Import a runbook to start.' : ''}</Text>}
+      <ListPanel title="Library" testId="runbook-list" query={runbooks} count={items.length} noun="the runbooks" emptyText={`The library is empty. ${canImport ? 'Import a runbook to start.' : ''}`} skeletonHeight={120}>
         {items.length > 0 && (
-          <Stack gap="sm">
-            <ScrollTable label="Runbooks" minWidth={720}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Title</Table.Th>
-                  <Table.Th>Slug</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                  <Table.Th>Lint (latest version)</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((runbook) => (
-                  <RunbookRow key={runbook.id} runbook={runbook} />
-                ))}
-              </Table.Tbody>
-            </ScrollTable>
-            {runbooks.hasNextPage && (
-              <Button variant="default" onClick={() => void runbooks.fetchNextPage()} loading={runbooks.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-                Load more
-              </Button>
-            )}
-          </Stack>
+          <ScrollTable label="Runbooks" minWidth={720} columns={['Title', 'Slug', 'Version', 'Updated', 'Lint (latest version)']}>
+            {items.map((runbook) => (
+              <RunbookRow key={runbook.id} runbook={runbook} />
+            ))}
+          </ScrollTable>
         )}
-      </Panel>
+      </ListPanel>
       {canImport && <ImportRunbookModal opened={importOpen} onClose={importModal.close} />}
     </>
   );

@@ -1,18 +1,13 @@
 import { Anchor, Badge, Button, Group, Skeleton, Stack, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import { formatDateTime } from '../common/format.js';
-import { useApi } from '../session/SessionProvider.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 import type { RunbookDetail } from './model.js';
-import { useRunbook } from './queries.js';
+import { useRunbook, useVersionPages } from './queries.js';
 import { lineChanges, procedureChanges } from './version-diff.js';
 
-const PAGE = 50;
 
 /** What changed from the version before: lines added and removed, procedures added, removed and changed. */
 function DiffSummary({ detail, previous }: { detail: RunbookDetail; previous: number }) {
@@ -46,17 +41,10 @@ function DiffSummary({ detail, previous }: { detail: RunbookDetail; previous: nu
 
 /** Every imported version, newest first; any of them can be read, and the one shown compared with the one before. */
 export function VersionHistory({ detail }: { detail: RunbookDetail }) {
-  const api = useApi();
   const slug = detail.runbook.slug;
   const shown = detail.version.version;
   const [comparing, setComparing] = useState(false);
-  const versions = useInfiniteQuery({
-    queryKey: queryKeys.runbooks.versions(slug),
-    queryFn: ({ pageParam, signal }) =>
-      unwrap(api.GET('/api/v1/runbooks/{id}/versions', { params: { path: { id: slug }, query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  const versions = useVersionPages(slug);
   const items = versions.data?.pages.flatMap((page) => page.items) ?? [];
   const latest = detail.runbook.latestVersion;
 

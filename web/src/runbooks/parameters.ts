@@ -1,4 +1,5 @@
-import { commandsOf, type Procedure } from './model.js';
+import { looksSecret, requiredParameters as procedureParameters } from '../runs/parameters.js';
+import type { Procedure } from './model.js';
 
 /**
  * The values a run of a procedure asks for before it starts. The server
@@ -6,32 +7,12 @@ import { commandsOf, type Procedure } from './model.js';
  * missing; the console works out the same list so it can ask first.
  */
 
-/** Names the runner's shell owns (src/runbooks/runs/script.ts): never a parameter. */
-const RESERVED = new Set(['PATH', 'HOME', 'LANG', 'SHELL', 'IFS', 'ENV', 'BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'PROMPT_COMMAND', 'CDPATH', 'GLOBIGNORE']);
-
-export function isReservedEnvName(name: string): boolean {
-  return RESERVED.has(name) || /^(LD_|BASH_|LC_|__nexus)/.test(name);
-}
-
-/** A placeholder is a parameter unless an earlier command of the procedure assigns it (`BLUE_IP=$(…)`, then `$BLUE_IP`). */
+/** The names alone, in the order the run form asks for them. */
 export function requiredParameters(procedure: Procedure): string[] {
-  const assigned = new Set<string>();
-  const required: string[] = [];
-  for (const { command } of commandsOf(procedure)) {
-    for (const placeholder of command.placeholders) {
-      const name = placeholder.param;
-      if (isReservedEnvName(name) || assigned.has(name) || required.includes(name)) continue;
-      required.push(name);
-    }
-    for (const name of command.assigns) assigned.add(name);
-  }
-  return required;
+  return procedureParameters(procedure).map((parameter) => parameter.name);
 }
 
-/** Names that say they hold a secret (as the server's looksSecret): asked for masked and sent as secret parameters. */
-export function looksSecret(name: string): boolean {
-  return /(KEY|TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL)/i.test(name);
-}
+export { looksSecret };
 
 export interface ParameterInfo {
   description?: string;

@@ -1,6 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
+import { useRefreshingMutation } from '../api/mutations.js';
+import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
+import type { RequestBodyOf } from '../api/types.js';
 import { useApi } from '../session/SessionProvider.js';
 import type { RunbookDetail } from './model.js';
 
@@ -30,4 +33,43 @@ export function useLint(detail: RunbookDetail | undefined) {
     staleTime: Infinity,
     gcTime: 60 * 60_000,
   });
+}
+
+const LIBRARY_PAGE = 100;
+const VERSION_PAGE = 50;
+
+/** The library, a page at a time. */
+export function useRunbookPages() {
+  const api = useApi();
+  const query = { limit: LIBRARY_PAGE };
+  return useInfiniteQuery({
+    queryKey: queryKeys.runbooks.list(query),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/runbooks', { params: { query: withCursor(query, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
+/** Every imported version of a runbook, newest first, a page at a time. */
+export function useVersionPages(slug: string) {
+  const api = useApi();
+  const query = { limit: VERSION_PAGE };
+  return useInfiniteQuery({
+    queryKey: queryKeys.runbooks.versions(slug),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/runbooks/{id}/versions', { params: { path: { id: slug }, query: withCursor(query, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
+/** Lints Markdown that is not imported yet (the import dialog's "Lint first"). */
+export function useLintSource() {
+  const api = useApi();
+  return useMutation({
+    mutationFn: (source: string) => unwrap(api.POST('/api/v1/runbooks/lint', { body: { source } })),
+  });
+}
+
+/** Imports a runbook, or a new version of one; the library and every runbook on screen refresh. */
+export function useImportRunbook() {
+  const api = useApi();
+  return useRefreshingMutation((body: RequestBodyOf<'/api/v1/runbooks', 'post'>) => unwrap(api.POST('/api/v1/runbooks', { body })), [queryKeys.runbooks.all]);
 }

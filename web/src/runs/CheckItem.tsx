@@ -1,27 +1,13 @@
 import { Checkbox, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { Run, RunCheck } from '../api/types.js';
 import { formatDateTime } from '../common/format.js';
-import { useApi } from '../session/SessionProvider.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
+import { useTickCheck } from './queries.js';
 
 /** A manual check of the run ("- [ ] Verify the pods are ready"): ticked by a person, recorded with who and when. */
 export function CheckItem({ run, check, canTick, nameOf }: { run: Run; check: RunCheck; canTick: boolean; nameOf: (id: string | null) => string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const tick = useMutation({
-    mutationFn: (checked: boolean) =>
-      unwrap(api.POST('/api/v1/runs/{id}/checks/{check}', { params: { path: { id: run.id, check: check.id } }, body: { checked } })),
-    onSuccess: (changed) => {
-      queryClient.setQueryData<Run>(queryKeys.runs.detail(run.id), (current) =>
-        current ? { ...current, checks: current.checks.map((c) => (c.id === changed.id ? changed : c)) } : current,
-      );
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.detail(run.id) });
-    },
-  });
+  const tick = useTickCheck(run.id, check.id);
   // Shown at once: the mutation's own pending state arrives a tick later, and the box would flick back meanwhile.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
   const checked = optimistic ?? check.checked;

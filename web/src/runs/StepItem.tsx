@@ -1,15 +1,12 @@
 import { Badge, Button, Code, Group, Stack, Text, VisuallyHidden } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { Run, RunStep } from '../api/types.js';
 import { formatDuration } from '../common/format.js';
-import { useApi } from '../session/SessionProvider.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { ConfirmModal } from '../common/ConfirmModal.js';
 import { needsApproval, requestRefusal, RUN_POLICY, RETRYABLE, stepActions, type Caller, type StepAction } from './policy.js';
 import { RISK, STEP_STATE } from './presentation.js';
+import { useStepAction } from './queries.js';
 import { StepOutput } from './StepOutput.js';
 
 const ACTION_LABEL: Record<StepAction, string> = {
@@ -21,35 +18,9 @@ const ACTION_LABEL: Record<StepAction, string> = {
   cancel: 'Cancel',
 };
 
-/** A step action's answer is the changed steps: put them in the cached run at once; the run.step event refetches the rest. */
-export function useStepAction(runId: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ action, commandId }: { action: StepAction; commandId: string }) => {
-      const params = { params: { path: { id: runId, step: commandId } }, body: {} };
-      switch (action) {
-        case 'run':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/run', params));
-        case 'retry':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/retry', params));
-        case 'approve':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/approve', params));
-        case 'reject':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/reject', params));
-        case 'skip':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/skip', params));
-        case 'cancel':
-          return unwrap(api.POST('/api/v1/runs/{id}/steps/{step}/cancel', params));
-      }
-    },
-    onSuccess: ({ steps }) => {
-      queryClient.setQueryData<Run>(queryKeys.runs.detail(runId), (run) =>
-        run ? { ...run, steps: run.steps.map((step) => steps.find((changed) => changed.id === step.id) ?? step) } : run,
-      );
-      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.detail(runId) });
-    },
-  });
+/** The run's most recently started command: its output shows without asking. */
+export function latestStartedStep(run: Run): RunStep | null {
+  return run.steps.reduce<RunStep | null>((last, step) => (step.startedAt && (!last?.startedAt || step.startedAt > last.startedAt) ? step : last), null);
 }
 
 function resultText(step: RunStep): string | null {
@@ -81,7 +52,7 @@ export function StepItem({
   /** The run's most recently started command: its output shows without asking. */
   latest?: boolean;
 }) {
-  const act = useStepAction(run.id);
+  const act = useStepAction();
   const [confirming, setConfirming] = useState<StepAction | null>(null);
   const commandId = useId();
   const runOpen = run.status !== 'cancelled';
@@ -95,7 +66,7 @@ export function StepItem({
   const perform = (action: StepAction) => {
     act.reset();
     // A refusal stays in the open dialog, in the server's words; success closes it.
-    act.mutate({ action, commandId: step.commandId }, { onSuccess: () => setConfirming(null) });
+    act.mutate({ runId: run.id, action, step: step.commandId }, { onSuccess: () => setConfirming(null) });
   };
   const onAction = (action: StepAction) => {
     const asksConfirmation = destructive && (action === 'run' || action === 'retry' || action === 'approve');

@@ -5,7 +5,10 @@ import type { Procedure } from '../api/types.js';
  * and the dynamic linker's own. The server skips them; so does this form.
  */
 const RESERVED = new Set(['PATH', 'HOME', 'LANG', 'SHELL', 'IFS', 'ENV', 'BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'PROMPT_COMMAND', 'CDPATH', 'GLOBIGNORE']);
-const isReserved = (name: string) => RESERVED.has(name) || /^(LD_|BASH_|LC_|__nexus)/.test(name);
+
+export function isReservedEnvName(name: string): boolean {
+  return RESERVED.has(name) || /^(LD_|BASH_|LC_|__nexus)/.test(name);
+}
 
 export interface ProcedureParameter {
   name: string;
@@ -26,7 +29,7 @@ export function requiredParameters(procedure: Procedure): ProcedureParameter[] {
       for (const command of step.commands) {
         for (const placeholder of command.placeholders) {
           const name = placeholder.param;
-          if (isReserved(name) || assigned.has(name) || required.some((p) => p.name === name)) continue;
+          if (isReservedEnvName(name) || assigned.has(name) || required.some((p) => p.name === name)) continue;
           required.push({ name, raw: placeholder.raw });
         }
         for (const name of command.assigns) assigned.add(name);
@@ -34,4 +37,27 @@ export function requiredParameters(procedure: Procedure): ProcedureParameter[] {
     }
   }
   return required;
+}
+
+/** Names that say they hold a secret (as the server's looksSecret): asked for masked and sent as secret parameters. */
+export function looksSecret(name: string): boolean {
+  return /(KEY|TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL)/i.test(name);
+}
+
+/**
+ * What a run start sends for its parameters, in the fields of
+ * `POST /api/v1/runs` (src/runbooks/runs/schema.ts CreateRunBody): every
+ * asked-for value, and the names of those stored sealed. Empty: nothing.
+ */
+export interface ParameterBody {
+  parameters?: Record<string, string>;
+  secretParameters?: string[];
+}
+
+export function parameterBody(names: readonly string[], values: Readonly<Record<string, string>>, secret: Readonly<Record<string, boolean>>): ParameterBody {
+  const sealed = names.filter((name) => secret[name]);
+  return {
+    ...(names.length > 0 ? { parameters: Object.fromEntries(names.map((name) => [name, values[name] ?? ''])) } : {}),
+    ...(sealed.length > 0 ? { secretParameters: sealed } : {}),
+  };
 }

@@ -1,12 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { unwrap } from '../api/client.js';
-import { queryKeys } from '../api/query-keys.js';
 import type { RunStep } from '../api/types.js';
 import { useLiveEvents } from '../live/LiveProvider.js';
 import type { ServerEvent } from '../live/sse.js';
-import { useApi } from '../session/SessionProvider.js';
 import { mergeOutput, pruneChunks, type MergedOutput, type OutputChunk } from './output.js';
+import { useStoredOutput } from './queries.js';
 
 /** `run.output` event data (src/runbooks/runs/events.ts OutputEvent). */
 interface OutputEventData {
@@ -31,17 +28,8 @@ function outputEvent(event: ServerEvent): OutputEventData | null {
  * copy again. `enabled` is false until the step has started.
  */
 export function useStepOutput(runId: string, step: Pick<RunStep, 'commandId' | 'attempt'>, enabled: boolean): MergedOutput & { isPending: boolean; error: unknown } {
-  const api = useApi();
   const { commandId, attempt } = step;
-  const stored = useQuery({
-    queryKey: queryKeys.runs.output(runId, commandId, attempt),
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/runs/{id}/steps/{step}/output', { params: { path: { id: runId, step: commandId } }, signal })),
-    enabled,
-    // Live chunks extend it; only a gap or a reconnect asks for it again. A step shown again
-    // (the tab was switched) missed the chunks of meanwhile: it starts from a fresh copy.
-    staleTime: Infinity,
-    refetchOnMount: 'always',
-  });
+  const stored = useStoredOutput(runId, commandId, attempt, enabled);
   const [live, setLive] = useState<{ attempt: number; chunks: OutputChunk[] }>({ attempt, chunks: [] });
 
   const onEvent = useCallback(

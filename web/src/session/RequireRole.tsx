@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { Role } from '../api/types.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { hasRole } from './roles.js';
-import { useCurrentUser } from './use-current-user.js';
+import { useCurrentUser } from './queries.js';
 
 /** Shows its children only to people with `role` or higher; others are told what they would need. */
 export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {

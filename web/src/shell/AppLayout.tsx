@@ -5,7 +5,7 @@ import { Link, Outlet, ScrollRestoration, useLocation, useNavigation } from 'rea
 import { LiveBanner, LiveIndicator } from '../live/LiveStatus.js';
 import { hasRole } from '../session/roles.js';
 import { useSession } from '../session/SessionProvider.js';
-import { useCurrentUser } from '../session/use-current-user.js';
+import { useCurrentUser } from '../session/queries.js';
 import { isActive, NAV_ITEMS } from './nav.js';
 import { ThemeToggle } from './ThemeToggle.js';
 

@@ -18,3 +18,22 @@ export function MoonIcon() {
     </svg>
   );
 }
+
+/** The small icons on list rows (remove, move up or down): 16 px, inside an ActionIcon that carries the name. */
+const small = { ...common, width: 16, height: 16 } as const;
+
+export function CrossIcon() {
+  return (
+    <svg {...small} aria-hidden="true" focusable="false">
+      <path d="M6 6l12 12M18 6L6 18" />
+    </svg>
+  );
+}
+
+export function ArrowIcon({ up }: { up: boolean }) {
+  return (
+    <svg {...small} aria-hidden="true" focusable="false">
+      <path d={up ? 'M12 19V5M5 12l7-7 7 7' : 'M12 5v14M19 12l-7 7-7-7'} />
+    </svg>
+  );
+}
