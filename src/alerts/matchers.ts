@@ -9,7 +9,7 @@ export type Labels = Record<string, string>;
  * Matcher regexes run on V8's linear-time engine (the `l` flag), as
  * Alertmanager's run on RE2: a rule such as `(a+)+$` must not let a sender
  * hold the event loop with a crafted label value (on the backtracking engine,
- * 31 characters took 9 s; each one more doubles it). Like RE2, that engine
+ * each character more doubles the time: docs/benchmarks/2026-11-27-alerts.md). Like RE2, that engine
  * has no backreferences or lookaround, and such a pattern is refused when the
  * rule is written. The flag only makes V8 accept `l`; other regexes are as
  * before.
@@ -29,7 +29,8 @@ const LINEAR_FLAG = (() => {
 export const linearRegexEngine = LINEAR_FLAG !== null;
 
 /**
- * The linear engine costs ~1.4 µs a test (the backtracking one 0.08), and
+ * The linear engine costs many times what the backtracking one does per test
+ * (docs/benchmarks/2026-11-27-alerts.md), and
  * routing tests every alert: answers for short values are remembered per
  * regex, since the same alertnames and services come back all the time.
  */

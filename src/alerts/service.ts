@@ -132,9 +132,10 @@ const GROUP_MAX_ALERTS = 5000;
 const GROUP_CONCURRENCY = 2;
 /**
  * …but only once a webhook's worth of alerts waits. Single-alert webhooks
- * otherwise went in two groups of ~11 alerts each, and PostgreSQL's cost per
- * statement dominated: waiting for the running group made ~30 % fewer, larger
- * groups and 11 % more alerts/s, while 100-alert webhooks still overlap.
+ * otherwise went in two small groups, and PostgreSQL's cost per statement
+ * dominated: waiting for the running group makes fewer, larger groups and
+ * more alerts/s (docs/benchmarks/2026-11-27-alerts.md), while 100-alert
+ * webhooks still overlap.
  */
 const GROUP_OVERLAP_ALERTS = 100;
 

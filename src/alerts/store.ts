@@ -85,8 +85,9 @@ const REPEATS_NO_LONGER_MATCH = 'NX001';
 
 /**
  * Alerts whose last full write this process remembers, with what it wrote
- * (~1.5 KB each): every firing alert of a large estate. Beyond that, the
- * least recently received are written in full again.
+ * (the memory this takes: docs/benchmarks/2026-11-27-alerts.md): every
+ * firing alert of a large estate. Beyond that, the least recently received
+ * are written in full again.
  */
 const REMEMBERED_ALERTS = 20_000;
 
@@ -130,7 +131,8 @@ function sameContent(a: NewAlert, b: NewAlert): boolean {
 
 /**
  * A delivery's alerts share one receipt time (first- and last-seen): its ISO
- * form is made once, not per alert (0.7 µs each here, a tenth of a repeat's cost).
+ * form is made once, not per alert (per alert it was a noticeable share of a
+ * repeat's cost: docs/benchmarks/2026-11-27-alerts.md).
  */
 function receiptTime(): (date: Date) => string {
   let last: Date | null = null;

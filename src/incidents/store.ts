@@ -49,15 +49,15 @@ export const DUE_BREACHES_LIMIT = 500;
  * link rows, one timeline event per alert (joined, or fired again), the mark
  * of its incident on each joined alert's row, and the open incidents found.
  * Prepared once per connection: it runs in every alert commit that brings new
- * alerts, and is not planned again each time (the link-back UPDATE measured
- * 0.6 ms planning against 0.4 ms running). `$1`: the alerts as a JSON array;
+ * alerts, and is not planned again each time (planning the link-back UPDATE
+ * cost more than running it: docs/benchmarks/2026-11-27-alerts.md). `$1`: the alerts as a JSON array;
  * `$2`: the time.
  *
  * The alert rows are marked here, through the alerts domain's own
  * `nexus_alerts_link_incidents` (migration 0009), rather than by the alerts
  * service in a statement of its own afterwards: that extra round trip kept
  * every commit bringing new alerts, and the fingerprints it holds, waiting
- * longer, and 100-alert webhooks measured 13–16 % fewer alerts/s with it.
+ * longer, and cost 100-alert webhooks throughput (docs/benchmarks/2026-11-27-alerts.md).
  */
 const JOIN_OPEN_SQL = `
   WITH x AS (

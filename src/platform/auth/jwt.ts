@@ -20,8 +20,8 @@ const CLOCK_SKEW_SECONDS = 5;
 type Verify = (token: string) => Record<string, unknown>;
 
 /**
- * HS256 session tokens (fast-jwt: node:crypto HMAC, ~10 µs a check; jose's
- * WebCrypto path cost ~300 µs on every request). Signing always uses the
+ * HS256 session tokens (fast-jwt: node:crypto HMAC, far cheaper a check than
+ * jose's WebCrypto path: docs/benchmarks/2026-11-27-http.md). Signing always uses the
  * current key; verification also accepts the previous one, so rotating
  * JWT_SECRET_KEY logs no one out until JWT_SECRET_KEY_PREVIOUS is removed.
  */

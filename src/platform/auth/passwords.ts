@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-/** argon2id at OWASP's recommended floor (19 MiB, 2 passes): ~20 ms on one core. */
+/** argon2id at OWASP's recommended floor (19 MiB, 2 passes); what a hash costs: docs/benchmarks/2026-11-27-http.md. */
 // `Algorithm` is an ambient const enum (unusable under isolatedModules); 2 is Argon2id.
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 

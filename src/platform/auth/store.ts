@@ -73,7 +73,8 @@ export interface VersionedUsers {
 export class AuthStore {
   /**
    * Every authenticated request runs one of these two. Prepared once: building
-   * the SQL through drizzle on each call cost ~300 µs of CPU per request.
+   * the SQL through drizzle on each call was a large share of a request's CPU
+   * (docs/benchmarks/2026-11-27-http.md).
    */
   private readonly userByIdQuery;
   private readonly tokenByHashQuery;

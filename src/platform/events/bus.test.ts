@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../../test/support/env.js';
 import { createLogger } from '../logger.js';
-import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
+import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './index.js';
 import { startCuttableProxy } from '../../../test/support/proxy.js';
 
 /** Polls a condition with a deadline; the deadline only bounds a failure, it never decides a pass. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isRole } from '../auth/roles.js';
 import { installErrorHandling } from '../http/errors.js';
 import { createLogger } from '../logger.js';
-import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
+import { createEventBus, EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './index.js';
 import { eventRoutes } from './routes.js';
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import { hasRole, type Role } from '../auth/roles.js';
 import { AuthenticationError, LimitError } from '../errors.js';
 import type { Principal } from '../http/types.js';
-import { EVENTS_GAP_TYPE, type DomainEvent, type EventBus } from './bus.js';
+import type { EventBus } from './bus.js';
+import { EVENTS_GAP_TYPE, type DomainEvent } from './event.js';
 
 export interface EventRoutesOptions {
   bus: EventBus;

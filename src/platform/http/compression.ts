@@ -12,9 +12,9 @@ export type ContentEncoding = 'br' | 'gzip';
 const BROTLI_QUALITY = 4;
 
 /**
- * Brotli told the input's size, so it sizes its window to it. Measured here on
- * an 11 KB page of users: 76 µs to 1.7 KB, against 154 µs without the size
- * hint and 241 µs for gzip (1.9 KB).
+ * Brotli told the input's size, so it sizes its window to it: faster than
+ * without the hint, and faster and smaller than gzip
+ * (docs/benchmarks/2026-11-27-http.md).
  */
 function brotliOptions(size: number): zlib.BrotliOptions {
   return { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } };
@@ -45,8 +45,8 @@ export function negotiateEncoding(acceptEncoding: string | string[] | undefined)
 
 /**
  * Compresses on the event loop: for a body of tens of KB that is cheaper than
- * zlib's asynchronous path, whose stream machinery cost 250-300 µs of CPU per
- * call here against 76 µs for the work itself. Meant for bodies shared by many
+ * zlib's asynchronous path, whose stream machinery costs more CPU per call
+ * than the work itself (docs/benchmarks/2026-11-27-http.md). Meant for bodies shared by many
  * responses (one compression per shared read), not for one per request.
  */
 export function compressBody(body: Buffer, encoding: ContentEncoding): Buffer {

@@ -16,8 +16,8 @@ class InvalidJsonError extends AppError {
 /**
  * Nesting depth of a JSON text, ignoring brackets inside strings. O(n), no
  * allocation. Strings are skipped with indexOf, which is most of a webhook
- * body (label values, annotations): a character loop over them was 7 % of the
- * alert receivers' CPU.
+ * body (label values, annotations): a character loop over them showed in the
+ * alert receivers' CPU profile (docs/benchmarks/2026-11-27-alerts.md).
  */
 export function jsonDepth(text: string): number {
   let depth = 0;
@@ -101,15 +101,15 @@ export function installJsonParser(app: FastifyInstance): void {
   });
 }
 
-/** One regex for both words: V8 searches it in 13 µs per 68 KB webhook, two `includes` took 75. */
+/** One regex for both words: one V8 search costs less than two `includes` (docs/benchmarks/2026-11-27-alerts.md). */
 const SUSPECT_WORDS = /__proto__|constructor/;
 
 /**
  * JSON.parse, refusing `__proto__` and `constructor.prototype` keys and NUL
  * characters. A key or a NUL can only be spelt with those letters or with a
  * `\u` escape, so a text with neither is parsed as is: secure-json-parse's
- * two scans for every spelling, and the NUL scan, are skipped for it (56 µs
- * per 100-alert webhook body; the checks here take ~16).
+ * two scans for every spelling, and the NUL scan, are skipped for it (the
+ * checks here cost a fraction of those scans: docs/benchmarks/2026-11-27-alerts.md).
  */
 export function parseJsonText(text: string): unknown {
   const escapes = text.includes('\\u');

@@ -64,7 +64,8 @@ export class RunbookAnalysis {
 
   /** Throws RunbookParseError, like parseRunbook, for text the parser refuses. */
   async parse(source: string): Promise<ParsedRunbook> {
-    // Even the parser's linear pre-checks stay off the event loop: on 500 KB they take a few hundred ms.
+    // Even the parser's linear pre-checks stay off the event loop: on the largest runbooks they take
+    // long enough to be felt (docs/benchmarks/2026-12-07-runbooks.md).
     const outcome = (await this.run({ kind: 'parse', source }, 'parse')) as ParseOutcome;
     if ('parseError' in outcome) throw new RunbookParseError(outcome.parseError.message, outcome.parseError.line);
     return outcome.parsed;

@@ -16,8 +16,8 @@ export { slugify } from './slug.js';
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
 
 /**
- * The Markdown parser's time grows faster than the input (measured: 5,700
- * lines 0.56 s, 23,000 lines 2.7 s, 92,000 lines 29 s), and lint is open to
+ * The Markdown parser's time grows faster than the input
+ * (docs/benchmarks/2026-11-27-runbook-parser.md), and lint is open to
  * viewers, so a size bound keeps one request from holding the event loop.
  * Real runbooks are a few hundred to a few thousand lines.
  */

@@ -4,7 +4,8 @@ import { RunbookParseError } from './errors.js';
  * Deepest nesting a runbook may use, of block quotes and list items and,
  * separately, of emphasis, links and images. The Markdown parser and the
  * mdast utilities recurse once per level and slow down faster than linearly
- * (8,000 `> ` took 3 s and overflowed the stack); real runbooks stay under 10.
+ * until the stack overflows (docs/benchmarks/2026-11-27-runbook-parser.md); real
+ * runbooks stay under 10.
  */
 export const MAX_NESTING = 32;
 
@@ -12,7 +13,7 @@ type Container = { kind: 'quote' } | { kind: 'item'; contentColumn: number };
 
 /**
  * Emphasis and link delimiters in one paragraph. Even unnested, pairing them
- * costs the parser more than linear time (10,000 alternating `*_` took 6 s);
+ * costs the parser more than linear time (docs/benchmarks/2026-11-27-runbook-parser.md);
  * real paragraphs use a few dozen.
  */
 export const MAX_PARAGRAPH_DELIMITERS = 400;
