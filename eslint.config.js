@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.nexus/', 'coverage/', 'web/dist/', 'migrations/', '.tmp/'] },
+  { ignores: ['dist/', '.build/', '.build.*/', 'node_modules/', '.nexus/', 'coverage/', 'web/dist/', 'migrations/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
