@@ -91,6 +91,8 @@ function copySlugs(slug: string): string[] {
   });
 }
 
+const checksumOf = (source: string) => createHash('sha256').update(source, 'utf8').digest('hex');
+
 export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
   const phases = parsed.procedures.flatMap((p) => p.phases);
   const steps = phases.flatMap((ph) => ph.steps);
@@ -149,7 +151,7 @@ export class RunbookLibrary {
     const parsed = await parseForImport(source, options.builtin ? parseRunbook : this.parse);
     const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
     if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
-    const checksum = createHash('sha256').update(source, 'utf8').digest('hex');
+    const checksum = checksumOf(source);
     const next = { source, parsed, checksum, importedBy: options.importedBy, importedById: options.importedById ?? null };
     const title = parsed.title ?? slug;
     for (let attempt = 0; attempt < IMPORT_ATTEMPTS; attempt++) {
@@ -205,6 +207,16 @@ export class RunbookLibrary {
     if (!row) throw new NotFoundError('runbook version', `${runbook.slug}@${version}`);
     this.logger.info({ runbook: runbook.slug, version, approvedBy: row.approvedBy }, 'runbook version approved');
     return { runbook: toPublicRunbook(runbook), version: toPublicVersion(row) };
+  }
+
+  /**
+   * Whether `source` is already stored as the built-in runbook `slug`, by
+   * checksum alone: a restart's unchanged built-in files need no parse.
+   */
+  async builtinUnchanged(slug: string, source: string): Promise<boolean> {
+    const existing = await this.store.bySlug(slug);
+    if (!existing) return false;
+    return (await this.unchangedVersion(existing, checksumOf(source), { importedBy: SYSTEM_IMPORTER, builtin: true })) !== null;
   }
 
   /**
@@ -271,6 +283,8 @@ export class RunbookLibrary {
 export interface BuiltinImport {
   file: string;
   outcome?: ImportOutcome;
+  /** The file is what was stored already (a restart): nothing was parsed or stored. */
+  unchanged?: true;
   error?: string;
 }
 
@@ -292,7 +306,12 @@ export async function importBuiltinRunbooks(deps: { library: RunbookLibrary; aud
   for (const file of files) {
     const slug = slugify(path.basename(file, '.md'), 'runbook');
     try {
-      const outcome = await deps.library.importMarkdown(await fs.readFile(path.join(dir, file), 'utf8'), { slug, importedBy: SYSTEM_IMPORTER, builtin: true });
+      const source = await fs.readFile(path.join(dir, file), 'utf8');
+      if (await deps.library.builtinUnchanged(slug, source)) {
+        results.push({ file, unchanged: true });
+        continue;
+      }
+      const outcome = await deps.library.importMarkdown(source, { slug, importedBy: SYSTEM_IMPORTER, builtin: true });
       results.push({ file, outcome });
       if (!outcome.created) continue;
       await deps.audit.record({
