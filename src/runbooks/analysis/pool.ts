@@ -5,7 +5,8 @@ import { Piscina } from 'piscina';
 import { AppError, UnavailableError } from '../../platform/errors.js';
 import type { LintOptions, LintReport } from '../lint/index.js';
 import type { ParsedRunbook } from '../model.js';
-import { RunbookParseError } from '../parser/index.js';
+// Not the parser's index: that would load remark into the server's thread at start, where it parses only a changed built-in runbook.
+import { RunbookParseError } from '../parser/errors.js';
 import type { AnalysisResult, AnalysisTask, ParseOutcome } from './worker.js';
 
 export interface RunbookAnalysisOptions {

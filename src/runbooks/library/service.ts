@@ -7,7 +7,8 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/errors.
 import type { EventBus } from '../../platform/events/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ParsedRunbook } from '../model.js';
-import { parseRunbook, RunbookParseError, slugify } from '../parser/index.js';
+import { RunbookParseError } from '../parser/errors.js';
+import { slugify } from '../parser/slug.js';
 import type { RunbookStatsView, RunbookVersionView, RunbookView } from './schema.js';
 import type { RunbookRow, RunbookStore, RunbookVersionInfo } from './store.js';
 import { isUuid } from '../../platform/uuid.js';
@@ -114,6 +115,13 @@ function isUniqueViolation(error: unknown): boolean {
 /** Markdown → model; throws RunbookParseError for text the parser refuses. */
 export type RunbookParser = (source: string) => ParsedRunbook | Promise<ParsedRunbook>;
 
+/**
+ * The parser in this thread, loaded at its first use: remark and its plugins are a few hundred
+ * modules, and a start whose built-in runbooks are unchanged parses nothing (the app's own
+ * parsing runs in worker threads).
+ */
+const parseHere: RunbookParser = async (source) => (await import('../parser/index.js')).parseRunbook(source);
+
 /** Parses or explains, with the line, why not: the importer's 400. */
 async function parseForImport(source: string, parse: RunbookParser): Promise<ParsedRunbook> {
   let parsed: ParsedRunbook;
@@ -139,7 +147,7 @@ export class RunbookLibrary {
     private readonly bus: EventBus,
     private readonly logger: Logger,
     /** What parses people's imports: the app passes its worker-thread pool (time-limited, off the event loop). */
-    private readonly parse: RunbookParser = parseRunbook,
+    private readonly parse: RunbookParser = parseHere,
   ) {}
 
   /**
@@ -148,7 +156,7 @@ export class RunbookLibrary {
    */
   async importMarkdown(source: string, options: ImportOptions): Promise<ImportOutcome> {
     // The package's own runbooks are trusted files: parsed here, so a start needs no parser thread.
-    const parsed = await parseForImport(source, options.builtin ? parseRunbook : this.parse);
+    const parsed = await parseForImport(source, options.builtin ? parseHere : this.parse);
     const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
     if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
     const checksum = checksumOf(source);
