@@ -35,12 +35,14 @@ function firstUnusable(value: unknown, path: string): { path: string; message: s
  * background once the server listens (deferred-compile.ts).
  */
 export function installValidation(app: FastifyInstance): void {
-  const strict = createAjv(false);
-  const coercing = createAjv('array');
+  // Made with the first validator that needs them, like the validators themselves.
+  let strict: Ajv | undefined;
+  let coercing: Ajv | undefined;
+  const ajvFor = (part: HttpPart) => (part === 'body' ? (strict ??= createAjv(false)) : (coercing ??= createAjv('array')));
   const compiles = deferCompiles(app);
   app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) => {
     const part = (httpPart ?? 'body') as HttpPart;
-    const validator = compiles.defer(() => (part === 'body' ? strict : coercing).compile(schema as object));
+    const validator = compiles.defer(() => ajvFor(part).compile(schema as object));
     const checked = ((data: unknown) => {
       const validate = validator();
       const ok = validate(data);
