@@ -28,9 +28,10 @@ export class RunbookTooComplexError extends AppError {
 }
 
 /**
- * From the sources (tsx: `npm start`, tests) the worker is worker.ts and the
- * thread needs tsx's loader; from the compiled package it is worker.js beside
- * this file. Workers do not inherit loader hooks registered in code (bin/nexus
+ * From the sources under tsx (tests, or bin/nexus while .build/ cannot be
+ * had) the worker is worker.ts and the thread needs tsx's loader; compiled
+ * (.build/ from a checkout, dist/ installed) it is worker.js beside this
+ * file. Workers do not inherit loader hooks registered in code (bin/nexus
  * calls tsx's register()), hence the explicit --import.
  */
 function workerFile(): { filename: string; execArgv: string[] } {
