@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import faces from './eslint-rules/faces.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.nexus/', 'coverage/', 'web/dist/', 'migrations/', '.tmp/'] },
+  { ignores: ['dist/', '.build/', '.build.*/', 'node_modules/', '.nexus/', 'coverage/', 'web/dist/', 'migrations/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,7 +54,7 @@ export default tseslint.config(
               'platform/auth/roles.js', // role names for `users` and `tokens`
             ],
             // `nexus serve` and `nexus migrate` start the server itself.
-            entries: { 'cli/serve.ts': ['server.js', 'platform/db/index.js', 'platform/logger.js'] },
+            entries: { 'cli/serve.ts': ['server.js', 'platform/db/index.js', 'platform/logger.js', 'platform/startup.js'] },
           },
         },
       ],

@@ -10,6 +10,7 @@ import { createEventBus, type EventBus } from './platform/events/index.js';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
+import { createStartupTimer, type StartupTimer } from './platform/startup.js';
 import { ensureDefaults as ensureNotifyDefaults } from './notify/index.js';
 import { ensureDefaultRoutes } from './alerts/index.js';
 import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/index.js';
@@ -35,6 +36,8 @@ export interface StartOptions {
   eventsChannel?: string;
   /** Where the built-in runbooks are (default: the package's runbooks/); null imports none. */
   builtinRunbooksDir?: string | null;
+  /** `nexus serve` passes one that began at process start, so loading the code counts too. */
+  startup?: StartupTimer;
 }
 
 /**
@@ -59,12 +62,14 @@ async function resolveJwtSecret(config: Config): Promise<string> {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const startup = options.startup ?? createStartupTimer();
   if (!config.databaseUrl) {
     // Traversable, not listable: the runner user reaches its run's work directory (runs/<id>) and nothing else here.
     await fs.mkdir(config.dataDir, { recursive: true, mode: 0o711 });
     await fs.chmod(config.dataDir, 0o711);
   }
   const jwtSecretKey = await resolveJwtSecret(config);
+  startup.phase('data directory');
 
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -73,12 +78,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     pgliteLoadDataDir: options.pgliteLoadDataDir,
   });
+  startup.phase('database open');
   const cleanup: Array<() => Promise<unknown>> = [() => db.close()];
   const closeAll = async () => {
     for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
     await runMigrations(db, logger);
+    startup.phase('migrations');
     const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'cache') : null;
     if (redis) cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
     const bus = createEventBus({ redisUrl: config.redisUrl, logger, channel: options.eventsChannel ?? config.eventsChannel });
@@ -86,9 +93,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const jobs = createJobQueue(db, logger);
     await jobs.start();
     cleanup.push(() => jobs.stop());
+    startup.phase('job queue');
 
     const nexus = await buildApp({ config, jwtSecretKey, db, redis, bus, jobs, logger, ...(options.clock ? { clock: options.clock } : {}) });
     cleanup.push(() => nexus.app.close());
+    startup.phase('app');
     const bootstrap = await nexus.auth.bootstrapAdmin(config.adminPassword);
     if (bootstrap) {
       await nexus.audit.record({ actor: 'system', action: 'user.bootstrap_admin', target: 'admin', outcome: 'success' });
@@ -97,12 +106,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureNotifyDefaults(nexus.notify, nexus.audit);
     // The seed's symptoms as routing rules (P1/P2/P3 → runbook procedures), on the first start only.
     await ensureDefaultRoutes(nexus.alerts, nexus.audit);
+    startup.phase('defaults');
     // Every start: a new or changed runbooks/*.md becomes a new version; unchanged files store nothing.
     const builtinDir = options.builtinRunbooksDir === undefined ? BUILTIN_RUNBOOKS_DIR : options.builtinRunbooksDir;
     if (builtinDir !== null) await importBuiltinRunbooks({ library: nexus.runbooks, audit: nexus.audit, logger }, builtinDir);
+    startup.phase('built-in runbooks');
     let url = '';
     if (options.listen !== false) {
       url = await nexus.app.listen({ host: config.host, port: config.port });
+      startup.phase('listen');
+      startup.report(logger);
       // A serving NEXUS loads its parser thread now, so the first import or lint does not wait for it.
       nexus.analysis.warm();
     }

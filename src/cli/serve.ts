@@ -1,12 +1,16 @@
 import { loadConfig } from '../platform/config.js';
 import { openDatabase, runMigrations } from '../platform/db/index.js';
 import { createLogger } from '../platform/logger.js';
+import { createStartupTimer } from '../platform/startup.js';
 import { startServer } from '../server.js';
 
 /** `nexus serve`: runs until SIGINT/SIGTERM, then drains and closes cleanly. */
 export async function serve(): Promise<void> {
+  // Everything this command needs is imported by now: the time since the process began is loading the code.
+  const startup = createStartupTimer({ fromProcessStart: true });
+  startup.phase('code');
   const config = loadConfig();
-  const server = await startServer(config);
+  const server = await startServer(config, { startup });
   const mode = config.databaseUrl ? 'server mode (PostgreSQL)' : `embedded mode (PGlite in ${config.dataDir})`;
   let banner = `NEXUS listening on ${server.url} — ${mode}${config.redisUrl ? ' with Redis' : ''}\n`;
   if (server.bootstrap?.password) {

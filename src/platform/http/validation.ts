@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { deferCompiles, deferSerializers } from './deferred-compile.js';
 
 type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -30,18 +31,23 @@ function firstUnusable(value: unknown, path: string): { path: string; message: s
 /**
  * Bodies are JSON and already typed: `true` must not become "true". Query
  * strings and path parameters are text by nature, so they are coerced.
+ * Validators and response serializers compile on first use, or in the
+ * background once the server listens (deferred-compile.ts).
  */
 export function installValidation(app: FastifyInstance): void {
-  const strict = createAjv(false);
-  const coercing = createAjv('array');
+  // Made with the first validator that needs them, like the validators themselves.
+  let strict: Ajv | undefined;
+  let coercing: Ajv | undefined;
+  const ajvFor = (part: HttpPart) => (part === 'body' ? (strict ??= createAjv(false)) : (coercing ??= createAjv('array')));
+  const compiles = deferCompiles(app);
   app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) => {
     const part = (httpPart ?? 'body') as HttpPart;
-    const validate: ValidateFunction = (part === 'body' ? strict : coercing).compile(schema as object);
-    if (part === 'body') return validate;
+    const validator = compiles.defer(() => ajvFor(part).compile(schema as object));
     const checked = ((data: unknown) => {
+      const validate = validator();
       const ok = validate(data);
       checked.errors = validate.errors;
-      if (!ok) return false;
+      if (!ok || part === 'body') return ok;
       const unusable = firstUnusable(data, '');
       if (unusable === null) return true;
       checked.errors = [
@@ -51,4 +57,5 @@ export function installValidation(app: FastifyInstance): void {
     }) as ValidateFunction;
     return checked;
   });
+  deferSerializers(app, compiles);
 }

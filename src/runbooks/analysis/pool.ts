@@ -5,7 +5,8 @@ import { Piscina } from 'piscina';
 import { AppError, UnavailableError } from '../../platform/errors.js';
 import type { LintOptions, LintReport } from '../lint/index.js';
 import type { ParsedRunbook } from '../model.js';
-import { RunbookParseError } from '../parser/index.js';
+// Not the parser's index: that would load remark into the server's thread at start, where it parses only a changed built-in runbook.
+import { RunbookParseError } from '../parser/errors.js';
 import type { AnalysisResult, AnalysisTask, ParseOutcome } from './worker.js';
 
 export interface RunbookAnalysisOptions {
@@ -27,9 +28,10 @@ export class RunbookTooComplexError extends AppError {
 }
 
 /**
- * From the sources (tsx: `npm start`, tests) the worker is worker.ts and the
- * thread needs tsx's loader; from the compiled package it is worker.js beside
- * this file. Workers do not inherit loader hooks registered in code (bin/nexus
+ * From the sources under tsx (tests, or bin/nexus while .build/ cannot be
+ * had) the worker is worker.ts and the thread needs tsx's loader; compiled
+ * (.build/ from a checkout, dist/ installed) it is worker.js beside this
+ * file. Workers do not inherit loader hooks registered in code (bin/nexus
  * calls tsx's register()), hence the explicit --import.
  */
 function workerFile(): { filename: string; execArgv: string[] } {

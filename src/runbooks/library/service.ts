@@ -8,7 +8,8 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/errors.
 import type { EventBus } from '../../platform/events/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ParsedRunbook } from '../model.js';
-import { parseRunbook, RunbookParseError, slugify } from '../parser/index.js';
+import { RunbookParseError } from '../parser/errors.js';
+import { slugify } from '../parser/slug.js';
 import type { RunbookStatsView, RunbookVersionView, RunbookView } from './schema.js';
 import type { RunbookRow, RunbookStore, RunbookVersionInfo } from './store.js';
 import { isUuid } from '../../platform/uuid.js';
@@ -92,6 +93,8 @@ function copySlugs(slug: string): string[] {
   });
 }
 
+const checksumOf = (source: string) => createHash('sha256').update(source, 'utf8').digest('hex');
+
 export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
   const phases = parsed.procedures.flatMap((p) => p.phases);
   const steps = phases.flatMap((ph) => ph.steps);
@@ -107,6 +110,13 @@ export function statsOf(parsed: ParsedRunbook): RunbookStatsView {
 
 /** Markdown → model; throws RunbookParseError for text the parser refuses. */
 export type RunbookParser = (source: string) => ParsedRunbook | Promise<ParsedRunbook>;
+
+/**
+ * The parser in this thread, loaded at its first use: remark and its plugins are a few hundred
+ * modules, and a start whose built-in runbooks are unchanged parses nothing (the app's own
+ * parsing runs in worker threads).
+ */
+const parseHere: RunbookParser = async (source) => (await import('../parser/index.js')).parseRunbook(source);
 
 /** Parses or explains, with the line, why not: the importer's 400. */
 async function parseForImport(source: string, parse: RunbookParser): Promise<ParsedRunbook> {
@@ -133,7 +143,7 @@ export class RunbookLibrary {
     private readonly bus: EventBus,
     private readonly logger: Logger,
     /** What parses people's imports: the app passes its worker-thread pool (time-limited, off the event loop). */
-    private readonly parse: RunbookParser = parseRunbook,
+    private readonly parse: RunbookParser = parseHere,
   ) {}
 
   /**
@@ -142,10 +152,10 @@ export class RunbookLibrary {
    */
   async importMarkdown(source: string, options: ImportOptions): Promise<ImportOutcome> {
     // The package's own runbooks are trusted files: parsed here, so a start needs no parser thread.
-    const parsed = await parseForImport(source, options.builtin ? parseRunbook : this.parse);
+    const parsed = await parseForImport(source, options.builtin ? parseHere : this.parse);
     const slug = options.slug ?? (parsed.title ? slugify(parsed.title, '') : '');
     if (slug === '') throw new InputError('The runbook has no "# Title" to name it by: give a slug', { line: 1 });
-    const checksum = createHash('sha256').update(source, 'utf8').digest('hex');
+    const checksum = checksumOf(source);
     const next = { source, parsed, checksum, importedBy: options.importedBy, importedById: options.importedById ?? null };
     const title = parsed.title ?? slug;
     for (let attempt = 0; attempt < IMPORT_ATTEMPTS; attempt++) {
@@ -201,6 +211,16 @@ export class RunbookLibrary {
     if (!row) throw new NotFoundError('runbook version', `${runbook.slug}@${version}`);
     this.logger.info({ runbook: runbook.slug, version, approvedBy: row.approvedBy }, 'runbook version approved');
     return { runbook: toPublicRunbook(runbook), version: toPublicVersion(row) };
+  }
+
+  /**
+   * Whether `source` is already stored as the built-in runbook `slug`, by
+   * checksum alone: a restart's unchanged built-in files need no parse.
+   */
+  async builtinUnchanged(slug: string, source: string): Promise<boolean> {
+    const existing = await this.store.bySlug(slug);
+    if (!existing) return false;
+    return (await this.unchangedVersion(existing, checksumOf(source), { importedBy: SYSTEM_IMPORTER, builtin: true })) !== null;
   }
 
   /**
@@ -267,6 +287,8 @@ export class RunbookLibrary {
 export interface BuiltinImport {
   file: string;
   outcome?: ImportOutcome;
+  /** The file is what was stored already (a restart): nothing was parsed or stored. */
+  unchanged?: true;
   error?: string;
 }
 
@@ -288,7 +310,12 @@ export async function importBuiltinRunbooks(deps: { library: RunbookLibrary; aud
   for (const file of files) {
     const slug = slugify(path.basename(file, '.md'), 'runbook');
     try {
-      const outcome = await deps.library.importMarkdown(await fs.readFile(path.join(dir, file), 'utf8'), { slug, importedBy: SYSTEM_IMPORTER, builtin: true });
+      const source = await fs.readFile(path.join(dir, file), 'utf8');
+      if (await deps.library.builtinUnchanged(slug, source)) {
+        results.push({ file, unchanged: true });
+        continue;
+      }
+      const outcome = await deps.library.importMarkdown(source, { slug, importedBy: SYSTEM_IMPORTER, builtin: true });
       results.push({ file, outcome });
       if (!outcome.created) continue;
       await deps.audit.record({
