@@ -24,7 +24,11 @@ function startNexus(dataDir: string): Promise<{ child: ChildProcess; url: string
   });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nexus did not start: ${out}`)), 60_000);
+    // A start that never finishes must not outlive the test: kill it, then fail.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nexus did not start: ${out}`));
+    }, 90_000);
     child.stderr!.on('data', (d) => (out += d));
     child.stdout!.on('data', (d) => {
       out += d;
@@ -38,7 +42,8 @@ function startNexus(dataDir: string): Promise<{ child: ChildProcess; url: string
   });
 }
 
-describe('`nexus serve` killed while its local runner runs a command', () => {
+// Starts a whole `nexus serve`: a deadline sized for a loaded machine.
+describe('`nexus serve` killed while its local runner runs a command', { timeout: 180_000 }, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-serve-crash-'));
   let nexus: ChildProcess | undefined;
   afterAll(() => {

@@ -20,7 +20,11 @@ function startNexus(env: Record<string, string>): Promise<Started> {
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nexus did not start: ${out} ${err}`)), 90_000);
+    // A start that never finishes must not outlive the test: kill it, then fail.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nexus did not start: ${out} ${err}`));
+    }, 90_000);
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;
