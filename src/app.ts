@@ -29,6 +29,7 @@ import { ErrorResponse } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import type { JobQueue } from './platform/jobs/index.js';
 import { lazyChild, type Logger } from './platform/logger.js';
+import type { StartupTimer } from './platform/startup.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
 import { VERSION } from './platform/version.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
@@ -36,6 +37,8 @@ import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerNotify, type NotifyModule } from './notify/index.js';
 import { registerRunbooks, type RunbookAnalysis, type RunbookLibrary, type RunsModule } from './runbooks/index.js';
 import { createRunnerRegistry, registerRunners, type LocalRunner, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
+
+const noPhases: Pick<StartupTimer, 'phase'> = { phase: () => {} };
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +50,8 @@ export interface AppDeps {
   jobs: JobQueue;
   logger: Logger;
   clock?: Clock;
+  /** Where the start's time goes: each domain's registration is a phase of the `startup` line. */
+  startup?: StartupTimer;
 }
 
 export interface NexusApp {
@@ -168,6 +173,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   // so each stops before the ones it uses; runners come last as they stop first: the steps they report
   // lost at shutdown still reach runs and the incident timeline (which only listens).
   const clock = deps.clock ?? systemClock;
+  const startup = deps.startup ?? noPhases;
+  startup.phase('platform services');
   const { library: runbooks, analysis, runs } = registerRunbooks(app, {
     db,
     bus,
@@ -178,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     serverSecret: deps.jwtSecretKey,
     previousServerSecret: config.jwtSecretKeyPrevious,
   });
+  startup.phase('runbooks');
   const notify = await registerNotify(app, {
     db,
     jobs: deps.jobs,
@@ -188,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     previousServerSecret: config.jwtSecretKeyPrevious,
     clock: deps.clock,
   });
+  startup.phase('notify');
   const incidents = registerIncidents(app, {
     db,
     bus,
@@ -199,7 +208,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     notify,
     publicUrl: config.publicUrl,
   });
+  startup.phase('incidents');
   const alerts = registerAlerts(app, { db, bus, logger, clock, incidents, registry: metrics.registry, notify });
+  startup.phase('alerts');
   const runners = registerRunners(app, {
     registry: runnerRegistry,
     queue: runs.queue,
@@ -213,7 +224,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     liveSecrets: () => notify.channelSecretValues(),
   });
 
+  startup.phase('runners');
   await app.ready();
+  startup.phase('ready');
   return {
     app,
     auth,

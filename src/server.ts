@@ -95,9 +95,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanup.push(() => jobs.stop());
     startup.phase('job queue');
 
-    const nexus = await buildApp({ config, jwtSecretKey, db, redis, bus, jobs, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    const nexus = await buildApp({ config, jwtSecretKey, db, redis, bus, jobs, logger, startup, ...(options.clock ? { clock: options.clock } : {}) });
     cleanup.push(() => nexus.app.close());
-    startup.phase('app');
     const bootstrap = await nexus.auth.bootstrapAdmin(config.adminPassword);
     if (bootstrap) {
       await nexus.audit.record({ actor: 'system', action: 'user.bootstrap_admin', target: 'admin', outcome: 'success' });
