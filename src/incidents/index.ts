@@ -12,7 +12,11 @@ import { Postmortems } from './postmortem.js';
 import { incidentRoutes } from './routes.js';
 import { IncidentService } from './service.js';
 import { SlaClock } from './sla.js';
-import { IncidentStore } from './store.js';
+import { AlertLinkStore } from './alert-links.js';
+import { IncidentStore } from './incident-store.js';
+import { PostmortemStore } from './postmortem-store.js';
+import { SlaStore } from './sla-store.js';
+import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
 
 export { IncidentService, type OpenOrJoinInput } from './service.js';
@@ -55,13 +59,15 @@ export interface IncidentsModule {
 
 export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModule {
   const { db, bus, logger, clock } = deps;
-  const store = new IncidentStore(db.orm, db);
-  const timeline = new Timeline({ store, bus, logger, clock });
+  const store = new IncidentStore(db.orm);
+  const events = new TimelineStore(db.orm);
+  const timeline = new Timeline({ store: events, bus, logger, clock });
   const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
-  const incidents = new IncidentService({ store, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });
-  const postmortems = new Postmortems({ store, timeline });
-  const sla = new SlaClock({ store, timeline, clock, logger, registry: deps.registry });
-  incidentRoutes(app, { incidents, store, postmortems, runs: deps.runs });
+  const links = new AlertLinkStore(db.orm, db);
+  const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });
+  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
+  const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
+  incidentRoutes(app, { incidents, postmortems, runs: deps.runs });
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],

@@ -2,7 +2,7 @@ import type { Logger } from '../platform/logger.js';
 import { AppError, NotFoundError } from '../platform/errors.js';
 import type { NotifyModule, PlanLevel } from '../notify/index.js';
 import { SUBJECT_MAX } from '../notify/request.js';
-import type { IncidentRow, IncidentStore } from './store.js';
+import type { IncidentRow, IncidentStore } from './incident-store.js';
 import type { Timeline } from './timeline.js';
 
 /** What paging needs of the notify domain (DESIGN.md §3: incidents page through notify, never the reverse). */

@@ -21,7 +21,6 @@ import {
 } from './schema.js';
 import type { IncidentService } from './service.js';
 import { toIncident, toTimelineEvent } from './views.js';
-import type { IncidentStore } from './store.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['incidents'];
@@ -33,7 +32,6 @@ function principalOf(request: { principal: Principal | null }): Principal {
 
 export interface IncidentRouteDeps {
   incidents: IncidentService;
-  store: IncidentStore;
   postmortems: Postmortems;
   runs: RunService;
 }
@@ -122,10 +120,9 @@ function lifecycleRoutes(app: App, deps: IncidentRouteDeps): void {
     '/api/v1/incidents/:id/timeline',
     { schema: { tags, summary: 'The timeline, oldest first', params: IdParams, querystring: TimelineQuery, response: { 200: Page(TimelineEvent), ...errors } }, config: { access: 'viewer' } },
     async (request) => {
-      await incidents.row(request.params.id);
       const limit = request.query.limit ?? 50;
       const after = (decodeCursor(request.query.cursor, ['number'])?.[0] as number | undefined) ?? 0;
-      const rows = await deps.store.events(request.params.id, after, limit + 1);
+      const rows = await incidents.timeline(request.params.id, after, limit);
       return toPage(rows, limit, toTimelineEvent, (row) => [row.seq]);
     },
   );

@@ -5,12 +5,16 @@ import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
-import { isForeignKeyViolation, isUniqueViolation, type AlertLink, type IncidentPatch, type IncidentRow, type IncidentStore } from './store.js';
+import type { AlertLink, AlertLinkStore } from './alert-links.js';
+import { isForeignKeyViolation, isUniqueViolation, type IncidentPatch, type IncidentRow, type IncidentStore } from './incident-store.js';
+import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
+  links: AlertLinkStore;
+  events: Pick<TimelineStore, 'events'>;
   timeline: Timeline;
   runbooks: RunbookSource;
   bus: EventBus;
@@ -102,7 +106,7 @@ export class IncidentService {
     const items = groups.flatMap(({ groupKey, alerts }) =>
       alerts.map((alert) => ({ groupKey, alert, joinedText: alertEventText('new', 'joined', alert), refiredText: alertEventText('refired', 'joined', alert) })),
     );
-    const { open, events } = await this.deps.store.joinOpen(items, this.deps.clock());
+    const { open, events } = await this.deps.links.joinOpen(items, this.deps.clock());
     for (const event of events) this.deps.timeline.announce(event);
     const severityOf = new Map(groups.map((g) => [g.groupKey, g.severity]));
     for (const incident of open) {
@@ -114,13 +118,13 @@ export class IncidentService {
 
   /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
   async alertResolved(groupKey: string, alertId: string): Promise<Incident | null> {
-    const { store, timeline, clock } = this.deps;
-    const row = await store.byGroupAlert(groupKey, alertId);
-    const resolved = row ? await store.resolveAlert(row.id, alertId, clock()) : null;
+    const { store, links, timeline, clock } = this.deps;
+    const row = await links.byGroupAlert(groupKey, alertId);
+    const resolved = row ? await links.resolveAlert(row.id, alertId, clock()) : null;
     if (!row || !resolved) return row ? toIncident(row) : null;
     await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Resolved: ${resolved.summary || alertId}`, data: { alertId } });
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
-    if (open && row.autoResolve && (await store.firingAlerts(row.id)) === 0) {
+    if (open && row.autoResolve && (await links.firingAlerts(row.id)) === 0) {
       try {
         return await this.transition(SYSTEM_ACTOR, row.id, 'resolve');
       } catch (error) {
@@ -158,6 +162,12 @@ export class IncidentService {
 
   async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
     return this.deps.store.list(filter, limit + 1);
+  }
+
+  /** The incident's timeline after `afterSeq`, oldest first: up to `limit` events and one more, to tell whether a next page exists. */
+  async timeline(id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    await this.row(id);
+    return this.deps.events.events(id, afterSeq, limit + 1);
   }
 
   async transition(actor: string, id: string, action: Transition): Promise<Incident> {
@@ -298,7 +308,7 @@ export class IncidentService {
   }
 
   private async linkAlerts(row: IncidentRow, alerts: AlertLink[], how: 'fired' | 'joined'): Promise<void> {
-    const changed = await this.deps.store.linkAlerts(row.id, alerts, this.deps.clock());
+    const changed = await this.deps.links.linkAlerts(row.id, alerts, this.deps.clock());
     const events = alerts.flatMap((alert) => {
       const change = changed.get(alert.id);
       if (!change) return []; // already linked and firing

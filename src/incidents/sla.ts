@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../platform/logger.js';
 import { SEVERITIES } from './schema.js';
-import { DUE_BREACHES_LIMIT, type DueBreach, type IncidentStore } from './store.js';
+import { DUE_BREACHES_LIMIT, type DueBreach, type SlaStore } from './sla-store.js';
 import type { Timeline } from './timeline.js';
 
 const KIND_WORDS = { ack: 'acknowledge', resolve: 'resolve' } as const;
@@ -24,7 +24,7 @@ export class SlaClock {
   private lateStopsSince: Date | null = null;
 
   constructor(
-    private readonly deps: { store: IncidentStore; timeline: Timeline; clock: () => Date; logger: Logger; registry: Registry },
+    private readonly deps: { store: SlaStore; timeline: Timeline; clock: () => Date; logger: Logger; registry: Registry },
   ) {
     this.breaches = new Counter({
       name: 'nexus_sla_breaches_total',

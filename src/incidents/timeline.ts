@@ -2,7 +2,7 @@ import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type StepEvent } from '../runbooks/runs/index.js';
 import type { TimelineEvent } from './schema.js';
-import type { EventRow, IncidentStore } from './store.js';
+import type { EventRow, TimelineStore } from './timeline-store.js';
 import { toTimelineEvent } from './views.js';
 
 export const INCIDENT_EVENT = { created: 'incident.created', updated: 'incident.updated', timeline: 'incident.timeline' } as const;
@@ -41,7 +41,7 @@ export class Timeline {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly deps: { store: IncidentStore; bus: EventBus; logger: Logger; clock: () => Date },
+    private readonly deps: { store: TimelineStore; bus: EventBus; logger: Logger; clock: () => Date },
   ) {}
 
   async record(incidentId: string, event: NewTimelineEvent): Promise<TimelineEvent | null> {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Incident } from '../../src/incidents/index.js';
-import { IncidentStore } from '../../src/incidents/store.js';
+import { SlaStore } from '../../src/incidents/sla-store.js';
 import type { Orm } from '../../src/platform/db/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
@@ -150,7 +150,7 @@ describe('the SLA check on PostgreSQL', () => {
     t = await createTestApp('postgres');
     const client = new pg.Client({ connectionString: t.config.databaseUrl });
     await client.connect();
-    const store = new IncidentStore(drizzle({ client }) as unknown as Orm, { prepared: async () => [] });
+    const store = new SlaStore(drizzle({ client }) as unknown as Orm);
     const rowsRead = async (table: string) => {
       const { rows } = await client.query<{ n: string }>(
         `SELECT (pg_stat_get_xact_tuples_returned('${table}'::regclass) + pg_stat_get_xact_tuples_fetched('${table}'::regclass))::text AS n`,
