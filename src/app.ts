@@ -69,7 +69,7 @@ export interface NexusApp {
   /** Parsing and linting in worker threads, with a time limit. */
   analysis: RunbookAnalysis;
   runs: RunsModule;
-  /** Incidents: `openOrJoin` / `alertResolved` for the alerts domain, timeline, SLA clocks, post-mortems. */
+  /** Incidents: the service (alerts open, join and resolve incidents through it), timeline, SLA clocks, post-mortems. */
   incidents: IncidentsModule;
   /** The in-process runner, unless NEXUS_LOCAL_RUNNER=false. */
   localRunner: LocalRunner | null;
@@ -236,7 +236,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     bus,
     logger,
     clock: deps.clock ?? (() => new Date()),
-    incidents,
+    incidents: incidents.incidents,
     registry: metrics.registry,
     notify,
   });

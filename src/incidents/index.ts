@@ -44,11 +44,8 @@ export interface IncidentsDeps {
 
 export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 
-/** What other domains (alerts) and tests use: `incidents.openOrJoin`, `incidents.alertResolved`. */
+/** What other domains and tests use: alerts open, join and resolve incidents through `incidents`. */
 export interface IncidentsModule {
-  openOrJoin: IncidentService['openOrJoin'];
-  joinOpen: IncidentService['joinOpen'];
-  alertResolved: IncidentService['alertResolved'];
   incidents: IncidentService;
   timeline: Timeline;
   sla: SlaClock;
@@ -74,9 +71,6 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
     ['escalation pass', () => pager.pageDue()],
   ]);
   return {
-    openOrJoin: (input) => incidents.openOrJoin(input),
-    joinOpen: (groups) => incidents.joinOpen(groups),
-    alertResolved: (groupKey, alertId) => incidents.alertResolved(groupKey, alertId),
     incidents,
     timeline,
     sla,

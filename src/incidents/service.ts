@@ -21,7 +21,7 @@ export interface IncidentServiceDeps {
   logger: Logger;
   clock: () => Date;
   /** Told when an incident has levels to page now (opened, reopened, severity changed while unacknowledged). */
-  pager: Pick<Pager, 'kick' | 'announce'>;
+  pager: Pick<Pager, 'kick' | 'notifyStateChange'>;
   /** To refuse a manual incident naming a policy that does not exist. */
   policies: Pick<EscalationPort, 'planEscalation'>;
 }
@@ -107,7 +107,7 @@ export class IncidentService {
       alerts.map((alert) => ({ groupKey, alert, joinedText: alertEventText('new', 'joined', alert), refiredText: alertEventText('refired', 'joined', alert) })),
     );
     const { open, events } = await this.deps.links.joinOpen(items, this.deps.clock());
-    for (const event of events) this.deps.timeline.announce(event);
+    for (const event of events) this.deps.timeline.publish(event);
     const severityOf = new Map(groups.map((g) => [g.groupKey, g.severity]));
     for (const incident of open) {
       const severity = severityOf.get(incident.groupKey)!;
@@ -224,8 +224,8 @@ export class IncidentService {
       const to = TRANSITIONS[action].to;
       await this.deps.timeline.record(row.id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
       // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
-      if (to === 'resolved') this.deps.pager.announce(row.id, 'resolved', actor);
-      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.announce(row.id, 'acknowledged', actor);
+      if (to === 'resolved') this.deps.pager.notifyStateChange(row.id, 'resolved', actor);
+      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
     }
     if (action === 'reopen' || changes.patch.nextPageAt) this.deps.pager.kick(row.id);
     return this.published(row);

@@ -69,7 +69,7 @@ export class Timeline {
   }
 
   /** Tells the bus of an event another statement wrote (alerts joining in `joinOpen`). */
-  announce(row: EventRow): TimelineEvent {
+  publish(row: EventRow): TimelineEvent {
     return this.published(row.incidentId, row);
   }
 

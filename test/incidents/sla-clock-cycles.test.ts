@@ -96,9 +96,9 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
 
   it('a resolve by the system is not an acknowledgement; the ack clock stops at the resolve without a breach', async () => {
     const { t, time } = await app();
-    const { incident } = await t.server.incidents.openOrJoin({ groupKey: 'auto-resolve-early', title: 'CPU', severity: 'P1', alerts: [alert('early-1')] });
+    const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-early', title: 'CPU', severity: 'P1', alerts: [alert('early-1')] });
     time.advanceMinutes(10);
-    const resolved = await t.server.incidents.alertResolved('auto-resolve-early', 'early-1');
+    const resolved = await t.server.incidents.incidents.alertResolved('auto-resolve-early', 'early-1');
     expect(resolved).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     time.advanceMinutes(60);
     await t.server.incidents.sla.check();
@@ -118,9 +118,9 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
 
   it('a resolve by the system after the acknowledge due time is one ack breach, and the clock stays stopped', async () => {
     const { t, time } = await app();
-    const { incident } = await t.server.incidents.openOrJoin({ groupKey: 'auto-resolve-late', title: 'CPU', severity: 'P1', alerts: [alert('late-1')] });
+    const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-late', title: 'CPU', severity: 'P1', alerts: [alert('late-1')] });
     time.advanceMinutes(20);
-    expect(await t.server.incidents.alertResolved('auto-resolve-late', 'late-1')).toMatchObject({ state: 'resolved', acknowledgedAt: null });
+    expect(await t.server.incidents.incidents.alertResolved('auto-resolve-late', 'late-1')).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     for (let i = 0; i < 3; i++) {
       time.advanceMinutes(30);
       await t.server.incidents.sla.check();
