@@ -20,7 +20,7 @@ export const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map() }
 type Severity = OpenOrJoinInput['severity'];
 
 export interface AlertPagingDeps {
-  store: Pick<AlertStore, 'setIncidents'>;
+  store: Pick<AlertStore, 'setIncidents' | 'joinOpenAndMark'>;
   /** The incidents domain's service: alerts open, join and resolve incidents through it. */
   incidents: Pick<IncidentService, 'openOrJoin' | 'joinOpen' | 'alertResolved'>;
   logger: Logger;
@@ -68,7 +68,7 @@ export class AlertPaging {
       if (batch) batch.push(row);
       else byRule.set(rule.id, [row]);
     }
-    /** Alert id → the incident it opened or joined, to mark on the alert rows (`joinOpen` marks its own). */
+    /** Alert id → the incident it opened, or joined through `openOrJoin`, to mark on its row (the join statement marks its own). */
     const linked = new Map<string, string>();
     const paged = (batch: Stored[], incidentId: string, marked: boolean) => {
       for (const row of batch) {
@@ -98,8 +98,10 @@ export class AlertPaging {
     });
     let joined = new Map<string, string>();
     try {
+      // The join and the mark of the joined alerts' rows go in one statement: ours (ADR 0007).
       joined = await this.deps.incidents.joinOpen(
         groups.map(({ groupKey, batches }) => ({ groupKey, severity: severityOf(batches[0]!), alerts: batches.flat().map(link) })),
+        (joining, joinedAt) => this.deps.store.joinOpenAndMark(joining, joinedAt),
       );
     } catch (error) {
       for (const row of groups.flatMap((g) => g.batches.flat())) failed.set(row.value.fingerprint, error);

@@ -20,6 +20,7 @@ import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
 
 export { IncidentService, type OpenOrJoinInput } from './service.js';
+export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';

@@ -5,7 +5,7 @@ import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
 import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
-import type { AlertLink, AlertLinkStore } from './alert-links.js';
+import type { AlertLink, AlertLinkStore, JoinOpenStatement } from './alert-links.js';
 import { isForeignKeyViolation, isUniqueViolation, type IncidentPatch, type IncidentRow, type IncidentStore } from './incident-store.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
@@ -96,17 +96,18 @@ export class IncidentService {
 
   /**
    * Joins alerts of many groups to their groups' open incidents at once (a
-   * busy receiver's batch), in one statement: the links, the timeline events,
-   * and each joined alert's row marked with its incident. Returns the incident
-   * joined per group key; a group with no open
-   * incident is left out, for `openOrJoin` to open. A more severe group raises
-   * its incident, as in `openOrJoin`.
+   * busy receiver's batch), in one statement: the links and the timeline
+   * events. Returns the incident joined per group key, which is all the
+   * caller records of it; a group with no open incident is left out, for
+   * `openOrJoin` to open. A more severe group raises its incident, as in
+   * `openOrJoin`. `statement`: the caller's, when it records what was decided
+   * in the same round trip (ADR 0007); by default the join runs alone.
    */
-  async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>): Promise<Map<string, string>> {
+  async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>, statement?: JoinOpenStatement): Promise<Map<string, string>> {
     const items = groups.flatMap(({ groupKey, alerts }) =>
       alerts.map((alert) => ({ groupKey, alert, joinedText: alertEventText('new', 'joined', alert), refiredText: alertEventText('refired', 'joined', alert) })),
     );
-    const { open, events } = await this.deps.links.joinOpen(items, this.deps.clock());
+    const { open, events } = await this.deps.links.joinOpen(items, this.deps.clock(), statement);
     for (const event of events) this.deps.timeline.publish(event);
     const severityOf = new Map(groups.map((g) => [g.groupKey, g.severity]));
     for (const incident of open) {
