@@ -62,10 +62,10 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const timeline = new Timeline({ store: events, bus, logger, clock });
   const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
   const links = new AlertLinkStore(db.orm, db);
-  const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });
+  const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
-  incidentRoutes(app, { incidents, postmortems, runs: deps.runs });
+  incidentRoutes(app, { incidents, postmortems });
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],

@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
-import { ConflictError, NotAllowedError } from '../platform/errors.js';
+import { NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../platform/http/schemas.js';
 import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App, Principal } from '../platform/http/types.js';
-import type { RunService } from '../runbooks/runs/index.js';
-import { Run } from '../runbooks/runs/schema.js';
+import { Run } from '../runbooks/runs/index.js';
 import type { Transition } from './lifecycle.js';
 import type { Postmortems } from './postmortem.js';
 import {
@@ -33,7 +32,6 @@ function principalOf(request: { principal: Principal | null }): Principal {
 export interface IncidentRouteDeps {
   incidents: IncidentService;
   postmortems: Postmortems;
-  runs: RunService;
 }
 
 const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
@@ -138,16 +136,16 @@ function incidentRunRoute(app: App, deps: IncidentRouteDeps): void {
       config: { access: 'responder', audit: 'incident.run_create' },
     },
     async (request, reply) => {
-      const incident = await incidents.get(request.params.id);
-      if (!incident.runbook) throw new ConflictError('This incident has no runbook procedure attached');
-      const { slug, version, procedureId } = incident.runbook;
-      request.auditDetails = { runbook: slug, version, procedure: procedureId, parameters: Object.keys(request.body?.parameters ?? {}) };
-      const run = await deps.runs.create(principalOf(request), {
-        runbook: slug,
-        version,
-        procedure: procedureId,
-        incidentId: incident.id,
-        ...(request.body?.parameters ? { parameters: request.body.parameters } : {}),
+      const { body } = request;
+      const run = await incidents.startRun(principalOf(request), request.params.id, body, ({ slug, version, procedureId }) => {
+        // Names only: values may be secret, and the audit log is read by more people than the run.
+        request.auditDetails = {
+          runbook: slug,
+          version,
+          procedure: procedureId,
+          parameters: Object.keys(body?.parameters ?? {}),
+          ...(body?.secretParameters ? { secretParameters: body.secretParameters } : {}),
+        };
       });
       return reply.status(201).send(run);
     },

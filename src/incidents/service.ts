@@ -1,10 +1,12 @@
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import type { EventBus } from '../platform/events/index.js';
+import type { Principal } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
+import type { Run, RunService } from '../runbooks/runs/index.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
-import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
+import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentRunBody, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
 import type { AlertLink, AlertLinkStore, JoinOpenStatement } from './alert-links.js';
 import { isForeignKeyViolation, isUniqueViolation, type IncidentPatch, type IncidentRow, type IncidentStore } from './incident-store.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
@@ -24,6 +26,15 @@ export interface IncidentServiceDeps {
   pager: Pick<Pager, 'kick' | 'notifyStateChange'>;
   /** To refuse a manual incident naming a policy that does not exist. */
   policies: Pick<EscalationPort, 'planEscalation'>;
+  /** Runs of the attached procedure start here, as `POST /api/v1/runs` starts them. */
+  runs: Pick<RunService, 'create'>;
+}
+
+/** The procedure an incident's run starts: the one attached, at the version attached. */
+export interface IncidentRunTarget {
+  slug: string;
+  version: number;
+  procedureId: string;
 }
 
 /** What the alerts domain passes when an alert should page (see docs/architecture.md, incidents). */
@@ -169,6 +180,27 @@ export class IncidentService {
   async timeline(id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
     await this.row(id);
     return this.deps.events.events(id, afterSeq, limit + 1);
+  }
+
+  /**
+   * Starts a run of the incident's attached procedure, linked to the incident.
+   * Parameters, secret ones included, are checked and sealed by the runs
+   * domain as for any run. `starting` is told what is about to run before the
+   * run is created, so a refused run is described too (the audit entry).
+   */
+  async startRun(principal: Principal, id: string, body: IncidentRunBody, starting?: (target: IncidentRunTarget) => void): Promise<Run> {
+    const { runbook } = await this.get(id);
+    if (!runbook) throw new ConflictError('This incident has no runbook procedure attached');
+    const { slug, version, procedureId } = runbook;
+    starting?.({ slug, version, procedureId });
+    return this.deps.runs.create(principal, {
+      runbook: slug,
+      version,
+      procedure: procedureId,
+      incidentId: id,
+      ...(body?.parameters ? { parameters: body.parameters } : {}),
+      ...(body?.secretParameters ? { secretParameters: body.secretParameters } : {}),
+    });
   }
 
   async transition(actor: string, id: string, action: Transition): Promise<Incident> {
