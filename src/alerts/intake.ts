@@ -147,7 +147,7 @@ export class AlertIntake {
    * of it does, and GroupCommit retries each delivery alone if it fails), then
    * paging. Paging errors do not throw: the alerts are committed by then, so
    * only the deliveries whose alerts failed to page are answered with the
-   * error (the sender retries them; see `page`).
+   * error (the sender retries them; see `AlertPaging.page`).
    */
   private async commit(deliveries: Delivery[], answer: (index: number, settled: Settled) => void): Promise<Settled[]> {
     const sent = deliveries.flatMap((d) => d.routed.map((r) => r.value));
