@@ -66,7 +66,7 @@ export interface NexusApp {
   /** Parsing and linting in worker threads, with a time limit. */
   analysis: RunbookAnalysis;
   runs: RunsModule;
-  /** Incidents: `openOrJoin` / `alertResolved` for the alerts domain, timeline, SLA clocks, post-mortems. */
+  /** Incidents: the service (alerts open, join and resolve incidents through it), timeline, SLA clocks, post-mortems. */
   incidents: IncidentsModule;
   /** The in-process runner, unless NEXUS_LOCAL_RUNNER=false. */
   localRunner: LocalRunner | null;
@@ -209,7 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     publicUrl: config.publicUrl,
   });
   startup.phase('incidents');
-  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents, registry: metrics.registry, notify });
+  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify });
   startup.phase('alerts');
   const runners = registerRunners(app, {
     registry: runnerRegistry,

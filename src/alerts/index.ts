@@ -6,15 +6,18 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import { withTimeout } from '../platform/timeout.js';
+import type { IncidentService } from '../incidents/index.js';
 import type { NotifyModule } from '../notify/index.js';
 import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
 import { RoutingService } from './routing.js';
-import { AlertService, type IncidentSink } from './service.js';
+import { AlertIntake } from './intake.js';
+import { AlertPaging } from './paging.js';
 import { SilenceService } from './silences.js';
 import { RoutingSnapshot } from './snapshot.js';
 import { AlertStore } from './store.js';
+import { AlertViews } from './views.js';
 
-export { ALERT_RECEIVED_EVENT, AlertService, type IncidentSink, type ReceiveOutcome } from './service.js';
+export { ALERT_RECEIVED_EVENT, AlertIntake, type ReceiveOutcome } from './intake.js';
 export { ALERT_CONFIG_EVENT } from './snapshot.js';
 export { RoutingService, defaultRules, DEFAULT_ESCALATION_POLICY, DEFAULT_RUNBOOK_SLUG } from './routing.js';
 export { labelFingerprint, matches, matchesAll } from './matchers.js';
@@ -25,14 +28,16 @@ export interface AlertsDeps {
   bus: EventBus;
   logger: Logger;
   clock: Clock;
-  incidents: IncidentSink;
+  /** Alerts open, join and resolve incidents through the incidents domain's service. */
+  incidents: Pick<IncidentService, 'openOrJoin' | 'joinOpen' | 'alertResolved'>;
   registry: Registry;
   /** To turn a rule's escalation policy name into the id incidents store. */
   notify?: Pick<NotifyModule, 'oncall'>;
 }
 
 export interface AlertsModule {
-  alerts: AlertService;
+  alerts: AlertIntake;
+  views: AlertViews;
   routing: RoutingService;
   silences: SilenceService;
 }
@@ -69,15 +74,19 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   });
   const snapshot = new RoutingSnapshot(store, deps.bus, deps.clock);
   app.addHook('onClose', async () => snapshot.close());
-  const alerts = new AlertService({
+  const paging = new AlertPaging({
     store,
-    routing: snapshot,
     incidents: deps.incidents,
     logger: deps.logger.child({ component: 'alerts' }),
+    ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
+  });
+  const alerts = new AlertIntake({
+    store,
+    routing: snapshot,
+    paging,
     clock: deps.clock,
     received,
     bus: deps.bus,
-    ...(deps.notify ? { policyId: policyLookup(deps.notify) } : {}),
     inProcessDatabase: deps.db.engine === 'pglite',
   });
   // Shutdown closes connections after a second's grace, but deliveries already received still
@@ -90,11 +99,12 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   const changed = () => snapshot.changed();
   const routing = new RoutingService(store, changed);
   const silences = new SilenceService(store, deps.clock, changed);
-  const routeDeps = { alerts, routing, silences, clock: deps.clock };
+  const views = new AlertViews(store);
+  const routeDeps = { alerts, views, routing, silences, clock: deps.clock };
   receiverRoutes(app, routeDeps);
   ruleRoutes(app, routeDeps);
   silenceRoutes(app, routeDeps);
-  return { alerts, routing, silences };
+  return { alerts, views, routing, silences };
 }
 
 /** The seed's symptom rules, on the first start only (called from server.ts after the admin bootstrap). */

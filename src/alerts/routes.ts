@@ -21,13 +21,15 @@ import {
   SilenceListQuery,
   UpdateRuleBody,
 } from './schema.js';
-import { toAlert, type AlertService } from './service.js';
 import { toSilence, type SilenceService } from './silences.js';
+import { toAlert, type AlertViews } from './views.js';
+import type { AlertIntake } from './intake.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
 export interface AlertRouteDeps {
-  alerts: AlertService;
+  alerts: AlertIntake;
+  views: AlertViews;
   routing: RoutingService;
   silences: SilenceService;
   clock: Clock;
@@ -77,7 +79,7 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
       const before = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `alerts:${JSON.stringify(request.query)}`, async () => {
-        const rows = await deps.alerts.list({ state, severity, fingerprint, before }, limit + 1);
+        const rows = await deps.views.list({ state, severity, fingerprint, before }, limit);
         return toPage(rows, limit, toAlert, (row) => [row.startsAt.toISOString(), row.id]);
       });
     },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
+import type { JoinedOpen } from '../incidents/index.js';
 import type { Database, Orm } from '../platform/db/index.js';
 import { alertDefaults, alerts, routingRules, silences } from './tables.js';
 
@@ -79,6 +80,20 @@ const UPSERT_SQL = `
       )
       SELECT id, fingerprint, incident_id FROM written
       UNION ALL SELECT id, fingerprint, incident_id FROM nexus_alert_repeats($2::jsonb)`;
+
+/**
+ * Alerts joining their groups' open incidents, and the mark of the incident
+ * each joined on its row, in one round trip (ADR 0007). The incidents domain's
+ * function (migration 0013) links them and decides; this statement records on
+ * the alerts' rows what it answers (`alert_incidents`), through this domain's
+ * own `nexus_alerts_link_incidents` (migration 0009). A statement of its own
+ * after the join cost 100-alert webhooks throughput (docs/benchmarks/2026-11-27-alerts.md). The
+ * function runs first (a function in FROM is run to the end before the select
+ * list), so the mark sees every decision.
+ */
+const JOIN_OPEN_AND_MARK_SQL = `
+  SELECT j.open_incidents, j.joined_events, nexus_alerts_link_incidents(j.alert_incidents) AS marked
+  FROM nexus_incidents_join_open($1::jsonb, $2::timestamptz) AS j`;
 
 /** SQLSTATE raised by `nexus_alert_repeats` when a repeat no longer matches its row. */
 const REPEATS_NO_LONGER_MATCH = 'NX001';
@@ -235,6 +250,12 @@ export class AlertStore {
     const pairs = JSON.stringify([...incidentOf].map(([id, incident]) => ({ id, incident })));
     // A function (migration 0009): it keeps one plan that looks each alert up by id, at any table size.
     await this.db.prepared('nexus_alerts_set_incidents', 'SELECT nexus_alerts_link_incidents($1::jsonb)', [pairs]);
+  }
+
+  /** The incidents domain's join (its parameters as it gives them) with the joined alerts marked: a `JoinOpenStatement`. */
+  async joinOpenAndMark(joining: string, joinedAt: string): Promise<JoinedOpen | undefined> {
+    const [row] = await this.db.prepared<JoinedOpen>('nexus_alerts_join_open_and_mark', JOIN_OPEN_AND_MARK_SQL, [joining, joinedAt]);
+    return row;
   }
 
   async list(filter: AlertFilter, limit: number): Promise<AlertRow[]> {

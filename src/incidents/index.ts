@@ -13,10 +13,15 @@ import { Postmortems } from './postmortem.js';
 import { incidentRoutes } from './routes.js';
 import { IncidentService } from './service.js';
 import { SlaClock } from './sla.js';
-import { IncidentStore } from './store.js';
+import { AlertLinkStore } from './alert-links.js';
+import { IncidentStore } from './incident-store.js';
+import { PostmortemStore } from './postmortem-store.js';
+import { SlaStore } from './sla-store.js';
+import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
 
 export { IncidentService, type OpenOrJoinInput } from './service.js';
+export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';
@@ -41,11 +46,8 @@ export interface IncidentsDeps {
 
 export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 
-/** What other domains (alerts) and tests use: `incidents.openOrJoin`, `incidents.alertResolved`. */
+/** What other domains and tests use: alerts open, join and resolve incidents through `incidents`. */
 export interface IncidentsModule {
-  openOrJoin: IncidentService['openOrJoin'];
-  joinOpen: IncidentService['joinOpen'];
-  alertResolved: IncidentService['alertResolved'];
   incidents: IncidentService;
   timeline: Timeline;
   sla: SlaClock;
@@ -56,22 +58,21 @@ export interface IncidentsModule {
 
 export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModule {
   const { db, bus, logger, clock } = deps;
-  const store = new IncidentStore(db.orm, db);
-  const timeline = new Timeline({ store, bus, logger, clock });
+  const store = new IncidentStore(db.orm);
+  const events = new TimelineStore(db.orm);
+  const timeline = new Timeline({ store: events, bus, logger, clock });
   const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
-  const incidents = new IncidentService({ store, timeline, runbooks: deps.runbooks, bus, logger, clock, pager, policies: deps.notify });
-  const postmortems = new Postmortems({ store, timeline });
-  const sla = new SlaClock({ store, timeline, clock, logger, registry: deps.registry });
-  incidentRoutes(app, { incidents, store, postmortems, runs: deps.runs });
+  const links = new AlertLinkStore(db.orm, db);
+  const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
+  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
+  const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
+  incidentRoutes(app, { incidents, postmortems });
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],
     ['escalation pass', () => pager.pageDue()],
   ]);
   const module: IncidentsModule = {
-    openOrJoin: (input) => incidents.openOrJoin(input),
-    joinOpen: (groups) => incidents.joinOpen(groups),
-    alertResolved: (groupKey, alertId) => incidents.alertResolved(groupKey, alertId),
     incidents,
     timeline,
     sla,

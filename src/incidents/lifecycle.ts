@@ -1,6 +1,6 @@
 import { ConflictError } from '../platform/errors.js';
 import type { IncidentState } from './schema.js';
-import type { IncidentPatch, IncidentRow } from './store.js';
+import type { IncidentPatch, IncidentRow } from './incident-store.js';
 
 /** The actor of what NEXUS does by itself (alerts clearing, SLA clocks). */
 export const SYSTEM_ACTOR = 'system';

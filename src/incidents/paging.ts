@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { AppError, NotFoundError } from '../platform/errors.js';
 import { SUBJECT_MAX, type NotifyModule, type PlanLevel } from '../notify/index.js';
-import type { IncidentRow, IncidentStore } from './store.js';
+import type { IncidentRow, IncidentStore } from './incident-store.js';
 import type { Timeline } from './timeline.js';
 
 /** What paging needs of the notify domain (DESIGN.md §3: incidents page through notify, never the reverse). */
@@ -94,7 +94,7 @@ export class Pager {
    * need no second page) that the incident was acknowledged or resolved.
    * In the background, like `kick`, and once per escalation and state.
    */
-  announce(incidentId: string, state: 'acknowledged' | 'resolved', actor: string): void {
+  notifyStateChange(incidentId: string, state: 'acknowledged' | 'resolved', actor: string): void {
     this.background(async () => {
       const row = await this.deps.store.get(incidentId);
       if (!row?.escalationPolicyId || !row.escalationStartedAt) return;
@@ -114,7 +114,7 @@ export class Pager {
         link: `${this.deps.publicUrl}/incidents/${row.id}`,
         targets: channels.map(({ type, id }) => ({ type, id })),
       });
-    }, (error) => this.deps.logger.warn({ err: error, incidentId }, `could not announce the incident ${state}`));
+    }, (error) => this.deps.logger.warn({ err: error, incidentId }, `could not notify the channels that the incident was ${state}`));
   }
 
   /** Resolves once every kick so far is done (tests, shutdown). */

@@ -2,7 +2,9 @@ import { ConflictError } from '../platform/errors.js';
 import { clockStart } from './lifecycle.js';
 import type { Postmortem } from './schema.js';
 import { isUniqueViolation } from '../platform/db/pg-errors.js';
-import type { EventRow, IncidentRow, IncidentStore } from './store.js';
+import type { IncidentRow } from './incident-store.js';
+import type { PostmortemStore } from './postmortem-store.js';
+import type { EventRow, TimelineStore } from './timeline-store.js';
 import type { Timeline } from './timeline.js';
 
 const PAGE = 1000;
@@ -111,10 +113,10 @@ export function draftPostmortem(incident: IncidentRow, events: EventRow[]): stri
 
 /** Post-mortems: the generated draft (version 0) until someone edits it; each edit is a new version. */
 export class Postmortems {
-  constructor(private readonly deps: { store: IncidentStore; timeline: Timeline }) {}
+  constructor(private readonly deps: { store: PostmortemStore; events: TimelineStore; timeline: Timeline }) {}
 
   async get(incident: IncidentRow): Promise<Postmortem> {
-    const saved = await this.deps.store.latestPostmortem(incident.id);
+    const saved = await this.deps.store.latest(incident.id);
     if (saved) {
       return { incidentId: incident.id, version: saved.version, generated: false, markdown: saved.markdown, editedBy: saved.editedBy, updatedAt: saved.createdAt.toISOString() };
     }
@@ -123,11 +125,11 @@ export class Postmortems {
 
   /** Optimistic: `baseVersion` is the version the editor started from; a newer one means someone else saved first. */
   async save(actor: string, incident: IncidentRow, markdown: string, baseVersion: number): Promise<Postmortem> {
-    const latest = (await this.deps.store.latestPostmortem(incident.id))?.version ?? 0;
+    const latest = (await this.deps.store.latest(incident.id))?.version ?? 0;
     const stale = () => new ConflictError(`The post-mortem is at version ${latest}, not ${baseVersion}: reload and edit again`, { version: latest, baseVersion });
     if (baseVersion !== latest) throw stale();
     try {
-      const row = await this.deps.store.insertPostmortem({ incidentId: incident.id, version: latest + 1, markdown, editedBy: actor });
+      const row = await this.deps.store.insert({ incidentId: incident.id, version: latest + 1, markdown, editedBy: actor });
       await this.deps.timeline.record(incident.id, { kind: 'postmortem', actor, summary: `Post-mortem version ${row.version} saved`, data: { version: row.version } });
       return { incidentId: incident.id, version: row.version, generated: false, markdown: row.markdown, editedBy: row.editedBy, updatedAt: row.createdAt.toISOString() };
     } catch (error) {
@@ -139,7 +141,7 @@ export class Postmortems {
   private async events(incidentId: string): Promise<EventRow[]> {
     const all: EventRow[] = [];
     for (let after = 0; all.length < MAX_EVENTS; ) {
-      const page = await this.deps.store.events(incidentId, after, PAGE);
+      const page = await this.deps.events.events(incidentId, after, PAGE);
       all.push(...page);
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.seq;

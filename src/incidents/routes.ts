@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
-import { ConflictError, NotAllowedError } from '../platform/errors.js';
+import { NotAllowedError } from '../platform/errors.js';
 import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../platform/http/schemas.js';
 import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App, Principal } from '../platform/http/types.js';
-import type { RunService } from '../runbooks/index.js';
 import { Run } from '../runbooks/index.js';
 import type { Transition } from './lifecycle.js';
 import type { Postmortems } from './postmortem.js';
@@ -21,7 +20,6 @@ import {
 } from './schema.js';
 import type { IncidentService } from './service.js';
 import { toIncident, toTimelineEvent } from './views.js';
-import type { IncidentStore } from './store.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['incidents'];
@@ -33,9 +31,7 @@ function principalOf(request: { principal: Principal | null }): Principal {
 
 export interface IncidentRouteDeps {
   incidents: IncidentService;
-  store: IncidentStore;
   postmortems: Postmortems;
-  runs: RunService;
 }
 
 const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
@@ -122,10 +118,9 @@ function lifecycleRoutes(app: App, deps: IncidentRouteDeps): void {
     '/api/v1/incidents/:id/timeline',
     { schema: { tags, summary: 'The timeline, oldest first', params: IdParams, querystring: TimelineQuery, response: { 200: Page(TimelineEvent), ...errors } }, config: { access: 'viewer' } },
     async (request) => {
-      await incidents.row(request.params.id);
       const limit = request.query.limit ?? 50;
       const after = (decodeCursor(request.query.cursor, ['number'])?.[0] as number | undefined) ?? 0;
-      const rows = await deps.store.events(request.params.id, after, limit + 1);
+      const rows = await incidents.timeline(request.params.id, after, limit);
       return toPage(rows, limit, toTimelineEvent, (row) => [row.seq]);
     },
   );
@@ -141,16 +136,16 @@ function incidentRunRoute(app: App, deps: IncidentRouteDeps): void {
       config: { access: 'responder', audit: 'incident.run_create' },
     },
     async (request, reply) => {
-      const incident = await incidents.get(request.params.id);
-      if (!incident.runbook) throw new ConflictError('This incident has no runbook procedure attached');
-      const { slug, version, procedureId } = incident.runbook;
-      request.auditDetails = { runbook: slug, version, procedure: procedureId, parameters: Object.keys(request.body?.parameters ?? {}) };
-      const run = await deps.runs.create(principalOf(request), {
-        runbook: slug,
-        version,
-        procedure: procedureId,
-        incidentId: incident.id,
-        ...(request.body?.parameters ? { parameters: request.body.parameters } : {}),
+      const { body } = request;
+      const run = await incidents.startRun(principalOf(request), request.params.id, body, ({ slug, version, procedureId }) => {
+        // Names only: values may be secret, and the audit log is read by more people than the run.
+        request.auditDetails = {
+          runbook: slug,
+          version,
+          procedure: procedureId,
+          parameters: Object.keys(body?.parameters ?? {}),
+          ...(body?.secretParameters ? { secretParameters: body.secretParameters } : {}),
+        };
       });
       return reply.status(201).send(run);
     },

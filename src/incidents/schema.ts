@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { NullableTimestamp, PageQuery, Timestamp } from '../platform/http/schemas.js';
+import { CreateRunBody } from '../runbooks/index.js';
 
 export const SEVERITIES = ['P1', 'P2', 'P3'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -97,15 +98,18 @@ export type PatchIncidentBody = Static<typeof PatchIncidentBody>;
 
 export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false });
 
+/** The parameters of `POST /api/v1/runs`, secret ones included; the incident names the runbook, version and procedure. */
 export const IncidentRunBody = Type.Union([
   Type.Object(
     {
-      parameters: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' }), Type.String({ maxLength: 4096 }), { additionalProperties: false, maxProperties: 200 })),
+      parameters: CreateRunBody.properties.parameters,
+      secretParameters: CreateRunBody.properties.secretParameters,
     },
     { additionalProperties: false },
   ),
   Type.Null(),
 ]);
+export type IncidentRunBody = Static<typeof IncidentRunBody>;
 
 export const Postmortem = Type.Object({
   incidentId: Uuid,

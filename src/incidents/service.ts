@@ -1,27 +1,42 @@
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import type { EventBus } from '../platform/events/index.js';
+import type { Principal } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
+import type { Run, RunService } from '../runbooks/index.js';
 import { attachRunbook, slaOf, type RunbookSource } from './attach.js';
 import { addMinutes, clockStart, invalidTransition, PATCH_STATE_TRANSITION, SYSTEM_ACTOR, transitionPatch, TRANSITIONS, type Transition } from './lifecycle.js';
 import { escalationStart, type EscalationPort, type Pager } from './paging.js';
-import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
+import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type IncidentRunBody, type IncidentState, type PatchIncidentBody, type Severity } from './schema.js';
+import type { AlertLink, AlertLinkStore, JoinOpenStatement } from './alert-links.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../platform/db/pg-errors.js';
-import type { AlertLink, IncidentPatch, IncidentRow, IncidentStore } from './store.js';
+import type { IncidentPatch, IncidentRow, IncidentStore } from './incident-store.js';
+import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
+  links: AlertLinkStore;
+  events: Pick<TimelineStore, 'events'>;
   timeline: Timeline;
   runbooks: RunbookSource;
   bus: EventBus;
   logger: Logger;
   clock: Clock;
   /** Told when an incident has levels to page now (opened, reopened, severity changed while unacknowledged). */
-  pager: Pick<Pager, 'kick' | 'announce'>;
+  pager: Pick<Pager, 'kick' | 'notifyStateChange'>;
   /** To refuse a manual incident naming a policy that does not exist. */
   policies: Pick<EscalationPort, 'planEscalation'>;
+  /** Runs of the attached procedure start here, as `POST /api/v1/runs` starts them. */
+  runs: Pick<RunService, 'create'>;
+}
+
+/** The procedure an incident's run starts: the one attached, at the version attached. */
+export interface IncidentRunTarget {
+  slug: string;
+  version: number;
+  procedureId: string;
 }
 
 /** What the alerts domain passes when an alert should page (see docs/architecture.md, incidents). */
@@ -94,18 +109,19 @@ export class IncidentService {
 
   /**
    * Joins alerts of many groups to their groups' open incidents at once (a
-   * busy receiver's batch), in one statement: the links, the timeline events,
-   * and each joined alert's row marked with its incident. Returns the incident
-   * joined per group key; a group with no open
-   * incident is left out, for `openOrJoin` to open. A more severe group raises
-   * its incident, as in `openOrJoin`.
+   * busy receiver's batch), in one statement: the links and the timeline
+   * events. Returns the incident joined per group key, which is all the
+   * caller records of it; a group with no open incident is left out, for
+   * `openOrJoin` to open. A more severe group raises its incident, as in
+   * `openOrJoin`. `statement`: the caller's, when it records what was decided
+   * in the same round trip (ADR 0007); by default the join runs alone.
    */
-  async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>): Promise<Map<string, string>> {
+  async joinOpen(groups: Array<{ groupKey: string; severity: Severity; alerts: AlertLink[] }>, statement?: JoinOpenStatement): Promise<Map<string, string>> {
     const items = groups.flatMap(({ groupKey, alerts }) =>
       alerts.map((alert) => ({ groupKey, alert, joinedText: alertEventText('new', 'joined', alert), refiredText: alertEventText('refired', 'joined', alert) })),
     );
-    const { open, events } = await this.deps.store.joinOpen(items, this.deps.clock());
-    for (const event of events) this.deps.timeline.announce(event);
+    const { open, events } = await this.deps.links.joinOpen(items, this.deps.clock(), statement);
+    for (const event of events) this.deps.timeline.publish(event);
     const severityOf = new Map(groups.map((g) => [g.groupKey, g.severity]));
     for (const incident of open) {
       const severity = severityOf.get(incident.groupKey)!;
@@ -116,13 +132,13 @@ export class IncidentService {
 
   /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
   async alertResolved(groupKey: string, alertId: string): Promise<Incident | null> {
-    const { store, timeline, clock } = this.deps;
-    const row = await store.byGroupAlert(groupKey, alertId);
-    const resolved = row ? await store.resolveAlert(row.id, alertId, clock()) : null;
+    const { store, links, timeline, clock } = this.deps;
+    const row = await links.byGroupAlert(groupKey, alertId);
+    const resolved = row ? await links.resolveAlert(row.id, alertId, clock()) : null;
     if (!row || !resolved) return row ? toIncident(row) : null;
     await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Resolved: ${resolved.summary || alertId}`, data: { alertId } });
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
-    if (open && row.autoResolve && (await store.firingAlerts(row.id)) === 0) {
+    if (open && row.autoResolve && (await links.firingAlerts(row.id)) === 0) {
       try {
         return await this.transition(SYSTEM_ACTOR, row.id, 'resolve');
       } catch (error) {
@@ -160,6 +176,33 @@ export class IncidentService {
 
   async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
     return this.deps.store.list(filter, limit + 1);
+  }
+
+  /** The incident's timeline after `afterSeq`, oldest first: up to `limit` events and one more, to tell whether a next page exists. */
+  async timeline(id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    await this.row(id);
+    return this.deps.events.events(id, afterSeq, limit + 1);
+  }
+
+  /**
+   * Starts a run of the incident's attached procedure, linked to the incident.
+   * Parameters, secret ones included, are checked and sealed by the runs
+   * domain as for any run. `starting` is told what is about to run before the
+   * run is created, so a refused run is described too (the audit entry).
+   */
+  async startRun(principal: Principal, id: string, body: IncidentRunBody, starting?: (target: IncidentRunTarget) => void): Promise<Run> {
+    const { runbook } = await this.get(id);
+    if (!runbook) throw new ConflictError('This incident has no runbook procedure attached');
+    const { slug, version, procedureId } = runbook;
+    starting?.({ slug, version, procedureId });
+    return this.deps.runs.create(principal, {
+      runbook: slug,
+      version,
+      procedure: procedureId,
+      incidentId: id,
+      ...(body?.parameters ? { parameters: body.parameters } : {}),
+      ...(body?.secretParameters ? { secretParameters: body.secretParameters } : {}),
+    });
   }
 
   async transition(actor: string, id: string, action: Transition): Promise<Incident> {
@@ -216,8 +259,8 @@ export class IncidentService {
       const to = TRANSITIONS[action].to;
       await this.deps.timeline.record(row.id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
       // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
-      if (to === 'resolved') this.deps.pager.announce(row.id, 'resolved', actor);
-      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.announce(row.id, 'acknowledged', actor);
+      if (to === 'resolved') this.deps.pager.notifyStateChange(row.id, 'resolved', actor);
+      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
     }
     if (action === 'reopen' || changes.patch.nextPageAt) this.deps.pager.kick(row.id);
     return this.published(row);
@@ -300,7 +343,7 @@ export class IncidentService {
   }
 
   private async linkAlerts(row: IncidentRow, alerts: AlertLink[], how: 'fired' | 'joined'): Promise<void> {
-    const changed = await this.deps.store.linkAlerts(row.id, alerts, this.deps.clock());
+    const changed = await this.deps.links.linkAlerts(row.id, alerts, this.deps.clock());
     const events = alerts.flatMap((alert) => {
       const change = changed.get(alert.id);
       if (!change) return []; // already linked and firing

@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { SEVERITIES } from './schema.js';
-import { DUE_BREACHES_LIMIT, type DueBreach, type IncidentStore } from './store.js';
+import { DUE_BREACHES_LIMIT, type DueBreach, type SlaStore } from './sla-store.js';
 import type { Timeline } from './timeline.js';
 
 const KIND_WORDS = { ack: 'acknowledge', resolve: 'resolve' } as const;
@@ -25,7 +25,7 @@ export class SlaClock {
   private lateStopsSince: Date | null = null;
 
   constructor(
-    private readonly deps: { store: IncidentStore; timeline: Timeline; clock: Clock; logger: Logger; registry: Registry },
+    private readonly deps: { store: SlaStore; timeline: Timeline; clock: Clock; logger: Logger; registry: Registry },
   ) {
     this.breaches = new Counter({
       name: 'nexus_sla_breaches_total',

@@ -7,7 +7,7 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 /**
  * An incident one of whose SLA clocks stopped after its due time (the ack
  * clock stops at the acknowledgement, or at the resolve without one). The
- * partial index on it and the SLA check's query (store.ts `dueBreaches`)
+ * partial index on it and the SLA check's query (sla-store.ts `dueBreaches`)
  * share this text, so the planner can match them.
  */
 export const LATE_STOP = sql`COALESCE(acknowledged_at, resolved_at) > ack_due_at OR resolved_at > resolve_due_at`;
@@ -61,7 +61,7 @@ export const incidents = pgTable(
     index('incidents_next_page_idx')
       .on(t.nextPageAt)
       .where(sql`next_page_at IS NOT NULL`),
-    // The SLA check reads only clocks that can still breach (store.ts `dueBreaches`): open ones, and late stops lately.
+    // The SLA check reads only clocks that can still breach (sla-store.ts `dueBreaches`): open ones, and late stops lately.
     index('incidents_ack_due_idx')
       .on(t.ackDueAt)
       .where(sql`acknowledged_at IS NULL AND resolved_at IS NULL`),
@@ -115,7 +115,7 @@ export const incidentEvents = pgTable(
  * A breach is recorded once per clock: (incident, kind, due time) is the
  * "once". A reopen starts new clocks with new due times, which can breach
  * again; the check counts a breach as the current clock's when its due time
- * is not before that clock's start (store.ts `dueBreaches`).
+ * is not before that clock's start (sla-store.ts `dueBreaches`).
  */
 export const incidentSlaBreaches = pgTable(
   'incident_sla_breaches',

@@ -4,7 +4,7 @@ import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
 import { RUN_EVENT, type StepEvent } from '../runbooks/index.js';
 import type { TimelineEvent } from './schema.js';
-import type { EventRow, IncidentStore } from './store.js';
+import type { EventRow, TimelineStore } from './timeline-store.js';
 import { toTimelineEvent } from './views.js';
 
 export const INCIDENT_EVENT = { created: 'incident.created', updated: 'incident.updated', timeline: 'incident.timeline' } as const;
@@ -37,7 +37,7 @@ export class Timeline {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly deps: { store: IncidentStore; bus: EventBus; logger: Logger; clock: Clock },
+    private readonly deps: { store: TimelineStore; bus: EventBus; logger: Logger; clock: Clock },
   ) {}
 
   async record(incidentId: string, event: NewTimelineEvent): Promise<TimelineEvent | null> {
@@ -65,7 +65,7 @@ export class Timeline {
   }
 
   /** Tells the bus of an event another statement wrote (alerts joining in `joinOpen`). */
-  announce(row: EventRow): TimelineEvent {
+  publish(row: EventRow): TimelineEvent {
     return this.published(row.incidentId, row);
   }
 

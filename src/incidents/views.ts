@@ -1,5 +1,6 @@
 import type { Incident, Severity, TimelineEvent } from './schema.js';
-import type { EventRow, IncidentRow } from './store.js';
+import type { IncidentRow } from './incident-store.js';
+import type { EventRow } from './timeline-store.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

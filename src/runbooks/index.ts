@@ -27,7 +27,7 @@ export { rewritePlaceholders } from './runs/script.js';
 export { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks, RunbookLibrary } from './library/service.js';
 export type { ImportBody, ImportResponse, Runbook, RunbookDetail, RunbookVersion } from './library/schema.js';
 export { RunbookAnalysis } from './analysis/pool.js';
-export { Run, type CreateRunBody, type RunStep, type StepsResponse } from './runs/schema.js';
+export { Run, CreateRunBody, type RunStep, type StepsResponse } from './runs/schema.js';
 export {
   RUN_EVENT,
   type CompletionReport,

@@ -107,16 +107,16 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
   it('alerts of one group open one incident; the second joins it; resolving all auto-resolves it', async () => {
     const group = `group-${engine}`;
     const input = { groupKey: group, title: 'High Error Rate', severity: 'P2' as const, service: 'api' };
-    const first = await t.server.incidents.openOrJoin({ ...input, alerts: [alert('a1')] });
-    const second = await t.server.incidents.openOrJoin({ ...input, alerts: [alert('a2')] });
+    const first = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('a1')] });
+    const second = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('a2')] });
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.incident.id).toBe(first.incident.id);
     expect(first.incident.runbook?.procedureTitle).toBe('P2 - High Error Rate');
 
-    const half = await t.server.incidents.alertResolved(group, 'a1');
+    const half = await t.server.incidents.incidents.alertResolved(group, 'a1');
     expect(half?.state).toBe('triggered');
-    const done = await t.server.incidents.alertResolved(group, 'a2');
+    const done = await t.server.incidents.incidents.alertResolved(group, 'a2');
     expect(done?.state).toBe('resolved');
     const events = await timeline(t, first.incident.id);
     expect(events.map((e) => `${e.kind} ${e.actor}`)).toEqual([
@@ -130,22 +130,22 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     expect(events.at(-1)?.data).toEqual({ from: 'triggered', to: 'resolved' });
 
     // The group's incident is resolved: the next alert opens a new one.
-    const third = await t.server.incidents.openOrJoin({ ...input, alerts: [alert('a3')] });
+    const third = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('a3')] });
     expect(third.created).toBe(true);
     expect(third.incident.id).not.toBe(first.incident.id);
   });
 
   it('concurrent first alerts of a group still open exactly one incident', async () => {
     const input = { groupKey: `race-${engine}`, title: 'Target down', severity: 'P1' as const };
-    const results = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => t.server.incidents.openOrJoin({ ...input, alerts: [alert(id)] })));
+    const results = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert(id)] })));
     expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 
   it('autoResolve false keeps the incident open when its alerts resolve', async () => {
     const input = { groupKey: `manual-${engine}`, title: 'Security', severity: 'P1' as const, category: 'security' as const, autoResolve: false };
-    const { incident } = await t.server.incidents.openOrJoin({ ...input, alerts: [alert('s1')] });
+    const { incident } = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('s1')] });
     expect(incident.category).toBe('security');
-    expect((await t.server.incidents.alertResolved(input.groupKey, 's1'))?.state).toBe('triggered');
+    expect((await t.server.incidents.incidents.alertResolved(input.groupKey, 's1'))?.state).toBe('triggered');
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Incident } from '../../src/incidents/index.js';
-import { IncidentStore } from '../../src/incidents/store.js';
+import { SlaStore } from '../../src/incidents/sla-store.js';
 import type { Orm } from '../../src/platform/db/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
@@ -96,9 +96,9 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
 
   it('a resolve by the system is not an acknowledgement; the ack clock stops at the resolve without a breach', async () => {
     const { t, time } = await app();
-    const { incident } = await t.server.incidents.openOrJoin({ groupKey: 'auto-resolve-early', title: 'CPU', severity: 'P1', alerts: [alert('early-1')] });
+    const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-early', title: 'CPU', severity: 'P1', alerts: [alert('early-1')] });
     time.advanceMinutes(10);
-    const resolved = await t.server.incidents.alertResolved('auto-resolve-early', 'early-1');
+    const resolved = await t.server.incidents.incidents.alertResolved('auto-resolve-early', 'early-1');
     expect(resolved).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     time.advanceMinutes(60);
     await t.server.incidents.sla.check();
@@ -118,9 +118,9 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
 
   it('a resolve by the system after the acknowledge due time is one ack breach, and the clock stays stopped', async () => {
     const { t, time } = await app();
-    const { incident } = await t.server.incidents.openOrJoin({ groupKey: 'auto-resolve-late', title: 'CPU', severity: 'P1', alerts: [alert('late-1')] });
+    const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-late', title: 'CPU', severity: 'P1', alerts: [alert('late-1')] });
     time.advanceMinutes(20);
-    expect(await t.server.incidents.alertResolved('auto-resolve-late', 'late-1')).toMatchObject({ state: 'resolved', acknowledgedAt: null });
+    expect(await t.server.incidents.incidents.alertResolved('auto-resolve-late', 'late-1')).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     for (let i = 0; i < 3; i++) {
       time.advanceMinutes(30);
       await t.server.incidents.sla.check();
@@ -150,7 +150,7 @@ describe('the SLA check on PostgreSQL', () => {
     t = await createTestApp('postgres');
     const client = new pg.Client({ connectionString: t.config.databaseUrl });
     await client.connect();
-    const store = new IncidentStore(drizzle({ client }) as unknown as Orm, { prepared: async () => [] });
+    const store = new SlaStore(drizzle({ client }) as unknown as Orm);
     const rowsRead = async (table: string) => {
       const { rows } = await client.query<{ n: string }>(
         `SELECT (pg_stat_get_xact_tuples_returned('${table}'::regclass) + pg_stat_get_xact_tuples_fetched('${table}'::regclass))::text AS n`,

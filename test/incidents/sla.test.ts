@@ -84,7 +84,7 @@ describe('SLA clocks survive a restart (PostgreSQL)', () => {
     const config = await testConfig({ DATABASE_URL: url });
     const logger = createLogger('silent');
     const first = await startServer(config, { listen: false, logger, clock: time.clock, builtinRunbooksDir: null });
-    const { incident } = await first.incidents.openOrJoin({
+    const { incident } = await first.incidents.incidents.openOrJoin({
       groupKey: 'restart',
       title: 'Down',
       severity: 'P1',

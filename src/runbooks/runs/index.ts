@@ -21,6 +21,7 @@ import { SecretVault } from './vault.js';
 export { RUN_EVENT, type OutputEvent, type StepEvent } from './events.js';
 export { StepQueue, finalState, type CompletionReport, type LeaseRef, type StepLease } from './queue.js';
 export type { RunService } from './service.js';
+export { CreateRunBody, Run } from './schema.js';
 export type { StepActions } from './actions.js';
 export type { RunbookVersionSource } from './source.js';
 

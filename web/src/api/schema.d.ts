@@ -3139,6 +3139,7 @@ export interface paths {
                         parameters?: {
                             [key: string]: string;
                         };
+                        secretParameters?: string[];
                     } | null;
                 };
             };

@@ -1,48 +1,27 @@
 import type { Counter } from 'prom-client';
-import type { OpenOrJoinInput } from '../incidents/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import { GroupCommit } from '../platform/group-commit.js';
-import type { Logger } from '../platform/logger.js';
 import { labelFingerprint, matchesAll } from './matchers.js';
+import { NOTHING_PAGED, type AlertPaging, type Paged, type Stored } from './paging.js';
 import type { IncomingAlert } from './receive.js';
 import { RoutingService } from './routing.js';
-import type { Alert, Matcher } from './schema.js';
+import type { Matcher } from './schema.js';
 import type { RoutingSnapshot } from './snapshot.js';
-import type { AlertRow, AlertStore, NewAlert, RuleRow, SilenceRow } from './store.js';
-
-/** An alert as committed: what was sent, with the row's id and incident link. */
-interface Stored {
-  value: NewAlert;
-  id: string;
-  incidentId: string | null;
-}
+import type { AlertStore, NewAlert, RuleRow, SilenceRow } from './store.js';
 
 export const ALERT_RECEIVED_EVENT = 'alert.received';
 
-/**
- * What alerts need of the incidents domain. `NexusApp.incidents` satisfies
- * it; tests of routing alone can pass a recording sink.
- */
-export interface IncidentSink {
-  openOrJoin(input: OpenOrJoinInput): Promise<{ incident: { id: string }; created: boolean }>;
-  /** Joins many groups' alerts to their open incidents at once, and marks the joined alerts' rows with them; the incident id per group key joined. */
-  joinOpen(groups: Array<{ groupKey: string; severity: OpenOrJoinInput['severity']; alerts: OpenOrJoinInput['alerts'] }>): Promise<Map<string, string>>;
-  alertResolved(groupKey: string, alertId: string): Promise<unknown>;
-}
-
-export interface AlertServiceDeps {
-  store: AlertStore;
+export interface AlertIntakeDeps {
+  store: Pick<AlertStore, 'upsert'>;
   /** Rules and silences in memory (src/alerts/snapshot.ts). */
   routing: Pick<RoutingSnapshot, 'at'>;
-  incidents: IncidentSink;
-  logger: Logger;
+  /** Opens, joins and resolves incidents for the alerts that need it, after their commit. */
+  paging: Pick<AlertPaging, 'page'>;
   clock: Clock;
   received: Counter<'source' | 'status'>;
   /** Consoles refresh their alert lists on `alert.received` (one per group commit). */
   bus: Pick<EventBus, 'publish'>;
-  /** Escalation policy id by name (rules name policies); null when there is none of that name. */
-  policyId?: (name: string) => Promise<string | null>;
   /** The database runs in this process (PGlite): its statements block the event loop while they run. */
   inProcessDatabase?: boolean;
 }
@@ -60,36 +39,6 @@ interface Routed {
   rule: RuleRow | null;
 }
 
-export function toAlert(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    fingerprint: row.fingerprint,
-    source: row.source,
-    status: row.status as Alert['status'],
-    labels: row.labels,
-    annotations: row.annotations,
-    groupKey: row.groupKey,
-    severity: (row.severity as Alert['severity']) ?? null,
-    ruleId: row.ruleId,
-    silencedBy: row.silencedBy,
-    incidentId: row.incidentId,
-    startsAt: row.startsAt.toISOString(),
-    endsAt: row.endsAt?.toISOString() ?? null,
-    generatorURL: row.generatorUrl,
-    count: row.receiveCount,
-    firstSeenAt: row.firstSeenAt.toISOString(),
-    lastSeenAt: row.lastSeenAt.toISOString(),
-    resolvedAt: row.resolvedAt?.toISOString() ?? null,
-  };
-}
-
-/** An alert as the incident links it. */
-function link({ id, value }: Stored): OpenOrJoinInput['alerts'][number] {
-  return { id, fingerprint: value.fingerprint, labels: value.labels, summary: value.annotations.summary ?? value.labels.alertname ?? '' };
-}
-
-type Severity = OpenOrJoinInput['severity'];
-
 /** A generic alert without a groupKey groups by the rule that routed it and its alertname + service. */
 function groupKeyOf(alert: IncomingAlert, rule: RuleRow | null): string {
   if (alert.groupKey) return alert.groupKey;
@@ -104,15 +53,6 @@ interface Delivery {
 
 /** What a group commit gives each delivery: its rows and incidents, or why paging failed for it. */
 type Settled = { rows: Stored[]; incidents: string[] } | { error: unknown };
-
-/** What paging did to the alerts it was given, by fingerprint; and the alert ids it linked, to mark on their rows. */
-interface Paged {
-  incidentOf: Map<string, string>;
-  failed: Map<string, unknown>;
-  linked: Map<string, string>;
-}
-
-const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map(), linked: new Map() };
 
 /** One delivery's answer: its rows and incidents (already linked, or linked by this paging), or the paging error. */
 function settle(rows: Stored[], paged: Paged): Settled {
@@ -139,8 +79,8 @@ const GROUP_CONCURRENCY = 2;
  */
 const GROUP_OVERLAP_ALERTS = 100;
 
-/** Receiving: dedup, routing and silences, committed before the sender hears back; then paging. */
-export class AlertService {
+/** Receiving: dedup, routing and silences, committed before the sender hears back; then paging (paging.ts). */
+export class AlertIntake {
   /**
    * Deliveries arriving while others are being committed are committed
    * together (src/platform/group-commit.ts): one upsert and one paging pass
@@ -150,7 +90,7 @@ export class AlertService {
    */
   private readonly commits: GroupCommit<Delivery, Settled>;
 
-  constructor(private readonly deps: AlertServiceDeps) {
+  constructor(private readonly deps: AlertIntakeDeps) {
     this.commits = new GroupCommit<Delivery, Settled>({
       run: (deliveries, answer) => this.commit(deliveries, answer),
       concurrency: GROUP_CONCURRENCY,
@@ -191,7 +131,7 @@ export class AlertService {
    * instead of once per webhook. Ids only: labels and annotations are read
    * through the API, which checks the role.
    */
-  private announce(deliveries: number, rows: Stored[], settled: Settled[]): void {
+  private publishReceived(deliveries: number, rows: Stored[], settled: Settled[]): void {
     const incidents = new Set<string>();
     for (const s of settled) if ('incidents' in s) for (const id of s.incidents) incidents.add(id);
     let firing = 0;
@@ -209,7 +149,7 @@ export class AlertService {
    * of it does, and GroupCommit retries each delivery alone if it fails), then
    * paging. Paging errors do not throw: the alerts are committed by then, so
    * only the deliveries whose alerts failed to page are answered with the
-   * error (the sender retries them; see `page`).
+   * error (the sender retries them; see `AlertPaging.page`).
    */
   private async commit(deliveries: Delivery[], answer: (index: number, settled: Settled) => void): Promise<Settled[]> {
     const sent = deliveries.flatMap((d) => d.routed.map((r) => r.value));
@@ -227,16 +167,10 @@ export class AlertService {
     own.forEach((mine, i) => {
       if (!mine.some(needsPaging)) answer(i, settle(mine, NOTHING_PAGED));
     });
-    const paged = await this.page(rows.filter(needsPaging), ruleOf);
-    // Marked on the alert rows before anyone hears back: a 200 means the alert reads as paged.
-    try {
-      await this.deps.store.setIncidents(paged.linked);
-    } catch (error) {
-      for (const row of rows) if (paged.linked.has(row.id)) paged.failed.set(row.value.fingerprint, error);
-    }
+    const paged = await this.deps.paging.page(rows.filter(needsPaging), ruleOf);
     const settled = own.map((mine) => settle(mine, paged));
     // Committed, paged or not: consoles see the alerts either way.
-    this.announce(deliveries.length, rows, settled);
+    this.publishReceived(deliveries.length, rows, settled);
     return settled;
   }
 
@@ -245,103 +179,6 @@ export class AlertService {
     // The upsert keeps the link when an alert resolves, and clears it when a resolved alert fires again.
     if (row.value.status === 'resolved') return row.incidentId !== null;
     return rule !== null && !row.value.silencedBy && row.incidentId === null;
-  }
-
-  /**
-   * After the commit. A failure fails the deliveries it concerns (the sender
-   * gets an error and retries); that is safe because an alert with no incident
-   * yet is paged on the next delivery and the incidents side ignores a link it
-   * already has.
-   *
-   * Firing alerts of one group that need an incident open or join it in one
-   * call; when they route to different rules, the most severe rule's goes
-   * first, so it opens the incident (its severity, its runbook) and the others
-   * join.
-   */
-  private async page(rows: Stored[], ruleOf: Map<string, RuleRow | null>): Promise<Paged> {
-    const incidentOf = new Map<string, string>();
-    const failed = new Map<string, unknown>();
-    const toPage = new Map<string, Map<string, Stored[]>>();
-    const resolved: Stored[] = [];
-    for (const row of rows) {
-      if (row.value.status === 'resolved') {
-        resolved.push(row);
-        continue;
-      }
-      const rule = ruleOf.get(row.value.fingerprint)!;
-      const byRule = toPage.get(row.value.groupKey) ?? new Map<string, Stored[]>();
-      toPage.set(row.value.groupKey, byRule);
-      const batch = byRule.get(rule.id);
-      if (batch) batch.push(row);
-      else byRule.set(rule.id, [row]);
-    }
-    /** Alert id → the incident it opened or joined, for the caller to mark on the alert rows (`joinOpen` marks its own). */
-    const linked = new Map<string, string>();
-    const paged = (batch: Stored[], incidentId: string, marked: boolean) => {
-      for (const row of batch) {
-        incidentOf.set(row.value.fingerprint, incidentId);
-        if (!marked) linked.set(row.id, incidentId);
-      }
-    };
-    // Firing alerts join first: when a delivery resolves one alert of a group and fires another,
-    // the incident must not auto-resolve in between (and a second incident open for the new one).
-    const resolveAfter = async () => {
-      for (const row of resolved) {
-        try {
-          await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
-        } catch (error) {
-          failed.set(row.value.fingerprint, error);
-        }
-      }
-      return { incidentOf, failed, linked };
-    };
-    if (toPage.size === 0) return resolveAfter();
-    const severityOf = (batch: Stored[]) => ruleOf.get(batch[0]!.value.fingerprint)!.severity as Severity;
-    // Most groups have their incident open already: join them all at once.
-    const groups = [...toPage].map(([groupKey, byRule]) => {
-      const batches = [...byRule.values()].sort((a, b) => severityOf(a).localeCompare(severityOf(b)));
-      return { groupKey, batches };
-    });
-    let joined = new Map<string, string>();
-    try {
-      joined = await this.deps.incidents.joinOpen(
-        groups.map(({ groupKey, batches }) => ({ groupKey, severity: severityOf(batches[0]!), alerts: batches.flat().map(link) })),
-      );
-    } catch (error) {
-      for (const row of groups.flatMap((g) => g.batches.flat())) failed.set(row.value.fingerprint, error);
-      return resolveAfter();
-    }
-    for (const { groupKey, batches } of groups) {
-      const incidentId = joined.get(groupKey);
-      if (incidentId) {
-        paged(batches.flat(), incidentId, true);
-        continue;
-      }
-      // No open incident: the most severe rule's alerts open it, the others join.
-      for (const batch of batches) {
-        try {
-          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!), false);
-        } catch (error) {
-          for (const row of batch) failed.set(row.value.fingerprint, error);
-        }
-      }
-    }
-    return resolveAfter();
-  }
-
-  private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow): Promise<string> {
-    const first = rows[0]!;
-    const { incident } = await this.deps.incidents.openOrJoin({
-      groupKey,
-      title: rule.title ?? first.value.annotations.summary ?? first.value.labels.alertname ?? 'Alert',
-      severity: rule.severity as OpenOrJoinInput['severity'],
-      service: rule.service ?? first.value.labels.service ?? null,
-      category: rule.category === 'security' ? 'security' : null,
-      ...(rule.runbookSlug && rule.procedureId ? { runbook: { slug: rule.runbookSlug, procedureId: rule.procedureId } } : {}),
-      escalationPolicyId: rule.escalationPolicy ? await this.policy(rule.escalationPolicy) : null,
-      alerts: rows.map(link),
-    });
-    return incident.id;
   }
 
   /**
@@ -380,16 +217,8 @@ export class AlertService {
     return [...byFingerprint.values()];
   }
 
-  private async policy(name: string): Promise<string | null> {
-    const id = (await this.deps.policyId?.(name)) ?? null;
-    if (!id) this.deps.logger.warn({ policy: name }, 'routing rule names an escalation policy that does not exist');
-    return id;
-  }
-
   /** Resolves once every delivery received so far is committed and paged (or has failed). */
   drain(): Promise<void> {
     return this.commits.idle();
   }
-
-  list = (...args: Parameters<AlertStore['list']>) => this.deps.store.list(...args);
 }
