@@ -73,7 +73,7 @@ export function ListPanel({
             {note}
           </Text>
         )}
-        {query.isPending && <Skeleton height={skeletonHeight} aria-label={`Loading ${noun}`} />}
+        {query.isPending && <Skeleton height={skeletonHeight} role="status" aria-label={`Loading ${noun}`} />}
         {query.isError && <ErrorNotice error={query.error} title={`Could not load ${noun}`} onRetry={() => void query.refetch()} />}
         {query.isSuccess && count === 0 && <Text size="sm">{emptyText}</Text>}
         {children}

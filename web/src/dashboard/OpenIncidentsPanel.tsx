@@ -102,7 +102,7 @@ export function OpenIncidentsPanel() {
   const now = useNow();
   return (
     <Panel title="Open incidents" count={incidents.data?.length} testId="open-incidents">
-      {incidents.isPending && <Skeleton height={96} aria-label="Loading open incidents" />}
+      {incidents.isPending && <Skeleton height={96} role="status" aria-label="Loading open incidents" />}
       {incidents.isError && <ErrorNotice error={incidents.error} title="Could not load incidents" onRetry={() => void incidents.refetch()} />}
       {incidents.isSuccess && (
         <Stack gap="md">

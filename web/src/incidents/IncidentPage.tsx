@@ -25,7 +25,7 @@ export function IncidentPage() {
     return (
       <>
         <PageHeader title="Incident" />
-        <Skeleton height={200} aria-label="Loading the incident" />
+        <Skeleton height={200} role="status" aria-label="Loading the incident" />
       </>
     );
   }

@@ -257,7 +257,7 @@ function AttachedRunbook({ incident, runbook }: { incident: Incident; runbook: R
             onChange={(event) => setChosen(event.currentTarget.value)}
           />
         )}
-        {(detail.isPending || runs.isPending || (runId !== null && run.isPending)) && <Skeleton height={160} aria-label="Loading the runbook" />}
+        {(detail.isPending || runs.isPending || (runId !== null && run.isPending)) && <Skeleton height={160} role="status" aria-label="Loading the runbook" />}
         {detail.isError && <ErrorNotice error={detail.error} title="Could not load the runbook" onRetry={() => void detail.refetch()} />}
         {runs.isError && <ErrorNotice error={runs.error} title="Could not load the runs" onRetry={() => void runs.refetch()} />}
         {run.isError && <ErrorNotice error={run.error} title="Could not load the run" onRetry={() => void run.refetch()} />}

@@ -133,7 +133,7 @@ export function IncidentTimeline({ incidentId }: { incidentId: string }) {
             ))}
           </Group>
         </Chip.Group>
-        {timeline.isPending && <Skeleton height={120} aria-label="Loading the timeline" />}
+        {timeline.isPending && <Skeleton height={120} role="status" aria-label="Loading the timeline" />}
         {timeline.isError && <ErrorNotice error={timeline.error} title="Could not load the timeline" onRetry={() => void timeline.refetch()} />}
         {timeline.isSuccess && events.length === 0 && <Text size="sm">Nothing to show.</Text>}
         {events.length > 0 && (

@@ -106,7 +106,7 @@ export function PostmortemTab({ incidentId }: { incidentId: string }) {
         ) : undefined
       }
     >
-      {postmortem.isPending && <Skeleton height={240} aria-label="Loading the post-mortem" />}
+      {postmortem.isPending && <Skeleton height={240} role="status" aria-label="Loading the post-mortem" />}
       {postmortem.isError && <ErrorNotice error={postmortem.error} title="Could not load the post-mortem" onRetry={() => void postmortem.refetch()} />}
       {download.isError && <ErrorNotice error={download.error} title="The download failed" />}
       {data && (

@@ -14,7 +14,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 function OnCallNow({ rotation }: { rotation: Rotation }) {
   const oncall = useOnCallNow(rotation.id);
-  if (oncall.isPending) return <Skeleton height={20} aria-label={`Loading who is on call for ${rotation.name}`} />;
+  if (oncall.isPending) return <Skeleton height={20} role="status" aria-label={`Loading who is on call for ${rotation.name}`} />;
   if (oncall.isError) return <ErrorNotice error={oncall.error} title="Could not tell who is on call" />;
   const { contact, source, until } = oncall.data;
   return (

@@ -29,7 +29,7 @@ export function RunPanel({ runId, onClose }: { runId: string; onClose: () => voi
       testId="runbook-run"
       actions={<CloseButton onClick={onClose} aria-label="Close the run panel (the run goes on)" />}
     >
-      {run.isPending && <Skeleton height={80} aria-label="Loading the run" />}
+      {run.isPending && <Skeleton height={80} role="status" aria-label="Loading the run" />}
       {run.isError && <ErrorNotice error={run.error} title="Could not load the run" onRetry={() => void run.refetch()} />}
       {run.data && (
         <Stack gap="sm" data-run-id={run.data.id} data-status={run.data.status}>

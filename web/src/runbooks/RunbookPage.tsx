@@ -32,7 +32,7 @@ function LintPanel({ lint }: { lint: ReturnType<typeof useLint> }) {
         </Button>
       }
     >
-      {lint.isPending && <Skeleton height={40} aria-label="Linting the runbook" />}
+      {lint.isPending && <Skeleton height={40} role="status" aria-label="Linting the runbook" />}
       {lint.isError && <ErrorNotice error={lint.error} title="Could not lint this version" />}
       {lint.data && (
         <Stack gap="xs">
@@ -129,7 +129,7 @@ export function RunbookPage() {
     return (
       <>
         <PageHeader title={`Runbook ${slug}`} />
-        <Skeleton height={240} aria-label="Loading the runbook" />
+        <Skeleton height={240} role="status" aria-label="Loading the runbook" />
       </>
     );
   }

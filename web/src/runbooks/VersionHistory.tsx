@@ -17,7 +17,7 @@ function DiffSummary({ detail, previous }: { detail: RunbookDetail; previous: nu
     return { lines: lineChanges(before.data.source, detail.source), procedures: procedureChanges(before.data.parsed, detail.parsed) };
   }, [before.data, detail]);
   if (before.isError) return <ErrorNotice error={before.error} title={`Could not load version ${previous}`} />;
-  if (!diff) return <Skeleton height={40} aria-label={`Loading version ${previous}`} />;
+  if (!diff) return <Skeleton height={40} role="status" aria-label={`Loading version ${previous}`} />;
   const { added, removed, changed } = diff.procedures;
   return (
     <Stack gap={4} data-testid="runbook-diff">
@@ -50,7 +50,7 @@ export function VersionHistory({ detail }: { detail: RunbookDetail }) {
 
   return (
     <Panel title="Version history" count={versions.isSuccess ? items.length : undefined} testId="runbook-versions">
-      {versions.isPending && <Skeleton height={60} aria-label="Loading versions" />}
+      {versions.isPending && <Skeleton height={60} role="status" aria-label="Loading versions" />}
       {versions.isError && <ErrorNotice error={versions.error} title="Could not load the versions" onRetry={() => void versions.refetch()} />}
       {items.length > 0 && (
         <Stack gap="sm">
