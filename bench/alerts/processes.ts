@@ -5,10 +5,10 @@
  * created is removed again, also on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import readline from 'node:readline';
 import { benchLog, onCleanup } from '../support/lifecycle.js';
 import { serverArgs } from '../support/node-flags.js';
+import { cleanEnv } from '../support/processes.js';
 
 const STOP_GRACE_MS = 5_000;
 /** Lines of a child's own output shown before the rest is only counted: a warning per request would bury the results. */
@@ -17,17 +17,9 @@ const ECHO_LINES = 20;
 const ECHO_CHARS = 300;
 
 export { checkpoint, cleanup, isInterrupted, onCleanup, stopAll } from '../support/lifecycle.js';
+export { cleanEnv, freePort } from '../support/processes.js';
 
 export const log = benchLog('alerts');
-
-/** A port nobody listens on right now (Alertmanager wants one on its command line; NEXUS takes PORT=0). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Child {
   /** The operating system's id of the process (for /proc), once it started. */
@@ -42,11 +34,6 @@ export interface Child {
   exited: Promise<string>;
   /** How it ended, or null while it runs. */
   ended(): string | null;
-}
-
-/** Only what a server needs: a developer's own NEXUS variables must not leak into the measurement. */
-export function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...extra };
 }
 
 /**

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { benchLog, onCleanup } from '../support/lifecycle.js';
 import { serverArgs } from '../support/node-flags.js';
+import { cleanEnv } from '../support/processes.js';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
@@ -28,11 +29,6 @@ function stopper(child: ChildProcess): () => Promise<void> {
       await exited;
     }
   };
-}
-
-/** Only what a server needs: a developer's own NEXUS variables must not leak into the measurement. */
-export function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...extra };
 }
 
 /** Runs `script` with tsx and waits for its `LISTENING <url>` line (bench/http/nexus-server.ts prints it). */
