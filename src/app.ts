@@ -207,6 +207,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     registry: metrics.registry,
     notify,
     publicUrl: config.publicUrl,
+    serverSecret: deps.jwtSecretKey,
+    previousServerSecret: config.jwtSecretKeyPrevious,
   });
   startup.phase('incidents');
   const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify });

@@ -3,10 +3,15 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import { runSingleton } from '../platform/jobs/index.js';
+import { LinkSigner } from '../platform/signed-links.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { RunService } from '../runbooks/index.js';
+import type { NotifyModule } from '../notify/index.js';
+import { ackLinkRoutes } from './ack-link-routes.js';
+import { AckLinkStore } from './ack-link-store.js';
+import { AckLinks } from './ack-links.js';
 import type { RunbookSource } from './attach.js';
 import { Pager, type EscalationPort } from './paging.js';
 import { Postmortems } from './postmortem.js';
@@ -36,8 +41,11 @@ export interface IncidentsDeps {
   runbooks: RunbookSource;
   runs: RunService;
   registry: Registry;
-  /** Paging and escalation go through the notify domain. */
-  notify: EscalationPort;
+  /** Paging and escalation go through the notify domain; an acknowledge link names whom its delivery went to. */
+  notify: EscalationPort & Pick<NotifyModule, 'recipient'>;
+  /** Acknowledge links are checked with a key derived from these (notify signs them with the same). */
+  serverSecret: string;
+  previousServerSecret?: string | undefined;
   /** The console's address, for links in pages (NEXUS_PUBLIC_URL). */
   publicUrl: string;
   /** How often the clock loop checks SLA clocks and escalations; tests call `sla.check()` / `pager.pageDue()` instead. */
@@ -67,6 +75,8 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   incidentRoutes(app, { incidents, postmortems });
+  const signer = new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1');
+  ackLinkRoutes(app, new AckLinks({ signer, store: new AckLinkStore(db.orm), incidents, recipients: deps.notify, clock }));
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],

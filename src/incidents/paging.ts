@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { AppError, NotFoundError } from '../platform/errors.js';
 import { SUBJECT_MAX, type NotifyModule, type PlanLevel } from '../notify/index.js';
+import { ACK_LINK_TTL_MS, ackLinkPrefix } from './ack-links.js';
 import type { IncidentRow, IncidentStore } from './incident-store.js';
 import type { Timeline } from './timeline.js';
 
@@ -214,6 +215,8 @@ export class Pager {
       targets: level.targets.map(({ type, id }) => ({ type, id })),
       // Rotations as they were when the level fell due: a later pass repeating it after a handoff is then a no-op.
       at: due,
+      // Each recipient may acknowledge from the message itself (ack-links.ts).
+      ack: { urlPrefix: ackLinkPrefix(this.deps.publicUrl, row.id), escalationStartedAt: start, expiresAt: new Date(due.getTime() + ACK_LINK_TTL_MS) },
     });
     const names = level.targets.map((t) => t.name).join(', ');
     await this.deps.timeline.record(row.id, {

@@ -144,3 +144,18 @@ export const incidentPostmortems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.version] })],
 );
+
+/**
+ * Acknowledge links already used: the nonce of a signed link (the delivery it
+ * was sent in) is written here when it acknowledges, so each link works once.
+ * Rows go with their incident.
+ */
+export const incidentAckLinksUsed = pgTable('incident_ack_links_used', {
+  nonce: uuid('nonce').primaryKey(),
+  incidentId: uuid('incident_id')
+    .notNull()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
+  /** Who the link was sent to (`On-Call Engineer`, `#nexus-platform-alerts`). */
+  actor: text('actor').notNull(),
+  usedAt: at('used_at').notNull().defaultNow(),
+});

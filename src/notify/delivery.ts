@@ -1,17 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../platform/clock.js';
+import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import type { NotifyConfig } from '../platform/config.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { Job, JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
+import type { LinkSigner } from '../platform/signed-links.js';
+import { sendToChannel } from './channels/dispatch.js';
 import { EmailSender } from './channels/email.js';
-import { DeliveryError, scrub, type OutgoingMessage } from './channels/index.js';
-import { sendSlack } from './channels/slack.js';
-import { sendWebhook } from './channels/webhook.js';
+import { DeliveryError, type OutgoingMessage } from './channels/index.js';
+import { toE164 } from './channels/twilio.js';
+import { isUnreadable, UNREADABLE_REASON } from './channel-secrets.js';
 import type { DeliveryFilter, DeliveryRow, DeliveryStore, DeliveryWithNotification, NotificationRow } from './delivery-store.js';
 import type { TargetRef } from './escalation.js';
 import type { OnCallService } from './oncall-service.js';
 import { channelSkipReason, NOT_CONFIGURED_SMTP, resolveTargets, type Destination } from './resolve.js';
-import type { Delivery, DeliveryState } from './schema.js';
+import { PHONE_CHANNEL_KINDS, type ChannelTestResult, type Delivery, type DeliveryState } from './schema.js';
 import type { DirectoryStore } from './store.js';
 import { checkNotifyRequest, type NotifyRequest } from './request.js';
 
@@ -43,7 +47,26 @@ export interface DeliveryDeps {
   bus: EventBus;
   logger: Logger;
   config: NotifyConfig;
+  /** Signs the acknowledge links of pages; the incidents domain checks them with the same key. */
+  links: LinkSigner;
   clock?: Clock;
+}
+
+/** What a page's notification row keeps of its acknowledge link (request.ts AckLinkRequest, as JSON). */
+interface StoredAckLink {
+  urlPrefix: string;
+  escalationStartedAt: string;
+  expiresAt: string;
+}
+
+/** Who a delivery went to, as the incidents domain names whoever acknowledges through its link. */
+export interface DeliveryRecipient {
+  deliveryId: string;
+  incidentId: string | null;
+  /** The contact's name, or the channel's. */
+  name: string;
+  /** The channel kind the message went through (`sms`, `ntfy`, …). */
+  channel: string;
 }
 
 export function toDelivery({ delivery, notification }: DeliveryWithNotification): Delivery {
@@ -120,6 +143,9 @@ export class DeliveryService {
         text: checked.text,
         severity: checked.severity ?? null,
         link: checked.link ?? null,
+        ackLink: checked.ack
+          ? { urlPrefix: checked.ack.urlPrefix, escalationStartedAt: checked.ack.escalationStartedAt.toISOString(), expiresAt: checked.ack.expiresAt.toISOString() }
+          : null,
       },
       destinations.map(toRow),
     );
@@ -202,9 +228,64 @@ export class DeliveryService {
     if (failed) this.publish('failed', failed, found.notification, { error: failed.lastError });
   }
 
+  /**
+   * Sends a test message through a channel now, enabled or not (an admin
+   * checks it before turning it on), and says how it went. Nothing is queued
+   * or retried: the answer is the one attempt. `to` is the phone number for
+   * sms and voice channels.
+   */
+  async testChannel(id: string, to: string | undefined, actor: string): Promise<ChannelTestResult> {
+    const channel = await this.deps.directory.channel(id);
+    if (!channel) throw new NotFoundError('channel', id);
+    if (isUnreadable(channel.url) || isUnreadable(channel.secret)) throw new ConflictError(UNREADABLE_REASON);
+    const phoneKind = (PHONE_CHANNEL_KINDS as readonly string[]).includes(channel.kind);
+    let phone: string | null = null;
+    if (phoneKind) {
+      if (!to) throw new InputError(`body/to is required: the phone number the ${channel.kind} channel should ${channel.kind === 'sms' ? 'text' : 'call'}`, { field: 'to' });
+      phone = toE164(to);
+      if (!phone) throw new InputError('body/to must be an E.164 number (+ and 7 to 15 digits, no leading 0)', { field: 'to' });
+    } else if (to) {
+      throw new InputError(`body/to is only for sms and voice channels; a ${channel.kind} channel has its own destination`, { field: 'to' });
+    }
+    const destination = phone ?? `channel:${channel.name}`;
+    const notConfigured = channelSkipReason({ ...channel, enabled: true }, this.deps.config);
+    if (notConfigured) return { outcome: 'failed', reason: notConfigured, to: destination, durationMs: 0 };
+    const message: OutgoingMessage = {
+      deliveryId: randomUUID(),
+      key: `channel-test:${channel.id}`,
+      incidentId: null,
+      subject: 'Test message from NEXUS',
+      text: `${actor} sent this to check the ${channel.kind} channel "${channel.name}". Nothing needs doing.`,
+      severity: null,
+      link: null,
+      ackUrl: null,
+      sentAt: this.clock().toISOString(),
+      paging: [],
+    };
+    const started = performance.now();
+    try {
+      await sendToChannel(channel, phone, message, this.sendContext(), this.abort.signal);
+      return { outcome: 'sent', reason: null, to: destination, durationMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      const reason = error instanceof DeliveryError ? error.message : 'unexpected error';
+      this.deps.logger.info({ channelId: channel.id, reason }, 'channel test failed');
+      return { outcome: 'failed', reason, to: destination, durationMs: Math.round(performance.now() - started) };
+    }
+  }
+
+  /** Who received a delivery, for naming whoever used its acknowledge link; null if there is no such delivery. */
+  async recipient(deliveryId: string): Promise<DeliveryRecipient | null> {
+    const found = await this.deps.store.get(deliveryId);
+    if (!found) return null;
+    const { delivery, notification } = found;
+    const contact = delivery.contactId ? await this.deps.directory.contact(delivery.contactId) : null;
+    const name = contact?.name ?? delivery.via.replace(/^[a-z]+:/, '');
+    return { deliveryId, incidentId: notification.incidentId, name, channel: delivery.channel };
+  }
+
   /** Sends one delivery; returns a skip reason instead when there is nothing that could be sent. */
   private async send(delivery: DeliveryRow, notification: NotificationRow): Promise<string | null> {
-    const message = await this.message(delivery, notification);
+    const message = this.message(delivery, notification, await this.paging(notification));
     if (!delivery.channelId) {
       if (delivery.channel !== 'email' || !delivery.address) return 'nothing can be sent to this destination';
       if (!this.email) return NOT_CONFIGURED_SMTP;
@@ -215,20 +296,20 @@ export class DeliveryService {
     if (!channel) return 'the channel was deleted';
     const skip = channelSkipReason(channel, this.deps.config);
     if (skip) return skip;
-    const signal = this.abort.signal;
-    try {
-      if (channel.kind === 'slack') await sendSlack((channel.url ?? this.deps.config.slackWebhookUrl)!, message, signal);
-      else if (channel.kind === 'webhook') await sendWebhook(channel.url!, channel.secret, message, signal);
-      else await this.email!.send(channel.address!, message);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new DeliveryError(scrub(reason, [channel.url, channel.secret, this.deps.config.slackWebhookUrl]));
-    }
+    await sendToChannel(channel, delivery.address, message, this.sendContext(), this.abort.signal);
     return null;
   }
 
-  private async message(delivery: DeliveryRow, notification: NotificationRow): Promise<OutgoingMessage> {
+  sendContext() {
+    return { slackWebhookUrl: this.deps.config.slackWebhookUrl, email: this.email };
+  }
+
+  private async paging(notification: NotificationRow): Promise<string[]> {
     const paged = await this.deps.store.pagedContacts(notification.id);
+    return paged.map((c) => (c.slack?.startsWith('@') ? `${c.name} (${c.slack})` : c.name));
+  }
+
+  private message(delivery: DeliveryRow, notification: NotificationRow, paging: string[]): OutgoingMessage {
     return {
       deliveryId: delivery.id,
       key: notification.key,
@@ -237,9 +318,23 @@ export class DeliveryService {
       text: notification.text,
       severity: notification.severity,
       link: notification.link,
+      ackUrl: this.ackUrl(delivery, notification),
       sentAt: this.clock().toISOString(),
-      paging: paged.map((c) => (c.slack?.startsWith('@') ? `${c.name} (${c.slack})` : c.name)),
+      paging,
     };
+  }
+
+  /** The delivery's own signed link: its id is the nonce, so each recipient's link works once and names them. */
+  private ackUrl(delivery: DeliveryRow, notification: NotificationRow): string | null {
+    const ack = notification.ackLink as StoredAckLink | null;
+    if (!ack || !notification.incidentId) return null;
+    const token = this.deps.links.sign({
+      subject: notification.incidentId,
+      epochMs: new Date(ack.escalationStartedAt).getTime(),
+      nonce: delivery.id,
+      expiresAt: new Date(ack.expiresAt),
+    });
+    return `${ack.urlPrefix}${token}`;
   }
 
   private publish(kind: keyof typeof NOTIFICATION_EVENTS, row: DeliveryRow, notification: NotificationRow, extra: Record<string, unknown>): void {

@@ -8,9 +8,10 @@ import type { App } from '../platform/http/types.js';
 import { runSingleton, type JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
 import { SecretSealer } from '../platform/secrets.js';
+import { LinkSigner } from '../platform/signed-links.js';
 import { ChannelSecrets } from './channel-secrets.js';
 import { createDefaultPolicy } from './defaults.js';
-import { DeliveryService, type NotifyResult } from './delivery.js';
+import { DeliveryService, type DeliveryRecipient, type NotifyResult } from './delivery.js';
 import { DeliveryStore } from './delivery-store.js';
 import type { PlanInput, PlanLevel } from './escalation.js';
 import { policyRoutes, rotationRoutes } from './oncall-routes.js';
@@ -21,10 +22,10 @@ import { channelRoutes, contactRoutes, notificationRoutes } from './routes.js';
 import { DirectoryService } from './service.js';
 import { DirectoryStore } from './store.js';
 
-export { DEAD_LETTER_QUEUE, DELIVER_QUEUE, NOTIFICATION_EVENTS, type NotifyResult } from './delivery.js';
+export { DEAD_LETTER_QUEUE, DELIVER_QUEUE, NOTIFICATION_EVENTS, type DeliveryRecipient, type NotifyResult } from './delivery.js';
 export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './defaults.js';
 export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
-export { SUBJECT_MAX, type NotifyRequest } from './request.js';
+export { SUBJECT_MAX, type AckLinkRequest, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
 
 export interface NotifyDeps {
@@ -47,6 +48,8 @@ export interface NotifyModule {
   planEscalation(policyId: string, input: PlanInput): Promise<PlanLevel[]>;
   /** Idempotent per (key, destination); delivery is durable and retried. */
   notify(request: NotifyRequest): Promise<NotifyResult>;
+  /** Who a delivery went to (the acknowledge link of a page names them); null when there is no such delivery. */
+  recipient(deliveryId: string): Promise<DeliveryRecipient | null>;
   onCallAt(rotationId: string, at: Date): Promise<OnCallNow>;
   directory: DirectoryService;
   oncall: OnCallService;
@@ -77,10 +80,11 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
     bus: deps.bus,
     logger: log,
     config: deps.config,
+    links: new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1'),
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   contactRoutes(app, directory);
-  channelRoutes(app, directory);
+  channelRoutes(app, directory, delivery);
   rotationRoutes(app, oncall);
   policyRoutes(app, oncall);
   notificationRoutes(app, delivery);
@@ -104,6 +108,7 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
   const module: NotifyModule = {
     planEscalation: (policyId, input) => oncall.planEscalation(policyId, input),
     notify: (request) => delivery.notify(request),
+    recipient: (deliveryId) => delivery.recipient(deliveryId),
     onCallAt: (rotationId, at) => oncall.onCallAt(rotationId, at),
     directory,
     oncall,

@@ -16,11 +16,24 @@ export interface NotifyRequest {
   link?: string | undefined;
   targets: readonly TargetRef[];
   /**
+   * Recipients may acknowledge from the message: each delivery carries its own
+   * signed link, `urlPrefix` + token (claims: the incident, the escalation's
+   * start, the expiry, the delivery as nonce). Needs `incidentId`.
+   */
+  ack?: AckLinkRequest | undefined;
+  /**
    * When to look up who is on call for rotation targets (default: now). A
    * page names its escalation level's due time, so a pass repeating the
    * level after a handoff reaches the same people, and the key makes it a no-op.
    */
   at?: Date | undefined;
+}
+
+export interface AckLinkRequest {
+  /** Where the token is appended: the incidents domain's acknowledge-link route for this incident. */
+  urlPrefix: string;
+  escalationStartedAt: Date;
+  expiresAt: Date;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
@@ -49,6 +62,7 @@ export function checkNotifyRequest(request: NotifyRequest): NotifyRequest {
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new InputError('notify: link must be an http(s) URL');
     link = url.href;
   }
+  if (request.ack !== undefined) checkAck(request.ack, request.incidentId);
   if (request.targets.length === 0 || request.targets.length > TARGETS_MAX) {
     throw new InputError(`notify: between 1 and ${TARGETS_MAX} targets are needed`);
   }
@@ -58,4 +72,13 @@ export function checkNotifyRequest(request: NotifyRequest): NotifyRequest {
     }
   }
   return { ...request, subject, ...(link ? { link } : {}) };
+}
+
+function checkAck(ack: AckLinkRequest, incidentId: string | undefined): void {
+  if (incidentId === undefined) throw new InputError('notify: an acknowledge link needs the incidentId');
+  const url = URL.parse(ack.urlPrefix);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !ack.urlPrefix.endsWith('/')) {
+    throw new InputError('notify: ack.urlPrefix must be an http(s) URL ending in /');
+  }
+  if (Number.isNaN(ack.escalationStartedAt.getTime()) || Number.isNaN(ack.expiresAt.getTime())) throw new InputError('notify: ack times must be valid');
 }

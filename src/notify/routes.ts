@@ -4,6 +4,8 @@ import type { App } from '../platform/http/types.js';
 import { toDelivery, type DeliveryService } from './delivery.js';
 import {
   Channel,
+  ChannelTestBody,
+  ChannelTestResult,
   Contact,
   CreateChannelBody,
   CreateContactBody,
@@ -23,12 +25,13 @@ export function nameCursor(cursor: string | undefined): [string, string] | null 
 }
 
 /** What a channel change may say in the audit log: never the URL or the secret, only that they were set. */
-function channelAuditDetails(body: { name?: string; kind?: string; url?: string | null; secret?: string | null; enabled?: boolean }) {
+function channelAuditDetails(body: { name?: string; kind?: string; url?: string | null; secret?: string | null; settings?: object; enabled?: boolean }) {
   return {
     ...(body.name !== undefined ? { name: body.name } : {}),
     ...(body.kind !== undefined ? { kind: body.kind } : {}),
     ...(body.url !== undefined ? { urlChanged: true } : {}),
     ...(body.secret !== undefined ? { secretChanged: true } : {}),
+    ...(body.settings !== undefined ? { settings: body.settings } : {}),
     ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
   };
 }
@@ -83,7 +86,7 @@ export function contactRoutes(app: App, directory: DirectoryService): void {
   );
 }
 
-export function channelRoutes(app: App, directory: DirectoryService): void {
+export function channelRoutes(app: App, directory: DirectoryService, delivery: DeliveryService): void {
   const tags = ['channels'];
   app.get(
     '/api/v1/channels',
@@ -96,7 +99,7 @@ export function channelRoutes(app: App, directory: DirectoryService): void {
   );
   app.post(
     '/api/v1/channels',
-    { schema: { tags, summary: 'Add a Slack, webhook or e-mail channel', body: CreateChannelBody, response: { 201: Channel, ...errors } }, config: { access: 'admin', audit: 'channel.create' } },
+    { schema: { tags, summary: 'Add a channel (Slack, Teams, Mattermost, Discord, Telegram, ntfy, webhook, e-mail, or an SMS / voice provider)', body: CreateChannelBody, response: { 201: Channel, ...errors } }, config: { access: 'admin', audit: 'channel.create' } },
     async (request, reply) => {
       request.auditDetails = channelAuditDetails(request.body);
       const channel = await directory.createChannel(request.body);
@@ -118,6 +121,26 @@ export function channelRoutes(app: App, directory: DirectoryService): void {
     async (request) => {
       request.auditDetails = channelAuditDetails(request.body);
       return directory.updateChannel(request.params.id, request.body);
+    },
+  );
+  app.post(
+    '/api/v1/channels/:id/test',
+    {
+      schema: {
+        tags,
+        summary: 'Send a test message now and answer how it went (sms and voice: to the phone number `to`)',
+        params: IdParams,
+        body: ChannelTestBody,
+        response: { 200: ChannelTestResult, ...errors },
+      },
+      config: { access: 'admin', audit: 'channel.test' },
+    },
+    async (request) => {
+      const to = request.body?.to;
+      const result = await delivery.testChannel(request.params.id, to, request.principal?.username ?? 'an admin');
+      // The outcome, and the number called when there is one: who was disturbed by a test is worth knowing.
+      request.auditDetails = { outcome: result.outcome, ...(to ? { to: result.to } : {}), ...(result.reason ? { reason: result.reason } : {}) };
+      return result;
     },
   );
   app.delete(

@@ -58,22 +58,50 @@ export type UpdateContactBody = Static<typeof UpdateContactBody>;
 
 export const NameListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
-export const CHANNEL_KINDS = ['slack', 'webhook', 'email'] as const;
+/**
+ * Chat and push channels post to one place; `sms` and `voice` are providers
+ * (a Twilio-compatible API) through which contacts' phones are texted and called.
+ */
+export const CHANNEL_KINDS = ['slack', 'webhook', 'email', 'teams', 'mattermost', 'discord', 'telegram', 'ntfy', 'sms', 'voice'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export const PHONE_CHANNEL_KINDS = ['sms', 'voice'] as const satisfies readonly ChannelKind[];
 
 const ChannelUrl = Type.String({ minLength: 8, maxLength: 2000 });
-/** HMAC key: long enough not to be guessed, short enough to paste. */
+/** HMAC key, bot token, access token or auth token: long enough not to be guessed, short enough to paste. */
 const ChannelSecret = Type.String({ minLength: 16, maxLength: 512 });
+
+/**
+ * What a kind needs besides its URL and secret; none of it is secret.
+ * telegram: chatId; sms/voice: accountSid and from; mattermost: channel and username (optional).
+ */
+export const ChannelSettings = Type.Object(
+  {
+    /** Telegram chat: a numeric id (groups are negative) or `@channelusername`. */
+    chatId: Type.Optional(Type.String({ maxLength: 64, pattern: '^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$' })),
+    /** Twilio-compatible account (the user name of HTTP basic auth; the auth token is the secret). */
+    accountSid: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+    /** Caller id for SMS and calls, E.164 (`+14155550100`). */
+    from: Type.Optional(Type.String({ maxLength: 16, pattern: '^\\+[1-9][0-9]{6,14}$' })),
+    /** Mattermost: post to this channel instead of the webhook's own (`town-square`, `@user`). */
+    channel: Type.Optional(Type.String({ maxLength: 65, pattern: '^@?[a-z0-9][a-z0-9._-]{0,63}$' })),
+    /** Mattermost: the name shown as the poster, when the server allows overriding it. */
+    username: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$' })),
+  },
+  { additionalProperties: false },
+);
+export type ChannelSettings = Static<typeof ChannelSettings>;
 
 export const Channel = Type.Object({
   id: Uuid,
   name: Type.String(),
   kind: Type.Enum(CHANNEL_KINDS),
-  /** Scheme, host and port only: Slack webhook paths and query strings are credentials. */
+  /** Scheme, host and port only: webhook paths and query strings (and ntfy topics) are credentials. */
   url: NullableString,
   /** Slack channel without its own URL: messages go to NEXUS_SLACK_WEBHOOK_URL. */
   usesDefaultWebhook: Type.Boolean(),
   address: NullableString,
+  settings: ChannelSettings,
+  /** The HMAC key (webhook), bot token (telegram), access token (ntfy) or auth token (sms, voice) is set. */
   secretSet: Type.Boolean(),
   /** The URL or key was sealed with a JWT key NEXUS no longer has: deliveries are skipped until it is set again. */
   unreadable: Type.Boolean(),
@@ -90,23 +118,43 @@ export const CreateChannelBody = Type.Object(
     url: Type.Optional(ChannelUrl),
     address: Type.Optional(Email),
     secret: Type.Optional(ChannelSecret),
+    settings: Type.Optional(ChannelSettings),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type CreateChannelBody = Static<typeof CreateChannelBody>;
 
+/** `settings` replaces the stored settings as a whole. */
 export const UpdateChannelBody = Type.Object(
   {
     name: Type.Optional(Name),
     url: Type.Optional(Type.Union([ChannelUrl, Type.Null()])),
     address: Type.Optional(Email),
     secret: Type.Optional(Type.Union([ChannelSecret, Type.Null()])),
+    settings: Type.Optional(ChannelSettings),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateChannelBody = Static<typeof UpdateChannelBody>;
+
+/** A test message; `to` is the phone number an sms or voice channel texts or calls (other kinds have their own place). */
+export const ChannelTestBody = Type.Union([
+  Type.Object({ to: Type.Optional(Phone) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+export type ChannelTestBody = Static<typeof ChannelTestBody>;
+
+export const ChannelTestResult = Type.Object({
+  outcome: Type.Union([Type.Literal('sent'), Type.Literal('failed')]),
+  /** Why it failed, in the words of the delivery log (never a URL or a secret). */
+  reason: NullableString,
+  /** Where it went: the channel, or the phone number for sms and voice. */
+  to: Type.String(),
+  durationMs: Type.Integer(),
+});
+export type ChannelTestResult = Static<typeof ChannelTestResult>;
 
 export const DELIVERY_STATES = ['queued', 'sent', 'failed', 'skipped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];

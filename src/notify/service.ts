@@ -1,9 +1,11 @@
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
 import { isUnreadable } from './channel-secrets.js';
+import { ntfyTarget } from './channels/ntfy.js';
 import { channelUrlProblem, displayUrl } from './channels/url.js';
 import type {
   Channel,
   ChannelKind,
+  ChannelSettings,
   Contact,
   CreateChannelBody,
   CreateContactBody,
@@ -35,6 +37,7 @@ export function toChannel(row: ChannelRow): Channel {
     unreadable: isUnreadable(row.url) || isUnreadable(row.secret),
     usesDefaultWebhook: row.kind === 'slack' && !row.url,
     address: row.address,
+    settings: (row.settings ?? {}) as ChannelSettings,
     secretSet: row.secret !== null,
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
@@ -56,25 +59,73 @@ function checkContact(contact: Pick<NewContact, 'phone' | 'email' | 'slack'>): v
   }
 }
 
+type Need = 'required' | 'optional' | 'refused';
+
+/** What each kind takes. `url` of telegram, sms and voice is the API base (default: the public service). */
+const KIND_RULES: Record<ChannelKind, { url: Need; secret: Need; secretIs?: string; settings: Partial<Record<keyof ChannelSettings, Need>> }> = {
+  slack: { url: 'optional', secret: 'refused', settings: {} },
+  webhook: { url: 'required', secret: 'optional', secretIs: 'HMAC signing key', settings: {} },
+  email: { url: 'refused', secret: 'refused', settings: {} },
+  teams: { url: 'required', secret: 'refused', settings: {} },
+  mattermost: { url: 'required', secret: 'refused', settings: { channel: 'optional', username: 'optional' } },
+  discord: { url: 'required', secret: 'refused', settings: {} },
+  telegram: { url: 'optional', secret: 'required', secretIs: 'bot token', settings: { chatId: 'required' } },
+  ntfy: { url: 'required', secret: 'optional', secretIs: 'access token', settings: {} },
+  sms: { url: 'optional', secret: 'required', secretIs: 'auth token', settings: { accountSid: 'required', from: 'required' } },
+  voice: { url: 'optional', secret: 'required', secretIs: 'auth token', settings: { accountSid: 'required', from: 'required' } },
+};
+
+/** `123456789:AA…` as BotFather prints it; anything else (a `/` above all) must not reach the URL path it goes in. */
+const TELEGRAM_TOKEN = /^[0-9]{3,20}:[A-Za-z0-9_-]{30,64}$/;
+
+type CheckedChannel = Pick<NewChannel, 'kind' | 'url' | 'address' | 'secret' | 'settings'>;
+
+function checkUrl(kind: ChannelKind, url: string | null | undefined, kept: boolean): void {
+  const need = KIND_RULES[kind].url;
+  if (need === 'refused' && (url || kept)) throw new InputError('body/url is not used by email channels (the SMTP server is NEXUS_SMTP_URL)', { field: 'url' });
+  if (need === 'required' && !url && !kept) throw new InputError(`body/url is required for a ${kind} channel`, { field: 'url' });
+  if (!url) return;
+  const problem = channelUrlProblem(url);
+  if (problem) throw new InputError(`body/url ${problem}`, { field: 'url' });
+  if (kind === 'ntfy' && !ntfyTarget(url)) {
+    throw new InputError('body/url must be the topic URL, https://<ntfy server>/<topic> (topic: 1-64 letters, digits, - or _)', { field: 'url' });
+  }
+}
+
+function checkSecret(kind: ChannelKind, secret: string | null | undefined): void {
+  const { secret: need, secretIs } = KIND_RULES[kind];
+  // A secret where none is used would be stored for nothing and give false comfort.
+  if (need === 'refused' && secret) throw new InputError(`body/secret is not used by ${kind} channels`, { field: 'secret' });
+  if (need === 'required' && !secret) throw new InputError(`body/secret (the ${secretIs}) is required for a ${kind} channel`, { field: 'secret' });
+  if (kind === 'telegram' && secret && !isUnreadable(secret) && !TELEGRAM_TOKEN.test(secret)) {
+    throw new InputError('body/secret must be a bot token as BotFather gives it (<digits>:<35 or so letters, digits, - or _>)', { field: 'secret' });
+  }
+}
+
+function checkSettings(kind: ChannelKind, settings: ChannelSettings): void {
+  const rules = KIND_RULES[kind].settings;
+  for (const field of Object.keys(settings) as Array<keyof ChannelSettings>) {
+    if (!rules[field]) throw new InputError(`body/settings/${field} is not used by ${kind} channels`, { field: `settings.${field}` });
+  }
+  for (const [field, need] of Object.entries(rules)) {
+    if (need === 'required' && !settings[field as keyof ChannelSettings]) {
+      throw new InputError(`body/settings/${field} is required for a ${kind} channel`, { field: `settings.${field}` });
+    }
+  }
+}
+
 /**
  * `keptUnreadableUrl`: an update that leaves a URL no current key opens as it
  * is (say, only disabling the channel). That value is ciphertext, not a URL,
  * so there is nothing to check, and the channel does have one.
  */
-function checkChannel(channel: Pick<NewChannel, 'kind' | 'url' | 'address' | 'secret'>, keptUnreadableUrl = false): void {
-  const { kind, address, secret } = channel;
-  const url = keptUnreadableUrl ? null : channel.url;
-  if (keptUnreadableUrl && kind === 'email') throw new InputError('body/url is not used by email channels (the SMTP server is NEXUS_SMTP_URL)', { field: 'url' });
-  if (url) {
-    const problem = channelUrlProblem(url);
-    if (problem) throw new InputError(`body/url ${problem}`, { field: 'url' });
-  }
-  if (kind === 'webhook' && !url && !keptUnreadableUrl) throw new InputError('body/url is required for a webhook channel', { field: 'url' });
-  if (kind === 'email' && !address) throw new InputError('body/address is required for an email channel', { field: 'address' });
-  if (kind !== 'email' && address) throw new InputError(`body/address is only for email channels, not ${kind}`, { field: 'address' });
-  if (kind === 'email' && url) throw new InputError('body/url is not used by email channels (the SMTP server is NEXUS_SMTP_URL)', { field: 'url' });
-  // Only generic webhooks are signed; a secret elsewhere would be stored for nothing and give false comfort.
-  if (kind !== 'webhook' && secret) throw new InputError(`body/secret is only for webhook channels, not ${kind}`, { field: 'secret' });
+function checkChannel(channel: CheckedChannel, keptUnreadableUrl = false): void {
+  const kind = channel.kind as ChannelKind;
+  checkUrl(kind, keptUnreadableUrl ? null : channel.url, keptUnreadableUrl);
+  if (kind === 'email' && !channel.address) throw new InputError('body/address is required for an email channel', { field: 'address' });
+  if (kind !== 'email' && channel.address) throw new InputError(`body/address is only for email channels, not ${kind}`, { field: 'address' });
+  checkSecret(kind, channel.secret);
+  checkSettings(kind, (channel.settings ?? {}) as ChannelSettings);
 }
 
 /** Contacts and channels: the people and places notifications go to. */
@@ -142,6 +193,7 @@ export class DirectoryService {
       url: body.url ?? null,
       address: body.address ?? null,
       secret: body.secret ?? null,
+      settings: body.settings ?? {},
       enabled: body.enabled ?? true,
     };
     checkChannel(channel);

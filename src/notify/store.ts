@@ -130,6 +130,16 @@ export class DirectoryStore {
     return rows.map((row) => this.secrets.open(row));
   }
 
+  /** Per kind, the first enabled channel by name: the providers contacts' phones are texted and called through. */
+  async phoneProviders(kinds: readonly string[]): Promise<ChannelRow[]> {
+    const rows = await this.orm
+      .selectDistinctOn([notifyChannels.kind])
+      .from(notifyChannels)
+      .where(and(inArray(notifyChannels.kind, [...kinds]), eq(notifyChannels.enabled, true)))
+      .orderBy(asc(notifyChannels.kind), asc(notifyChannels.name));
+    return rows.map((row) => this.secrets.open(row));
+  }
+
   async channelByName(name: string): Promise<ChannelRow | null> {
     const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.name, name));
     return row ? this.secrets.open(row) : null;

@@ -22,9 +22,11 @@ export const contacts = pgTable(
 );
 
 /**
- * Where messages go: a Slack incoming webhook, a generic signed webhook, or an
- * e-mail address (sent through the configured SMTP server). `url` and
- * `secret` are write-only through the API.
+ * Where messages go: a chat or push service (Slack, Teams, Mattermost,
+ * Discord, Telegram, ntfy), a generic signed webhook, an e-mail address (sent
+ * through the configured SMTP server), or an SMS / voice provider that
+ * contacts' phones are reached through. `url` and `secret` are write-only
+ * through the API and sealed at rest.
  */
 export const notifyChannels = pgTable(
   'notify_channels',
@@ -32,17 +34,28 @@ export const notifyChannels = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull().unique(),
     kind: text('kind').notNull(),
-    /** Slack/webhook URL; null for a Slack channel means NEXUS_SLACK_WEBHOOK_URL. */
+    /**
+     * Webhook URL, ntfy topic URL, or the API base of Telegram and of
+     * Twilio-compatible providers (null: the public service). Null for a Slack
+     * channel means NEXUS_SLACK_WEBHOOK_URL.
+     */
     url: text('url'),
     /** E-mail channels: the recipient. */
     address: text('address'),
-    /** HMAC-SHA256 key for webhook signatures. */
+    /** HMAC-SHA256 key (webhook), bot token (telegram), access token (ntfy), auth token (sms, voice). */
     secret: text('secret'),
+    /** The kind's non-secret settings (schema.ts ChannelSettings): chat id, account SID and caller id, … */
+    settings: jsonb('settings').notNull().default({}),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check('notify_channels_kind_check', sql`${t.kind} IN ('slack', 'webhook', 'email')`)],
+  (t) => [
+    check(
+      'notify_channels_kind_check',
+      sql`${t.kind} IN ('slack', 'webhook', 'email', 'teams', 'mattermost', 'discord', 'telegram', 'ntfy', 'sms', 'voice')`,
+    ),
+  ],
 );
 
 /** A weekly rotation; members live in rotation_members (ordered), exceptions in rotation_overrides. */
@@ -125,6 +138,12 @@ export const notifications = pgTable(
     text: text('text').notNull(),
     severity: text('severity'),
     link: text('link'),
+    /**
+     * Present when recipients may acknowledge from the message: what the
+     * signed per-delivery link carries (`{ escalationStartedAt, expiresAt }`,
+     * ISO times). Never a token: those are made at send time.
+     */
+    ackLink: jsonb('ack_link'),
     createdAt: createdAt(),
   },
   (t) => [index('notifications_incident_idx').on(t.incidentId)],
@@ -142,13 +161,13 @@ export const notificationDeliveries = pgTable(
     notificationId: uuid('notification_id')
       .notNull()
       .references(() => notifications.id, { onDelete: 'cascade' }),
-    /** The destination's identity: `email:<address>`, `phone:<digits>`, `channel:<id>`, `rotation:<id>`. */
+    /** The destination's identity: `email:<address>`, `phone:<digits>`, `sms:<digits>`, `voice:<digits>`, `channel:<id>`, `rotation:<id>`. */
     target: text('target').notNull(),
-    /** email | slack | webhook | phone | none */
+    /** The channel kind, `phone` (a phone no provider reaches) or `none`. */
     channel: text('channel').notNull(),
     channelId: uuid('channel_id'),
     contactId: uuid('contact_id'),
-    /** E-mail recipient; never a URL (Slack webhook URLs are secrets). */
+    /** E-mail recipient or E.164 phone number; never a URL (webhook URLs are secrets). */
     address: text('address'),
     /** What asked for this destination: `contact:On-Call Engineer`, `rotation:primary`, `channel:#alerts`. */
     via: text('via').notNull(),

@@ -25,9 +25,12 @@ export const REDACT_PATHS = [
   '*.credential',
 ];
 
-/** `?access_token=` (SSE) and `?token=` (alert receivers) would otherwise be written to the request log. */
+/**
+ * `?access_token=` (SSE), `?token=` (alert receivers) and the signed token of
+ * an acknowledge link (`…/ack-link/<token>`) would otherwise be written to the request log.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:access_)?token=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:access_)?token=)[^&#]*/gi, '$1[redacted]').replace(/(\/ack-link\/)[^/?#]+/g, '$1[redacted]');
 }
 
 interface LoggedRequest {

@@ -14,6 +14,7 @@ const message: OutgoingMessage = {
   text: 'Body',
   severity: null,
   link: null,
+  ackUrl: null,
   sentAt: '2025-01-01T00:00:00.000Z',
   paging: [],
 };

@@ -91,7 +91,7 @@ describe.each(ENGINES)('notification delivery on %s', (engine) => {
     const byChannel = Object.fromEntries(rows.map((r) => [r.channel, r]));
     expect(byChannel.email).toMatchObject({ state: 'sent', attempts: 1, via: 'contact:Ana Responder', lastError: null });
     expect(byChannel.slack).toMatchObject({ state: 'sent', attempts: 1, via: 'channel:#nexus-platform-alerts' });
-    expect(byChannel.phone).toMatchObject({ state: 'skipped', attempts: 0, lastError: 'not supported: NEXUS has no SMS or voice provider' });
+    expect(byChannel.phone).toMatchObject({ state: 'skipped', attempts: 0, lastError: 'not configured: no sms or voice channel is enabled to text or call phones' });
 
     const mail = await waitFor(() => smtp.mails.find((m) => m.subject.includes('Critical Service Down')), 'the e-mail');
     // nodemailer lower-cases the domain part (it is case-insensitive by RFC 5321); the local part is kept.
@@ -165,7 +165,7 @@ describe.each(ENGINES)('notification delivery on %s', (engine) => {
     expect(request.headers['x-nexus-delivery']).toBe(row!.id);
     expect(request.headers['content-type']).toBe('application/json');
     const body = JSON.parse(request.body) as Record<string, unknown>;
-    expect(body).toEqual({ key: `incident:${incidentId}:level:0`, incidentId, subject: 'High Error Rate', text: 'error rate 7%', severity: 'P2', link: null, sentAt: expect.any(String) });
+    expect(body).toEqual({ key: `incident:${incidentId}:level:0`, incidentId, subject: 'High Error Rate', text: 'error rate 7%', severity: 'P2', link: null, ackUrl: null, sentAt: expect.any(String) });
     expect(Date.parse(body.sentAt as string)).toBeGreaterThan(Date.now() - 60_000);
   });
 

@@ -9,6 +9,7 @@ export function emailContent(message: OutgoingMessage): { subject: string; text:
   const tag = severityTag(message);
   const subject = `[NEXUS${tag ? ` ${tag}` : ''}] ${message.subject}`;
   const lines = [message.text, ''];
+  if (message.ackUrl) lines.push(`Acknowledge (no sign-in needed): ${message.ackUrl}`);
   if (message.link) lines.push(`Open in NEXUS: ${message.link}`);
   if (message.incidentId) lines.push(`Incident: ${message.incidentId}`);
   lines.push(`Delivery: ${message.deliveryId}`);

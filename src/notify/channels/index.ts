@@ -15,6 +15,11 @@ export interface OutgoingMessage {
   text: string;
   severity: string | null;
   link: string | null;
+  /**
+   * A signed link that acknowledges the incident without a login (GET shows a
+   * confirmation page, POST acknowledges); only in pages, one per delivery.
+   */
+  ackUrl: string | null;
   sentAt: string;
   /** People paged by the same notification, named in chat messages. */
   paging: string[];
@@ -49,27 +54,52 @@ function networkReason(error: unknown): string {
   return typeof cause?.code === 'string' ? `connection failed: ${cause.code}` : 'connection failed';
 }
 
+/** Receivers that explain a refusal in JSON (Telegram's `description`, Twilio's and Discord's `message`). */
+function refusalDetail(text: string): string | null {
+  try {
+    const body = JSON.parse(text) as { description?: unknown; message?: unknown };
+    const detail = typeof body.description === 'string' ? body.description : typeof body.message === 'string' ? body.message : null;
+    // One short line: the caller scrubs it of the channel's URL and secrets before it is stored.
+    return detail ? detail.replace(/\p{Cc}+/gu, ' ').slice(0, 200) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface PostOptions {
+  headers?: Record<string, string>;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+}
+
 /**
- * POSTs JSON. Redirects are not followed: a 3xx could send the signed body
- * (and a Slack URL's token in a Referer) to a host nobody configured.
+ * POSTs a body (JSON unless told otherwise). Redirects are not followed: a 3xx
+ * could send the signed body (and a webhook URL's token in a Referer) to a
+ * host nobody configured.
  */
-export async function postJson(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<void> {
+export async function post(url: string, body: string, options: PostOptions = {}): Promise<void> {
+  const { signal } = options;
   const timeout = AbortSignal.timeout(SEND_TIMEOUT_MS);
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'user-agent': 'nexus-notify', ...headers },
+      headers: { 'content-type': options.contentType ?? 'application/json', 'user-agent': 'nexus-notify', ...options.headers },
       redirect: 'manual',
       signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
   } catch (error) {
     throw new DeliveryError(networkReason(signal?.aborted ? signal.reason : error));
   }
-  // Drain so the connection can be reused; the receiver's body is not ours to keep.
-  await response.arrayBuffer().catch(() => undefined);
+  // Read so the connection can be reused; kept only to explain a refusal.
+  const text = await response.text().catch(() => '');
   if (response.status < 200 || response.status >= 300) {
-    throw new DeliveryError(`receiver answered HTTP ${response.status}`);
+    const detail = refusalDetail(text);
+    throw new DeliveryError(`receiver answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
   }
+}
+
+export async function postJson(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  await post(url, body, { headers, signal });
 }

@@ -24,7 +24,9 @@ export function slackPayload(message: OutgoingMessage): SlackPayload {
   const context: string[] = [];
   if (message.paging.length) context.push(`Paging: ${message.paging.map(escape).join(', ')}`);
   // `|` and `>` end a Slack link; the URL was normalised (href) when the notification was recorded.
-  if (message.link) context.push(`<${message.link.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|Open in NEXUS>`);
+  const link = (url: string, label: string) => `<${url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${label}>`;
+  const links = [...(message.ackUrl ? [link(message.ackUrl, 'Acknowledge')] : []), ...(message.link ? [link(message.link, 'Open in NEXUS')] : [])];
+  if (links.length) context.push(links.join(' · '));
   if (context.length) blocks.push({ type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) });
   // `text` is what notifications and clients without blocks show.
   return { text: escape(title), blocks };

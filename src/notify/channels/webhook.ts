@@ -6,8 +6,8 @@ export const DELIVERY_HEADER = 'x-nexus-delivery';
 
 /** The documented body; built once so the signature covers exactly the bytes sent. */
 export function webhookBody(message: OutgoingMessage): string {
-  const { key, incidentId, subject, text, severity, link, sentAt } = message;
-  return JSON.stringify({ key, incidentId, subject, text, severity, link, sentAt });
+  const { key, incidentId, subject, text, severity, link, ackUrl, sentAt } = message;
+  return JSON.stringify({ key, incidentId, subject, text, severity, link, ackUrl, sentAt });
 }
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the GitHub-style header receivers know how to check. */
