@@ -14,25 +14,31 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 }
 
 export interface ReceivedRequest {
+  method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
 
+/** A status alone, or a status with a JSON body (a refusal that explains itself, as Telegram's and Twilio's do). */
+export type ReceiverAnswer = number | { status: number; json: unknown };
+
 /**
- * A local HTTP receiver (stands in for Slack and for webhook consumers). It
- * records every request; `respond` decides the status per request number.
+ * A local HTTP receiver (stands in for Slack, Teams, Telegram, ntfy, Twilio
+ * and webhook consumers). It records every request; `respond` decides the
+ * answer per request number.
  */
-export async function startReceiver(respond: (index: number, request: ReceivedRequest) => number | Promise<number> = () => 200) {
+export async function startReceiver(respond: (index: number, request: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer> = () => 200) {
   const requests: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const received = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       const index = requests.push(received) - 1;
-      void Promise.resolve(respond(index, received)).then((status) => {
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      void Promise.resolve(respond(index, received)).then((answer) => {
+        if (typeof answer === 'number') res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
+        else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.json));
       });
     });
   });
