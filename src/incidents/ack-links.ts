@@ -19,10 +19,14 @@ export class AckLinkGoneError extends AppError {
   }
 }
 
-/** Not a link this NEXUS issued for this incident (forged, altered, another incident's): 403. */
+/**
+ * Not a link this NEXUS issued for this incident (forged, altered, another
+ * incident's): 404, as for any path that names nothing. Not 401/403: the
+ * route is public, the link itself is the credential, and it does not exist.
+ */
 export class AckLinkInvalidError extends AppError {
   constructor() {
-    super(403, 'ack_link_invalid', 'This acknowledge link is not valid: it was not issued by this NEXUS for this incident, or it was altered');
+    super(404, 'ack_link_invalid', 'This acknowledge link is not valid: it was not issued by this NEXUS for this incident, or it was altered');
   }
 }
 

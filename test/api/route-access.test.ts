@@ -57,6 +57,7 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/channels/:id': 'admin',
   'PATCH /api/v1/channels/:id': 'admin',
   'DELETE /api/v1/channels/:id': 'admin',
+  'POST /api/v1/channels/:id/test': 'admin',
   'GET /api/v1/rotations': 'viewer',
   'POST /api/v1/rotations': 'operator',
   'GET /api/v1/rotations/:id': 'viewer',
@@ -73,6 +74,9 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/incidents/:id': 'viewer',
   'PATCH /api/v1/incidents/:id': 'responder',
   'POST /api/v1/incidents/:id/ack': 'responder',
+  // The signed token in the path is the credential (a page's acknowledge link).
+  'GET /api/v1/incidents/:id/ack-link/:token': 'public',
+  'POST /api/v1/incidents/:id/ack-link/:token': 'public',
   'POST /api/v1/incidents/:id/mitigate': 'responder',
   'POST /api/v1/incidents/:id/resolve': 'responder',
   'POST /api/v1/incidents/:id/close': 'responder',
