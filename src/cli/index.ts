@@ -4,6 +4,7 @@ import { VERSION } from '../platform/version.js';
 import { registerAudit } from './audit.js';
 import { registerIncidentCommands } from './incident.js';
 import { registerAlertCommands } from './alert.js';
+import { registerChannelCommands } from './channel.js';
 import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
 import { registerRunbookCommands } from './runbook.js';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerAudit(program, ctx);
   registerIncidentCommands(program, ctx);
   registerAlertCommands(program, ctx);
+  registerChannelCommands(program, ctx);
   // The `runbook` group; lint and run add their subcommands to what this returns.
   const runbookGroup = registerRunbookCommands(program, ctx);
   registerLintCommand(runbookGroup);

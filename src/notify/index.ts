@@ -27,6 +27,7 @@ export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './def
 export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
 export { SUBJECT_MAX, type AckLinkRequest, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
+export type { Channel, ChannelTestResult } from './schema.js';
 
 export interface NotifyDeps {
   db: Database;
