@@ -626,9 +626,16 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @enum {unknown} */
-                                kind: "slack" | "webhook" | "email";
+                                kind: "slack" | "webhook" | "email" | "teams" | "mattermost" | "discord" | "telegram" | "ntfy" | "sms" | "voice";
                                 name: string;
                                 secretSet: boolean;
+                                settings: {
+                                    accountSid?: string;
+                                    channel?: string;
+                                    chatId?: string;
+                                    from?: string;
+                                    username?: string;
+                                };
                                 unreadable: boolean;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -642,7 +649,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a Slack, webhook or e-mail channel */
+        /** Add a channel (Slack, Teams, Mattermost, Discord, Telegram, ntfy, webhook, e-mail, or an SMS / voice provider) */
         post: {
             parameters: {
                 query?: never;
@@ -657,9 +664,16 @@ export interface paths {
                         address?: string;
                         enabled?: boolean;
                         /** @enum {unknown} */
-                        kind: "slack" | "webhook" | "email";
+                        kind: "slack" | "webhook" | "email" | "teams" | "mattermost" | "discord" | "telegram" | "ntfy" | "sms" | "voice";
                         name: string;
                         secret?: string;
+                        settings?: {
+                            accountSid?: string;
+                            channel?: string;
+                            chatId?: string;
+                            from?: string;
+                            username?: string;
+                        };
                         url?: string;
                     };
                 };
@@ -709,9 +723,16 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {unknown} */
-                            kind: "slack" | "webhook" | "email";
+                            kind: "slack" | "webhook" | "email" | "teams" | "mattermost" | "discord" | "telegram" | "ntfy" | "sms" | "voice";
                             name: string;
                             secretSet: boolean;
+                            settings: {
+                                accountSid?: string;
+                                channel?: string;
+                                chatId?: string;
+                                from?: string;
+                                username?: string;
+                            };
                             unreadable: boolean;
                             /** Format: date-time */
                             updatedAt: string;
@@ -791,9 +812,16 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {unknown} */
-                            kind: "slack" | "webhook" | "email";
+                            kind: "slack" | "webhook" | "email" | "teams" | "mattermost" | "discord" | "telegram" | "ntfy" | "sms" | "voice";
                             name: string;
                             secretSet: boolean;
+                            settings: {
+                                accountSid?: string;
+                                channel?: string;
+                                chatId?: string;
+                                from?: string;
+                                username?: string;
+                            };
                             unreadable: boolean;
                             /** Format: date-time */
                             updatedAt: string;
@@ -877,6 +905,13 @@ export interface paths {
                         enabled?: boolean;
                         name?: string;
                         secret?: string | null;
+                        settings?: {
+                            accountSid?: string;
+                            channel?: string;
+                            chatId?: string;
+                            from?: string;
+                            username?: string;
+                        };
                         url?: string | null;
                     };
                 };
@@ -926,9 +961,16 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {unknown} */
-                            kind: "slack" | "webhook" | "email";
+                            kind: "slack" | "webhook" | "email" | "teams" | "mattermost" | "discord" | "telegram" | "ntfy" | "sms" | "voice";
                             name: string;
                             secretSet: boolean;
+                            settings: {
+                                accountSid?: string;
+                                channel?: string;
+                                chatId?: string;
+                                from?: string;
+                                username?: string;
+                            };
                             unreadable: boolean;
                             /** Format: date-time */
                             updatedAt: string;
@@ -939,6 +981,85 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message now and answer how it went (sms and voice: to the phone number `to`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        to?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            durationMs: number;
+                            outcome: "sent" | "failed";
+                            reason: string | null;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/contacts": {
@@ -2320,6 +2441,190 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/ack-link/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confirmation page of an acknowledge link (HTML; acknowledges nothing) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        } | string;
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Acknowledge through a signed link from a page, without a login (once, before it expires) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": ({
+                        CallSid?: string;
+                        Digits?: string;
+                    } & {
+                        [key: string]: string;
+                    }) | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        } | string;
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledged: boolean;
+                            actor: string;
+                            incident: {
+                                /** Format: date-time */
+                                acknowledgedAt: string | null;
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                autoResolve: boolean;
+                                category: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: uuid */
+                                commanderId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: uuid */
+                                escalationPolicyId: string | null;
+                                groupKey: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                mitigatedAt: string | null;
+                                /** Format: date-time */
+                                nextPageAt: string | null;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                runbook: {
+                                    procedureId: string;
+                                    procedureTitle: string;
+                                    slug: string;
+                                    version: number;
+                                } | null;
+                                service: string | null;
+                                /** @enum {unknown} */
+                                severity: "P1" | "P2" | "P3";
+                                sla: {
+                                    /** Format: date-time */
+                                    ackDueAt: string;
+                                    resolutionMinutes: number;
+                                    /** Format: date-time */
+                                    resolveDueAt: string;
+                                    responseMinutes: number;
+                                };
+                                /** @enum {unknown} */
+                                state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                                title: string;
+                                /** Format: date-time */
+                                triggeredAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        } | string;
                     };
                 };
             };

@@ -136,3 +136,13 @@ export function useSavePolicy() {
   );
   return useRefreshingMutation(save, [queryKeys.oncall.escalationPolicies]);
 }
+
+/** Sends a test message through a channel now; the answer says whether it went (a failure is an answer, not an error). */
+export function useTestChannel() {
+  const api = useApi();
+  return useRefreshingMutation(
+    ({ channel, to }: { channel: Channel; to?: string }) =>
+      unwrap(api.POST('/api/v1/channels/{id}/test', { params: { path: { id: channel.id } }, body: to ? { to } : {} })),
+    [],
+  );
+}
