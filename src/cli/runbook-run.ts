@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Procedure } from '../runbooks/model.js';
 import type { NexusClient, RunView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT } from './output.js';
+import { EXIT, UsageError } from './output.js';
 import { follow } from './runbook-run-follow.js';
 import { addRunOptions, type RunOptions } from './runbook-run-options.js';
 import { confirmRisky, resolveCommands, resolveProcedure, runBody } from './runbook-run-plan.js';
@@ -35,14 +35,14 @@ async function requestOnly(ctx: CliContext, client: NexusClient, run: RunView, p
 }
 
 async function runProcedure(ctx: CliContext, runbookRef: string, procedureRef: string, options: RunOptions): Promise<void> {
-  if (options.all && options.step.length > 0) throw new CliError('give --step or --all, not both', EXIT.usage);
+  if (options.all && options.step.length > 0) throw new UsageError('give --step or --all, not both');
   const stepsWanted = options.all || options.step.length > 0;
-  if (options.follow && !stepsWanted) throw new CliError('--follow needs --step or --all (it follows the steps it requests)', EXIT.usage);
+  if (options.follow && !stepsWanted) throw new UsageError('--follow needs --step or --all (it follows the steps it requests)');
   const client = ctx.client();
   const detail = await client.getRunbook(runbookRef, options.version);
   const procedure = resolveProcedure(detail.parsed.procedures, procedureRef);
   const commandIds = stepsWanted ? resolveCommands(procedure, options) : [];
-  if (options.all && commandIds.length === 0) throw new CliError(`${procedure.id} has no commands to run`, EXIT.usage);
+  if (options.all && commandIds.length === 0) throw new UsageError(`${procedure.id} has no commands to run`);
   const body = await runBody(detail, procedure, options);
   await confirmRisky(ctx, procedure, commandIds, options);
   const run = await client.createRun(body);

@@ -4,7 +4,7 @@ import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbo
 import { integerIn } from './args.js';
 import type { RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT, cell, time } from './output.js';
+import { CliError, UsageError, cell, time } from './output.js';
 
 interface JsonOption {
   json?: boolean;
@@ -35,11 +35,11 @@ async function readSource(ctx: CliContext, file: string): Promise<string> {
   }
   try {
     const stat = await fs.stat(file);
-    if (stat.size > MAX_SOURCE_BYTES) throw new CliError(`${file} is ${stat.size} bytes; runbooks are limited to ${MAX_SOURCE_BYTES}`, EXIT.usage);
+    if (stat.size > MAX_SOURCE_BYTES) throw new UsageError(`${file} is ${stat.size} bytes; runbooks are limited to ${MAX_SOURCE_BYTES}`);
     return await fs.readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
