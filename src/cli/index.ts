@@ -11,6 +11,7 @@ import { registerRunner } from './runner.js';
 import { registerRunners } from './runners.js';
 import { registerLintCommand } from './runbook-lint.js';
 import { registerRunbookRun } from './runbook-run.js';
+import { registerRunCommands } from './run.js';
 import { CliError, EXIT, UsageError } from './output.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   const runbookGroup = registerRunbookCommands(program, ctx);
   registerLintCommand(runbookGroup);
   registerRunbookRun(runbookGroup, ctx);
+  registerRunCommands(program, ctx);
   reportUsageErrors(program);
   return program;
 }

@@ -3,6 +3,8 @@ import type { Procedure } from '../runbooks/model.js';
 import type { NexusClient, RunView } from './client.js';
 import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './output.js';
+import { ids } from './ids.js';
+import { getRunbookDetail } from './runbook.js';
 import { follow } from './runbook-run-follow.js';
 import { addRunOptions, type RunOptions } from './runbook-run-options.js';
 import { confirmRisky, resolveCommands, resolveProcedure, runBody } from './runbook-run-plan.js';
@@ -39,11 +41,12 @@ async function runProcedure(ctx: CliContext, runbookRef: string, procedureRef: s
   const stepsWanted = options.all || options.step.length > 0;
   if (options.follow && !stepsWanted) throw new UsageError('--follow needs --step or --all (it follows the steps it requests)');
   const client = ctx.client();
-  const detail = await client.getRunbook(runbookRef, options.version);
+  const detail = await getRunbookDetail(client, runbookRef, options.version);
   const procedure = resolveProcedure(detail.parsed.procedures, procedureRef);
   const commandIds = stepsWanted ? resolveCommands(procedure, options) : [];
   if (options.all && commandIds.length === 0) throw new UsageError(`${procedure.id} has no commands to run`);
-  const body = await runBody(detail, procedure, options);
+  const incident = options.incident === undefined ? undefined : await ids(client).incident(options.incident);
+  const body = await runBody(detail, procedure, { ...options, incident });
   await confirmRisky(ctx, procedure, commandIds, options);
   const run = await client.createRun(body);
   const emit = options.json ? ctx.out.note : ctx.out.print;
@@ -64,7 +67,7 @@ async function runProcedure(ctx: CliContext, runbookRef: string, procedureRef: s
 export function registerRunbookRun(runbookGroup: Command, ctx: CliContext): void {
   const run = runbookGroup
     .command('run')
-    .argument('<runbook>', 'a runbook slug or id')
+    .argument('<runbook>', 'a runbook slug, id, or unique id prefix')
     .argument('<procedure>', 'a procedure id, title, or a unique prefix of either ("P1")')
     .description('Start a run of a procedure; request its steps (--step, --all) and follow their output live (--follow)');
   addRunOptions(run).action((runbook: string, procedure: string, options: RunOptions) => runProcedure(ctx, runbook, procedure, options));

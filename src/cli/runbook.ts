@@ -2,9 +2,11 @@ import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
 import { integerIn } from './args.js';
-import type { RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
+import type { NexusClient, RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, UsageError, cell, time } from './output.js';
+import { CliError, EXIT, UsageError, cell, time } from './output.js';
+import { isIdOrPrefix, matchPrefix } from './ids.js';
+import { isUuid } from '../platform/uuid.js';
 
 interface JsonOption {
   json?: boolean;
@@ -125,8 +127,28 @@ function printRunbook(ctx: CliContext, detail: RunbookDetailView): void {
   for (const contact of parsed.contacts) ctx.out.print(`  ${cell(contact.role)}: ${cell(contact.value)} (${contact.kind})`);
 }
 
+/**
+ * By slug or id as the server knows them; when neither, by a unique prefix
+ * of an id. A slug may look like a prefix ("dead"), so the server is asked first.
+ */
+export async function getRunbookDetail(client: NexusClient, ref: string, version?: number): Promise<RunbookDetailView> {
+  try {
+    return await client.getRunbook(ref, version);
+  } catch (error) {
+    if (!(error instanceof CliError && error.exitCode === EXIT.notFound && isIdOrPrefix(ref) && !isUuid(ref))) throw error;
+  }
+  const candidates = async function* () {
+    for await (const runbook of client.paginate((page) => client.listRunbooks(page))) yield { id: runbook.id, label: runbook.slug };
+  };
+  const id = await matchPrefix('runbook', ref, candidates()).catch((error: unknown) => {
+    if (error instanceof CliError && error.exitCode === EXIT.notFound) throw new CliError(`no runbook ${JSON.stringify(ref)}: not a slug, and no runbook id starts with it`, EXIT.notFound);
+    throw error;
+  });
+  return client.getRunbook(id, version);
+}
+
 async function showRunbook(ctx: CliContext, ref: string, options: ShowOptions): Promise<void> {
-  const detail = await ctx.client().getRunbook(ref, options.version);
+  const detail = await getRunbookDetail(ctx.client(), ref, options.version);
   if (options.json) return ctx.out.json(detail);
   printRunbook(ctx, detail);
 }
@@ -152,7 +174,7 @@ export function registerRunbookCommands(program: Command, ctx: CliContext): Comm
     .action((options: JsonOption) => listRunbooks(ctx, options));
   runbook
     .command('show')
-    .argument('<runbook>', 'a runbook slug or id')
+    .argument('<runbook>', 'a runbook slug, id, or unique id prefix')
     .description('Show a runbook: procedures with priority and SLA, phases, steps, and commands with their source lines')
     .option('--version <n>', 'this version instead of the latest', integerIn(1, 2_147_483_647))
     .option('--json', 'print the version (metadata, parsed model, source) as JSON')
