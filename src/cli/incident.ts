@@ -1,9 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Incident, Postmortem, TimelineEvent } from '../incidents/index.js';
+import type { Incident, TimelineEvent } from '../incidents/index.js';
 import type { NexusClient } from './client.js';
 import type { CliContext } from './context.js';
 import { idArgument, ids } from './ids.js';
 import { CliError, EXIT, UsageError, cell, time } from './output.js';
+import { showPostmortem } from './postmortem.js';
 import { resolveUser } from './users.js';
 import { isUuid } from '../platform/uuid.js';
 
@@ -96,14 +97,6 @@ async function note(ctx: CliContext, ref: string, text: string, options: JsonOpt
   ctx.out.print(`Note added to ${id}`);
 }
 
-async function postmortem(ctx: CliContext, ref: string, options: JsonOption): Promise<void> {
-  const client = ctx.client();
-  const pm = await client.request<Postmortem>('GET', path(await ids(client).incident(ref), '/postmortem'));
-  if (options.json) return ctx.out.json(pm);
-  // Raw Markdown, so `nexus incident postmortem ID > pm.md` is the download.
-  ctx.out.print(pm.markdown.replace(/\n$/, ''));
-}
-
 interface AssignOptions extends JsonOption {
   commander?: boolean;
 }
@@ -183,6 +176,6 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): Com
     .description('Print the post-mortem Markdown (the latest edit, or the generated draft); same as `nexus postmortem show`')
     .argument('<id>', ID_ARG, incidentId)
     .option('--json', 'print JSON (with version)')
-    .action((id: string, o: JsonOption) => postmortem(ctx, id, o));
+    .action((id: string, o: JsonOption) => showPostmortem(ctx, id, o));
   return group;
 }

@@ -12,6 +12,7 @@ import { registerRunners } from './runners.js';
 import { registerLintCommand } from './runbook-lint.js';
 import { registerRunbookRun } from './runbook-run.js';
 import { registerRunCommands } from './run.js';
+import { registerPostmortemCommands } from './postmortem.js';
 import { CliError, EXIT, UsageError } from './output.js';
 import { registerTokens } from './tokens.js';
 import { registerUsers } from './users.js';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerTokens(program, ctx);
   registerAudit(program, ctx);
   registerIncidentCommands(program, ctx);
+  registerPostmortemCommands(program, ctx);
   registerAlertCommands(program, ctx);
   // The `runbook` group; lint and run add their subcommands to what this returns.
   const runbookGroup = registerRunbookCommands(program, ctx);
