@@ -14,7 +14,7 @@ import type {
   User,
 } from '../platform/auth/schema.js';
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
-import type { CreateRunBody, ImportBody, ImportResponse, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
+import type { CreateRunBody, ImportBody, ImportResponse, LintReport, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
 import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/index.js';
 import { CliError, EXIT } from './output.js';
 
@@ -245,6 +245,11 @@ export class NexusClient {
   /** By id or slug; the latest version unless `version` is given. */
   getRunbook(ref: string, version?: number): Promise<RunbookDetailView> {
     return this.request('GET', `/api/v1/runbooks/${encodeURIComponent(ref)}`, { query: { version } });
+  }
+
+  /** The server's lint: its own database and Prometheus checks included; nothing is stored. */
+  lintRunbook(source: string): Promise<LintReport> {
+    return this.request('POST', '/api/v1/runbooks/lint', { body: { source } });
   }
 
   importRunbook(body: Static<typeof ImportBody>): Promise<RunbookImportResult> {

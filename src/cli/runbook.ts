@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
+import type { LintReport, Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
 import { integerIn } from './args.js';
 import type { NexusClient, RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
 import type { CliContext } from './context.js';
@@ -14,7 +14,11 @@ interface JsonOption {
 
 interface ImportOptions extends JsonOption {
   slug?: string;
+  strict?: boolean;
 }
+
+/** Enough findings to act on at import; `nexus runbook lint` lists them all. */
+const FINDINGS_SHOWN = 5;
 
 interface ShowOptions extends JsonOption {
   version?: number;
@@ -49,10 +53,29 @@ function statsLine(stats: RunbookImportResult['stats']): string {
   return `${stats.procedures} procedures, ${stats.steps} steps, ${stats.commands} commands, ${stats.checks} checks, ${stats.contacts} contacts`;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** On stderr: the import's result is what stdout is for. Errors first, then warnings. */
+function printLintSummary(ctx: CliContext, file: string, report: LintReport): void {
+  const { errors, warnings, infos } = report.summary;
+  ctx.out.note(`lint: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')}`);
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const worst = report.findings.filter((f) => f.severity !== 'info').sort((a, b) => rank[a.severity] - rank[b.severity] || a.line - b.line);
+  for (const f of worst.slice(0, FINDINGS_SHOWN)) ctx.out.note(`  line ${f.line}  ${f.severity}  ${f.rule}  ${cell(f.message)}`);
+  if (worst.length > FINDINGS_SHOWN) ctx.out.note(`  … ${worst.length - FINDINGS_SHOWN} more: nexus runbook lint ${file}`);
+}
+
 async function importRunbook(ctx: CliContext, file: string, options: ImportOptions): Promise<void> {
   const source = await readSource(ctx, file);
-  const result = await ctx.client().importRunbook({ source, ...(options.slug !== undefined ? { slug: options.slug } : {}) });
-  if (options.json) return ctx.out.json(result);
+  const client = ctx.client();
+  const lint = await client.lintRunbook(source);
+  if (!options.json) printLintSummary(ctx, file, lint);
+  if (options.strict && lint.summary.errors > 0) {
+    if (options.json) ctx.out.json({ lint });
+    throw new CliError(`not imported: lint found ${plural(lint.summary.errors, 'error')} (--strict)`, EXIT.failure);
+  }
+  const result = await client.importRunbook({ source, ...(options.slug !== undefined ? { slug: options.slug } : {}) });
+  if (options.json) return ctx.out.json({ ...result, lint });
   const name = cell(result.runbook.slug);
   if (result.copyOf) {
     ctx.out.print(`${cell(result.copyOf)} is a built-in runbook that only an admin may change: imported as a copy, ${name}`);
@@ -163,9 +186,10 @@ export function registerRunbookCommands(program: Command, ctx: CliContext): Comm
   runbook
     .command('import')
     .argument('<file>', 'a Markdown runbook, or - to read it from stdin')
-    .description('Import a runbook as a new version (nothing changes when the text equals the latest version)')
+    .description('Lint a runbook on the server and import it as a new version (nothing changes when the text equals the latest version)')
     .option('--slug <slug>', 'the name to file it under (default: from its "# Title")', parseSlug)
-    .option('--json', 'print the result as JSON')
+    .option('--strict', 'import nothing, and exit 1, when lint finds errors')
+    .option('--json', 'print the result, with the lint report, as JSON')
     .action((file: string, options: ImportOptions) => importRunbook(ctx, file, options));
   runbook
     .command('list')
