@@ -144,8 +144,8 @@ describe('nexus run', () => {
     const shortPrefix = await nexus(['run', 'show', 'abc'], 'viewer');
     expect(shortPrefix.code).toBe(EXIT.usage);
     expect(shortPrefix.stderr).toContain('must be a run id, or a unique prefix of one (at least 4 hex digits)');
-    // Every run of this file is one of the few created here: a prefix that is not this one's names none.
-    const unknown = run.id.startsWith('ffff') ? '0000' : 'ffff';
+    const taken = (JSON.parse((await nexus(['run', 'list', '--json'], 'viewer')).stdout) as { items: Array<{ id: string }> }).items.map((r) => r.id);
+    const unknown = ['0000', 'ffff', '1234'].find((prefix) => !taken.some((id) => id.startsWith(prefix)))!;
     const none = await nexus(['run', 'show', unknown], 'viewer');
     expect(none).toMatchObject({ code: EXIT.notFound, stderr: `nexus: no run id starts with ${unknown}\n` });
     expect((await nexus(['run', 'cancel', run.id], 'viewer')).code).toBe(EXIT.unauthorized);
