@@ -52,7 +52,8 @@ export interface AuditQuery {
   until?: string;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** An array is the parameter repeated (`state=resolved&state=closed`). */
+type Query = Record<string, string | number | string[] | undefined>;
 
 interface RequestOptions {
   query?: Query;
@@ -327,7 +328,8 @@ export class NexusClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
+      else if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseTime } from './args.js';
 import type { Incident, TimelineEvent } from '../incidents/index.js';
 import type { NexusClient } from './client.js';
 import type { CliContext } from './context.js';
@@ -12,12 +13,20 @@ interface JsonOption {
   json?: boolean;
 }
 interface ListOptions extends JsonOption {
-  state?: string;
-  severity?: string;
+  state: string[];
+  severity: string[];
+  service?: string;
+  assignee?: string;
+  from?: string;
+  to?: string;
+  search?: string;
+  sort?: string;
+  order?: string;
   limit?: number;
 }
 
 const STATES = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'closed'];
+const SORTS = ['triggeredAt', 'resolvedAt', 'severity', 'duration'];
 const SEVERITIES = ['P1', 'P2', 'P3'];
 
 function oneOf(values: string[]) {
@@ -28,6 +37,11 @@ function oneOf(values: string[]) {
 }
 
 const incidentId = idArgument('incident');
+
+/** A repeatable option, each value checked; its empty start is not shown as "(default: [])". */
+function repeatable(flags: string, description: string, check: (value: string) => string): Option {
+  return new Option(flags, description).argParser((value: string, previous: string[]) => [...previous, check(value)]).default([], 'all');
+}
 
 function positive(value: string): number {
   const n = Number(value);
@@ -41,9 +55,27 @@ function row(i: Incident): string[] {
   return [i.id, i.severity, i.state, cell(i.title), cell(i.service ?? ''), time(i.triggeredAt)];
 }
 
+/** `--assignee`: `unassigned` is the API's own word; anyone else as `nexus incident assign` takes them. */
+async function assigneeFilter(client: NexusClient, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined || ref === 'unassigned') return ref;
+  const who = await person(client, ref);
+  return who.id ?? 'unassigned';
+}
+
 async function list(ctx: CliContext, options: ListOptions): Promise<void> {
   const client = ctx.client();
-  const query = { state: options.state, severity: options.severity };
+  // Passed through as the API names them; the server checks the combinations.
+  const query = {
+    state: options.state.length > 0 ? options.state : undefined,
+    severity: options.severity.length > 0 ? options.severity : undefined,
+    service: options.service,
+    assigneeId: await assigneeFilter(client, options.assignee),
+    from: options.from,
+    to: options.to,
+    q: options.search,
+    sort: options.sort,
+    order: options.order,
+  };
   const items: Incident[] = [];
   const pages = client.paginate((page) => client.request<{ items: Incident[]; next: string | null }>('GET', '/api/v1/incidents', { query: { ...query, ...page } }), options.limit ?? 100);
   for await (const incident of pages) items.push(incident);
@@ -142,8 +174,15 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): Com
   group
     .command('list')
     .description('Incidents, newest first')
-    .option('--state <state>', `only this state (${STATES.join(', ')})`, oneOf(STATES))
-    .option('--severity <severity>', 'only this severity (P1, P2, P3)', oneOf(SEVERITIES))
+    .addOption(repeatable('--state <state>', `only these states (${STATES.join(', ')}; repeatable)`, oneOf(STATES)))
+    .addOption(repeatable('--severity <severity>', 'only these severities (P1, P2, P3; repeatable)', oneOf(SEVERITIES)))
+    .option('--service <name>', 'only this service, exactly')
+    .option('--assignee <user>', '`me`, `unassigned`, a user id, or (admin) a username or id prefix')
+    .option('--from <time>', 'triggered at or after: ISO 8601 or an age (7d)', (v: string) => parseTime(v))
+    .option('--to <time>', 'triggered before: same forms as --from', (v: string) => parseTime(v))
+    .option('--search <text>', 'text in the title or in a linked alert (case-insensitive)')
+    .option('--sort <field>', `order by ${SORTS.join(', ')} (default triggeredAt)`, oneOf(SORTS))
+    .option('--order <order>', 'desc (default) or asc', oneOf(['asc', 'desc']))
     .option('--limit <n>', 'at most this many (default 100)', positive)
     .option('--json', 'print JSON')
     .action((options: ListOptions) => list(ctx, options));
