@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Alert, ReceiveOutcome } from '../alerts/index.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT, cell, time } from './output.js';
+import { UsageError, cell, time } from './output.js';
 
 interface SendOptions {
   label: Record<string, string>;
@@ -36,7 +36,7 @@ function oneOf(values: string[]) {
 
 /** Through the generic receiver, as any other sender would: tests routing, silences and paging end to end. */
 async function send(ctx: CliContext, options: SendOptions): Promise<void> {
-  if (Object.keys(options.label).length === 0) throw new CliError('at least one --label is needed (e.g. --label alertname=NexusHighErrorRate)', EXIT.usage);
+  if (Object.keys(options.label).length === 0) throw new UsageError('at least one --label is needed (e.g. --label alertname=NexusHighErrorRate)');
   const body = {
     labels: options.label,
     ...(Object.keys(options.annotation).length > 0 ? { annotations: options.annotation } : {}),

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { AuditOutcome } from '../platform/audit/service.js';
 import { ROLES, isRole, type Role } from '../platform/auth/roles.js';
-import { isUuid } from '../platform/uuid.js';
 
 /*
  * Argument parsers for commander's argParser: they run before any request,
@@ -22,11 +21,6 @@ export function integerIn(min: number, max: number): (value: string) => number {
     }
     return n;
   };
-}
-
-export function parseUuid(value: string): string {
-  if (!isUuid(value)) throw new InvalidArgumentError('must be an id (a UUID, as `--json` listings show)');
-  return value.toLowerCase();
 }
 
 // A Record, not an array, so the compiler insists on every outcome the server knows.

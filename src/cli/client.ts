@@ -14,7 +14,7 @@ import type {
   User,
 } from '../platform/auth/schema.js';
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
-import type { CreateRunBody, ImportBody, ImportResponse, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
+import type { CreateRunBody, ImportBody, ImportResponse, LintReport, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
 import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/index.js';
 import { CliError, EXIT } from './output.js';
 
@@ -52,7 +52,8 @@ export interface AuditQuery {
   until?: string;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** An array is the parameter repeated (`state=resolved&state=closed`). */
+type Query = Record<string, string | number | string[] | undefined>;
 
 interface RequestOptions {
   query?: Query;
@@ -247,6 +248,11 @@ export class NexusClient {
     return this.request('GET', `/api/v1/runbooks/${encodeURIComponent(ref)}`, { query: { version } });
   }
 
+  /** The server's lint: its own database and Prometheus checks included; nothing is stored. */
+  lintRunbook(source: string): Promise<LintReport> {
+    return this.request('POST', '/api/v1/runbooks/lint', { body: { source } });
+  }
+
   importRunbook(body: Static<typeof ImportBody>): Promise<RunbookImportResult> {
     return this.request('POST', '/api/v1/runbooks', { body });
   }
@@ -322,7 +328,8 @@ export class NexusClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
+      else if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -1,19 +1,32 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import type { Incident, Postmortem, TimelineEvent } from '../incidents/index.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseTime } from './args.js';
+import type { Incident, TimelineEvent } from '../incidents/index.js';
+import type { NexusClient } from './client.js';
 import type { CliContext } from './context.js';
-import { cell, time } from './output.js';
+import { idArgument, ids } from './ids.js';
+import { CliError, EXIT, UsageError, cell, time } from './output.js';
+import { showPostmortem } from './postmortem.js';
+import { resolveUser } from './users.js';
 import { isUuid } from '../platform/uuid.js';
 
 interface JsonOption {
   json?: boolean;
 }
 interface ListOptions extends JsonOption {
-  state?: string;
-  severity?: string;
+  state: string[];
+  severity: string[];
+  service?: string;
+  assignee?: string;
+  from?: string;
+  to?: string;
+  search?: string;
+  sort?: string;
+  order?: string;
   limit?: number;
 }
 
 const STATES = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'closed'];
+const SORTS = ['triggeredAt', 'resolvedAt', 'severity', 'duration'];
 const SEVERITIES = ['P1', 'P2', 'P3'];
 
 function oneOf(values: string[]) {
@@ -23,9 +36,11 @@ function oneOf(values: string[]) {
   };
 }
 
-function incidentId(value: string): string {
-  if (!isUuid(value)) throw new InvalidArgumentError('must be an incident id (a UUID, as `nexus incident list` shows)');
-  return value;
+const incidentId = idArgument('incident');
+
+/** A repeatable option, each value checked; its empty start is not shown as "(default: [])". */
+function repeatable(flags: string, description: string, check: (value: string) => string): Option {
+  return new Option(flags, description).argParser((value: string, previous: string[]) => [...previous, check(value)]).default([], 'all');
 }
 
 function positive(value: string): number {
@@ -40,9 +55,27 @@ function row(i: Incident): string[] {
   return [i.id, i.severity, i.state, cell(i.title), cell(i.service ?? ''), time(i.triggeredAt)];
 }
 
+/** `--assignee`: `unassigned` is the API's own word; anyone else as `nexus incident assign` takes them. */
+async function assigneeFilter(client: NexusClient, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined || ref === 'unassigned') return ref;
+  const who = await person(client, ref);
+  return who.id ?? 'unassigned';
+}
+
 async function list(ctx: CliContext, options: ListOptions): Promise<void> {
   const client = ctx.client();
-  const query = { state: options.state, severity: options.severity };
+  // Passed through as the API names them; the server checks the combinations.
+  const query = {
+    state: options.state.length > 0 ? options.state : undefined,
+    severity: options.severity.length > 0 ? options.severity : undefined,
+    service: options.service,
+    assigneeId: await assigneeFilter(client, options.assignee),
+    from: options.from,
+    to: options.to,
+    q: options.search,
+    sort: options.sort,
+    order: options.order,
+  };
   const items: Incident[] = [];
   const pages = client.paginate((page) => client.request<{ items: Incident[]; next: string | null }>('GET', '/api/v1/incidents', { query: { ...query, ...page } }), options.limit ?? 100);
   for await (const incident of pages) items.push(incident);
@@ -50,8 +83,9 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
   ctx.out.table(['ID', 'SEV', 'STATE', 'TITLE', 'SERVICE', 'TRIGGERED'], items.map(row), 'No incidents.');
 }
 
-async function show(ctx: CliContext, id: string, options: JsonOption): Promise<void> {
+async function show(ctx: CliContext, ref: string, options: JsonOption): Promise<void> {
   const client = ctx.client();
+  const id = await ids(client).incident(ref);
   const incident = await client.request<Incident>('GET', path(id));
   const events: TimelineEvent[] = [];
   for await (const e of client.paginate((page) => client.request<{ items: TimelineEvent[]; next: string | null }>('GET', path(id, '/timeline'), { query: page }))) {
@@ -68,51 +102,119 @@ async function show(ctx: CliContext, id: string, options: JsonOption): Promise<v
   ctx.out.table(['TIME', 'ACTOR', 'EVENT'], events.map((e) => [time(e.at), cell(e.actor), cell(e.summary)]), 'No events.');
 }
 
-async function transition(ctx: CliContext, id: string, action: 'ack' | 'resolve', options: JsonOption): Promise<void> {
-  const incident = await ctx.client().request<Incident>('POST', path(id, `/${action}`), { body: {} });
+type Action = 'ack' | 'mitigate' | 'resolve' | 'close' | 'reopen';
+
+/** Each has its own audited route (POST /api/v1/incidents/:id/<action>), as the console's buttons use. */
+const ACTIONS: Array<{ action: Action; description: string }> = [
+  { action: 'ack', description: 'Acknowledge: stops the acknowledge clock and escalation' },
+  { action: 'mitigate', description: 'Mark mitigated: impact stopped, cause not yet fixed' },
+  { action: 'resolve', description: 'Resolve: stops the resolve clock' },
+  { action: 'close', description: 'Close a resolved incident' },
+  { action: 'reopen', description: 'Reopen a resolved or closed incident (back to triggered, clocks restart)' },
+];
+
+async function transition(ctx: CliContext, ref: string, action: Action, options: JsonOption): Promise<void> {
+  const client = ctx.client();
+  const id = await ids(client).incident(ref);
+  const incident = await client.request<Incident>('POST', path(id, `/${action}`), { body: {} });
   if (options.json) return ctx.out.json(incident);
   ctx.out.print(`Incident ${incident.id} is ${incident.state}`);
 }
 
-async function note(ctx: CliContext, id: string, text: string, options: JsonOption): Promise<void> {
-  const event = await ctx.client().request<TimelineEvent>('POST', path(id, '/notes'), { body: { text } });
+async function note(ctx: CliContext, ref: string, text: string, options: JsonOption): Promise<void> {
+  const client = ctx.client();
+  const id = await ids(client).incident(ref);
+  const event = await client.request<TimelineEvent>('POST', path(id, '/notes'), { body: { text } });
   if (options.json) return ctx.out.json(event);
   ctx.out.print(`Note added to ${id}`);
 }
 
-async function postmortem(ctx: CliContext, id: string, options: JsonOption): Promise<void> {
-  const pm = await ctx.client().request<Postmortem>('GET', path(id, '/postmortem'));
-  if (options.json) return ctx.out.json(pm);
-  // Raw Markdown, so `nexus incident postmortem ID > pm.md` is the download.
-  ctx.out.print(pm.markdown.replace(/\n$/, ''));
+interface AssignOptions extends JsonOption {
+  commander?: boolean;
 }
 
-/** `nexus incident list|show|ack|resolve|note|postmortem`. */
+/**
+ * `me`, `none`, a user id, or (for an admin, who may list users) a username
+ * or id prefix. Answers the id and a name to show.
+ */
+async function person(client: NexusClient, ref: string): Promise<{ id: string | null; name: string }> {
+  if (ref === 'none') return { id: null, name: 'nobody' };
+  if (ref === 'me') {
+    const me = await client.me();
+    return { id: me.user.id, name: me.user.username };
+  }
+  if (isUuid(ref)) return { id: ref.toLowerCase(), name: ref.toLowerCase() };
+  try {
+    const user = await resolveUser(client, ref);
+    return { id: user.id, name: user.username };
+  } catch (error) {
+    // Only admins may list users; others name people the way the console lets them: themselves, or by id.
+    if (error instanceof CliError && error.exitCode === EXIT.unauthorized) {
+      throw new UsageError(`cannot look up ${JSON.stringify(ref)}: finding users by name needs the admin role`, 'give `me`, `none` or the user\'s full id');
+    }
+    throw error;
+  }
+}
+
+async function assign(ctx: CliContext, ref: string, userRef: string, options: AssignOptions): Promise<void> {
+  const client = ctx.client();
+  const id = await ids(client).incident(ref);
+  const who = await person(client, userRef);
+  const field = options.commander ? 'commanderId' : 'assigneeId';
+  const incident = await client.request<Incident>('PATCH', path(id), { body: { [field]: who.id } });
+  if (options.json) return ctx.out.json(incident);
+  ctx.out.print(`Incident ${incident.id}: ${options.commander ? 'commander' : 'assignee'} ${cell(who.name)}`);
+}
+
+const ID_ARG = 'incident id, or a unique prefix of one';
+
+/** `nexus incident list|show|ack|mitigate|resolve|close|reopen|assign|note|postmortem`. */
 export function registerIncidentCommands(program: Command, ctx: CliContext): Command {
-  const group = program.command('incident').description('Incidents: list, show with timeline, acknowledge, resolve, notes, post-mortem');
+  const group = program.command('incident').description('Incidents: list, show with timeline, move through their lifecycle, assign, notes, post-mortem');
   group
     .command('list')
     .description('Incidents, newest first')
-    .option('--state <state>', `only this state (${STATES.join(', ')})`, oneOf(STATES))
-    .option('--severity <severity>', 'only this severity (P1, P2, P3)', oneOf(SEVERITIES))
+    .addOption(repeatable('--state <state>', `only these states (${STATES.join(', ')}; repeatable)`, oneOf(STATES)))
+    .addOption(repeatable('--severity <severity>', 'only these severities (P1, P2, P3; repeatable)', oneOf(SEVERITIES)))
+    .option('--service <name>', 'only this service, exactly')
+    .option('--assignee <user>', '`me`, `unassigned`, a user id, or (admin) a username or id prefix')
+    .option('--from <time>', 'triggered at or after: ISO 8601 or an age (7d)', (v: string) => parseTime(v))
+    .option('--to <time>', 'triggered before: same forms as --from', (v: string) => parseTime(v))
+    .option('--search <text>', 'text in the title or in a linked alert (case-insensitive)')
+    .option('--sort <field>', `order by ${SORTS.join(', ')} (default triggeredAt)`, oneOf(SORTS))
+    .option('--order <order>', 'desc (default) or asc', oneOf(['asc', 'desc']))
     .option('--limit <n>', 'at most this many (default 100)', positive)
     .option('--json', 'print JSON')
     .action((options: ListOptions) => list(ctx, options));
-  group.command('show').description('One incident with its timeline').argument('<id>', 'incident id', incidentId).option('--json', 'print JSON').action((id: string, o: JsonOption) => show(ctx, id, o));
-  group.command('ack').description('Acknowledge').argument('<id>', 'incident id', incidentId).option('--json', 'print JSON').action((id: string, o: JsonOption) => transition(ctx, id, 'ack', o));
-  group.command('resolve').description('Resolve').argument('<id>', 'incident id', incidentId).option('--json', 'print JSON').action((id: string, o: JsonOption) => transition(ctx, id, 'resolve', o));
+  group.command('show').description('One incident with its timeline').argument('<id>', ID_ARG, incidentId).option('--json', 'print JSON').action((id: string, o: JsonOption) => show(ctx, id, o));
+  for (const { action, description } of ACTIONS) {
+    group
+      .command(action)
+      .description(description)
+      .argument('<id>', ID_ARG, incidentId)
+      .option('--json', 'print JSON')
+      .action((id: string, o: JsonOption) => transition(ctx, id, action, o));
+  }
+  group
+    .command('assign')
+    .description('Set who has the incident (or its commander, with --commander)')
+    .argument('<id>', ID_ARG, incidentId)
+    .argument('<user>', '`me`, `none`, a user id, or (admin) a username or id prefix')
+    .option('--commander', 'set the incident commander instead of the assignee')
+    .option('--json', 'print JSON')
+    .action((id: string, user: string, o: AssignOptions) => assign(ctx, id, user, o));
   group
     .command('note')
     .description('Add a note to the timeline')
-    .argument('<id>', 'incident id', incidentId)
+    .argument('<id>', ID_ARG, incidentId)
     .argument('<text>', 'the note')
     .option('--json', 'print JSON')
     .action((id: string, text: string, o: JsonOption) => note(ctx, id, text, o));
   group
     .command('postmortem')
-    .description('Print the post-mortem Markdown (the latest edit, or the generated draft)')
-    .argument('<id>', 'incident id', incidentId)
+    .description('Print the post-mortem Markdown (the latest edit, or the generated draft); same as `nexus postmortem show`')
+    .argument('<id>', ID_ARG, incidentId)
     .option('--json', 'print JSON (with version)')
-    .action((id: string, o: JsonOption) => postmortem(ctx, id, o));
+    .action((id: string, o: JsonOption) => showPostmortem(ctx, id, o));
   return group;
 }

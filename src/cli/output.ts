@@ -19,6 +19,20 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * The command was given something it cannot use, found before or without
+ * the server: exit 2, and a hint line (by default, the command's --help).
+ * A 400/422 from the server is a plain CliError: the server's message says it all.
+ */
+export class UsageError extends CliError {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message, EXIT.usage);
+  }
+}
+
 /** Where a command writes: stdout for what a script captures, stderr for what a person reads. */
 export interface Output {
   print(line: string): void;

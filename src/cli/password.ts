@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CliError, EXIT } from './output.js';
+import { CliError, UsageError } from './output.js';
 
 /** What reading a password needs from the process; tests pass fakes. */
 export interface PasswordInput extends NodeJS.EventEmitter {
@@ -24,7 +24,7 @@ export async function readPasswordFromStdin(input: AsyncIterable<Buffer | string
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (password === '') throw new CliError('--password-stdin: nothing was read from stdin', EXIT.usage);
+  if (password === '') throw new UsageError('--password-stdin: nothing was read from stdin');
   return password;
 }
 
@@ -38,7 +38,7 @@ const ERASE = new Set(['\u007f', '\b']);
 /** Reads a line from a terminal in raw mode, so the password is never echoed. */
 export function promptHidden(question: string, input: PasswordInput, output: { write(s: string): unknown }): Promise<string> {
   if (!input.isTTY || !input.setRawMode) {
-    return Promise.reject(new CliError('no password: pass --password-stdin, or run in a terminal to be prompted', EXIT.usage));
+    return Promise.reject(new UsageError('no password: pass --password-stdin, or run in a terminal to be prompted'));
   }
   const setRawMode = input.setRawMode.bind(input);
   output.write(question);
@@ -57,10 +57,10 @@ export function promptHidden(question: string, input: PasswordInput, output: { w
     };
     const onData = (chunk: string) => {
       for (const ch of chunk) {
-        if (ENTER.has(ch)) return finish(value === '' ? new CliError('no password given', EXIT.usage) : undefined);
+        if (ENTER.has(ch)) return finish(value === '' ? new UsageError('no password given') : undefined);
         // Raw mode turns off the terminal's own Ctrl-C; 130 is what a shell reports for SIGINT.
         if (ch === CTRL_C) return finish(new CliError('interrupted', 130));
-        if (ch === CTRL_D && value === '') return finish(new CliError('no password given', EXIT.usage));
+        if (ch === CTRL_D && value === '') return finish(new UsageError('no password given'));
         // An escape sequence (arrow keys) arrives as one chunk; none of it is password.
         if (ch === ESC) break;
         if (ERASE.has(ch)) value = Array.from(value).slice(0, -1).join('');

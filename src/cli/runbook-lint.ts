@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Finding, LintReport } from '../runbooks/index.js';
-import { CliError, EXIT, cell, createOutput, wantsColor, type Output } from './output.js';
+import { EXIT, UsageError, cell, createOutput, wantsColor, type Output } from './output.js';
 
 /**
  * `nexus runbook lint FILE`: runs where the file is, with no server, so it
@@ -38,7 +38,7 @@ async function readRunbook(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 

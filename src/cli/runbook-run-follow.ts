@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Procedure } from '../runbooks/model.js';
 import type { NexusClient, RunStepView, RunView, ServerEvent } from './client.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './output.js';
 import type { RunOptions } from './runbook-run-options.js';
-import { outputLine, seconds, shortId, stateLine, type StepNews } from './runbook-run-print.js';
+import { outputLine, seconds, shortId, stateLine, type ProcedureRef, type StepNews } from './runbook-run-print.js';
 
 /**
  * `--follow`: request the commands one after another and watch the run over
@@ -52,7 +51,7 @@ class RunFollower {
   constructor(
     private readonly runId: string,
     steps: RunStepView[],
-    private readonly procedure: Procedure,
+    private readonly procedure: ProcedureRef,
     private readonly total: number,
     private readonly emit: (line: string) => void,
     private readonly waitApproval: boolean,
@@ -202,8 +201,16 @@ export interface Requested {
   notRequested: string[];
 }
 
-/** Requests command after command, each once the one before has succeeded: like `set -e`, and like a person clicking through. */
-async function requestFollowing(client: NexusClient, run: RunView, commandIds: string[], follower: RunFollower): Promise<Requested> {
+/**
+ * Requests command after command, each once the one before has succeeded:
+ * like `set -e`, and like a person clicking through. `inFlight` (already
+ * requested: queued, running, awaiting approval) must succeed first.
+ */
+async function requestFollowing(client: NexusClient, run: RunView, commandIds: string[], inFlight: string[], follower: RunFollower): Promise<Requested> {
+  if (inFlight.length > 0) {
+    const outcome = await follower.waitFor(inFlight);
+    if (outcome !== 'succeeded') return { outcome, notRequested: commandIds };
+  }
   // The requester an approver must differ from: whoever this token belongs to.
   const me = (await client.me()).user.username;
   for (const [i, commandId] of commandIds.entries()) {
@@ -216,9 +223,17 @@ async function requestFollowing(client: NexusClient, run: RunView, commandIds: s
   return { outcome: 'succeeded', notRequested: [] };
 }
 
-export async function follow(ctx: CliContext, client: NexusClient, run: RunView, procedure: Procedure, commandIds: string[], options: RunOptions): Promise<Requested> {
+export async function follow(
+  ctx: CliContext,
+  client: NexusClient,
+  run: RunView,
+  procedure: ProcedureRef,
+  commandIds: string[],
+  options: Pick<RunOptions, 'json' | 'waitApproval'>,
+  inFlight: string[] = [],
+): Promise<Requested> {
   const emit = options.json ? ctx.out.note : ctx.out.print;
-  const total = commandIds.length;
+  const total = inFlight.length + commandIds.length;
   const follower = new RunFollower(run.id, run.steps, procedure, total, emit, options.waitApproval);
   const stop = new AbortController();
   // Opened before the first request, so not even the first `queued` can be missed.
@@ -226,7 +241,7 @@ export async function follow(ctx: CliContext, client: NexusClient, run: RunView,
   const background = Promise.all([pumpEvents(client, first, follower, run.id, stop.signal), resyncLoop(client, follower, run.id, stop.signal)]);
   background.catch((error: unknown) => follower.fail(error));
   try {
-    return await requestFollowing(client, run, commandIds, follower);
+    return await requestFollowing(client, run, commandIds, inFlight, follower);
   } finally {
     stop.abort();
     await background.catch(() => {});

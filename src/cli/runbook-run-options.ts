@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { integerIn, parseUuid } from './args.js';
+import { integerIn } from './args.js';
+import { idArgument } from './ids.js';
 
 /** The flags of `nexus runbook run`, as commander hands them to the action. */
 export interface RunOptions {
@@ -43,7 +44,7 @@ export function addRunOptions(run: Command): Command {
     .addOption(repeatable('--param <NAME=value>', 'a parameter (repeatable); NAME as the variable (AFFECTED_POD) or as written (affected-pod)', collectPair, {}))
     .addOption(repeatable('--secret <NAME=value>', 'a secret parameter: redacted everywhere, never stored in clear (repeatable)', collectPair, {}))
     .addOption(repeatable('--secret-from-env <NAME>', 'a secret parameter read from this environment variable, so it is not in argv (repeatable)', collectList, []))
-    .option('--incident <id>', 'link the run to this incident', parseUuid)
+    .option('--incident <id>', 'link the run to this incident (an id or a unique prefix)', idArgument('incident'))
     .option('--version <n>', 'this runbook version instead of the latest', integerIn(1, 2_147_483_647))
     .addOption(repeatable('--step <id>', 'request this step or command (repeatable; short ids like immediate-actions.1 work)', collectList, []))
     .option('--all', 'request every step of the procedure, in order')

@@ -3,7 +3,7 @@ import { commandsOf, type Procedure } from '../runbooks/model.js';
 import { classifyRisk } from '../runbooks/risk.js';
 import type { CreateRunRequest } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT, cell } from './output.js';
+import { CliError, EXIT, UsageError, cell } from './output.js';
 import { PARAM, type RunOptions } from './runbook-run-options.js';
 import { shortId } from './runbook-run-print.js';
 
@@ -23,7 +23,7 @@ export function resolveProcedure(procedures: Procedure[], ref: string): Procedur
   const list = (ps: Procedure[]) => ps.map((p) => `  ${p.id}  (${cell(p.title)})`).join('\n');
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new CliError(`no procedure ${JSON.stringify(ref)} in this runbook; it has:\n${list(procedures)}`, EXIT.notFound);
-  throw new CliError(`${JSON.stringify(ref)} matches ${found.length} procedures; name one:\n${list(found)}`, EXIT.usage);
+  throw new UsageError(`${JSON.stringify(ref)} matches ${found.length} procedures; name one:\n${list(found)}`);
 }
 
 /**
@@ -42,7 +42,7 @@ export function resolveCommands(procedure: Procedure, options: Pick<RunOptions, 
     const matches = commands.filter(({ step, command }) => names.includes(command.id) || names.includes(step.id));
     if (matches.length === 0) {
       const known = [...new Set(commands.map((c) => shortId(procedure, c.step.id)))].join(', ');
-      throw new CliError(`no step or command ${JSON.stringify(given)} in ${procedure.id}; steps: ${known || 'none'}`, EXIT.usage);
+      throw new UsageError(`no step or command ${JSON.stringify(given)} in ${procedure.id}; steps: ${known || 'none'}`);
     }
     for (const { command } of matches) wanted.add(command.id);
   }
@@ -56,7 +56,7 @@ function canonicalNames(procedure: Procedure, values: Record<string, string>): R
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
     const param = PARAM.test(name) ? name : byRaw.get(name);
-    if (!param) throw new CliError(`${JSON.stringify(name)} is not a parameter of ${procedure.id}`, EXIT.usage);
+    if (!param) throw new UsageError(`${JSON.stringify(name)} is not a parameter of ${procedure.id}`);
     out[param] = value;
   }
   return out;
@@ -66,7 +66,7 @@ function secretValues(procedure: Procedure, options: RunOptions): Record<string,
   const secrets = canonicalNames(procedure, options.secret);
   for (const name of options.secretFromEnv) {
     const value = process.env[name];
-    if (value === undefined || value === '') throw new CliError(`--secret-from-env ${name}: the variable is not set`, EXIT.usage);
+    if (value === undefined || value === '') throw new UsageError(`--secret-from-env ${name}: the variable is not set`);
     Object.assign(secrets, canonicalNames(procedure, { [name]: value }));
   }
   return secrets;
@@ -84,7 +84,7 @@ async function assertParameters(procedure: Procedure, given: Record<string, stri
     const what = use ? `${raw}, line ${use.command.line}${use.command.description ? `: ${cell(use.command.description)}` : `: ${cell(use.command.text.split('\n')[0])}`}` : raw;
     return `  ${name}  (${what})`;
   });
-  throw new CliError(`missing parameters (give each with --param NAME=value or --secret NAME=value):\n${lines.join('\n')}`, EXIT.usage);
+  throw new UsageError(`missing parameters (give each with --param NAME=value or --secret NAME=value):\n${lines.join('\n')}`);
 }
 
 /** Builds the request body; the values of secrets go only into it, never to the terminal. */
@@ -92,7 +92,7 @@ export async function runBody(detail: { runbook: { id: string }; version: { vers
   const parameters = canonicalNames(procedure, options.param);
   const secrets = secretValues(procedure, options);
   const both = Object.keys(secrets).filter((name) => name in parameters);
-  if (both.length > 0) throw new CliError(`given both as --param and as a secret: ${both.join(', ')}`, EXIT.usage);
+  if (both.length > 0) throw new UsageError(`given both as --param and as a secret: ${both.join(', ')}`);
   const all = { ...parameters, ...secrets };
   await assertParameters(procedure, all);
   return {
@@ -121,7 +121,7 @@ export async function confirmRisky(ctx: CliContext, procedure: Procedure, comman
   if (risky.length === 0) return;
   const list = risky.map(({ command, risk }) => `  ${risk.padEnd(11)} ${shortId(procedure, command.id)}  ${cell(command.text.split('\n')[0])}`).join('\n');
   if (!ctx.stdin.isTTY) {
-    throw new CliError(`these commands change or destroy things; pass --yes to request them:\n${list}`, EXIT.usage);
+    throw new UsageError(`these commands change or destroy things; pass --yes to request them:\n${list}`);
   }
   ctx.prompt.write(`These commands change or destroy things:\n${list}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });

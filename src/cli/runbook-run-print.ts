@@ -3,10 +3,13 @@ import type { RunView } from './client.js';
 import { cell } from './output.js';
 import type { Requested } from './runbook-run-follow.js';
 
-/** How `nexus runbook run` shows a run to a person: labels, state lines, output lines, summaries. */
+/** How `nexus runbook run` and `nexus run` show a run to a person: labels, state lines, output lines, summaries. */
+
+/** All that labels need of a procedure: a run knows its procedure's id without the runbook. */
+export type ProcedureRef = Pick<Procedure, 'id'>;
 
 /** Short labels: a command id without its procedure's prefix (`immediate-actions.1.c1`). */
-export function shortId(procedure: Procedure, id: string): string {
+export function shortId(procedure: ProcedureRef, id: string): string {
   return id.startsWith(`${procedure.id}.`) ? id.slice(procedure.id.length + 1) : id;
 }
 
@@ -44,7 +47,7 @@ export function stateLine(step: StepNews, runId: string): string {
       return (
         `awaiting approval: requested by ${by}; a second person with the approver role ` +
         `(operator or admin, unless NEXUS_RUN_POLICY says otherwise), not ${by}, must approve it ` +
-        `in the console or with POST /api/v1/runs/${runId}/steps/${step.commandId}/approve`
+        `in the console or with: nexus run approve ${runId} ${step.commandId}`
       );
     }
     case 'running':
@@ -62,7 +65,7 @@ export function stateLine(step: StepNews, runId: string): string {
   }
 }
 
-export function printRun(emit: (line: string) => void, run: RunView, procedure: Procedure): void {
+export function printRun(emit: (line: string) => void, run: RunView, procedure: ProcedureRef): void {
   const params = Object.entries(run.parameters)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${cell(v)}`);
@@ -73,7 +76,7 @@ export function printRun(emit: (line: string) => void, run: RunView, procedure: 
   }
 }
 
-export function finalSummary(emit: (line: string) => void, run: RunView, procedure: Procedure, result: Requested): void {
+export function finalSummary(emit: (line: string) => void, run: RunView, procedure: ProcedureRef, result: Requested): void {
   const open = run.checks.filter((c) => !c.checked);
   if (result.notRequested.length > 0) emit(`not requested: ${result.notRequested.map((k) => shortId(procedure, k)).join(', ')}`);
   if (result.outcome === 'awaiting-approval') emit(`stopped following: a step awaits approval (the run ${run.id} goes on once it is approved)`);

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Procedure } from '../runbooks/model.js';
 import type { NexusClient, RunView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT } from './output.js';
+import { EXIT, UsageError } from './output.js';
+import { ids } from './ids.js';
+import { getRunbookDetail } from './runbook.js';
 import { follow } from './runbook-run-follow.js';
 import { addRunOptions, type RunOptions } from './runbook-run-options.js';
 import { confirmRisky, resolveCommands, resolveProcedure, runBody } from './runbook-run-plan.js';
@@ -35,15 +37,16 @@ async function requestOnly(ctx: CliContext, client: NexusClient, run: RunView, p
 }
 
 async function runProcedure(ctx: CliContext, runbookRef: string, procedureRef: string, options: RunOptions): Promise<void> {
-  if (options.all && options.step.length > 0) throw new CliError('give --step or --all, not both', EXIT.usage);
+  if (options.all && options.step.length > 0) throw new UsageError('give --step or --all, not both');
   const stepsWanted = options.all || options.step.length > 0;
-  if (options.follow && !stepsWanted) throw new CliError('--follow needs --step or --all (it follows the steps it requests)', EXIT.usage);
+  if (options.follow && !stepsWanted) throw new UsageError('--follow needs --step or --all (it follows the steps it requests)');
   const client = ctx.client();
-  const detail = await client.getRunbook(runbookRef, options.version);
+  const detail = await getRunbookDetail(client, runbookRef, options.version);
   const procedure = resolveProcedure(detail.parsed.procedures, procedureRef);
   const commandIds = stepsWanted ? resolveCommands(procedure, options) : [];
-  if (options.all && commandIds.length === 0) throw new CliError(`${procedure.id} has no commands to run`, EXIT.usage);
-  const body = await runBody(detail, procedure, options);
+  if (options.all && commandIds.length === 0) throw new UsageError(`${procedure.id} has no commands to run`);
+  const incident = options.incident === undefined ? undefined : await ids(client).incident(options.incident);
+  const body = await runBody(detail, procedure, { ...options, incident });
   await confirmRisky(ctx, procedure, commandIds, options);
   const run = await client.createRun(body);
   const emit = options.json ? ctx.out.note : ctx.out.print;
@@ -64,7 +67,7 @@ async function runProcedure(ctx: CliContext, runbookRef: string, procedureRef: s
 export function registerRunbookRun(runbookGroup: Command, ctx: CliContext): void {
   const run = runbookGroup
     .command('run')
-    .argument('<runbook>', 'a runbook slug or id')
+    .argument('<runbook>', 'a runbook slug, id, or unique id prefix')
     .argument('<procedure>', 'a procedure id, title, or a unique prefix of either ("P1")')
     .description('Start a run of a procedure; request its steps (--step, --all) and follow their output live (--follow)');
   addRunOptions(run).action((runbook: string, procedure: string, options: RunOptions) => runProcedure(ctx, runbook, procedure, options));

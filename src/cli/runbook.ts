@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
+import type { LintReport, Command as RunbookCommand, Phase, Procedure, Step } from '../runbooks/index.js';
 import { integerIn } from './args.js';
-import type { RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
+import type { NexusClient, RunbookDetailView, RunbookImportResult, RunbookView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT, cell, time } from './output.js';
+import { CliError, EXIT, UsageError, cell, time } from './output.js';
+import { isIdOrPrefix, matchPrefix } from './ids.js';
+import { isUuid } from '../platform/uuid.js';
 
 interface JsonOption {
   json?: boolean;
@@ -12,7 +14,11 @@ interface JsonOption {
 
 interface ImportOptions extends JsonOption {
   slug?: string;
+  strict?: boolean;
 }
+
+/** Enough findings to act on at import; `nexus runbook lint` lists them all. */
+const FINDINGS_SHOWN = 5;
 
 interface ShowOptions extends JsonOption {
   version?: number;
@@ -35,11 +41,11 @@ async function readSource(ctx: CliContext, file: string): Promise<string> {
   }
   try {
     const stat = await fs.stat(file);
-    if (stat.size > MAX_SOURCE_BYTES) throw new CliError(`${file} is ${stat.size} bytes; runbooks are limited to ${MAX_SOURCE_BYTES}`, EXIT.usage);
+    if (stat.size > MAX_SOURCE_BYTES) throw new UsageError(`${file} is ${stat.size} bytes; runbooks are limited to ${MAX_SOURCE_BYTES}`);
     return await fs.readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.usage);
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
@@ -47,10 +53,29 @@ function statsLine(stats: RunbookImportResult['stats']): string {
   return `${stats.procedures} procedures, ${stats.steps} steps, ${stats.commands} commands, ${stats.checks} checks, ${stats.contacts} contacts`;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** On stderr: the import's result is what stdout is for. Errors first, then warnings. */
+function printLintSummary(ctx: CliContext, file: string, report: LintReport): void {
+  const { errors, warnings, infos } = report.summary;
+  ctx.out.note(`lint: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')}`);
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const worst = report.findings.filter((f) => f.severity !== 'info').sort((a, b) => rank[a.severity] - rank[b.severity] || a.line - b.line);
+  for (const f of worst.slice(0, FINDINGS_SHOWN)) ctx.out.note(`  line ${f.line}  ${f.severity}  ${f.rule}  ${cell(f.message)}`);
+  if (worst.length > FINDINGS_SHOWN) ctx.out.note(`  … ${worst.length - FINDINGS_SHOWN} more: nexus runbook lint ${file}`);
+}
+
 async function importRunbook(ctx: CliContext, file: string, options: ImportOptions): Promise<void> {
   const source = await readSource(ctx, file);
-  const result = await ctx.client().importRunbook({ source, ...(options.slug !== undefined ? { slug: options.slug } : {}) });
-  if (options.json) return ctx.out.json(result);
+  const client = ctx.client();
+  const lint = await client.lintRunbook(source);
+  if (!options.json) printLintSummary(ctx, file, lint);
+  if (options.strict && lint.summary.errors > 0) {
+    if (options.json) ctx.out.json({ lint });
+    throw new CliError(`not imported: lint found ${plural(lint.summary.errors, 'error')} (--strict)`, EXIT.failure);
+  }
+  const result = await client.importRunbook({ source, ...(options.slug !== undefined ? { slug: options.slug } : {}) });
+  if (options.json) return ctx.out.json({ ...result, lint });
   const name = cell(result.runbook.slug);
   if (result.copyOf) {
     ctx.out.print(`${cell(result.copyOf)} is a built-in runbook that only an admin may change: imported as a copy, ${name}`);
@@ -125,8 +150,28 @@ function printRunbook(ctx: CliContext, detail: RunbookDetailView): void {
   for (const contact of parsed.contacts) ctx.out.print(`  ${cell(contact.role)}: ${cell(contact.value)} (${contact.kind})`);
 }
 
+/**
+ * By slug or id as the server knows them; when neither, by a unique prefix
+ * of an id. A slug may look like a prefix ("dead"), so the server is asked first.
+ */
+export async function getRunbookDetail(client: NexusClient, ref: string, version?: number): Promise<RunbookDetailView> {
+  try {
+    return await client.getRunbook(ref, version);
+  } catch (error) {
+    if (!(error instanceof CliError && error.exitCode === EXIT.notFound && isIdOrPrefix(ref) && !isUuid(ref))) throw error;
+  }
+  const candidates = async function* () {
+    for await (const runbook of client.paginate((page) => client.listRunbooks(page))) yield { id: runbook.id, label: runbook.slug };
+  };
+  const id = await matchPrefix('runbook', ref, candidates()).catch((error: unknown) => {
+    if (error instanceof CliError && error.exitCode === EXIT.notFound) throw new CliError(`no runbook ${JSON.stringify(ref)}: not a slug, and no runbook id starts with it`, EXIT.notFound);
+    throw error;
+  });
+  return client.getRunbook(id, version);
+}
+
 async function showRunbook(ctx: CliContext, ref: string, options: ShowOptions): Promise<void> {
-  const detail = await ctx.client().getRunbook(ref, options.version);
+  const detail = await getRunbookDetail(ctx.client(), ref, options.version);
   if (options.json) return ctx.out.json(detail);
   printRunbook(ctx, detail);
 }
@@ -141,9 +186,10 @@ export function registerRunbookCommands(program: Command, ctx: CliContext): Comm
   runbook
     .command('import')
     .argument('<file>', 'a Markdown runbook, or - to read it from stdin')
-    .description('Import a runbook as a new version (nothing changes when the text equals the latest version)')
+    .description('Lint a runbook on the server and import it as a new version (nothing changes when the text equals the latest version)')
     .option('--slug <slug>', 'the name to file it under (default: from its "# Title")', parseSlug)
-    .option('--json', 'print the result as JSON')
+    .option('--strict', 'import nothing, and exit 1, when lint finds errors')
+    .option('--json', 'print the result, with the lint report, as JSON')
     .action((file: string, options: ImportOptions) => importRunbook(ctx, file, options));
   runbook
     .command('list')
@@ -152,7 +198,7 @@ export function registerRunbookCommands(program: Command, ctx: CliContext): Comm
     .action((options: JsonOption) => listRunbooks(ctx, options));
   runbook
     .command('show')
-    .argument('<runbook>', 'a runbook slug or id')
+    .argument('<runbook>', 'a runbook slug, id, or unique id prefix')
     .description('Show a runbook: procedures with priority and SLA, phases, steps, and commands with their source lines')
     .option('--version <n>', 'this version instead of the latest', integerIn(1, 2_147_483_647))
     .option('--json', 'print the version (metadata, parsed model, source) as JSON')

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { integerIn } from './args.js';
 import { DEFAULT_URL, exitCodeForStatus, NexusClient, type RunnerSelfView } from './client.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT } from './output.js';
+import { CliError, EXIT, UsageError } from './output.js';
 
 interface RunnerOptions {
   url: string;
@@ -49,7 +49,7 @@ async function readCredential(file: string): Promise<string | null> {
  */
 async function credentialFor(ctx: CliContext, options: RunnerOptions, client: NexusClient, signal: AbortSignal): Promise<string | null> {
   if (!options.credentialFile) {
-    throw new CliError(`--credential-file is required: where this runner keeps its credential (first start: with --enrolment-token; ${ENROL_HINT})`, EXIT.usage);
+    throw new UsageError(`--credential-file is required: where this runner keeps its credential (first start: with --enrolment-token; ${ENROL_HINT})`);
   }
   const file = path.resolve(options.credentialFile);
   const saved = await readCredential(file);
@@ -57,7 +57,7 @@ async function credentialFor(ctx: CliContext, options: RunnerOptions, client: Ne
     if (options.enrolmentToken) ctx.out.note(`${new Date().toISOString()} using the credential in ${file}; the enrolment token is not needed any more`);
     return saved;
   }
-  if (!options.enrolmentToken) throw new CliError(`no credential in ${file} and no --enrolment-token to get one (${ENROL_HINT})`, EXIT.usage);
+  if (!options.enrolmentToken) throw new UsageError(`no credential in ${file} and no --enrolment-token to get one (${ENROL_HINT})`);
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   let handle: fs.FileHandle;
   try {

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { integerIn, parseUuid } from './args.js';
+import { integerIn } from './args.js';
 import type { CreatedEnrolmentView, RunnerView } from './client.js';
 import type { CliContext } from './context.js';
+import { idArgument, ids } from './ids.js';
 import { cell, time } from './output.js';
 
 interface EnrolOptions {
@@ -56,8 +57,9 @@ async function list(ctx: CliContext, options: { json?: boolean }): Promise<void>
   ctx.out.table(['ID', 'NAME', 'LABELS', 'STATE', 'CREDENTIAL', 'CREATED', 'ENROLLED', 'LAST SEEN'], rows, 'No runners.');
 }
 
-async function revoke(ctx: CliContext, id: string): Promise<void> {
-  const runner = await ctx.client().revokeRunner(id);
+async function revoke(ctx: CliContext, ref: string): Promise<void> {
+  const client = ctx.client();
+  const runner = await client.revokeRunner(await ids(client).runner(ref));
   ctx.out.print(`Revoked runner "${cell(runner.name)}", id ${runner.id}: its credential no longer works`);
 }
 
@@ -78,7 +80,7 @@ export function registerRunners(program: Command, ctx: CliContext): void {
     .action((options: { json?: boolean }) => list(ctx, options));
   runners
     .command('revoke')
-    .argument('<id>', 'the runner id (see `nexus runners list`)', parseUuid)
+    .argument('<id>', 'the runner id (see `nexus runners list`), or a unique prefix of it', idArgument('runner'))
     .description('Revoke a runner or an unused enrolment; its credential stops working at once')
     .action((id: string) => revoke(ctx, id));
 }

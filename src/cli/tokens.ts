@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Role } from '../platform/auth/roles.js';
-import { integerIn, parseRole, parseUuid } from './args.js';
+import { integerIn, parseRole } from './args.js';
 import type { ApiTokenView, CreatedTokenView, NexusClient } from './client.js';
 import type { CliContext } from './context.js';
+import { idArgument, ids } from './ids.js';
 import { cell, time } from './output.js';
 
 interface ListOptions {
@@ -71,8 +72,9 @@ async function createToken(ctx: CliContext, options: CreateOptions): Promise<voi
   printCreated(ctx, created);
 }
 
-async function revokeToken(ctx: CliContext, id: string): Promise<void> {
-  const token = await ctx.client().revokeToken(id);
+async function revokeToken(ctx: CliContext, ref: string): Promise<void> {
+  const client = ctx.client();
+  const token = await client.revokeToken(await ids(client).token(ref));
   ctx.out.print(`Revoked API token "${cell(token.name)}" (${token.prefix}…), id ${token.id}`);
 }
 
@@ -94,7 +96,7 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .action((options: CreateOptions) => createToken(ctx, options));
   tokens
     .command('revoke')
-    .argument('<id>', 'the token id (see `nexus tokens list`)', parseUuid)
+    .argument('<id>', 'the token id (see `nexus tokens list`), or a unique prefix of it', idArgument('API token'))
     .description('Revoke an API token; it stops working at once')
     .action((id: string) => revokeToken(ctx, id));
 }

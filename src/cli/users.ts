@@ -5,6 +5,7 @@ import { parseRole } from './args.js';
 import type { NexusClient, UserView } from './client.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, cell, time } from './output.js';
+import { idStartsWith, isIdOrPrefix, matchPrefix } from './ids.js';
 import { generatePassword, readPasswordFromStdin } from './password.js';
 
 interface JsonOption {
@@ -22,16 +23,10 @@ interface PasswordOptions extends JsonOption {
   passwordStdin?: boolean;
 }
 
-async function findByUsername(client: NexusClient, username: string): Promise<UserView | undefined> {
-  for await (const user of client.paginate((page) => client.listUsers(page))) {
-    if (user.username === username) return user;
-  }
-  return undefined;
-}
-
 /**
- * A user by id or username. The API addresses users by id only; people think
- * in usernames, so a name is looked up by walking the list.
+ * A user by id, username or unique id prefix. The API addresses users by id
+ * only; people think in usernames, so a name is looked up by walking the
+ * list. A username wins over an id prefix that looks the same ("deadbeef").
  */
 export async function resolveUser(client: NexusClient, ref: string): Promise<UserView> {
   if (isUuid(ref)) {
@@ -42,9 +37,16 @@ export async function resolveUser(client: NexusClient, ref: string): Promise<Use
       if (!(error instanceof CliError && error.exitCode === EXIT.notFound)) throw error;
     }
   }
-  const user = await findByUsername(client, ref);
-  if (!user) throw new CliError(`no user named ${JSON.stringify(ref)}`, EXIT.notFound);
-  return user;
+  const users: UserView[] = [];
+  for await (const user of client.paginate((page) => client.listUsers(page))) {
+    if (user.username === ref) return user;
+    users.push(user);
+  }
+  if (!isIdOrPrefix(ref) || isUuid(ref)) throw new CliError(`no user named ${JSON.stringify(ref)}`, EXIT.notFound);
+  const matching = users.filter((user) => idStartsWith(user.id, ref));
+  if (matching.length === 0) throw new CliError(`no user named ${JSON.stringify(ref)}, and no user id starts with it`, EXIT.notFound);
+  const id = await matchPrefix('user', ref, matching.map((user) => ({ id: user.id, label: user.username })));
+  return matching.find((user) => user.id === id)!;
 }
 
 function userRow(user: UserView): string[] {
@@ -73,8 +75,10 @@ async function chosenPassword(ctx: CliContext, fromStdin: boolean | undefined) {
   return { password: generatePassword(), generated: true };
 }
 
+/** The password alone on stdout, so `PASSWORD=$(nexus users create …)` captures exactly it; the rest is for the person. */
 function printPassword(ctx: CliContext, user: UserView, password: string): void {
-  ctx.out.print(`Password for ${user.username}: ${password}`);
+  ctx.out.note(`Password for ${user.username} (on stdout):`);
+  ctx.out.print(password);
   ctx.out.note('It is not stored anywhere readable and will not be shown again; hand it over securely.');
 }
 
@@ -88,8 +92,10 @@ async function createUser(ctx: CliContext, username: string, options: CreateOpti
     ...(options.email !== undefined ? { email: options.email } : {}),
   });
   if (options.json) return ctx.out.json(generated ? { user, password } : { user });
-  ctx.out.print(`Created user ${user.username} (${user.role}), id ${user.id}`);
-  if (generated) printPassword(ctx, user, password);
+  const created = `Created user ${user.username} (${user.role}), id ${user.id}`;
+  if (!generated) return ctx.out.print(created);
+  ctx.out.note(created);
+  printPassword(ctx, user, password);
 }
 
 async function setRole(ctx: CliContext, ref: string, role: Role, options: JsonOption): Promise<void> {
@@ -113,11 +119,13 @@ async function resetPassword(ctx: CliContext, ref: string, options: PasswordOpti
   const { password, generated } = await chosenPassword(ctx, options.passwordStdin);
   const user = await client.updateUser(target.id, { password });
   if (options.json) return ctx.out.json(generated ? { user, password } : { user });
-  ctx.out.print(`${user.username}: password reset; their existing sessions are signed out`);
-  if (generated) printPassword(ctx, user, password);
+  const done = `${user.username}: password reset; their existing sessions are signed out`;
+  if (!generated) return ctx.out.print(done);
+  ctx.out.note(done);
+  printPassword(ctx, user, password);
 }
 
-const USER_ARG = 'a username or a user id';
+const USER_ARG = 'a username, a user id, or a unique prefix of one';
 
 export function registerUsers(program: Command, ctx: CliContext): void {
   const users = program.command('users').description('Manage user accounts (admin)');

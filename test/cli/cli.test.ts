@@ -61,6 +61,7 @@ afterAll(async () => t?.close());
 describe('nexus CLI against a running server', () => {
   let token: string;
   let alice: { id: string; password: string };
+  let bobId = '';
 
   it('--help lists the API commands and exits 0', async () => {
     const run = await nexus(['--help']);
@@ -111,6 +112,26 @@ describe('nexus CLI against a running server', () => {
     const again = await nexus(['users', 'create', 'alice', '--role', 'viewer'], { token });
     expect(again.code).toBe(EXIT.conflict);
     expect(again.stderr).toBe('nexus: A user named "alice" already exists\n');
+  });
+
+  it('a generated password is alone on stdout, so $(nexus users create …) captures exactly it', async () => {
+    const created = await nexus(['users', 'create', 'bob', '--role', 'viewer'], { token });
+    expect(created.code).toBe(EXIT.ok);
+    expect(created.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
+    expect(created.stderr).toMatch(/^Created user bob \(viewer\), id [0-9a-f-]{36}\nPassword for bob \(on stdout\):\n/);
+    expect(await canLogin('bob', created.stdout.trimEnd())).toBe(200);
+
+    const reset = await nexus(['users', 'reset-password', 'bob'], { token });
+    expect(reset.code).toBe(EXIT.ok);
+    expect(reset.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
+    expect(reset.stderr).toContain('bob: password reset');
+    expect(await canLogin('bob', reset.stdout.trimEnd())).toBe(200);
+    expect(await canLogin('bob', created.stdout.trimEnd())).toBe(401);
+    // Disabled again by an id prefix rather than the name: the same user.
+    const bob = json<{ items: Array<{ id: string; username: string }> }>(await t.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(t.tokens.admin) })).items.find((u) => u.username === 'bob')!;
+    bobId = bob.id;
+    const disabled = await nexus(['users', 'disable', bob.id.slice(0, 8), '--json'], { token });
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ username: 'bob', disabled: true });
   });
 
   it('users set-role, disable and enable act on a username, as the API then shows', async () => {
@@ -176,7 +197,7 @@ describe('nexus CLI against a running server', () => {
     const table = await nexus(['tokens', 'list', '--all'], { token });
     expect(table.stdout).toMatch(new RegExp(`^${created.info.id} +ci deploy +nxs_\\S+ +viewer +admin +active `, 'm'));
 
-    const revoke = await nexus(['tokens', 'revoke', created.info.id], { token });
+    const revoke = await nexus(['tokens', 'revoke', created.info.id.slice(0, 8)], { token });
     expect(revoke).toMatchObject({ code: EXIT.ok, stdout: `Revoked API token "ci deploy" (${created.token.slice(0, 10)}…), id ${created.info.id}\n` });
     const refused = await nexus(['tokens', 'list'], { token: created.token });
     expect(refused).toMatchObject({ code: EXIT.unauthorized, stdout: '', stderr: 'nexus: Token is invalid, expired or revoked\n' });
@@ -186,8 +207,8 @@ describe('nexus CLI against a running server', () => {
     const run = await nexus(['audit', '--action', 'user.', '--actor', 'admin', '--since', since, '--json'], { token });
     expect(run.code).toBe(EXIT.ok);
     const { items } = JSON.parse(run.stdout) as { items: Array<{ action: string; actor: string; target: string | null; outcome: string }> };
-    // Newest first: create, conflicting create, set-role, disable, enable, reset-password, reversed.
-    expect(items.map((e) => [e.action, e.outcome, e.target])).toEqual([
+    // Newest first: create, conflicting create, set-role, disable, enable, reset-password, reversed (bob's own three left out).
+    expect(items.filter((e) => e.target !== bobId).map((e) => [e.action, e.outcome, e.target])).toEqual([
       ['user.update', 'success', alice.id],
       ['user.update', 'success', alice.id],
       ['user.update', 'success', alice.id],
@@ -197,7 +218,7 @@ describe('nexus CLI against a running server', () => {
     ]);
     expect(new Set(items.map((e) => e.actor))).toEqual(new Set(['admin']));
 
-    const table = await nexus(['audit', '--action', 'user.create', '--outcome', 'success', '--limit', '1'], { token });
+    const table = await nexus(['audit', '--action', 'user.create', '--outcome', 'success', '--target', alice.id, '--limit', '1'], { token });
     expect(table.code).toBe(EXIT.ok);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^TIME +ACTOR +ACTION +TARGET +OUTCOME +STATUS$/);
@@ -247,6 +268,6 @@ describe('nexus CLI failures: one line on stderr and an exit code scripts can br
   it('login without --password-stdin and without a terminal exits 2 instead of hanging', async () => {
     const run = await nexus(['login', '--username', 'admin']);
     expect(run).toMatchObject({ code: EXIT.usage, stdout: '' });
-    expect(run.stderr).toBe('nexus: no password: pass --password-stdin, or run in a terminal to be prompted\n');
+    expect(run.stderr).toBe('nexus: no password: pass --password-stdin, or run in a terminal to be prompted\nhint: see `nexus login --help`\n');
   });
 });

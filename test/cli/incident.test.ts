@@ -53,4 +53,54 @@ describe('nexus incident', () => {
     expect((await nexus(['incident', 'ack', incident.id], t.tokens.viewer)).code).toBe(EXIT.unauthorized);
     expect((await nexus(['incident', 'show', 'not-an-id'], t.tokens.viewer)).code).toBe(EXIT.usage);
   });
+
+  it('mitigate, resolve, close and reopen by a unique id prefix, as the console moves it', async () => {
+    const incident = await openIncident(t, { severity: 'P2', title: 'Queue backlog' });
+    const prefix = incident.id.slice(0, 8);
+    const states: string[] = [];
+    for (const action of ['ack', 'mitigate', 'resolve', 'close', 'reopen']) {
+      const res = await nexus(['incident', action, prefix, '--json'], t.tokens.responder);
+      expect(res.code).toBe(EXIT.ok);
+      states.push((JSON.parse(res.stdout) as Incident).state);
+    }
+    expect(states).toEqual(['acknowledged', 'mitigated', 'resolved', 'closed', 'triggered']);
+    const premature = await nexus(['incident', 'close', prefix], t.tokens.responder);
+    expect(premature.code).toBe(EXIT.conflict);
+    expect((await nexus(['incident', 'mitigate', prefix], t.tokens.viewer)).code).toBe(EXIT.unauthorized);
+  });
+
+  it('an id prefix that matches nothing is exit 5; a malformed one exit 2 with a hint, before any request', async () => {
+    const taken = (JSON.parse((await nexus(['incident', 'list', '--json'], t.tokens.viewer)).stdout) as { items: Incident[] }).items.map((i) => i.id);
+    const unknown = ['0000', 'ffff', '1234'].find((prefix) => !taken.some((id) => id.startsWith(prefix)))!;
+    const none = await nexus(['incident', 'ack', unknown], t.tokens.responder);
+    expect(none).toMatchObject({ code: EXIT.notFound, stderr: `nexus: no incident id starts with ${unknown}\n` });
+    const malformed = await nexus(['incident', 'ack', 'ab'], t.tokens.responder);
+    expect(malformed).toMatchObject({
+      code: EXIT.usage,
+      stdout: '',
+      stderr:
+        "nexus: command-argument value 'ab' is invalid for argument 'id'. must be an incident id, or a unique prefix of one (at least 4 hex digits)\n" +
+        'hint: see `nexus incident ack --help`\n',
+    });
+  });
+
+  it('assign: me, a username (admin), none, and --commander; a responder naming a user gets a hint', async () => {
+    const incident = await openIncident(t, { severity: 'P3', title: 'Disk filling' });
+    const mine = await nexus(['incident', 'assign', incident.id, 'me', '--json'], t.tokens.responder);
+    expect((JSON.parse(mine.stdout) as Incident).assigneeId).toBe(t.userIds.responder);
+    const byName = await nexus(['incident', 'assign', incident.id, 'operator-user'], t.tokens.admin);
+    expect(byName).toMatchObject({ code: EXIT.ok, stdout: `Incident ${incident.id}: assignee operator-user\n` });
+    const commander = await nexus(['incident', 'assign', incident.id, 'me', '--commander', '--json'], t.tokens.admin);
+    expect(JSON.parse(commander.stdout)).toMatchObject({ assigneeId: t.userIds.operator, commanderId: t.userIds.admin });
+    const nobody = await nexus(['incident', 'assign', incident.id, 'none', '--json'], t.tokens.responder);
+    expect((JSON.parse(nobody.stdout) as Incident).assigneeId).toBeNull();
+
+    const refused = await nexus(['incident', 'assign', incident.id, 'operator-user'], t.tokens.responder);
+    expect(refused).toMatchObject({
+      code: EXIT.usage,
+      stderr: 'nexus: cannot look up "operator-user": finding users by name needs the admin role\nhint: give `me`, `none` or the user\'s full id\n',
+    });
+    const byId = await nexus(['incident', 'assign', incident.id, t.userIds.operator, '--json'], t.tokens.responder);
+    expect((JSON.parse(byId.stdout) as Incident).assigneeId).toBe(t.userIds.operator);
+  });
 });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { parseTime } from '../../src/cli/args.js';
 import { exitCodeForStatus } from '../../src/cli/client.js';
+import { isIdOrPrefix, matchPrefix } from '../../src/cli/ids.js';
 import { EXIT } from '../../src/cli/output.js';
 import { promptHidden, readPasswordFromStdin, type PasswordInput } from '../../src/cli/password.js';
 
@@ -81,5 +82,29 @@ describe('arguments and statuses', () => {
       EXIT.unavailable,
       EXIT.failure,
     ]);
+  });
+});
+
+describe('id prefixes', () => {
+  const ids = [
+    { id: '5f0c1a2b-0000-4000-8000-000000000001', label: 'P1 triggered API errors' },
+    { id: '5f0c1a2b-0000-4000-8000-000000000002', label: 'P2 resolved Slow checkout' },
+    { id: '7a00beef-0000-4000-8000-000000000003', label: 'P3 closed Disk' },
+  ];
+
+  it('a prefix is at least 4 hex digits, with or without the dashes, and never a whole word', () => {
+    for (const good of ['5f0c', '5F0C1A2B', '5f0c1a2b-00', '5f0c1a2b00', ids[0]!.id]) expect(isIdOrPrefix(good)).toBe(true);
+    for (const bad of ['5f0', 'alice', '5f0c--1', '-5f0c', '5f0c1a2b-0000-4000-8000-0000000000011', '']) expect(isIdOrPrefix(bad)).toBe(false);
+  });
+
+  it('one match is the id; none is exit 5; several are exit 2 listing them', async () => {
+    expect(await matchPrefix('incident', '7a00', ids)).toBe(ids[2]!.id);
+    expect(await matchPrefix('incident', '7A00BEEF0000', ids)).toBe(ids[2]!.id);
+    await expect(matchPrefix('incident', 'ffff', ids)).rejects.toMatchObject({ exitCode: EXIT.notFound, message: 'no incident id starts with ffff' });
+    await expect(matchPrefix('incident', '5f0c', ids)).rejects.toMatchObject({
+      exitCode: EXIT.usage,
+      message: `5f0c is the start of 2 incident ids:\n  ${ids[0]!.id}  P1 triggered API errors\n  ${ids[1]!.id}  P2 resolved Slow checkout`,
+      hint: 'give more of the id',
+    });
   });
 });

@@ -78,7 +78,7 @@ describe('nexus runbook lint', () => {
 
   it('exits 2 on a missing file or a bad option, before linting anything', async () => {
     const missing = await nexus(['runbook', 'lint', path.join(tmp, 'missing.md')]);
-    expect(missing).toEqual({ code: EXIT.usage, stdout: '', stderr: `nexus: cannot read ${path.join(tmp, 'missing.md')}: ENOENT\n` });
+    expect(missing).toEqual({ code: EXIT.usage, stdout: '', stderr: `nexus: cannot read ${path.join(tmp, 'missing.md')}: ENOENT\nhint: see \`nexus runbook lint --help\`\n` });
     const badUrl = await nexus(['runbook', 'lint', SEED, '--database-url', 'http://db']);
     expect(badUrl.code).toBe(EXIT.usage);
     expect(badUrl.stderr).toContain("option '--database-url <url>' argument 'http://db' is invalid. must be a postgres or postgresql URL");

@@ -30,22 +30,37 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('nexus runbook', () => {
-  it('import prints the new version and its counts; again, that nothing changed', async () => {
+  it('import --strict imports nothing and exits 1 when the lint finds errors, naming the first of them', async () => {
+    const strict = await nexus(['runbook', 'import', SEED, '--strict'], t.tokens.operator);
+    expect(strict).toMatchObject({ code: EXIT.failure, stdout: '' });
+    const lines = strict.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^lint: \d+ errors, \d+ warnings, \d+ infos$/);
+    // The worst first: five errors, each with its line and rule, then where to see the rest.
+    expect(lines.slice(1, 6).every((line) => /^ {2}line \d+ {2}error {2}[a-z-]+ {2}\S/.test(line))).toBe(true);
+    expect(lines[6]).toMatch(new RegExp(`^  … \\d+ more: nexus runbook lint ${SEED}$`));
+    expect(lines.at(-1)).toMatch(/^nexus: not imported: lint found \d+ errors \(--strict\)$/);
+    const library = await nexus(['runbook', 'list', '--json'], t.tokens.viewer);
+    expect((JSON.parse(library.stdout) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('import prints the lint summary on stderr and the new version on stdout; again, that nothing changed', async () => {
     const first = await nexus(['runbook', 'import', SEED], t.tokens.operator);
-    expect(first).toMatchObject({ code: EXIT.ok, stderr: '' });
+    expect(first.code).toBe(EXIT.ok);
+    expect(first.stderr.split('\n')[0]).toMatch(/^lint: \d+ errors, \d+ warnings, \d+ infos$/);
     expect(first.stdout).toBe('Imported nexus-platform-runbooks version 1 (11 procedures, 51 steps, 103 commands, 7 checks, 4 contacts)\n');
     const again = await nexus(['runbook', 'import', SEED], t.tokens.operator);
     expect(again.stdout).toBe('nexus-platform-runbooks is unchanged: version 1 already has this text\n');
   });
 
-  it('import reads stdin with "-", takes --slug, and prints JSON with --json', async () => {
-    const run = await nexus(['runbook', 'import', '-', '--slug', 'node-drain', '--json'], t.tokens.operator, await fs.readFile(DRAIN, 'utf8'));
-    expect(run.code).toBe(EXIT.ok);
+  it('import reads stdin with "-", takes --slug, and prints JSON with --json; --strict passes a runbook with only warnings', async () => {
+    const run = await nexus(['runbook', 'import', '-', '--slug', 'node-drain', '--strict', '--json'], t.tokens.operator, await fs.readFile(DRAIN, 'utf8'));
+    expect(run).toMatchObject({ code: EXIT.ok, stderr: '' });
     expect(JSON.parse(run.stdout)).toMatchObject({
       runbook: { slug: 'node-drain', title: 'Drain a Kubernetes Node', latestVersion: 1 },
       version: { version: 1, importedBy: 'operator-user' },
       created: true,
       stats: { procedures: 1, commands: 5, checks: 3, contacts: 2 },
+      lint: { summary: { errors: 0 } },
     });
   });
 
@@ -104,14 +119,16 @@ describe('nexus runbook', () => {
     const noVersion = await nexus(['runbook', 'show', 'node-drain', '--version', '7'], t.tokens.viewer);
     expect(noVersion.code).toBe(EXIT.notFound);
     const noFile = await nexus(['runbook', 'import', '/nonexistent/runbook.md'], t.tokens.operator);
-    expect(noFile).toMatchObject({ code: EXIT.usage, stderr: 'nexus: cannot read /nonexistent/runbook.md: ENOENT\n' });
+    expect(noFile).toMatchObject({ code: EXIT.usage, stderr: 'nexus: cannot read /nonexistent/runbook.md: ENOENT\nhint: see `nexus runbook import --help`\n' });
     const badSlug = await nexus(['runbook', 'import', SEED, '--slug', 'Bad Slug'], t.tokens.operator);
     expect(badSlug.code).toBe(EXIT.usage);
     const bad = await nexus(['runbook', 'import', '-'], t.tokens.operator, '# Bad\n\n### P\n\n```bash\n# nexus: risk=maybe\nls\n```\n');
-    expect(bad).toMatchObject({
-      code: EXIT.usage,
-      stderr: 'nexus: The runbook cannot be imported: line 6: annotation risk=maybe must be one of read, change, destructive\n',
-    });
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr.split('\n').slice(-3)).toEqual([
+      '  line 6  error  parse-error  annotation risk=maybe must be one of read, change, destructive',
+      'nexus: The runbook cannot be imported: line 6: annotation risk=maybe must be one of read, change, destructive',
+      '',
+    ]);
   });
 
   it('--help lists the runbook commands', async () => {
