@@ -15,6 +15,7 @@ import { DeliveryStore } from './delivery-store.js';
 import type { PlanInput, PlanLevel } from './escalation.js';
 import { policyRoutes, rotationRoutes } from './oncall-routes.js';
 import { OnCallService, type OnCallNow } from './oncall-service.js';
+import type { Deliverability, NotificationOutcome } from './outcome.js';
 import type { NotifyRequest } from './request.js';
 import { RotationStore } from './rotation-store.js';
 import { channelRoutes, contactRoutes, notificationRoutes } from './routes.js';
@@ -26,6 +27,7 @@ export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './def
 export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
 export { SUBJECT_MAX, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
+export type { Deliverability, DestinationOutcome, NotificationOutcome } from './outcome.js';
 
 export interface NotifyDeps {
   db: Database;
@@ -47,6 +49,10 @@ export interface NotifyModule {
   planEscalation(policyId: string, input: PlanInput): Promise<PlanLevel[]>;
   /** Idempotent per (key, destination); delivery is durable and retried. */
   notify(request: NotifyRequest): Promise<NotifyResult>;
+  /** Who a notification reached so far, by name, and why the others were not; null for an unknown id. */
+  outcome(notificationId: string): Promise<NotificationOutcome | null>;
+  /** Whether any enabled channel or contact route can deliver now; what is missing when none can. */
+  deliverability(): Promise<Deliverability>;
   onCallAt(rotationId: string, at: Date): Promise<OnCallNow>;
   directory: DirectoryService;
   oncall: OnCallService;
@@ -104,6 +110,8 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
   const module: NotifyModule = {
     planEscalation: (policyId, input) => oncall.planEscalation(policyId, input),
     notify: (request) => delivery.notify(request),
+    outcome: (notificationId) => delivery.outcome(notificationId),
+    deliverability: () => delivery.deliverability(),
     onCallAt: (rotationId, at) => oncall.onCallAt(rotationId, at),
     directory,
     oncall,
@@ -130,4 +138,16 @@ export async function ensureDefaults(notify: NotifyModule, audit: AuditService):
   }
   const sealed = await notify.sealLegacyChannels();
   if (sealed > 0) await audit.record({ actor: 'system', action: 'notify.channels_seal', target: `${sealed} channels`, outcome: 'success' });
+}
+
+/**
+ * Called by the server at every start: a NEXUS whose pages can reach nobody
+ * (out of the box: no SMTP, no Slack URL, no phone provider) says so where
+ * operators look first. `/api/health` says the same while it lasts.
+ */
+export async function warnWhenNothingDelivers(notify: Pick<NotifyModule, 'deliverability'>, logger: Logger): Promise<void> {
+  const { canDeliver, missing } = await notify.deliverability();
+  if (!canDeliver) {
+    logger.warn({ missing }, 'notify: no enabled channel or contact route can deliver, so incident pages reach nobody; set NEXUS_SMTP_URL or NEXUS_SLACK_WEBHOOK_URL, or add a channel');
+  }
 }

@@ -32,16 +32,24 @@ export interface ResolveDeps {
   config: NotifyConfig;
 }
 
+export const NOT_SUPPORTED_PHONE = 'not supported: NEXUS has no SMS or voice provider';
+
+/** Whether a contact's e-mail address or phone number can be delivered to right now; null means yes. */
+export function contactRouteSkipReason(means: 'email' | 'phone', config: NotifyConfig): string | null {
+  if (means === 'email') return config.smtpUrl ? null : NOT_CONFIGURED_SMTP;
+  return NOT_SUPPORTED_PHONE;
+}
+
 function contactDestinations(contact: ContactRow, via: string, config: NotifyConfig): Destination[] {
   const base = { channelId: null, contactId: contact.id, via };
   const out: Destination[] = [];
   if (contact.email) {
-    const skip = config.smtpUrl ? null : NOT_CONFIGURED_SMTP;
+    const skip = contactRouteSkipReason('email', config);
     out.push({ ...base, target: `email:${contact.email.toLowerCase()}`, channel: 'email', address: contact.email, skip });
   }
   if (contact.phone) {
     // Recorded rather than dropped, so the log says plainly that nobody was called.
-    const skip = 'not supported: NEXUS has no SMS or voice provider';
+    const skip = contactRouteSkipReason('phone', config);
     out.push({ ...base, target: `phone:${contact.phone.replace(/\D/g, '')}`, channel: 'phone', address: null, skip });
   }
   if (out.length === 0) {

@@ -103,9 +103,24 @@ describe.each(ENGINES)('paging and escalation on %s', (engine) => {
 
     const events = await timeline(t, incident.id);
     const paging = events.filter((e) => e.kind === 'page' || e.kind === 'escalation').map((e) => e.summary);
-    expect(paging).toEqual(['Paged first, always', 'Escalated to manager: not acknowledged after 30 min']);
+    expect(paging).toEqual(['Paging first, always', 'Escalating to manager: not acknowledged after 30 min']);
     expect(events.filter((e) => e.kind === 'notification.sent')).toHaveLength(3);
-    expect((await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${incident.id}`)).body.nextPageAt).toBeNull();
+    // Each level's outcome once its receivers accepted the page: who was reached, and how.
+    const outcomes = await waitFor(async () => {
+      const found = (await timeline(t, incident.id)).filter((e) => e.kind.startsWith('page.'));
+      return found.length === 2 ? found.map((e) => [e.kind, e.summary]) : null;
+    }, 'both levels to settle');
+    expect(outcomes).toEqual([
+      ['page.reached', 'Reached first by webhook, always by webhook'],
+      ['page.reached', 'Reached manager by webhook'],
+    ]);
+    const after = (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${incident.id}`)).body;
+    expect(after.nextPageAt).toBeNull();
+    expect(after.paging).toMatchObject({ unreachable: false, reachedAnyone: true });
+    expect(after.paging.levels.map((l) => [l.level, l.state, l.early])).toEqual([
+      [0, 'reached', false],
+      [1, 'reached', false],
+    ]);
   });
 
   it('acknowledging stops escalation; reopening pages from level 0 again', async () => {
