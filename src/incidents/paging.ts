@@ -296,8 +296,9 @@ export function dueLevels(plan: readonly PlanLevel[], start: Date, now: Date, pa
     const at = new Date(start.getTime() + level.afterMinutes * MINUTE);
     const last = index === plan.length - 1;
     const before = index > 0 ? byLevel.get(plan[index - 1]!.level) : undefined;
-    if (at <= now) due.push({ level, at, early: false, last });
-    else if (before?.reached === false && before.settledAt) due.push({ level, at: before.settledAt, early: true, last });
+    // Still early once its own time has passed: a pass repeating it then must name the same time (rotations).
+    if (before?.reached === false && before.settledAt && before.settledAt < at) due.push({ level, at: before.settledAt, early: true, last });
+    else if (at <= now) due.push({ level, at, early: false, last });
     else next = earliest(next, at);
   });
   return { due, next };

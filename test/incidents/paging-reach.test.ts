@@ -35,6 +35,12 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
     await t.server.incidents.timeline.idle();
   };
   const incident = async (id: string) => (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${id}`)).body;
+  /** The incident once every level paged so far is marked settled (a moment after its outcome is on the timeline). */
+  const settledIncident = (id: string) =>
+    waitFor(async () => {
+      const view = await incident(id);
+      return view.paging.levels.every((l) => l.settledAt !== null) ? view : null;
+    }, 'every paged level to be settled');
   const paging = async (id: string) =>
     (await timeline(t, id)).filter((e) => e.kind === 'page' || e.kind === 'escalation' || e.kind.startsWith('page.')).map((e) => [e.kind, e.summary]);
   const readiness = async () => {
@@ -133,7 +139,7 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
       ['page.reached', `Reached ops-webhook by webhook; not reached: On-Call Engineer by phone — ${PHONE}`],
     ]);
     expect(hooks.requests.filter((r) => r.path === '/ops')).toHaveLength(1);
-    const view = await incident(opened.id);
+    const view = await settledIncident(opened.id);
     expect(view.paging).toMatchObject({ unreachable: false, reachedAnyone: true });
     // Somebody was reached: the manager waits for the response time (15 minutes for P1).
     expect(Date.parse(view.nextPageAt!) - Date.parse(view.triggeredAt)).toBe(15 * 60_000);
@@ -145,7 +151,7 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
       ['escalation', 'Escalating to Escalation Manager: not acknowledged after 15 min'],
       ['page.unreachable', `Reached nobody at escalation level 1: Escalation Manager by phone — ${PHONE}. No escalation level is left`],
     ]);
-    const escalated = await incident(opened.id);
+    const escalated = await settledIncident(opened.id);
     // The last level reached nobody: flagged, though the first level reached a channel.
     expect(escalated.paging).toMatchObject({ unreachable: true, reachedAnyone: true });
   });
@@ -178,7 +184,7 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
       await settle();
       const outcomes: TimelineEvent[] = (await timeline(t, opened.id)).filter((e) => e.kind.startsWith('page.'));
       expect(outcomes.map((e) => e.summary)).toEqual(['Reached slow-webhook by webhook']);
-      expect((await incident(opened.id)).paging.levels.map((l) => l.state)).toEqual(['reached']);
+      expect((await settledIncident(opened.id)).paging.levels.map((l) => l.state)).toEqual(['reached']);
     } finally {
       t.server.incidents.outcomes.listen();
       answer(200);

@@ -114,7 +114,11 @@ describe.each(ENGINES)('paging and escalation on %s', (engine) => {
       ['page.reached', 'Reached first by webhook, always by webhook'],
       ['page.reached', 'Reached manager by webhook'],
     ]);
-    const after = (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${incident.id}`)).body;
+    // The outcome is on the timeline a moment before the level is marked settled.
+    const after = await waitFor(async () => {
+      const view = (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${incident.id}`)).body;
+      return view.paging.levels.every((l) => l.settledAt !== null) ? view : null;
+    }, 'both levels to be marked settled');
     expect(after.nextPageAt).toBeNull();
     expect(after.paging).toMatchObject({ unreachable: false, reachedAnyone: true });
     expect(after.paging.levels.map((l) => [l.level, l.state, l.early])).toEqual([

@@ -13,7 +13,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database and queue must be up; Redis down only degrades */
+        /** Readiness: database and queue must be up; Redis down, or nothing able to deliver a page, only degrades */
         get: {
             parameters: {
                 query?: never;
@@ -34,17 +34,22 @@ export interface paths {
                                 database: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
+                                };
+                                notify?: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 queue: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 redis: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                             };
                             failing: string[];
@@ -63,17 +68,22 @@ export interface paths {
                                 database: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
+                                };
+                                notify?: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 queue: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 redis: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                             };
                             failing: string[];
@@ -1821,6 +1831,41 @@ export interface paths {
                                 mitigatedAt: string | null;
                                 /** Format: date-time */
                                 nextPageAt: string | null;
+                                paging: {
+                                    levels: {
+                                        afterMinutes: number;
+                                        /** @description Paged before its time because the level before it reached nobody */
+                                        early: boolean;
+                                        /** @description The level's position in the escalation policy (0 = at trigger) */
+                                        level: number;
+                                        notReached: {
+                                            name: string;
+                                            why: {
+                                                how: string;
+                                                reason: string;
+                                            }[];
+                                        }[];
+                                        /** Format: date-time */
+                                        pagedAt: string;
+                                        reached: {
+                                            how: string[];
+                                            name: string;
+                                        }[];
+                                        /** Format: date-time */
+                                        settledAt: string | null;
+                                        /**
+                                         * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                         * @enum {unknown}
+                                         */
+                                        state: "paging" | "reached" | "unreached";
+                                        /** @description Who was reached and how, who was not and why, in words */
+                                        summary: string;
+                                        /** @description Names of the contacts, rotations and channels paged */
+                                        targets: string[];
+                                    }[];
+                                    reachedAnyone: boolean;
+                                    unreachable: boolean;
+                                };
                                 /** Format: date-time */
                                 resolvedAt: string | null;
                                 runbook: {
@@ -1941,6 +1986,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2056,6 +2136,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2176,6 +2291,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2293,6 +2443,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2414,6 +2599,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2535,6 +2755,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2642,7 +2897,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -2956,6 +3211,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -3077,6 +3367,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -3331,7 +3656,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -3639,8 +3964,10 @@ export interface paths {
                                 incidentId: string | null;
                                 key: string;
                                 lastError: string | null;
+                                means: string;
                                 /** Format: uuid */
                                 notificationId: string;
+                                recipient: string;
                                 /** Format: date-time */
                                 sentAt: string | null;
                                 severity: string | null;
