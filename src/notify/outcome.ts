@@ -81,7 +81,7 @@ export function toOutcome(notificationId: string, rows: readonly NamedDelivery[]
 /** Whether anything can be delivered at all; `missing` says what is missing when nothing can. */
 export interface Deliverability {
   canDeliver: boolean;
-  /** Every route that cannot deliver, with why: "#nexus-platform-alerts (Slack): not configured: …". */
+  /** Every kind of route that cannot deliver, with why: "Slack channels: not configured: …". No names: health is public. */
   missing: string[];
 }
 
@@ -96,18 +96,19 @@ export function deliverability(
   channels: readonly ChannelRow[],
   contactMeans: { email: boolean; phone: boolean },
 ): Deliverability {
-  const missing: string[] = [];
+  // By kind and reason, never by name or address: /api/health answers anyone.
+  const missing = new Set<string>();
   for (const channel of channels) {
     if (!channel.enabled) continue;
     const skip = channelSkipReason(channel, config);
     if (skip === null) return { canDeliver: true, missing: [] };
-    missing.push(`${channel.name} (${meansOf(channel.kind).noun}): ${skip}`);
+    missing.add(`${meansOf(channel.kind).noun} channels: ${skip}`);
   }
-  if (missing.length === 0) missing.push('no enabled channel');
+  if (missing.size === 0) missing.add('no enabled channel');
   for (const means of ['email', 'phone'] as const) {
     const skip = contactRouteSkipReason(means, config);
     if (skip === null && contactMeans[means]) return { canDeliver: true, missing: [] };
-    missing.push(`contacts' ${meansOf(means).noun}: ${skip ?? `no contact has ${means === 'email' ? 'an e-mail address' : 'a phone number'}`}`);
+    missing.add(`contacts' ${meansOf(means).noun}: ${skip ?? `no contact has ${means === 'email' ? 'an e-mail address' : 'a phone number'}`}`);
   }
-  return { canDeliver: false, missing };
+  return { canDeliver: false, missing: [...missing] };
 }

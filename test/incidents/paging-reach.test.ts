@@ -108,15 +108,19 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
     ]);
   });
 
-  it('out of the box /api/health says notify is degraded and what is missing', async () => {
+  it('out of the box /api/health says notify is degraded and what is missing, to anyone, without naming channels or addresses', async () => {
+    const mail = await call(t, 'admin', 'POST', '/api/v1/channels', { name: 'payroll-war-room', kind: 'email', address: 'payroll-oncall@corp.example' });
+    expect(mail.status).toBe(201);
     const { status, body } = await readiness();
     expect(status).toBe(200);
     expect(body.status).toBe('degraded');
     expect(body.failing).toEqual(['notify']);
     expect(body.checks.notify).toEqual({
       status: 'degraded',
-      detail: `no enabled channel or contact route can deliver, so pages reach nobody: #nexus-platform-alerts (Slack): ${SLACK}; contacts' e-mail: not configured: NEXUS_SMTP_URL is not set; contacts' phone: ${PHONE}`,
+      detail: `no enabled channel or contact route can deliver, so pages reach nobody: Slack channels: ${SLACK}; e-mail channels: not configured: NEXUS_SMTP_URL is not set; contacts' e-mail: not configured: NEXUS_SMTP_URL is not set; contacts' phone: ${PHONE}`,
     });
+    const raw = JSON.stringify(body);
+    for (const leak of ['payroll', 'corp.example', '#nexus-platform-alerts']) expect(raw).not.toContain(leak);
   });
 
   it('with a receiver configured: health is ok, the timeline says who was reached, and escalation waits for its time', async () => {
