@@ -27,7 +27,7 @@ export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './def
 export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.js';
 export { SUBJECT_MAX, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
-export type { Deliverability, DestinationOutcome, NotificationOutcome } from './outcome.js';
+export { meansOf, type Deliverability, type DestinationOutcome, type NotificationOutcome } from './outcome.js';
 
 export interface NotifyDeps {
   db: Database;

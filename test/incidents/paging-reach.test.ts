@@ -3,7 +3,7 @@ import type { Incident, TimelineEvent } from '../../src/incidents/index.js';
 import type { Delivery } from '../../src/notify/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
-import { startReceiver, waitFor } from '../notify/support.js';
+import { startReceiver, startSmtp, waitFor } from '../notify/support.js';
 import { call, fakeClock, openIncident, timeline } from './support.js';
 
 const PHONE = 'not supported: NEXUS has no SMS or voice provider';
@@ -193,6 +193,57 @@ describe.each(ENGINES)('who a page reached, on %s', (engine) => {
       t.server.incidents.outcomes.listen();
       answer(200);
       await slow.close();
+    }
+  });
+});
+
+/**
+ * The same default policy with SMTP configured and an e-mail address for the
+ * escalation manager only: the first level reaches nobody, the manager is
+ * paged at once and reached by e-mail, through a real SMTP server.
+ */
+describe.each(ENGINES)('a level that reached nobody hands over to one that reaches somebody, on %s', (engine) => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp(engine, { env: { NEXUS_SMTP_URL: smtp.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  it('pages the escalation manager at once and says by what they were reached', async () => {
+    const contacts = await call<{ items: Array<{ id: string; name: string }> }>(t, 'viewer', 'GET', '/api/v1/contacts?limit=100');
+    const manager = contacts.body.items.find((c) => c.name === 'Escalation Manager')!;
+    expect((await call(t, 'admin', 'PATCH', `/api/v1/contacts/${manager.id}`, { email: 'manager@example.com' })).status).toBe(200);
+    const policies = await call<{ items: Array<{ id: string; name: string }> }>(t, 'viewer', 'GET', '/api/v1/escalation-policies');
+    const opened = await openIncident(t, { title: 'Payments down', severity: 'P1', escalationPolicyId: policies.body.items.find((p) => p.name === 'default')!.id });
+
+    const events = await waitFor(async () => {
+      await t.server.incidents.pager.idle();
+      const found = (await timeline(t, opened.id)).filter((e) => e.kind === 'page' || e.kind === 'escalation' || e.kind.startsWith('page.'));
+      return found.length === 4 ? found.map((e) => [e.kind, e.summary]) : null;
+    }, 'both levels to settle');
+    expect(events).toEqual([
+      ['page', 'Paging On-Call Engineer, #nexus-platform-alerts'],
+      ['page.unreachable', `Reached nobody: On-Call Engineer by phone — ${PHONE}; #nexus-platform-alerts on Slack — ${SLACK}. Paging the next level now`],
+      ['escalation', 'Escalating to Escalation Manager now: nobody at the level before could be reached'],
+      ['page.reached', 'Reached Escalation Manager by e-mail'],
+    ]);
+    const [mail] = smtp.mails.filter((m) => m.to.includes('manager@example.com'));
+    expect(mail?.subject).toBe('[NEXUS] Escalated: [P1] Payments down');
+    expect(mail?.text).toContain('Nobody at the escalation level before yours could be reached; you are the next escalation level.');
+    const view = await waitFor(async () => {
+      const found = (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${opened.id}`)).body;
+      return found.paging.levels.every((l) => l.settledAt !== null) ? found : null;
+    }, 'the levels to be marked settled');
+    expect(view.paging).toMatchObject({ unreachable: false, reachedAnyone: true });
+    expect(view.paging.levels[1]).toMatchObject({ state: 'reached', early: true, reached: [{ name: 'Escalation Manager', how: ['by e-mail'] }] });
+    if (process.env.NEXUS_PRINT_TIMELINE) {
+      for (const e of await timeline(t, opened.id)) console.log(`${e.kind.padEnd(22)} ${e.summary}`);
     }
   });
 });
