@@ -55,6 +55,8 @@ describe('an alert becomes a P1 incident that two people work through in the bro
       title: TITLE,
       service: 'checkout',
       runbook: { slug: 'checkout', procedureId },
+      // The seed's policy: on-call engineer (a phone NEXUS cannot call) and Slack (not configured here).
+      escalationPolicy: 'default',
     });
     // What a monitoring system would hold: an API token of its own.
     senderToken = (await admin<{ token: string }>('POST', '/api/v1/tokens', { name: 'browser-test-sender', role: 'responder' })).token;

@@ -116,9 +116,11 @@ export function IncidentHeader({ incident }: { incident: Incident }) {
           <Fact label="Runbook">{incident.runbook ? `${incident.runbook.procedureTitle} (${incident.runbook.slug} v${incident.runbook.version})` : 'none attached'}</Fact>
         </SimpleGrid>
 
-        <Fact label="Who was paged" testId="paging">
-          <PagingLevels incident={incident} />
-        </Fact>
+        <dl style={{ margin: 0 }}>
+          <Fact label="Who was paged" testId="paging">
+            <PagingLevels incident={incident} />
+          </Fact>
+        </dl>
 
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm" maw={720}>
           <PersonField label="Assignee" value={incident.assigneeId} editable={canAct} disabled={busy} onChange={(assigneeId) => patch.mutate({ assigneeId })} />

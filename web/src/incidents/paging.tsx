@@ -63,7 +63,7 @@ export function UnreachableBanner({ incident }: { incident: Incident }) {
         ))}
         <Text size="sm">
           Configure a way to reach people (NEXUS_SMTP_URL, NEXUS_SLACK_WEBHOOK_URL, or a channel under{' '}
-          <Anchor component={Link} to="/oncall?tab=channels" underline="always">
+          <Anchor component={Link} to="/oncall?tab=channels" c="inherit" underline="always">
             On-call, Channels
           </Anchor>
           ), then tell the responders another way.
@@ -82,7 +82,7 @@ export function UnreachableIncidentsBanner({ incidents }: { incidents: readonly 
       <List size="sm">
         {unreachable.map((incident) => (
           <List.Item key={incident.id}>
-            <Anchor component={Link} to={`/incidents/${incident.id}`} underline="always">
+            <Anchor component={Link} to={`/incidents/${incident.id}`} c="inherit" underline="always">
               {incident.title}
             </Anchor>
             {` (${incident.severity}, ${incident.state})`}
