@@ -162,7 +162,15 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   installAuthentication(app, auth, runnerRegistry);
   installAuditRecorder(app, audit);
 
-  healthRoutes(app, { db, redis: deps.redis, jobs: deps.jobs, version: VERSION, startedAt: new Date() });
+  healthRoutes(app, {
+    db,
+    redis: deps.redis,
+    jobs: deps.jobs,
+    version: VERSION,
+    startedAt: new Date(),
+    // Registered below; the app serves no request before every domain is.
+    notify: () => notify.deliverability(),
+  });
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
   await app.register(eventRoutes, { bus, maxStreamsPerUser: config.events.maxStreamsPerUser, maxStreams: config.events.maxStreams });

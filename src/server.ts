@@ -11,7 +11,7 @@ import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
 import { createStartupTimer, type StartupTimer } from './platform/startup.js';
-import { ensureDefaults as ensureNotifyDefaults } from './notify/index.js';
+import { ensureDefaults as ensureNotifyDefaults, warnWhenNothingDelivers } from './notify/index.js';
 import { ensureDefaultRoutes } from './alerts/index.js';
 import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/index.js';
 
@@ -103,6 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     // The seed's contacts and default escalation policy, on the first start only.
     await ensureNotifyDefaults(nexus.notify, nexus.audit);
+    await warnWhenNothingDelivers(nexus.notify, logger);
     // The seed's symptoms as routing rules (P1/P2/P3 → runbook procedures), on the first start only.
     await ensureDefaultRoutes(nexus.alerts, nexus.audit);
     startup.phase('defaults');

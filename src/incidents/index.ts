@@ -13,7 +13,9 @@ import { ackLinkRoutes } from './ack-link-routes.js';
 import { AckLinkStore } from './ack-link-store.js';
 import { AckLinks } from './ack-links.js';
 import type { RunbookSource } from './attach.js';
+import { PageStore } from './page-store.js';
 import { Pager, type EscalationPort } from './paging.js';
+import { PagingOutcomes } from './paging-outcome.js';
 import { Postmortems } from './postmortem.js';
 import { incidentRoutes } from './routes.js';
 import { IncidentService } from './service.js';
@@ -60,6 +62,8 @@ export interface IncidentsModule {
   timeline: Timeline;
   sla: SlaClock;
   pager: Pager;
+  /** What came of each paged level: who was reached, and the next level at once when nobody was. */
+  outcomes: PagingOutcomes;
   postmortems: Postmortems;
   close(): Promise<void>;
 }
@@ -69,17 +73,22 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const store = new IncidentStore(db.orm);
   const events = new TimelineStore(db.orm);
   const timeline = new Timeline({ store: events, bus, logger, clock });
-  const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
+  const pages = new PageStore(db.orm);
+  const pager: Pager = new Pager({ store, pages, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl, settle: (page) => outcomes.settle(page) });
+  const outcomes = new PagingOutcomes({ pages, store, timeline, notify: deps.notify, bus, clock, logger, kick: (id) => pager.kick(id) });
   const links = new AlertLinkStore(db.orm, db);
-  const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
+  const incidents = new IncidentService({ store, pages, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   incidentRoutes(app, { incidents, postmortems });
   const signer = new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1');
   ackLinkRoutes(app, new AckLinks({ signer, store: new AckLinkStore(db.orm), incidents, recipients: deps.notify, clock }));
   timeline.listen();
+  outcomes.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],
+    // Outcomes first: a level found to have reached nobody makes the next one due in the same round.
+    ['paging outcome pass', () => outcomes.settlePending()],
     ['escalation pass', () => pager.pageDue()],
   ]);
   const module: IncidentsModule = {
@@ -87,9 +96,11 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
     timeline,
     sla,
     pager,
+    outcomes,
     postmortems,
     async close() {
       await loop.stop();
+      await outcomes.close();
       await pager.idle();
       await timeline.close();
     },

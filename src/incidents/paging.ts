@@ -4,19 +4,31 @@ import { AppError, NotFoundError } from '../platform/errors.js';
 import { SUBJECT_MAX, type NotifyModule, type PlanLevel } from '../notify/index.js';
 import { ACK_LINK_TTL_MS, ackLinkPrefix } from './ack-links.js';
 import type { IncidentRow, IncidentStore } from './incident-store.js';
+import type { PageRow, PageStore } from './page-store.js';
 import type { Timeline } from './timeline.js';
 
 /** What paging needs of the notify domain (DESIGN.md §3: incidents page through notify, never the reverse). */
-export type EscalationPort = Pick<NotifyModule, 'planEscalation' | 'notify'>;
+export type EscalationPort = Pick<NotifyModule, 'planEscalation' | 'notify' | 'outcome'>;
 
 export interface PagerDeps {
   store: IncidentStore;
+  pages: PageStore;
   timeline: Timeline;
   notify: EscalationPort;
   clock: Clock;
   logger: Logger;
   /** Where people open the incident (NEXUS_PUBLIC_URL); links in every page. */
   publicUrl: string;
+  /** Records the level's outcome if its deliveries have all ended (PagingOutcomes `settle`). */
+  settle(page: PageRow): Promise<void>;
+}
+
+/** A level to page in this pass: when it fell due, and whether before its time. */
+interface DueLevel {
+  level: PlanLevel;
+  at: Date;
+  early: boolean;
+  last: boolean;
 }
 
 const MINUTE = 60_000;
@@ -155,24 +167,18 @@ export class Pager {
       await store.setNextPage(row.id, null, seen);
       return;
     }
-    const due: Array<{ level: PlanLevel; at: Date }> = [];
-    let next: Date | null = null;
-    for (const level of plan) {
-      const at = new Date(start.getTime() + level.afterMinutes * MINUTE);
-      if (at <= now) due.push({ level, at });
-      else next = earliest(next, at);
-    }
+    const { due, next } = dueLevels(plan, start, now, await this.deps.pages.ofEscalation(row.id, start));
     // Claimed right before notifying: an ack (or another pass) since the read wins. Held
     // briefly rather than moved to `next`, so a pass that dies here is retried.
     const held = new Date(now.getTime() + RETRY_FIRST_MS);
     if (!(await store.claimPage(row.id, seen, held))) return;
     let retry: Date | null = null;
-    for (const { level, at } of due) {
+    for (const level of due) {
       try {
-        await this.page(row, level, start, at);
+        await this.page(row, start, level);
       } catch (error) {
         // The other levels still page; this one is tried again later.
-        const wait = await this.pageFailed(row, start, `level:${level.level}`, `Could not page level ${level.level}`, error);
+        const wait = await this.pageFailed(row, start, `level:${level.level.level}`, `Could not page level ${level.level.level}`, error);
         retry = earliest(retry, new Date(now.getTime() + wait));
       }
     }
@@ -202,7 +208,13 @@ export class Pager {
     }
   }
 
-  private async page(row: IncidentRow, level: PlanLevel, start: Date, due: Date): Promise<void> {
+  /**
+   * Pages one level and records it honestly: "Paging …" with each
+   * destination's state, since nothing is known to have arrived yet. What came
+   * of it is recorded when its deliveries end (PagingOutcomes), at once when
+   * none could even be tried.
+   */
+  private async page(row: IncidentRow, start: Date, { level, at, early, last }: DueLevel): Promise<void> {
     const key = `incident:${row.id}:${start.getTime()}:level:${level.level}`;
     const escalated = level.afterMinutes > 0;
     const result = await this.deps.notify.notify({
@@ -210,35 +222,54 @@ export class Pager {
       incidentId: row.id,
       severity: row.severity,
       subject: pageSubject(`${escalated ? 'Escalated: ' : ''}[${row.severity}] `, row.title),
-      text: this.message(row, level),
+      text: this.message(row, level, early),
       link: `${this.deps.publicUrl}/incidents/${row.id}`,
       targets: level.targets.map(({ type, id }) => ({ type, id })),
       // Rotations as they were when the level fell due: a later pass repeating it after a handoff is then a no-op.
-      at: due,
+      at,
       // Each recipient may acknowledge from the message itself (ack-links.ts).
-      ack: { urlPrefix: ackLinkPrefix(this.deps.publicUrl, row.id), escalationStartedAt: start, expiresAt: new Date(due.getTime() + ACK_LINK_TTL_MS) },
+      ack: { urlPrefix: ackLinkPrefix(this.deps.publicUrl, row.id), escalationStartedAt: start, expiresAt: new Date(at.getTime() + ACK_LINK_TTL_MS) },
+    });
+    const page = await this.deps.pages.insert({
+      incidentId: row.id,
+      startedAt: start,
+      level: level.level,
+      notificationId: result.notificationId,
+      afterMinutes: level.afterMinutes,
+      early,
+      last,
+      targets: level.targets,
+      pagedAt: this.deps.clock(),
     });
     const names = level.targets.map((t) => t.name).join(', ');
     await this.deps.timeline.record(row.id, {
       kind: escalated ? 'escalation' : 'page',
       actor: 'system',
-      summary: escalated ? `Escalated to ${names}: not acknowledged after ${level.afterMinutes} min` : `Paged ${names}`,
+      summary: !escalated
+        ? `Paging ${names}`
+        : early
+          ? `Escalating to ${names} now: nobody at the level before could be reached`
+          : `Escalating to ${names}: not acknowledged after ${level.afterMinutes} min`,
       data: {
         level: level.level,
         afterMinutes: level.afterMinutes,
+        early,
         targets: level.targets,
         notificationId: result.notificationId,
-        deliveries: result.deliveries.map((d) => ({ target: d.target, state: d.state })),
+        deliveries: result.deliveries.map((d) => ({ target: d.target, recipient: d.recipient, means: d.means, state: d.state, reason: d.lastError })),
       },
       dedupeKey: key,
     });
+    // The page went out: an outcome that cannot be recorded now is the clock loop's to record, not a failed page.
+    await this.deps.settle(page).catch((error: unknown) => this.deps.logger.warn({ err: error, incidentId: row.id, level: level.level }, 'could not record a paging outcome yet'));
   }
 
-  private message(row: IncidentRow, level: PlanLevel): string {
+  private message(row: IncidentRow, level: PlanLevel, early: boolean): string {
     const lines = [`${row.severity} incident: ${clip(row.title, TEXT_TITLE_MAX)}`];
     if (row.service) lines.push(`Service: ${row.service}`);
     if (row.procedureTitle) lines.push(`Runbook: ${row.procedureTitle} (${row.runbookSlug} v${row.runbookVersion})`);
-    if (level.afterMinutes > 0) lines.push(`Not acknowledged ${level.afterMinutes} min after it was triggered; you are the next escalation level.`);
+    if (early) lines.push('Nobody at the escalation level before yours could be reached; you are the next escalation level.');
+    else if (level.afterMinutes > 0) lines.push(`Not acknowledged ${level.afterMinutes} min after it was triggered; you are the next escalation level.`);
     lines.push(`Acknowledge by ${hhmm(row.ackDueAt)} (${row.responseMinutes} min), resolve by ${hhmm(row.resolveDueAt)} (${row.resolutionMinutes} min).`);
     lines.push(`Open it: ${this.deps.publicUrl}/incidents/${row.id}`);
     return lines.join('\n');
@@ -253,6 +284,27 @@ export class Pager {
     // The bookmark did not move, or moved no further than the claim's hold: a later pass tries again.
     this.deps.logger.warn({ err: error, incidentId }, 'paging failed; a later pass retries it');
   }
+}
+
+/**
+ * The levels due by `now`: those whose time has come, and the one after a
+ * level that reached nobody (due when that level's outcome was recorded, so a
+ * repeated pass names the same time). `next`: when the first level not due yet is.
+ */
+export function dueLevels(plan: readonly PlanLevel[], start: Date, now: Date, paged: readonly PageRow[]): { due: DueLevel[]; next: Date | null } {
+  const byLevel = new Map(paged.map((page) => [page.level, page]));
+  const due: DueLevel[] = [];
+  let next: Date | null = null;
+  plan.forEach((level, index) => {
+    const at = new Date(start.getTime() + level.afterMinutes * MINUTE);
+    const last = index === plan.length - 1;
+    const before = index > 0 ? byLevel.get(plan[index - 1]!.level) : undefined;
+    // Still early once its own time has passed: a pass repeating it then must name the same time (rotations).
+    if (before?.reached === false && before.settledAt && before.settledAt < at) due.push({ level, at: before.settledAt, early: true, last });
+    else if (at <= now) due.push({ level, at, early: false, last });
+    else next = earliest(next, at);
+  });
+  return { due, next };
 }
 
 function isDue(row: IncidentRow, now: Date): boolean {

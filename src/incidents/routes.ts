@@ -55,7 +55,7 @@ export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `incidents:${JSON.stringify(request.query)}`, async () => {
         const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
-        return toPage(rows, limit, toIncident, (row) => [row.createdAt.toISOString(), row.id]);
+        return toPage(rows, limit, (row) => toIncident(row, row.pages), (row) => [row.createdAt.toISOString(), row.id]);
       });
     },
   );

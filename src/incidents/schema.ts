@@ -22,6 +22,42 @@ export const RunbookRef = Type.Object({
   procedureTitle: Type.String(),
 });
 
+export const PAGED_LEVEL_STATES = ['paging', 'reached', 'unreached'] as const;
+
+/** Someone reached by a level: a contact's or a channel's name, and how ("by e-mail", "on Slack"). */
+export const ReachedRecipient = Type.Object({ name: Type.String(), how: Type.Array(Type.String()) });
+export type ReachedRecipient = Static<typeof ReachedRecipient>;
+/** Someone a level did not reach, with every way tried and why it did not work. */
+export const UnreachedRecipient = Type.Object({
+  name: Type.String(),
+  why: Type.Array(Type.Object({ how: Type.String(), reason: Type.String() })),
+});
+export type UnreachedRecipient = Static<typeof UnreachedRecipient>;
+
+export const PagedLevel = Type.Object({
+  level: Type.Integer({ description: "The level's position in the escalation policy (0 = at trigger)" }),
+  afterMinutes: Type.Integer(),
+  early: Type.Boolean({ description: 'Paged before its time because the level before it reached nobody' }),
+  targets: Type.Array(Type.String(), { description: 'Names of the contacts, rotations and channels paged' }),
+  state: Type.Enum(PAGED_LEVEL_STATES, { description: 'paging: deliveries still under way; reached: at least one was accepted; unreached: none was' }),
+  summary: Type.String({ description: 'Who was reached and how, who was not and why, in words' }),
+  reached: Type.Array(ReachedRecipient),
+  notReached: Type.Array(UnreachedRecipient),
+  pagedAt: Timestamp,
+  settledAt: NullableTimestamp,
+});
+export type PagedLevel = Static<typeof PagedLevel>;
+
+/** Who the incident's escalation (since its trigger or last reopen) reached. */
+export const Paging = Type.Object({
+  /** The last level of the escalation policy was paged and reached nobody: nobody is left to page. */
+  unreachable: Type.Boolean(),
+  /** At least one level reached somebody. */
+  reachedAnyone: Type.Boolean(),
+  levels: Type.Array(PagedLevel),
+});
+export type Paging = Static<typeof Paging>;
+
 export const Incident = Type.Object({
   id: Uuid,
   title: Type.String(),
@@ -36,6 +72,7 @@ export const Incident = Type.Object({
   escalationPolicyId: NullableUuid,
   /** When the next escalation level is paged if nobody acknowledges; null when none is left. */
   nextPageAt: NullableTimestamp,
+  paging: Paging,
   runbook: Type.Union([RunbookRef, Type.Null()]),
   sla: Type.Object({
     responseMinutes: Type.Integer(),
@@ -57,7 +94,7 @@ export type Incident = Static<typeof Incident>;
 export const TimelineEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem' }),
+  kind: Type.String({ description: 'alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

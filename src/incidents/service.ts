@@ -11,12 +11,15 @@ import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type I
 import type { AlertLink, AlertLinkStore, JoinOpenStatement } from './alert-links.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../platform/db/pg-errors.js';
 import type { IncidentPatch, IncidentRow, IncidentStore } from './incident-store.js';
+import type { PageRow, PageStore } from './page-store.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
+  /** The levels paged and what came of them: part of every incident's view. */
+  pages: Pick<PageStore, 'ofEscalation' | 'ofCurrentEscalations'>;
   links: AlertLinkStore;
   events: Pick<TimelineStore, 'events'>;
   timeline: Timeline;
@@ -93,12 +96,12 @@ export class IncidentService {
         if (SEVERITIES.indexOf(input.severity) < SEVERITIES.indexOf(open.severity as Severity)) {
           return { incident: await this.patch('system', open.id, { severity: input.severity }), created: false };
         }
-        return { incident: toIncident(open), created: false };
+        return { incident: await this.view(open), created: false };
       }
       try {
         const row = await this.insert({ ...input, strict: false, actor: 'system' });
         await this.linkAlerts(row, input.alerts, 'fired');
-        return { incident: toIncident(row), created: true };
+        return { incident: await this.view(row), created: true };
       } catch (error) {
         // Another alert of the group opened it first (the partial unique index): join that one.
         if (!isUniqueViolation(error)) throw error;
@@ -135,7 +138,7 @@ export class IncidentService {
     const { store, links, timeline, clock } = this.deps;
     const row = await links.byGroupAlert(groupKey, alertId);
     const resolved = row ? await links.resolveAlert(row.id, alertId, clock()) : null;
-    if (!row || !resolved) return row ? toIncident(row) : null;
+    if (!row || !resolved) return row ? this.view(row) : null;
     await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Resolved: ${resolved.summary || alertId}`, data: { alertId } });
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
     if (open && row.autoResolve && (await links.firingAlerts(row.id)) === 0) {
@@ -146,13 +149,13 @@ export class IncidentService {
         if (!(error instanceof ConflictError)) throw error;
       }
     }
-    return toIncident((await store.get(row.id)) ?? row);
+    return this.view((await store.get(row.id)) ?? row);
   }
 
   async create(actor: string, body: CreateIncidentBody): Promise<Incident> {
     refuseBlankTitle(body.title);
     if (body.escalationPolicyId) await this.checkPolicy(body.escalationPolicyId);
-    return toIncident(await this.insert({ ...body, strict: true, actor }));
+    return this.view(await this.insert({ ...body, strict: true, actor }));
   }
 
   private async checkPolicy(policyId: string): Promise<void> {
@@ -165,7 +168,12 @@ export class IncidentService {
   }
 
   async get(id: string): Promise<Incident> {
-    return toIncident(await this.row(id));
+    return this.view(await this.row(id));
+  }
+
+  /** The incident as the API shows it, with who its current escalation reached. */
+  async view(row: IncidentRow): Promise<Incident> {
+    return toIncident(row, await this.deps.pages.ofEscalation(row.id, row.escalationStartedAt ?? row.triggeredAt));
   }
 
   async row(id: string): Promise<IncidentRow> {
@@ -174,8 +182,14 @@ export class IncidentService {
     return row;
   }
 
-  async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
-    return this.deps.store.list(filter, limit + 1);
+  /** A page of incidents and one more (to tell whether a next page exists), each with its current escalation's levels. */
+  async list(
+    filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null },
+    limit: number,
+  ): Promise<Array<IncidentRow & { pages: PageRow[] }>> {
+    const rows = await this.deps.store.list(filter, limit + 1);
+    const pages = await this.deps.pages.ofCurrentEscalations(rows.map((row) => row.id));
+    return rows.map((row) => ({ ...row, pages: pages.get(row.id) ?? [] }));
   }
 
   /** The incident's timeline after `afterSeq`, oldest first: up to `limit` events and one more, to tell whether a next page exists. */
@@ -222,7 +236,7 @@ export class IncidentService {
     await this.refuseUnknownUsers(current, body);
     const changes = this.fieldChanges(current, body);
     const action = body.state !== undefined && body.state !== current.state ? PATCH_STATE_TRANSITION[body.state] : null;
-    if (!action && Object.keys(changes.patch).length === 0) return toIncident(current);
+    if (!action && Object.keys(changes.patch).length === 0) return this.view(current);
     return this.apply(actor, current, changes, action);
   }
 
@@ -337,7 +351,8 @@ export class IncidentService {
     });
     const how = input.groupKey ? 'by an alert' : `by ${input.actor}`;
     await this.deps.timeline.record(row.id, { kind: 'state', actor: input.actor, summary: `Opened ${how} as ${row.severity}`, data: { from: null, to: 'triggered' } });
-    this.deps.bus.publish(INCIDENT_EVENT.created, toIncident(row));
+    // Nothing is paged before the incident exists.
+    this.deps.bus.publish(INCIDENT_EVENT.created, toIncident(row, []));
     if (row.nextPageAt) this.deps.pager.kick(row.id);
     return row;
   }
@@ -353,8 +368,8 @@ export class IncidentService {
     await this.deps.timeline.recordAll(row.id, events);
   }
 
-  private published(row: IncidentRow): Incident {
-    const view = toIncident(row);
+  private async published(row: IncidentRow): Promise<Incident> {
+    const view = await this.view(row);
     this.deps.bus.publish(INCIDENT_EVENT.updated, view);
     return view;
   }

@@ -159,3 +159,44 @@ export const incidentAckLinksUsed = pgTable('incident_ack_links_used', {
   actor: text('actor').notNull(),
   usedAt: at('used_at').notNull().defaultNow(),
 });
+
+/**
+ * One escalation level paged for an incident, and what came of it: whether
+ * anybody was reached, once every delivery of its notification has an end
+ * (sent, failed for good, skipped). Rows still unsettled are what the clock
+ * loop looks at, so an outcome that no process heard (a crash, a restart) is
+ * still recorded. `started_at` is the escalation's start, as in paging keys:
+ * a reopen pages (and settles) its levels anew.
+ */
+export const incidentPages = pgTable(
+  'incident_pages',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    startedAt: at('started_at').notNull(),
+    level: integer('level').notNull(),
+    /** The notify domain's notification (no foreign key: the domains keep their own tables). */
+    notificationId: uuid('notification_id').notNull(),
+    afterMinutes: integer('after_minutes').notNull(),
+    /** Paged before its time because the level before it reached nobody. */
+    early: boolean('early').notNull().default(false),
+    /** No level came after it in the plan it was paged from. */
+    last: boolean('last').notNull(),
+    /** Names of the targets paged: `[{ type, id, name }]`. */
+    targets: jsonb('targets').notNull().default([]),
+    pagedAt: at('paged_at').notNull(),
+    settledAt: at('settled_at'),
+    /** Null until settled: true when at least one delivery was accepted by its receiver. */
+    reached: boolean('reached'),
+    /** Who was reached and how, who was not and why (see paging-outcome.ts `LevelOutcome`). */
+    outcome: jsonb('outcome'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.startedAt, t.level] }),
+    index('incident_pages_notification_idx').on(t.notificationId),
+    index('incident_pages_unsettled_idx')
+      .on(t.pagedAt)
+      .where(sql`settled_at IS NULL`),
+  ],
+);

@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import { isForeignKeyViolation } from '../platform/db/pg-errors.js';
 import type { DomainEvent, EventBus } from '../platform/events/index.js';
 import type { Logger } from '../platform/logger.js';
+import { meansOf } from '../notify/index.js';
 import { RUN_EVENT, type StepEvent } from '../runbooks/index.js';
 import type { TimelineEvent } from './schema.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
@@ -154,7 +155,8 @@ export class Timeline {
   }
 
   private async hearNotification(incidentId: string, type: string, data: Record<string, unknown>): Promise<void> {
-    const what = `${String(data.via ?? data.target ?? '')} via ${String(data.channel ?? '')}`;
+    // "On-Call Engineer by phone", "#nexus-platform-alerts on Slack": `via` names what asked for the destination.
+    const what = `${String(data.via ?? data.target ?? '').replace(/^(contact|channel):/, '').replace(/^rotation:/, 'rotation ')} ${meansOf(String(data.channel ?? '')).how}`;
     // A skipped page (a phone NEXUS cannot call, Slack not configured) is as worth knowing at 3 a.m. as a failed one.
     const summary =
       type === NOTIFICATION.sent

@@ -1,10 +1,45 @@
-import type { Incident, Severity, TimelineEvent } from './schema.js';
+import type { Incident, PagedLevel, Paging, ReachedRecipient, Severity, TimelineEvent, UnreachedRecipient } from './schema.js';
 import type { IncidentRow } from './incident-store.js';
+import type { PageRow } from './page-store.js';
 import type { EventRow } from './timeline-store.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toIncident(row: IncidentRow): Incident {
+/** What a settled level's `outcome` column holds (paging-outcome.ts writes it). */
+export interface LevelOutcome {
+  summary: string;
+  reached: ReachedRecipient[];
+  notReached: UnreachedRecipient[];
+}
+
+function toPagedLevel(page: PageRow): PagedLevel {
+  const outcome = page.outcome as LevelOutcome | null;
+  const targets = (page.targets as Array<{ name: string }>).map((t) => t.name);
+  return {
+    level: page.level,
+    afterMinutes: page.afterMinutes,
+    early: page.early,
+    targets,
+    state: page.reached === null ? 'paging' : page.reached ? 'reached' : 'unreached',
+    summary: outcome?.summary ?? `Paging ${targets.join(', ')}: waiting to hear whether anybody was reached`,
+    reached: outcome?.reached ?? [],
+    notReached: outcome?.notReached ?? [],
+    pagedAt: page.pagedAt.toISOString(),
+    settledAt: iso(page.settledAt),
+  };
+}
+
+/** The levels of the current escalation (`pages`: paged since its start), and whether it reached anybody. */
+export function toPaging(pages: readonly PageRow[]): Paging {
+  return {
+    unreachable: pages.some((page) => page.last && page.reached === false),
+    reachedAnyone: pages.some((page) => page.reached === true),
+    levels: pages.map(toPagedLevel),
+  };
+}
+
+/** `pages`: the levels paged since the incident's escalation started (PageStore `ofEscalation`). */
+export function toIncident(row: IncidentRow, pages: readonly PageRow[]): Incident {
   return {
     id: row.id,
     title: row.title,
@@ -18,6 +53,7 @@ export function toIncident(row: IncidentRow): Incident {
     autoResolve: row.autoResolve,
     escalationPolicyId: row.escalationPolicyId,
     nextPageAt: row.state === 'triggered' ? iso(row.nextPageAt) : null,
+    paging: toPaging(pages),
     runbook:
       row.runbookSlug && row.procedureId && row.runbookVersion !== null
         ? { slug: row.runbookSlug, version: row.runbookVersion, procedureId: row.procedureId, procedureTitle: row.procedureTitle ?? '' }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../platform/db/index.js';
 import type { DeliveryState } from './schema.js';
-import { contacts, notificationDeliveries, notifications } from './tables.js';
+import { contacts, notificationDeliveries, notifications, notifyChannels } from './tables.js';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
@@ -12,6 +12,14 @@ export interface DeliveryWithNotification {
   delivery: DeliveryRow;
   notification: NotificationRow;
 }
+
+/** The names people know a destination by: its contact's or its channel's (null once deleted, or for neither). */
+export interface DeliveryNames {
+  contactName: string | null;
+  channelName: string | null;
+}
+
+export type NamedDelivery = DeliveryWithNotification & DeliveryNames;
 
 export interface DeliveryFilter {
   incidentId?: string | undefined;
@@ -24,6 +32,8 @@ export interface DeliveryFilter {
 const open = eq(notificationDeliveries.state, 'queued');
 /** created_at with all six fractional digits, for keyset paging. */
 const CURSOR = sql<string>`to_char(${notificationDeliveries.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const NAMES = { contactName: contacts.name, channelName: notifyChannels.name };
 
 /** SQL for the notifications and their delivery log. */
 export class DeliveryStore {
@@ -49,10 +59,14 @@ export class DeliveryStore {
     });
   }
 
-  deliveriesOf(notificationId: string): Promise<DeliveryRow[]> {
+  /** Every delivery of a notification, with the names of its contacts and channels. */
+  deliveriesOf(notificationId: string): Promise<NamedDelivery[]> {
     return this.orm
-      .select()
+      .select({ delivery: notificationDeliveries, notification: notifications, ...NAMES })
       .from(notificationDeliveries)
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .leftJoin(contacts, eq(contacts.id, notificationDeliveries.contactId))
+      .leftJoin(notifyChannels, eq(notifyChannels.id, notificationDeliveries.channelId))
       .where(eq(notificationDeliveries.notificationId, notificationId))
       .orderBy(notificationDeliveries.createdAt, notificationDeliveries.target);
   }
@@ -162,7 +176,7 @@ export class DeliveryStore {
       .orderBy(contacts.name);
   }
 
-  list(filter: DeliveryFilter, limit: number): Promise<Array<DeliveryWithNotification & { cursor: string }>> {
+  list(filter: DeliveryFilter, limit: number): Promise<Array<NamedDelivery & { cursor: string }>> {
     const conditions: SQL[] = [];
     if (filter.incidentId) conditions.push(eq(notifications.incidentId, filter.incidentId));
     if (filter.key) conditions.push(eq(notifications.key, filter.key));
@@ -174,9 +188,11 @@ export class DeliveryStore {
       conditions.push(sql`(${notificationDeliveries.createdAt}, ${notificationDeliveries.id}) < (${at}::timestamptz, ${id}::uuid)`);
     }
     return this.orm
-      .select({ delivery: notificationDeliveries, notification: notifications, cursor: CURSOR })
+      .select({ delivery: notificationDeliveries, notification: notifications, ...NAMES, cursor: CURSOR })
       .from(notificationDeliveries)
       .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .leftJoin(contacts, eq(contacts.id, notificationDeliveries.contactId))
+      .leftJoin(notifyChannels, eq(notifyChannels.id, notificationDeliveries.channelId))
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
       .limit(limit + 1);

@@ -11,9 +11,10 @@ import { EmailSender } from './channels/email.js';
 import { DeliveryError, type OutgoingMessage } from './channels/index.js';
 import { toE164 } from './channels/twilio.js';
 import { isUnreadable, UNREADABLE_REASON } from './channel-secrets.js';
-import type { DeliveryFilter, DeliveryRow, DeliveryStore, DeliveryWithNotification, NotificationRow } from './delivery-store.js';
+import type { DeliveryFilter, DeliveryRow, DeliveryStore, NamedDelivery, NotificationRow } from './delivery-store.js';
 import type { TargetRef } from './escalation.js';
 import type { OnCallService } from './oncall-service.js';
+import { deliverability, meansOf, recipientOf, toOutcome, type Deliverability, type NotificationOutcome } from './outcome.js';
 import { channelSkipReason, NOT_CONFIGURED_SMTP, resolveTargets, type Destination } from './resolve.js';
 import { PHONE_CHANNEL_KINDS, type ChannelTestResult, type Delivery, type DeliveryState } from './schema.js';
 import type { DirectoryStore } from './store.js';
@@ -69,7 +70,8 @@ export interface DeliveryRecipient {
   channel: string;
 }
 
-export function toDelivery({ delivery, notification }: DeliveryWithNotification): Delivery {
+export function toDelivery(named: NamedDelivery): Delivery {
+  const { delivery, notification } = named;
   return {
     id: delivery.id,
     notificationId: notification.id,
@@ -82,6 +84,8 @@ export function toDelivery({ delivery, notification }: DeliveryWithNotification)
     channelId: delivery.channelId,
     contactId: delivery.contactId,
     via: delivery.via,
+    recipient: recipientOf(named),
+    means: meansOf(delivery.channel).noun,
     state: delivery.state as DeliveryState,
     attempts: delivery.attempts,
     lastError: delivery.lastError,
@@ -155,11 +159,19 @@ export class DeliveryService {
     }
     if (created.some((row) => row.state === 'queued')) this.deps.jobs.wake(DELIVER_QUEUE);
     const rows = await this.deps.store.deliveriesOf(notification.id);
-    return {
-      notificationId: notification.id,
-      key: notification.key,
-      deliveries: rows.map((delivery) => toDelivery({ delivery, notification })),
-    };
+    return { notificationId: notification.id, key: notification.key, deliveries: rows.map(toDelivery) };
+  }
+
+  /** Where a notification stands, destination by destination, with names; null for an unknown id. */
+  async outcome(notificationId: string): Promise<NotificationOutcome | null> {
+    const rows = await this.deps.store.deliveriesOf(notificationId);
+    return rows.length === 0 ? null : toOutcome(notificationId, rows);
+  }
+
+  /** Whether any enabled channel or contact route can deliver now (health, the start-up warning). */
+  async deliverability(): Promise<Deliverability> {
+    const [channels, means] = await Promise.all([this.deps.directory.enabledChannels(), this.deps.directory.contactMeans()]);
+    return deliverability(this.deps.config, channels, means);
   }
 
   async list(filter: DeliveryFilter, limit: number) {

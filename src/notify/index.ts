@@ -16,6 +16,7 @@ import { DeliveryStore } from './delivery-store.js';
 import type { PlanInput, PlanLevel } from './escalation.js';
 import { policyRoutes, rotationRoutes } from './oncall-routes.js';
 import { OnCallService, type OnCallNow } from './oncall-service.js';
+import type { Deliverability, NotificationOutcome } from './outcome.js';
 import type { NotifyRequest } from './request.js';
 import { RotationStore } from './rotation-store.js';
 import { channelRoutes, contactRoutes, notificationRoutes } from './routes.js';
@@ -28,6 +29,7 @@ export type { PlanInput, PlanLevel, PlanTarget, TargetRef } from './escalation.j
 export { SUBJECT_MAX, type AckLinkRequest, type NotifyRequest } from './request.js';
 export type { OnCallNow } from './oncall-service.js';
 export type { Channel, ChannelTestResult } from './schema.js';
+export { meansOf, type Deliverability, type DestinationOutcome, type NotificationOutcome } from './outcome.js';
 
 export interface NotifyDeps {
   db: Database;
@@ -51,6 +53,10 @@ export interface NotifyModule {
   notify(request: NotifyRequest): Promise<NotifyResult>;
   /** Who a delivery went to (the acknowledge link of a page names them); null when there is no such delivery. */
   recipient(deliveryId: string): Promise<DeliveryRecipient | null>;
+  /** Who a notification reached so far, by name, and why the others were not; null for an unknown id. */
+  outcome(notificationId: string): Promise<NotificationOutcome | null>;
+  /** Whether any enabled channel or contact route can deliver now; what is missing when none can. */
+  deliverability(): Promise<Deliverability>;
   onCallAt(rotationId: string, at: Date): Promise<OnCallNow>;
   directory: DirectoryService;
   oncall: OnCallService;
@@ -110,6 +116,8 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
     planEscalation: (policyId, input) => oncall.planEscalation(policyId, input),
     notify: (request) => delivery.notify(request),
     recipient: (deliveryId) => delivery.recipient(deliveryId),
+    outcome: (notificationId) => delivery.outcome(notificationId),
+    deliverability: () => delivery.deliverability(),
     onCallAt: (rotationId, at) => oncall.onCallAt(rotationId, at),
     directory,
     oncall,
@@ -136,4 +144,16 @@ export async function ensureDefaults(notify: NotifyModule, audit: AuditService):
   }
   const sealed = await notify.sealLegacyChannels();
   if (sealed > 0) await audit.record({ actor: 'system', action: 'notify.channels_seal', target: `${sealed} channels`, outcome: 'success' });
+}
+
+/**
+ * Called by the server at every start: a NEXUS whose pages can reach nobody
+ * (out of the box: no SMTP, no Slack URL, no phone provider) says so where
+ * operators look first. `/api/health` says the same while it lasts.
+ */
+export async function warnWhenNothingDelivers(notify: Pick<NotifyModule, 'deliverability'>, logger: Logger): Promise<void> {
+  const { canDeliver, missing } = await notify.deliverability();
+  if (!canDeliver) {
+    logger.warn({ missing }, 'notify: no enabled channel or contact route can deliver, so incident pages reach nobody; set NEXUS_SMTP_URL or NEXUS_SLACK_WEBHOOK_URL, or add a channel');
+  }
 }

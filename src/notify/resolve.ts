@@ -40,12 +40,21 @@ export interface ResolveDeps {
   config: NotifyConfig;
 }
 
-function phoneDestinations(contact: ContactRow & { phone: string }, via: string, providers: PhoneProviders): Destination[] {
+/**
+ * Whether a contact's e-mail address or phone number can be delivered to
+ * right now; null means yes. Phones need an enabled sms or voice channel.
+ */
+export function contactRouteSkipReason(means: 'email' | 'phone', config: NotifyConfig, hasPhoneProvider: boolean): string | null {
+  if (means === 'email') return config.smtpUrl ? null : NOT_CONFIGURED_SMTP;
+  return hasPhoneProvider ? null : NO_PHONE_PROVIDER;
+}
+
+function phoneDestinations(contact: ContactRow & { phone: string }, via: string, config: NotifyConfig, providers: PhoneProviders): Destination[] {
   const base = { contactId: contact.id, via };
   const digits = contact.phone.replace(/\D/g, '');
   if (providers.length === 0) {
     // Recorded rather than dropped, so the log says plainly that nobody was called.
-    return [{ ...base, target: `phone:${digits}`, channel: 'phone', channelId: null, address: null, skip: NO_PHONE_PROVIDER }];
+    return [{ ...base, target: `phone:${digits}`, channel: 'phone', channelId: null, address: null, skip: contactRouteSkipReason('phone', config, false) }];
   }
   const e164 = toE164(contact.phone);
   return providers.map((provider) => ({
@@ -62,10 +71,10 @@ function contactDestinations(contact: ContactRow, via: string, config: NotifyCon
   const base = { channelId: null, contactId: contact.id, via };
   const out: Destination[] = [];
   if (contact.email) {
-    const skip = config.smtpUrl ? null : NOT_CONFIGURED_SMTP;
+    const skip = contactRouteSkipReason('email', config, providers.length > 0);
     out.push({ ...base, target: `email:${contact.email.toLowerCase()}`, channel: 'email', address: contact.email, skip });
   }
-  if (contact.phone) out.push(...phoneDestinations({ ...contact, phone: contact.phone }, via, providers));
+  if (contact.phone) out.push(...phoneDestinations({ ...contact, phone: contact.phone }, via, config, providers));
   if (out.length === 0) {
     out.push({ ...base, target: `contact:${contact.id}`, channel: 'none', address: null, skip: 'the contact has no e-mail address or phone number' });
   }

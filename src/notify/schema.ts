@@ -171,6 +171,10 @@ export const Delivery = Type.Object({
   channelId: NullableUuid,
   contactId: NullableUuid,
   via: Type.String(),
+  /** Who, by name: the contact's or the channel's (for a destination with neither, what asked for it). `target` is the machine's identity. */
+  recipient: Type.String(),
+  /** By what, in words: `e-mail`, `phone`, `Slack`, `webhook`. */
+  means: Type.String(),
   state: Type.Enum(DELIVERY_STATES),
   attempts: Type.Integer(),
   lastError: NullableString,

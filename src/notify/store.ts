@@ -119,6 +119,23 @@ export class DirectoryStore {
       .filter((value): value is string => value !== null && !value.startsWith(SEALED_PREFIX));
   }
 
+  /** Enabled channels, opened (their skip reason depends on the URL being readable). */
+  async enabledChannels(): Promise<ChannelRow[]> {
+    const rows = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.enabled, true)).orderBy(asc(notifyChannels.name));
+    return rows.map((row) => this.secrets.open(row));
+  }
+
+  /** Whether any contact has an e-mail address, and any a phone number (EXISTS: stops at the first). */
+  async contactMeans(): Promise<{ email: boolean; phone: boolean }> {
+    const [row] = await this.orm
+      .select({
+        email: sql<boolean>`EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.email} IS NOT NULL)`,
+        phone: sql<boolean>`EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.phone} IS NOT NULL)`,
+      })
+      .from(sql`(SELECT 1) AS one`);
+    return { email: row?.email === true, phone: row?.phone === true };
+  }
+
   async channel(id: string): Promise<ChannelRow | null> {
     const [row] = await this.orm.select().from(notifyChannels).where(eq(notifyChannels.id, id));
     return row ? this.secrets.open(row) : null;

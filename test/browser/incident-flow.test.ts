@@ -55,6 +55,8 @@ describe('an alert becomes a P1 incident that two people work through in the bro
       title: TITLE,
       service: 'checkout',
       runbook: { slug: 'checkout', procedureId },
+      // The seed's policy: on-call engineer (a phone NEXUS cannot call) and Slack (not configured here).
+      escalationPolicy: 'default',
     });
     // What a monitoring system would hold: an API token of its own.
     senderToken = (await admin<{ token: string }>('POST', '/api/v1/tokens', { name: 'browser-test-sender', role: 'responder' })).token;
@@ -105,6 +107,8 @@ describe('an alert becomes a P1 incident that two people work through in the bro
     const header = page.getByTestId('incident-header');
     expect(await header.getAttribute('data-state')).toBe('triggered');
     expect(await header.getAttribute('data-severity')).toBe('P1');
+    // Out of the box nothing can deliver (no SMTP, no Slack URL, no phone provider): the page says so, loudly.
+    await visible(page.getByTestId('unreachable-banner').getByText('Nobody was reached for this incident'));
     const checklist = page.getByTestId('runbook-checklist');
     await visible(checklist.getByText('P1 - Checkout Down'));
     await visible(checklist.getByText(READ_COMMAND, { exact: true }));

@@ -100,8 +100,8 @@ describe.each(ENGINES)('contacts and channels on %s', (engine) => {
       [{ name: 'c5', kind: 'webhook' }, /url is required/],
       [{ name: 'c6', kind: 'email' }, /address is required/],
       [{ name: 'c7', kind: 'email', address: 'ops@example.com', url: 'https://example.com' }, /url is not used/],
-      [{ name: 'c8', kind: 'slack', url: 'https://hooks.slack.com/x', secret: 'sixteen-chars-long!' }, /secret is only for webhook/],
-      [{ name: 'c9', kind: 'sms', url: 'https://example.com' }, /body\/kind/],
+      [{ name: 'c8', kind: 'slack', url: 'https://hooks.slack.com/x', secret: 'sixteen-chars-long!' }, /body\/secret is not used by slack channels/],
+      [{ name: 'c9', kind: 'pager', url: 'https://example.com' }, /body\/kind/],
       [{ name: 'c10', kind: 'webhook', url: 'https://example.com', secret: 'short' }, /body\/secret/],
     ];
     for (const [payload, message] of cases) {

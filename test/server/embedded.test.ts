@@ -78,7 +78,14 @@ describe('embedded mode: `nexus serve` with PGlite in a data directory', () => {
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
     const ready = await fetch(`${first.url}/api/health`);
-    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, redis: { status: 'disabled' } } });
+    // Out of the box nothing can deliver a page (no SMTP, no Slack URL, no phone provider): ready, but degraded, and said at start-up.
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'degraded',
+      failing: ['notify'],
+      checks: { database: { status: 'up' }, redis: { status: 'disabled' }, notify: { status: 'degraded', detail: expect.stringContaining('NEXUS_SMTP_URL is not set') } },
+    });
+    expect(first.stdout()).toContain('incident pages reach nobody');
 
     const login = await fetch(`${first.url}/api/v1/auth/login`, {
       method: 'POST',

@@ -28,7 +28,8 @@ describe('health when dependencies fail and come back', () => {
     redisProxy = await startCuttableProxy('127.0.0.1', 6379);
     url.port = String(pgProxy.port);
     t = await createTestApp('pglite', {
-      env: { DATABASE_URL: url.toString(), REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` },
+      // A Slack URL lets the default channel deliver, so notify is up and only the parts cut here fail.
+      env: { DATABASE_URL: url.toString(), REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, NEXUS_SLACK_WEBHOOK_URL: 'https://hooks.slack.test/services/T0/B0/x' },
     });
   });
   afterAll(async () => {
@@ -43,7 +44,7 @@ describe('health when dependencies fail and come back', () => {
   it('is ok with every part up', async () => {
     const { status, body } = await readiness();
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', failing: [], checks: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } } });
+    expect(body).toMatchObject({ status: 'ok', failing: [], checks: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' }, notify: { status: 'up' } } });
     expect(t.server.db.engine).toBe('postgres');
   });
 

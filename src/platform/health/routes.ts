@@ -5,7 +5,7 @@ import type { App } from '../http/types.js';
 import type { JobQueue } from '../jobs/index.js';
 import { pingRedis } from '../redis.js';
 
-type CheckStatus = 'up' | 'down' | 'disabled';
+type CheckStatus = 'up' | 'down' | 'degraded' | 'disabled';
 interface Check {
   status: CheckStatus;
   detail?: string;
@@ -13,14 +13,14 @@ interface Check {
 }
 
 const CheckSchema = Type.Object({
-  status: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('disabled')]),
+  status: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('degraded'), Type.Literal('disabled')]),
   detail: Type.Optional(Type.String()),
   latencyMs: Type.Optional(Type.Number()),
 });
 
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
-  checks: Type.Object({ database: CheckSchema, redis: CheckSchema, queue: CheckSchema }),
+  checks: Type.Object({ database: CheckSchema, redis: CheckSchema, queue: CheckSchema, notify: Type.Optional(CheckSchema) }),
   failing: Type.Array(Type.String()),
 });
 
@@ -40,6 +40,19 @@ export interface HealthDeps {
   jobs: JobQueue;
   version: string;
   startedAt: Date;
+  /** Whether any notification can be delivered (the notify domain's `deliverability`); called per request. */
+  notify?: () => Promise<{ canDeliver: boolean; missing: string[] }>;
+}
+
+/** Serving while every page reaches nobody is degraded, not down: incidents still open and people still see them. */
+async function notifyCheck(deliverability: NonNullable<HealthDeps['notify']>): Promise<Check> {
+  try {
+    const { canDeliver, missing } = await deliverability();
+    if (canDeliver) return { status: 'up' };
+    return { status: 'degraded', detail: `no enabled channel or contact route can deliver, so pages reach nobody: ${missing.join('; ')}` };
+  } catch {
+    return { status: 'down', detail: 'could not be checked' };
+  }
 }
 
 export function healthRoutes(app: App, deps: HealthDeps): void {
@@ -65,20 +78,21 @@ export function healthRoutes(app: App, deps: HealthDeps): void {
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness: database and queue must be up; Redis down only degrades',
+        summary: 'Readiness: database and queue must be up; Redis down, or nothing able to deliver a page, only degrades',
         response: { 200: Readiness, 503: Readiness },
       },
       config: { access: 'public' },
     },
     async (_request, reply) => {
-      const [database, redis, queue] = await Promise.all([
+      const [database, redis, queue, notify] = await Promise.all([
         timed(() => deps.db.ping(2000)),
         deps.redis ? timed(() => pingRedis(deps.redis!, 1000)) : Promise.resolve<Check>({ status: 'disabled' }),
         deps.jobs.health(),
+        deps.notify ? notifyCheck(deps.notify) : undefined,
       ]);
-      const checks = { database, redis, queue };
+      const checks = { database, redis, queue, ...(notify ? { notify } : {}) };
       const failing = Object.entries(checks)
-        .filter(([, check]) => check.status === 'down')
+        .filter(([, check]) => check.status === 'down' || check.status === 'degraded')
         .map(([name]) => name);
       const critical = database.status === 'down' || queue.status === 'down';
       const status = critical ? 'unavailable' : failing.length ? 'degraded' : 'ok';

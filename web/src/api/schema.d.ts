@@ -13,7 +13,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database and queue must be up; Redis down only degrades */
+        /** Readiness: database and queue must be up; Redis down, or nothing able to deliver a page, only degrades */
         get: {
             parameters: {
                 query?: never;
@@ -34,17 +34,22 @@ export interface paths {
                                 database: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
+                                };
+                                notify?: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 queue: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 redis: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                             };
                             failing: string[];
@@ -63,17 +68,22 @@ export interface paths {
                                 database: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
+                                };
+                                notify?: {
+                                    detail?: string;
+                                    latencyMs?: number;
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 queue: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                                 redis: {
                                     detail?: string;
                                     latencyMs?: number;
-                                    status: "up" | "down" | "disabled";
+                                    status: "up" | "down" | "degraded" | "disabled";
                                 };
                             };
                             failing: string[];
@@ -1942,6 +1952,41 @@ export interface paths {
                                 mitigatedAt: string | null;
                                 /** Format: date-time */
                                 nextPageAt: string | null;
+                                paging: {
+                                    levels: {
+                                        afterMinutes: number;
+                                        /** @description Paged before its time because the level before it reached nobody */
+                                        early: boolean;
+                                        /** @description The level's position in the escalation policy (0 = at trigger) */
+                                        level: number;
+                                        notReached: {
+                                            name: string;
+                                            why: {
+                                                how: string;
+                                                reason: string;
+                                            }[];
+                                        }[];
+                                        /** Format: date-time */
+                                        pagedAt: string;
+                                        reached: {
+                                            how: string[];
+                                            name: string;
+                                        }[];
+                                        /** Format: date-time */
+                                        settledAt: string | null;
+                                        /**
+                                         * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                         * @enum {unknown}
+                                         */
+                                        state: "paging" | "reached" | "unreached";
+                                        /** @description Who was reached and how, who was not and why, in words */
+                                        summary: string;
+                                        /** @description Names of the contacts, rotations and channels paged */
+                                        targets: string[];
+                                    }[];
+                                    reachedAnyone: boolean;
+                                    unreachable: boolean;
+                                };
                                 /** Format: date-time */
                                 resolvedAt: string | null;
                                 runbook: {
@@ -2062,6 +2107,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2177,6 +2257,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2297,6 +2412,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2414,6 +2564,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2719,6 +2904,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2840,6 +3060,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -2947,7 +3202,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -3261,6 +3516,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -3382,6 +3672,41 @@ export interface paths {
                             mitigatedAt: string | null;
                             /** Format: date-time */
                             nextPageAt: string | null;
+                            paging: {
+                                levels: {
+                                    afterMinutes: number;
+                                    /** @description Paged before its time because the level before it reached nobody */
+                                    early: boolean;
+                                    /** @description The level's position in the escalation policy (0 = at trigger) */
+                                    level: number;
+                                    notReached: {
+                                        name: string;
+                                        why: {
+                                            how: string;
+                                            reason: string;
+                                        }[];
+                                    }[];
+                                    /** Format: date-time */
+                                    pagedAt: string;
+                                    reached: {
+                                        how: string[];
+                                        name: string;
+                                    }[];
+                                    /** Format: date-time */
+                                    settledAt: string | null;
+                                    /**
+                                     * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                     * @enum {unknown}
+                                     */
+                                    state: "paging" | "reached" | "unreached";
+                                    /** @description Who was reached and how, who was not and why, in words */
+                                    summary: string;
+                                    /** @description Names of the contacts, rotations and channels paged */
+                                    targets: string[];
+                                }[];
+                                reachedAnyone: boolean;
+                                unreachable: boolean;
+                            };
                             /** Format: date-time */
                             resolvedAt: string | null;
                             runbook: {
@@ -3636,7 +3961,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -3944,8 +4269,10 @@ export interface paths {
                                 incidentId: string | null;
                                 key: string;
                                 lastError: string | null;
+                                means: string;
                                 /** Format: uuid */
                                 notificationId: string;
+                                recipient: string;
                                 /** Format: date-time */
                                 sentAt: string | null;
                                 severity: string | null;

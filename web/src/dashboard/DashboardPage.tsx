@@ -1,4 +1,6 @@
 import { SimpleGrid, Stack, Text } from '@mantine/core';
+import { UnreachableIncidentsBanner } from '../incidents/paging.js';
+import { useOpenIncidents } from '../incidents/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
 import { FiringAlertsPanel } from './FiringAlertsPanel.js';
@@ -7,10 +9,12 @@ import { RunsInProgressPanel } from './RunsInProgressPanel.js';
 
 /** `/`: what needs attention now. Every panel updates from live events. */
 export function DashboardPage() {
+  const open = useOpenIncidents();
   return (
     <>
       <PageHeader title="Dashboard" description="Open incidents, firing alerts and runbooks in progress" />
       <Stack gap="md">
+        {open.data && <UnreachableIncidentsBanner incidents={open.data} />}
         <OpenIncidentsPanel />
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           <FiringAlertsPanel />

@@ -8,6 +8,7 @@ import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { actionsFor, INCIDENT_ACTIONS, STATE_COLOR } from './lifecycle.js';
 import { useIncidentMutations } from './queries.js';
+import { PagingLevels } from './paging.js';
 import { displayName, useDirectory } from './people.js';
 import { SEVERITIES, SEVERITY_COLOR, SEVERITY_LABEL } from './severity.js';
 import { runningClocks } from './sla.js';
@@ -114,6 +115,12 @@ export function IncidentHeader({ incident }: { incident: Incident }) {
           </Fact>
           <Fact label="Runbook">{incident.runbook ? `${incident.runbook.procedureTitle} (${incident.runbook.slug} v${incident.runbook.version})` : 'none attached'}</Fact>
         </SimpleGrid>
+
+        <dl style={{ margin: 0 }}>
+          <Fact label="Who was paged" testId="paging">
+            <PagingLevels incident={incident} />
+          </Fact>
+        </dl>
 
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm" maw={720}>
           <PersonField label="Assignee" value={incident.assigneeId} editable={canAct} disabled={busy} onChange={(assigneeId) => patch.mutate({ assigneeId })} />

@@ -3,6 +3,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { PageHeader } from '../shell/PageHeader.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { IncidentHeader } from './IncidentHeader.js';
+import { UnreachableBanner } from './paging.js';
 import { IncidentRunbook } from './IncidentRunbook.js';
 import { IncidentTimeline } from './IncidentTimeline.js';
 import { PostmortemTab } from './PostmortemTab.js';
@@ -41,6 +42,7 @@ export function IncidentPage() {
   return (
     <>
       <PageHeader title={data.title} description={data.service ? `Service: ${data.service}` : undefined} />
+      <UnreachableBanner incident={data} />
       <IncidentHeader incident={data} />
       <Tabs
         value={tab}

@@ -10,6 +10,11 @@ import { useDeliveryPages } from './queries.js';
 type State = Delivery['state'];
 const STATE_COLOR: Record<State, string> = { queued: 'blue', sent: 'teal', failed: 'red', skipped: 'gray' };
 
+/** By what, and for people paged through a rotation, which one: the `target` and the key stay in the API for machines. */
+function meansText(d: Delivery): string {
+  return d.via.startsWith('rotation:') ? `${d.means}, on call in ${d.via.slice('rotation:'.length)}` : d.means;
+}
+
 /** Every notification NEXUS sent or tried to send, per destination, newest first; updates as deliveries happen. */
 export function DeliveriesTab() {
   const [state, setState] = useState<State | null>(null);
@@ -34,14 +39,16 @@ export function DeliveriesTab() {
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.sentAt ?? d.createdAt)}</Table.Td>
               <Table.Td>
                 <Text size="sm">{d.subject}</Text>
-                <Text size="xs" c="dimmed">
-                  {[d.severity, d.key].filter(Boolean).join(' · ')}
-                </Text>
+                {d.severity && (
+                  <Text size="xs" c="dimmed">
+                    {d.severity}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{d.target}</Text>
+                <Text size="sm">{d.recipient}</Text>
                 <Text size="xs" c="dimmed">
-                  {d.channel} via {d.via}
+                  {meansText(d)}
                 </Text>
               </Table.Td>
               <Table.Td>
