@@ -282,6 +282,12 @@ export interface paths {
                             incidents: string[];
                             received: number;
                             resolved: number;
+                            /** @description Incidents this delivery resolved: their last firing alert resolved (and their policy resolves them by themselves) */
+                            resolvedIncidents: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                            }[];
                             silenced: number;
                         };
                     };
@@ -392,6 +398,12 @@ export interface paths {
                             incidents: string[];
                             received: number;
                             resolved: number;
+                            /** @description Incidents this delivery resolved: their last firing alert resolved (and their policy resolves them by themselves) */
+                            resolvedIncidents: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                            }[];
                             silenced: number;
                         };
                     };
@@ -3190,6 +3202,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -3213,7 +3227,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -4354,8 +4368,8 @@ export interface paths {
                                     slug: string;
                                 } | null;
                                 service: string | null;
-                                /** @enum {unknown} */
-                                severity: "P1" | "P2" | "P3";
+                                /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                                severity: ("P1" | "P2" | "P3") | (never | null);
                                 title: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -4394,8 +4408,8 @@ export interface paths {
                             slug: string;
                         } | null;
                         service?: string | null;
-                        /** @enum {unknown} */
-                        severity: "P1" | "P2" | "P3";
+                        /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                        severity: ("P1" | "P2" | "P3") | (never | null);
                         title?: string | null;
                     };
                 };
@@ -4458,8 +4472,8 @@ export interface paths {
                                 slug: string;
                             } | null;
                             service: string | null;
-                            /** @enum {unknown} */
-                            severity: "P1" | "P2" | "P3";
+                            /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                            severity: ("P1" | "P2" | "P3") | (never | null);
                             title: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -4566,8 +4580,8 @@ export interface paths {
                             slug: string;
                         } | null;
                         service?: string | null;
-                        /** @enum {unknown} */
-                        severity?: "P1" | "P2" | "P3";
+                        /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                        severity?: ("P1" | "P2" | "P3") | (never | null);
                         title?: string | null;
                     };
                 };
@@ -4630,8 +4644,8 @@ export interface paths {
                                 slug: string;
                             } | null;
                             service: string | null;
-                            /** @enum {unknown} */
-                            severity: "P1" | "P2" | "P3";
+                            /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                            severity: ("P1" | "P2" | "P3") | (never | null);
                             title: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -6176,7 +6190,7 @@ export interface paths {
                     cursor?: string;
                     incidentId?: string;
                     limit?: number;
-                    status?: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                    status?: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                 };
                 header?: never;
                 path?: never;
@@ -6222,6 +6236,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                                closedReason: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: uuid */
@@ -6245,7 +6261,7 @@ export interface paths {
                                     title: string;
                                 };
                                 /** @enum {unknown} */
-                                status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                                status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                                 /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
                                 variables: {
                                     [key: string]: string;
@@ -6332,6 +6348,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -6355,7 +6373,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -6472,6 +6490,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -6495,7 +6515,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -6620,6 +6640,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -6643,7 +6665,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
