@@ -52,9 +52,15 @@ export function defaultRules(version: Version = 2): NewRule[] {
 /** The rule's columns that a default sets; a stored rule differing in any was changed by an admin. */
 const DEFAULT_COLUMNS = ['name', 'position', 'matchers', 'severity', 'title', 'service', 'runbookSlug', 'procedureId', 'escalationPolicy', 'category'] as const;
 
+/** A column's value to compare: matchers by their fields, since jsonb does not keep the order of keys. */
+function comparable(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify((value as Matcher[]).map((m) => [m.name, m.op, m.value]));
+  return JSON.stringify(value ?? null);
+}
+
 /** Whether a stored rule is still exactly as v1 created it. */
 export function untouchedDefault(row: RuleRow, v1: NewRule): boolean {
-  return DEFAULT_COLUMNS.every((column) => JSON.stringify(row[column] ?? null) === JSON.stringify(v1[column] ?? null));
+  return DEFAULT_COLUMNS.every((column) => comparable(row[column]) === comparable(v1[column]));
 }
 
 /**
