@@ -2654,7 +2654,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -3345,7 +3345,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;
