@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules, type RoutingRule } from '../../src/alerts/index.js';
 import type { Incident, TimelineEvent } from '../../src/incidents/index.js';
-import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
-import { ENGINES } from '../support/db.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { ADMIN_PASSWORD, bearer, createTestApp, json, login, testConfig, type TestApp } from '../support/app.js';
+import { createPostgresDatabase, ENGINES } from '../support/db.js';
 import { fakeClock } from '../incidents/support.js';
 import { amAlert, amPayload, get, post } from './support.js';
 
@@ -194,5 +196,44 @@ describe('NEXUS_ALERT_REOPEN_WINDOW_MINUTES=0', () => {
     await t.server.incidents.timeline.idle();
     const items = (await get<{ items: TimelineEvent[] }>(t, `/api/v1/incidents/${second}/timeline`)).items;
     expect(items.find((e) => e.kind === 'alert.recurred')!.summary).toContain('alerts never reopen incidents here');
+  });
+});
+
+describe('two replicas on one PostgreSQL', () => {
+  let replicas: RunningServer[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const db = await createPostgresDatabase();
+    drop = db.drop;
+    const config = await testConfig({ DATABASE_URL: db.url });
+    const logger = createLogger('silent');
+    // One after the other: the first applies the migrations and the defaults.
+    replicas.push(await startServer(config, { listen: false, logger, builtinRunbooksDir: null }));
+    replicas.push(await startServer(config, { listen: false, logger, builtinRunbooksDir: null }));
+  });
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    replicas = [];
+    await drop?.();
+  });
+
+  it('alerts of one group firing again on both at once reopen the one incident, once', async () => {
+    const [a, b] = replicas as [RunningServer, RunningServer];
+    const token = await login(a.app.inject.bind(a.app), 'admin', ADMIN_PASSWORD);
+    const send = (replica: RunningServer, payload: unknown) =>
+      replica.app.inject({ method: 'POST', url: AM, headers: bearer(token), payload: payload as object }).then((res) => res.json() as { incidents: string[] });
+    const group = '{}:{alertname="Split"}';
+    const one = { ...amAlert({ alertname: 'Split', instance: 'one' }, 'firing', 'split-one'), annotations: {} };
+    const two = { ...amAlert({ alertname: 'Split', instance: 'two' }, 'firing', 'split-two'), annotations: {} };
+    const { incidents: [id] } = await send(a, amPayload(group, [one, two]));
+    await send(b, amPayload(group, [{ ...one, status: 'resolved' }, { ...two, status: 'resolved' }]));
+    expect((await a.incidents.incidents.get(id!)).state).toBe('resolved');
+
+    const answers = await Promise.all([send(a, amPayload(group, [one])), send(b, amPayload(group, [two]))]);
+    expect(answers.map((x) => x.incidents)).toEqual([[id], [id]]);
+    expect((await a.incidents.incidents.get(id!)).state).toBe('triggered');
+    const events = await a.incidents.incidents.timeline(id!, 0, 500);
+    expect(events.filter((e) => e.kind === 'alert.reopened')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'alert.refired').map((e) => e.summary).sort()).toEqual(['Fired again: Split', 'Fired again: Split']);
   });
 });
