@@ -15,6 +15,7 @@ import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
 import { recurrence } from './recurrence.js';
+import { closeIncidentRuns } from './run-closing.js';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
@@ -290,34 +291,11 @@ export class IncidentService {
       // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
       if (to === 'resolved') {
         this.deps.pager.notifyStateChange(row.id, 'resolved', actor);
-        await this.closeRuns(row.id, actor, now);
-      }
-      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
+        await closeIncidentRuns(this.deps, row.id, actor, now);
+      } else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
     }
     if (action === 'reopen' || changes.patch.nextPageAt) this.deps.pager.kick(row.id);
     return this.published(row);
-  }
-
-  /**
-   * The incident's unfinished runs end with it (issue 16): steps not started
-   * are skipped with the reason, one timeline event per run says so. The
-   * resolve is committed by now; a failure here is logged, not thrown.
-   */
-  private async closeRuns(incidentId: string, actor: string, at: Date): Promise<void> {
-    const reason = `incident resolved at ${at.toISOString()} by ${actor}`;
-    try {
-      for (const run of await this.deps.runs.closeForIncident(incidentId, reason)) {
-        const running = run.stillRunning.length ? `; still running, left to finish: ${run.stillRunning.map((c) => `\`${c.split('\n', 1)[0]}\``).join(', ')}` : '';
-        await this.deps.timeline.record(incidentId, {
-          kind: 'run.closed',
-          actor,
-          summary: `Run of "${run.procedureTitle}" closed with the incident: ${run.skipped} step${run.skipped === 1 ? '' : 's'} not started skipped${running}`,
-          data: { runId: run.runId, skipped: run.skipped, stillRunning: run.stillRunning.length, reason },
-        });
-      }
-    } catch (error) {
-      this.deps.logger.warn({ err: error, incidentId }, 'could not close the runs of a resolved incident');
-    }
   }
 
   /** Checked before writing: the foreign key would refuse it too, but as a vague 409 naming no field. */
