@@ -217,9 +217,10 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     publicUrl: config.publicUrl,
     serverSecret: deps.jwtSecretKey,
     previousServerSecret: config.jwtSecretKeyPrevious,
+    reopenWindowMinutes: config.alerts.reopenWindowMinutes,
   });
   startup.phase('incidents');
-  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify });
+  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify, config: config.alerts });
   startup.phase('alerts');
   const runners = registerRunners(app, {
     registry: runnerRegistry,

@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
+import type { AlertsConfig } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -9,7 +10,7 @@ import { withTimeout } from '../platform/timeout.js';
 import type { IncidentService } from '../incidents/index.js';
 import type { NotifyModule } from '../notify/index.js';
 import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
-import { RoutingService } from './routing.js';
+import { RoutingService, severityFromLabels } from './routing.js';
 import { AlertIntake } from './intake.js';
 import { AlertPaging } from './paging.js';
 import { SilenceService } from './silences.js';
@@ -19,7 +20,7 @@ import { AlertViews } from './views.js';
 
 export { ALERT_RECEIVED_EVENT, AlertIntake, type ReceiveOutcome } from './intake.js';
 export { ALERT_CONFIG_EVENT } from './snapshot.js';
-export { RoutingService, defaultRules, DEFAULT_ESCALATION_POLICY, DEFAULT_RUNBOOK_SLUG } from './routing.js';
+export { RoutingService, defaultRules, severityFromLabels, DEFAULT_ESCALATION_POLICY, DEFAULT_RUNBOOK_SLUG } from './routing.js';
 export { labelFingerprint, matches, matchesAll } from './matchers.js';
 export type { Alert, RoutingRule, Silence } from './schema.js';
 
@@ -33,6 +34,8 @@ export interface AlertsDeps {
   registry: Registry;
   /** To turn a rule's escalation policy name into the id incidents store. */
   notify?: Pick<NotifyModule, 'oncall'>;
+  /** How an alert's `severity` label maps to a priority, for rules that leave it to the alert. */
+  config: Pick<AlertsConfig, 'severityMap' | 'defaultSeverity'>;
 }
 
 export interface AlertsModule {
@@ -88,6 +91,7 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
     received,
     bus: deps.bus,
     inProcessDatabase: deps.db.engine === 'pglite',
+    severityOf: severityFromLabels(deps.config),
   });
   // Shutdown closes connections after a second's grace, but deliveries already received still
   // commit and page: the database closes only after them (bounded, so a hung one cannot block it).
@@ -107,9 +111,11 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   return { alerts, views, routing, silences };
 }
 
-/** The seed's symptom rules, on the first start only (called from server.ts after the admin bootstrap). */
+/** The seed's symptom rules, on the first start only, or upgraded once where untouched (called from server.ts after the admin bootstrap). */
 export async function ensureDefaultRoutes(module: AlertsModule, audit: AuditService): Promise<boolean> {
-  const created = await module.routing.ensureDefaults();
-  if (created) await audit.record({ actor: 'system', action: 'routing_rule.defaults', target: 'routing-rules', outcome: 'success' });
-  return created;
+  const applied = await module.routing.ensureDefaults();
+  if (applied) {
+    await audit.record({ actor: 'system', action: 'routing_rule.defaults', target: 'routing-rules', outcome: 'success', details: { ...applied } });
+  }
+  return applied !== null;
 }

@@ -2,8 +2,8 @@ import type { Counter } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import { GroupCommit } from '../platform/group-commit.js';
-import { labelFingerprint, matchesAll } from './matchers.js';
-import { NOTHING_PAGED, type AlertPaging, type Paged, type Stored } from './paging.js';
+import { labelFingerprint, matchesAll, type Labels } from './matchers.js';
+import { NOTHING_PAGED, type AlertPaging, type Paged, type ResolvedIncident, type Stored } from './paging.js';
 import type { IncomingAlert } from './receive.js';
 import { RoutingService } from './routing.js';
 import type { Matcher } from './schema.js';
@@ -24,6 +24,8 @@ export interface AlertIntakeDeps {
   bus: Pick<EventBus, 'publish'>;
   /** The database runs in this process (PGlite): its statements block the event loop while they run. */
   inProcessDatabase?: boolean;
+  /** The priority an alert states itself (its `severity` label), for rules that leave it to the alert. */
+  severityOf: (labels: Labels) => string;
 }
 
 export interface ReceiveOutcome {
@@ -32,6 +34,8 @@ export interface ReceiveOutcome {
   resolved: number;
   silenced: number;
   incidents: string[];
+  /** Incidents this delivery's resolved alerts resolved. */
+  resolvedIncidents: ResolvedIncident[];
 }
 
 interface Routed {
@@ -52,18 +56,21 @@ interface Delivery {
 }
 
 /** What a group commit gives each delivery: its rows and incidents, or why paging failed for it. */
-type Settled = { rows: Stored[]; incidents: string[] } | { error: unknown };
+type Settled = { rows: Stored[]; incidents: string[]; resolvedIncidents: ResolvedIncident[] } | { error: unknown };
 
 /** One delivery's answer: its rows and incidents (already linked, or linked by this paging), or the paging error. */
 function settle(rows: Stored[], paged: Paged): Settled {
   const failure = rows.find((row) => paged.failed.has(row.value.fingerprint));
   if (failure) return { error: paged.failed.get(failure.value.fingerprint) };
   const incidents = new Set<string>();
+  const resolved = new Map<string, ResolvedIncident>();
   for (const row of rows) {
     const id = paged.incidentOf.get(row.value.fingerprint) ?? (row.value.status === 'firing' ? row.incidentId : null);
     if (id) incidents.add(id);
+    const closed = paged.resolvedBy.get(row.value.fingerprint);
+    if (closed) resolved.set(closed.id, closed);
   }
-  return { rows, incidents: [...incidents] };
+  return { rows, incidents: [...incidents], resolvedIncidents: [...resolved.values()] };
 }
 
 /** Concurrent deliveries share one upsert; a group of up to this many alerts goes in one statement. */
@@ -106,7 +113,7 @@ export class AlertIntake {
   async receive(incoming: IncomingAlert[], now: Date = this.deps.clock()): Promise<ReceiveOutcome> {
     const { rules, silences } = await this.deps.routing.at(now);
     const routed = this.route(incoming, rules, silences, now);
-    const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [] };
+    const settled: Settled = routed.length > 0 ? await this.commits.submit({ routed }) : { rows: [], incidents: [], resolvedIncidents: [] };
     if ('error' in settled) throw settled.error;
     // Counted per delivery, not per alert: a labelled counter hashes its labels on every inc.
     let firing = 0;
@@ -122,6 +129,7 @@ export class AlertIntake {
       resolved: incoming.length - firing,
       silenced: settled.rows.filter((r) => r.value.silencedBy).length,
       incidents: settled.incidents,
+      resolvedIncidents: settled.resolvedIncidents,
     };
   }
 
@@ -201,7 +209,8 @@ export class AlertIntake {
           labels: alert.labels,
           annotations: alert.annotations,
           groupKey: groupKeyOf(alert, rule),
-          severity: rule?.severity ?? null,
+          // A rule without a severity leaves it to the alert (its `severity` label, mapped).
+          severity: rule ? (rule.severity ?? this.deps.severityOf(alert.labels)) : null,
           ruleId: rule?.id ?? null,
           silencedBy: alert.status === 'firing' ? (silence?.id ?? null) : null,
           startsAt: alert.startsAt,

@@ -9,13 +9,30 @@ export interface Stored {
   incidentId: string | null;
 }
 
+/** An incident a resolved alert resolved (its last firing one). */
+export interface ResolvedIncident {
+  id: string;
+  title: string;
+}
+
 /** What paging did to the alerts it was given, by fingerprint. */
 export interface Paged {
   incidentOf: Map<string, string>;
+  /** Resolved alerts whose resolution resolved their incident. */
+  resolvedBy: Map<string, ResolvedIncident>;
   failed: Map<string, unknown>;
 }
 
-export const NOTHING_PAGED: Paged = { incidentOf: new Map(), failed: new Map() };
+export const NOTHING_PAGED: Paged = { incidentOf: new Map(), resolvedBy: new Map(), failed: new Map() };
+
+/** How an incident opened by an alert is titled when its rule gives no title: what the alert says of itself. */
+export function alertTitle(value: Pick<NewAlert, 'labels' | 'annotations'>): string {
+  const summary = value.annotations.summary?.trim();
+  const { alertname, service } = value.labels;
+  const title = summary || (alertname && service ? `${alertname} on ${service}` : alertname || 'Alert');
+  // The incident schema's bound; annotations may be longer.
+  return title.length > 300 ? `${title.slice(0, 299)}…` : title;
+}
 
 type Severity = OpenOrJoinInput['severity'];
 
@@ -27,6 +44,9 @@ export interface AlertPagingDeps {
   /** Escalation policy id by name (rules name policies); null when there is none of that name. */
   policyId?: (name: string) => Promise<string | null>;
 }
+
+/** Batches of one group: one per rule and severity, since a rule may leave the severity to each alert. */
+const batchKey = (rule: RuleRow, value: NewAlert) => `${rule.id}\u0000${value.severity ?? ''}`;
 
 /** An alert as the incident links it. */
 function link({ id, value }: Stored): OpenOrJoinInput['alerts'][number] {
@@ -53,6 +73,7 @@ export class AlertPaging {
    */
   async page(rows: Stored[], ruleOf: Map<string, RuleRow | null>): Promise<Paged> {
     const incidentOf = new Map<string, string>();
+    const resolvedBy = new Map<string, ResolvedIncident>();
     const failed = new Map<string, unknown>();
     const toPage = new Map<string, Map<string, Stored[]>>();
     const resolved: Stored[] = [];
@@ -64,9 +85,10 @@ export class AlertPaging {
       const rule = ruleOf.get(row.value.fingerprint)!;
       const byRule = toPage.get(row.value.groupKey) ?? new Map<string, Stored[]>();
       toPage.set(row.value.groupKey, byRule);
-      const batch = byRule.get(rule.id);
+      const key = batchKey(rule, row.value);
+      const batch = byRule.get(key);
       if (batch) batch.push(row);
-      else byRule.set(rule.id, [row]);
+      else byRule.set(key, [row]);
     }
     /** Alert id → the incident it opened, or joined through `openOrJoin`, to mark on its row (the join statement marks its own). */
     const linked = new Map<string, string>();
@@ -81,16 +103,18 @@ export class AlertPaging {
     const resolveAfter = async () => {
       for (const row of resolved) {
         try {
-          await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
+          const outcome = await this.deps.incidents.alertResolved(row.value.groupKey, row.id);
+          if (outcome?.resolved) resolvedBy.set(row.value.fingerprint, { id: outcome.incident.id, title: outcome.incident.title });
         } catch (error) {
           failed.set(row.value.fingerprint, error);
         }
       }
       await this.mark(linked, rows, failed);
-      return { incidentOf, failed };
+      return { incidentOf, resolvedBy, failed };
     };
     if (toPage.size === 0) return resolveAfter();
-    const severityOf = (batch: Stored[]) => ruleOf.get(batch[0]!.value.fingerprint)!.severity as Severity;
+    // Routing gave each firing alert routed a severity: its rule's, or its own.
+    const severityOf = (batch: Stored[]) => batch[0]!.value.severity as Severity;
     // Most groups have their incident open already: join them all at once.
     const groups = [...toPage].map(([groupKey, byRule]) => {
       const batches = [...byRule.values()].sort((a, b) => severityOf(a).localeCompare(severityOf(b)));
@@ -116,7 +140,7 @@ export class AlertPaging {
       // No open incident: the most severe rule's alerts open it, the others join.
       for (const batch of batches) {
         try {
-          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!), false);
+          paged(batch, await this.openOrJoin(groupKey, batch, ruleOf.get(batch[0]!.value.fingerprint)!, severityOf(batch)), false);
         } catch (error) {
           for (const row of batch) failed.set(row.value.fingerprint, error);
         }
@@ -134,12 +158,12 @@ export class AlertPaging {
     }
   }
 
-  private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow): Promise<string> {
+  private async openOrJoin(groupKey: string, rows: Stored[], rule: RuleRow, severity: Severity): Promise<string> {
     const first = rows[0]!;
     const { incident } = await this.deps.incidents.openOrJoin({
       groupKey,
-      title: rule.title ?? first.value.annotations.summary ?? first.value.labels.alertname ?? 'Alert',
-      severity: rule.severity as Severity,
+      title: rule.title ?? alertTitle(first.value),
+      severity,
       service: rule.service ?? first.value.labels.service ?? null,
       category: rule.category === 'security' ? 'security' : null,
       ...(rule.runbookSlug && rule.procedureId ? { runbook: { slug: rule.runbookSlug, procedureId: rule.procedureId } } : {}),

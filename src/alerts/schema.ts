@@ -89,6 +89,9 @@ export const ReceiveResult = Type.Object({
   resolved: Type.Integer(),
   silenced: Type.Integer(),
   incidents: Type.Array(Uuid),
+  resolvedIncidents: Type.Array(Type.Object({ id: Uuid, title: Type.String() }), {
+    description: "Incidents this delivery resolved: their last firing alert resolved (and their policy resolves them by themselves)",
+  }),
 });
 
 export const Alert = Type.Object({
@@ -131,7 +134,9 @@ const RuleFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   position: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
   matchers: Matchers,
-  severity: Severity,
+  severity: Type.Union([Severity, Type.Null()], {
+    description: "null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP)",
+  }),
   title: Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()]),
   service: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]),
   runbook: Type.Union([RunbookTarget, Type.Null()]),

@@ -12,6 +12,12 @@ export type NewRule = typeof routingRules.$inferInsert;
 export type SilenceRow = typeof silences.$inferSelect;
 export type NewSilence = typeof silences.$inferInsert;
 
+/** Which default rules a start created (a new database) or upgraded (untouched earlier defaults), by name. */
+export interface DefaultsApplied {
+  created: string[];
+  upgraded: string[];
+}
+
 /** What an upsert tells of each row; the rest is what was sent. */
 export interface UpsertedAlert {
   id: string;
@@ -305,13 +311,36 @@ export class AlertStore {
     return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 10;
   }
 
-  /** Creates the rules unless this set was applied before, in one transaction; true when it created them. */
-  async applyDefaultsOnce(name: string, rules: NewRule[]): Promise<boolean> {
+  /**
+   * Applies a set of default rules once, in one transaction (the mark's
+   * insert makes a second replica wait, then do nothing). Without the
+   * earlier set's mark: a new database, the rules are created. With it: each
+   * earlier rule found by name that `untouched` says is as created becomes
+   * its successor of the same name; the others are left alone. Null when the
+   * set was applied before.
+   */
+  async applyDefaultsOnce(
+    name: string,
+    rules: NewRule[],
+    earlier: { mark: string; rules: NewRule[]; untouched: (row: RuleRow, created: NewRule) => boolean },
+  ): Promise<DefaultsApplied | null> {
     return this.orm.transaction(async (tx) => {
       const marked = await tx.insert(alertDefaults).values({ name }).onConflictDoNothing().returning();
-      if (marked.length === 0) return false;
-      if (rules.length > 0) await tx.insert(routingRules).values(rules).onConflictDoNothing();
-      return true;
+      if (marked.length === 0) return null;
+      const [hadEarlier] = await tx.select().from(alertDefaults).where(eq(alertDefaults.name, earlier.mark));
+      if (!hadEarlier) {
+        if (rules.length > 0) await tx.insert(routingRules).values(rules).onConflictDoNothing();
+        return { created: rules.map((r) => r.name), upgraded: [] };
+      }
+      const upgraded: string[] = [];
+      for (const next of rules) {
+        const before = earlier.rules.find((r) => r.name === next.name);
+        const [row] = before ? await tx.select().from(routingRules).where(eq(routingRules.name, next.name)) : [];
+        if (!before || !row || !earlier.untouched(row, before)) continue;
+        await tx.update(routingRules).set({ ...next, updatedAt: new Date() }).where(eq(routingRules.id, row.id));
+        upgraded.push(next.name);
+      }
+      return { created: [], upgraded };
     });
   }
 

@@ -56,7 +56,8 @@ export const routingRules = pgTable(
     name: text('name').notNull().unique(),
     position: integer('position').notNull(),
     matchers: jsonb('matchers').$type<Array<{ name: string; op: string; value: string }>>().notNull(),
-    severity: text('severity').notNull(),
+    /** Null: the alert's own `severity` label decides (config.alerts.severityMap). */
+    severity: text('severity'),
     title: text('title'),
     service: text('service'),
     runbookSlug: text('runbook_slug'),

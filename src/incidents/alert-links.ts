@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, Orm } from '../platform/db/index.js';
 import type { IncidentRow } from './incident-store.js';
 import { incidentAlerts, incidents } from './tables.js';
@@ -51,6 +51,23 @@ export class AlertLinkStore {
       .orderBy(desc(incidents.triggeredAt))
       .limit(1);
     return row?.incident ?? null;
+  }
+
+  /**
+   * The group's latest incident that is no longer open and that one of these
+   * alerts paged into, with that alert: what an alert firing again after its
+   * incident resolved reopens, or names.
+   */
+  async lastEndedOf(groupKey: string, alertIds: string[]): Promise<{ incident: IncidentRow; alertId: string } | null> {
+    if (alertIds.length === 0) return null;
+    const [row] = await this.orm
+      .select({ incident: incidents, alertId: incidentAlerts.alertId })
+      .from(incidents)
+      .innerJoin(incidentAlerts, eq(incidentAlerts.incidentId, incidents.id))
+      .where(and(eq(incidents.groupKey, groupKey), inArray(incidentAlerts.alertId, alertIds), inArray(incidents.state, ['resolved', 'closed'])))
+      .orderBy(desc(incidents.resolvedAt), desc(incidents.triggeredAt))
+      .limit(1);
+    return row ?? null;
   }
 
   /**

@@ -43,21 +43,25 @@ async function find(source: RunbookSource, slug: string, pick: (p: Procedure) =>
 }
 
 /**
- * The named procedure, or the default runbook's procedure of this priority.
- * `strict` (a person named it) turns a missing one into a 404; an alert
- * still opens its incident without a runbook, since paging matters more.
+ * The named procedure; with none named and `fallback`, the default
+ * runbook's procedure of this priority. `strict` (a person named it) turns a
+ * missing one into a 404; an alert still opens its incident without a
+ * runbook, since paging matters more. Alerts get no fallback: a procedure
+ * chosen by priority alone is for another problem (issue 16), while a
+ * person opening an incident by hand may want the priority's checklist.
  */
 export async function attachRunbook(
   source: RunbookSource,
   severity: Severity,
   ref: { slug: string; procedureId: string } | undefined,
-  options: { strict: boolean; logger: Logger },
+  options: { strict: boolean; fallback: boolean; logger: Logger },
 ): Promise<Attachment> {
   let hit: Awaited<ReturnType<typeof find>> = null;
   try {
     if (ref) hit = await find(source, ref.slug, (p) => p.id === ref.procedureId);
     if (ref && !hit && options.strict) throw new NotFoundError('procedure', `${ref.slug}#${ref.procedureId}`);
-    hit ??= await find(source, DEFAULT_RUNBOOK, (p) => p.metadata.priority === severity);
+    if (!ref && options.fallback) hit = await find(source, DEFAULT_RUNBOOK, (p) => p.metadata.priority === severity);
+    if (ref && !hit) options.logger.warn({ severity, ref }, 'the procedure named for the incident does not exist; none attached');
   } catch (error) {
     if (options.strict && ref) throw error;
     options.logger.warn({ err: error, severity, ref }, 'no runbook procedure attached to the incident');

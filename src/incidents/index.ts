@@ -27,7 +27,7 @@ import { SlaStore } from './sla-store.js';
 import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
 
-export { IncidentService, type OpenOrJoinInput } from './service.js';
+export { IncidentService, type AlertResolution, type OpenOrJoinInput } from './service.js';
 export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
@@ -52,6 +52,8 @@ export interface IncidentsDeps {
   publicUrl: string;
   /** How often the clock loop checks SLA clocks and escalations; tests call `sla.check()` / `pager.pageDue()` instead. */
   clockIntervalMs?: number;
+  /** An alert firing again this soon after its incident resolved reopens it (NEXUS_ALERT_REOPEN_WINDOW_MINUTES). */
+  reopenWindowMinutes: number;
 }
 
 export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
@@ -77,7 +79,21 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const pager: Pager = new Pager({ store, pages, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl, settle: (page) => outcomes.settle(page) });
   const outcomes = new PagingOutcomes({ pages, store, timeline, notify: deps.notify, bus, clock, logger, kick: (id) => pager.kick(id) });
   const links = new AlertLinkStore(db.orm, db);
-  const incidents = new IncidentService({ store, pages, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
+  const incidents = new IncidentService({
+    store,
+    pages,
+    links,
+    events,
+    timeline,
+    runbooks: deps.runbooks,
+    runs: deps.runs,
+    bus,
+    logger,
+    clock,
+    pager,
+    policies: deps.notify,
+    reopenWindowMinutes: deps.reopenWindowMinutes,
+  });
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   incidentRoutes(app, { incidents, postmortems });

@@ -94,7 +94,7 @@ export type Incident = Static<typeof Incident>;
 export const TimelineEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem' }),
+  kind: Type.String({ description: 'alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

@@ -15,6 +15,8 @@ import type { PageRow, PageStore } from './page-store.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
+import { recurrence } from './recurrence.js';
+import { closeIncidentRuns } from './run-closing.js';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
@@ -31,8 +33,10 @@ export interface IncidentServiceDeps {
   pager: Pick<Pager, 'kick' | 'notifyStateChange'>;
   /** To refuse a manual incident naming a policy that does not exist. */
   policies: Pick<EscalationPort, 'planEscalation'>;
-  /** Runs of the attached procedure start here, as `POST /api/v1/runs` starts them. */
-  runs: Pick<RunService, 'create'>;
+  /** Runs of the attached procedure start here, as `POST /api/v1/runs` starts them; a resolve closes the unfinished ones. */
+  runs: Pick<RunService, 'create' | 'closeForIncident'>;
+  /** An alert firing again this soon after its incident resolved reopens it (config.alerts.reopenWindowMinutes). */
+  reopenWindowMinutes: number;
 }
 
 /** The procedure an incident's run starts: the one attached, at the version attached. */
@@ -62,8 +66,16 @@ type InsertInput = Omit<OpenOrJoinInput, 'groupKey' | 'alerts' | 'service'> & {
   service?: string | null | undefined;
   /** A person named the runbook: a missing one is an error rather than a fallback. */
   strict: boolean;
+  /** With no runbook named, attach the default runbook's procedure of the severity (manual incidents only). */
+  fallback: boolean;
   actor: string;
 };
+
+/** What an alert's resolution did: the incident it was linked to, and whether this resolution resolved it. */
+export interface AlertResolution {
+  incident: Incident;
+  resolved: boolean;
+}
 
 const OPEN_ATTEMPTS = 3;
 
@@ -86,7 +98,14 @@ function alertEventText(change: 'new' | 'refired', how: 'fired' | 'joined', aler
 export class IncidentService {
   constructor(private readonly deps: IncidentServiceDeps) {}
 
-  /** One open incident per group: the first alerts open it, later ones join it. */
+  /**
+   * One open incident per group: the first alerts open it, later ones join
+   * it. Alerts firing again after their incident ended reopen it (within the
+   * reopen window) or open a new one naming it (recurrence.ts). Replicas
+   * racing here are kept apart by the database: the group's one open
+   * incident (partial unique index) and the reopen's compare-and-set; the
+   * loser looks again and joins.
+   */
   async openOrJoin(input: OpenOrJoinInput): Promise<{ incident: Incident; created: boolean }> {
     for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       const open = await this.deps.store.openByGroup(input.groupKey);
@@ -99,12 +118,23 @@ export class IncidentService {
         return { incident: await this.view(open), created: false };
       }
       try {
-        const row = await this.insert({ ...input, strict: false, actor: 'system' });
+        const now = this.deps.clock();
+        const last = await this.deps.links.lastEndedOf(input.groupKey, input.alerts.map((a) => a.id));
+        const again = recurrence(last, input.alerts, now, this.deps.reopenWindowMinutes);
+        if (again && 'reopen' in again) {
+          // Reopened, it is the group's open incident: the next pass joins the alerts to it.
+          await this.transition(SYSTEM_ACTOR, again.reopen.id, 'reopen');
+          await this.deps.timeline.record(again.reopen.id, { kind: 'alert.reopened', actor: SYSTEM_ACTOR, summary: again.text, data: again.data });
+          continue;
+        }
+        const row = await this.insert({ ...input, strict: false, fallback: false, actor: SYSTEM_ACTOR });
+        if (again) await this.deps.timeline.record(row.id, { kind: 'alert.recurred', actor: SYSTEM_ACTOR, summary: again.text, data: again.data });
         await this.linkAlerts(row, input.alerts, 'fired');
         return { incident: await this.view(row), created: true };
       } catch (error) {
-        // Another alert of the group opened it first (the partial unique index): join that one.
-        if (!isUniqueViolation(error)) throw error;
+        // Another alert of the group opened or reopened one first (the partial unique index, the
+        // reopen's compare-and-set): join that one.
+        if (!isUniqueViolation(error) && !(error instanceof ConflictError)) throw error;
       }
     }
     throw new ConflictError(`Incident for group ${input.groupKey} kept changing; try again`);
@@ -134,28 +164,28 @@ export class IncidentService {
   }
 
   /** Records the alert's resolution; the incident resolves itself once all its alerts have, if its policy says so. */
-  async alertResolved(groupKey: string, alertId: string): Promise<Incident | null> {
+  async alertResolved(groupKey: string, alertId: string): Promise<AlertResolution | null> {
     const { store, links, timeline, clock } = this.deps;
     const row = await links.byGroupAlert(groupKey, alertId);
     const resolved = row ? await links.resolveAlert(row.id, alertId, clock()) : null;
-    if (!row || !resolved) return row ? this.view(row) : null;
+    if (!row || !resolved) return row ? { incident: await this.view(row), resolved: false } : null;
     await timeline.record(row.id, { kind: 'alert.resolved', actor: 'system', summary: `Resolved: ${resolved.summary || alertId}`, data: { alertId } });
     const open = (OPEN_STATES as readonly string[]).includes(row.state);
     if (open && row.autoResolve && (await links.firingAlerts(row.id)) === 0) {
       try {
-        return await this.transition(SYSTEM_ACTOR, row.id, 'resolve');
+        return { incident: await this.transition(SYSTEM_ACTOR, row.id, 'resolve'), resolved: true };
       } catch (error) {
         // A person resolved it in the meantime: nothing left to do.
         if (!(error instanceof ConflictError)) throw error;
       }
     }
-    return this.view((await store.get(row.id)) ?? row);
+    return { incident: await this.view((await store.get(row.id)) ?? row), resolved: false };
   }
 
   async create(actor: string, body: CreateIncidentBody): Promise<Incident> {
     refuseBlankTitle(body.title);
     if (body.escalationPolicyId) await this.checkPolicy(body.escalationPolicyId);
-    return this.view(await this.insert({ ...body, strict: true, actor }));
+    return this.view(await this.insert({ ...body, strict: true, fallback: true, actor }));
   }
 
   private async checkPolicy(policyId: string): Promise<void> {
@@ -273,8 +303,10 @@ export class IncidentService {
       const to = TRANSITIONS[action].to;
       await this.deps.timeline.record(row.id, { kind: 'state', actor, summary: `${current.state} → ${to} by ${actor}`, data: { from: current.state, to } });
       // Channels hear of the first acknowledgement (a mitigate straight from triggered is one) and of the resolution.
-      if (to === 'resolved') this.deps.pager.notifyStateChange(row.id, 'resolved', actor);
-      else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
+      if (to === 'resolved') {
+        this.deps.pager.notifyStateChange(row.id, 'resolved', actor);
+        await closeIncidentRuns(this.deps, row.id, actor, now);
+      } else if (current.state === 'triggered' && to !== 'triggered') this.deps.pager.notifyStateChange(row.id, 'acknowledged', actor);
     }
     if (action === 'reopen' || changes.patch.nextPageAt) this.deps.pager.kick(row.id);
     return this.published(row);
@@ -329,7 +361,7 @@ export class IncidentService {
 
   private async insert(input: InsertInput): Promise<IncidentRow> {
     const { logger, clock } = this.deps;
-    const attached = await attachRunbook(this.deps.runbooks, input.severity, input.runbook, { strict: input.strict, logger });
+    const attached = await attachRunbook(this.deps.runbooks, input.severity, input.runbook, { strict: input.strict, fallback: input.fallback, logger });
     const now = clock();
     const row = await this.deps.store.insert({
       title: input.title,

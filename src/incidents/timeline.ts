@@ -142,6 +142,8 @@ export class Timeline {
         data: ref,
         dedupeKey: `approval.granted:${key}`,
       });
+    } else if (step.state === 'skipped' && step.actor === 'system') {
+      // Skipped by the system only when the run closed with its incident: the incident's `run.closed` event says it once.
     } else if (STEP_DONE.has(step.state)) {
       const exit = step.exitCode === null ? '' : ` (exit ${step.exitCode})`;
       await this.record(incidentId, {

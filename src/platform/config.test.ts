@@ -24,6 +24,19 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NEXUS_RUNNER_USER: 'root; rm -rf /' })).toThrow('NEXUS_RUNNER_USER: "root; rm -rf /" is not a user name');
   });
 
+  it("maps alerts' severity labels to priorities, the defaults extended by NEXUS_ALERT_SEVERITY_MAP, and sets the reopen window", () => {
+    expect(loadConfig({}).alerts).toEqual({
+      severityMap: { critical: 'P1', page: 'P1', p1: 'P1', warning: 'P2', p2: 'P2', info: 'P3', p3: 'P3' },
+      defaultSeverity: 'P3',
+      reopenWindowMinutes: 30,
+    });
+    const custom = loadConfig({ NEXUS_ALERT_SEVERITY_MAP: 'High=p2,page=P2', NEXUS_ALERT_SEVERITY_DEFAULT: 'P2', NEXUS_ALERT_REOPEN_WINDOW_MINUTES: '0' }).alerts;
+    expect(custom).toMatchObject({ defaultSeverity: 'P2', reopenWindowMinutes: 0 });
+    expect(custom.severityMap).toMatchObject({ high: 'P2', page: 'P2', critical: 'P1' });
+    expect(() => loadConfig({ NEXUS_ALERT_SEVERITY_MAP: 'critical=P0' })).toThrow('NEXUS_ALERT_SEVERITY_MAP: critical must map to P1, P2 or P3, got "P0"');
+    expect(() => loadConfig({ NEXUS_ALERT_SEVERITY_DEFAULT: 'urgent' })).toThrow('NEXUS_ALERT_SEVERITY_DEFAULT: must be one of P1, P2, P3, got "urgent"');
+  });
+
   it('reads server-mode settings', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://nexus@db:5432/nexus_platform',

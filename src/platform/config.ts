@@ -46,6 +46,23 @@ export interface Config {
   runs: RunsConfig;
   /** Notifications: channels and delivery (src/notify; ADR 0005). */
   notify: NotifyConfig;
+  /** Alerts: priority from the alert, and when a refired alert reopens its incident (src/alerts, src/incidents). */
+  alerts: AlertsConfig;
+}
+
+export type Priority = 'P1' | 'P2' | 'P3';
+
+export interface AlertsConfig {
+  /**
+   * An alert's `severity` label (lowercased) → priority, for routing rules
+   * that take the priority from the alert: the defaults below, with
+   * NEXUS_ALERT_SEVERITY_MAP's entries added or replacing them.
+   */
+  severityMap: Record<string, Priority>;
+  /** When the label is missing or not in the map (NEXUS_ALERT_SEVERITY_DEFAULT). */
+  defaultSeverity: Priority;
+  /** An alert firing again this soon after its incident resolved reopens it; later, a new incident (NEXUS_ALERT_REOPEN_WINDOW_MINUTES; 0: never reopen). */
+  reopenWindowMinutes: number;
 }
 
 export interface HttpConfig {
@@ -238,6 +255,35 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runbooks: runbookAnalysisConfig(env, databaseUrl),
     runs: runsConfig(env),
     notify: notifyConfig(env),
+    alerts: alertsConfig(env),
+  };
+}
+
+const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3'];
+
+/** Prometheus' usual `severity` values and NEXUS's own priorities. */
+export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, Priority>> = {
+  critical: 'P1',
+  page: 'P1',
+  p1: 'P1',
+  warning: 'P2',
+  p2: 'P2',
+  info: 'P3',
+  p3: 'P3',
+};
+
+/** `NEXUS_ALERT_SEVERITY_MAP=critical=P1,high=P2,low=P3`: added to the defaults, a key given replaces its default. */
+function alertsConfig(env: Env): AlertsConfig {
+  const severityMap: Record<string, Priority> = { ...DEFAULT_SEVERITY_MAP };
+  for (const [key, value] of Object.entries(labels(env, 'NEXUS_ALERT_SEVERITY_MAP'))) {
+    const priority = value.toUpperCase() as Priority;
+    if (!PRIORITIES.includes(priority)) throw new ConfigError('NEXUS_ALERT_SEVERITY_MAP', `${key} must map to P1, P2 or P3, got "${value}"`);
+    severityMap[key.toLowerCase()] = priority;
+  }
+  return {
+    severityMap,
+    defaultSeverity: oneOf(env, 'NEXUS_ALERT_SEVERITY_DEFAULT', PRIORITIES, 'P3'),
+    reopenWindowMinutes: integer(env, 'NEXUS_ALERT_REOPEN_WINDOW_MINUTES', 30, 0, 7 * 24 * 60),
   };
 }
 

@@ -60,6 +60,12 @@ export const runs = pgTable(
     variables: jsonb('variables').notNull().default({}),
     procedureTitle: text('procedure_title').notNull().default(''),
     status: text('status').notNull(),
+    /**
+     * Set when the run's incident was resolved while the run was unfinished
+     * (why, when and by whom): steps not started were skipped, and the run
+     * ends `closed` once nothing of it runs any more.
+     */
+    closedReason: text('closed_reason'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),

@@ -32,9 +32,10 @@ describe.each(ENGINES)('routing rules and silences on %s', (engine) => {
       ['Critical Service Down', 'P1', 'p1-critical-service-down', 'default'],
       ['High Error Rate', 'P2', 'p2-high-error-rate', 'default'],
       ['Performance Degradation', 'P3', 'p3-performance-degradation', 'default'],
-      ['Other alerts', 'P3', null, 'default'],
+      // The catch-all leaves the priority to the alert's own severity label, and names no procedure.
+      ['Other alerts', null, null, 'default'],
     ]);
-    expect(await t.server.alerts.routing.ensureDefaults()).toBe(false);
+    expect(await t.server.alerts.routing.ensureDefaults()).toBe(null);
     expect(await rules()).toHaveLength(4);
   });
 

@@ -15,7 +15,10 @@ export function amAlert(labels: Record<string, string>, status: 'firing' | 'reso
   };
 }
 
-export function amPayload(groupKey: string, alerts: ReturnType<typeof amAlert>[]) {
+/** Annotations as Alertmanager passes them: any, a summary or not. */
+type AmAlert = Omit<ReturnType<typeof amAlert>, 'annotations'> & { annotations: Record<string, string> };
+
+export function amPayload(groupKey: string, alerts: AmAlert[]) {
   const status = alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
   return {
     receiver: 'nexus',

@@ -164,7 +164,8 @@ describe('a service error rate over 5 %, from Prometheus through Alertmanager to
       const openedMs = Date.now() - raisedAt;
 
       expect(incident).toMatchObject({
-        title: 'High Error Rate',
+        // The alert's summary (deploy/prometheus/rules.yml), not the rule's name: it says what is wrong.
+        title: expect.stringMatching(/^nexus error rate is [\d.]+% \(over 5 %\)$/) as unknown,
         severity: 'P2',
         state: 'triggered',
         service: 'nexus-platform',
@@ -223,7 +224,7 @@ describe('a service error rate over 5 %, from Prometheus through Alertmanager to
       );
       expect(steady).toBeLessThan(0.5);
       expect(await promAlerts()).toEqual(['NexusHighErrorRate:firing']);
-      expect((await incidents()).map(brief)).toEqual([{ title: 'High Error Rate', severity: 'P2', state: 'triggered' }]);
+      expect((await incidents()).map(brief)).toEqual([{ title: incident.title, severity: 'P2', state: 'triggered' }]);
 
       console.log(`e2e: error rate raised → incident opened in ${openedMs} ms, on-call e-mail in ${pagedMs} ms`);
     },
@@ -263,7 +264,7 @@ describe('a service error rate over 5 %, from Prometheus through Alertmanager to
       expect(service!.answered()['500']).toBeGreaterThan(0);
 
       // Exactly one incident over the whole run, and no other shipped rule ever went pending on the service.
-      expect((await incidents()).map(brief)).toEqual([{ title: 'High Error Rate', severity: 'P2', state: 'resolved' }]);
+      expect((await incidents()).map(brief)).toEqual([{ title: incident.title, severity: 'P2', state: 'resolved' }]);
       const lookback = Math.ceil((Date.now() - startedAt) / 1000) + 10;
       const ever = await prom!.query(`max_over_time(ALERTS[${lookback}s])`);
       expect([...new Set(ever.map((s) => s.metric.alertname))]).toEqual(['NexusHighErrorRate']);

@@ -106,7 +106,7 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
 
   it('alerts of one group open one incident; the second joins it; resolving all auto-resolves it', async () => {
     const group = `group-${engine}`;
-    const input = { groupKey: group, title: 'High Error Rate', severity: 'P2' as const, service: 'api' };
+    const input = { groupKey: group, title: 'High Error Rate', severity: 'P2' as const, service: 'api', runbook: { slug: 'nexus-platform', procedureId: 'p2-high-error-rate' } };
     const first = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('a1')] });
     const second = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('a2')] });
     expect(first.created).toBe(true);
@@ -115,9 +115,9 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     expect(first.incident.runbook?.procedureTitle).toBe('P2 - High Error Rate');
 
     const half = await t.server.incidents.incidents.alertResolved(group, 'a1');
-    expect(half?.state).toBe('triggered');
+    expect(half).toMatchObject({ incident: { state: 'triggered' }, resolved: false });
     const done = await t.server.incidents.incidents.alertResolved(group, 'a2');
-    expect(done?.state).toBe('resolved');
+    expect(done).toMatchObject({ incident: { state: 'resolved' }, resolved: true });
     const events = await timeline(t, first.incident.id);
     expect(events.map((e) => `${e.kind} ${e.actor}`)).toEqual([
       'state system',
@@ -146,6 +146,6 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     const input = { groupKey: `manual-${engine}`, title: 'Security', severity: 'P1' as const, category: 'security' as const, autoResolve: false };
     const { incident } = await t.server.incidents.incidents.openOrJoin({ ...input, alerts: [alert('s1')] });
     expect(incident.category).toBe('security');
-    expect((await t.server.incidents.incidents.alertResolved(input.groupKey, 's1'))?.state).toBe('triggered');
+    expect((await t.server.incidents.incidents.alertResolved(input.groupKey, 's1'))?.incident.state).toBe('triggered');
   });
 });

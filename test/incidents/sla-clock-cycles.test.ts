@@ -99,7 +99,7 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
     const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-early', title: 'CPU', severity: 'P1', alerts: [alert('early-1')] });
     time.advanceMinutes(10);
     const resolved = await t.server.incidents.incidents.alertResolved('auto-resolve-early', 'early-1');
-    expect(resolved).toMatchObject({ state: 'resolved', acknowledgedAt: null });
+    expect(resolved?.incident).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     time.advanceMinutes(60);
     await t.server.incidents.sla.check();
     expect(await breachCount(t, 'P1', 'ack')).toBe(0);
@@ -120,7 +120,7 @@ describe.each(ENGINES)('SLA clocks across resolve and reopen on %s', (engine) =>
     const { t, time } = await app();
     const { incident } = await t.server.incidents.incidents.openOrJoin({ groupKey: 'auto-resolve-late', title: 'CPU', severity: 'P1', alerts: [alert('late-1')] });
     time.advanceMinutes(20);
-    expect(await t.server.incidents.incidents.alertResolved('auto-resolve-late', 'late-1')).toMatchObject({ state: 'resolved', acknowledgedAt: null });
+    expect((await t.server.incidents.incidents.alertResolved('auto-resolve-late', 'late-1'))?.incident).toMatchObject({ state: 'resolved', acknowledgedAt: null });
     for (let i = 0; i < 3; i++) {
       time.advanceMinutes(30);
       await t.server.incidents.sla.check();

@@ -374,15 +374,38 @@ describe('kubectl-patch-crd', () => {
 });
 
 describe('grep-exit-status and promql-long-range (info)', () => {
-  it('flags a pipeline ending in grep, unless no-match is handled or asked for', async () => {
+  it('flags grep in a pipeline, which pipefail fails on no match, unless only its exit 1 is accepted or -q asks for it', async () => {
     const list = await findings('grep-exit-status', [
       'kubectl logs --since=10m deployment/nexus-backend | grep ERROR',
-      'kubectl logs --since=10m deployment/nexus-backend | grep ERROR || true',
+      'kubectl logs --since=10m deployment/nexus-backend | { grep ERROR || [ $? -eq 1 ]; }',
       'kubectl logs --since=10m deployment/nexus-backend | grep -q ERROR',
       'grep ERROR /var/log/x',
       'kubectl logs --since=10m x | grep ERROR | tail -n 20',
+      'kubectl logs --since=10m x | { grep ERROR || [ $? -eq 1 ]; } | tail -n 20',
+      'kubectl logs --since=10m x | grep ERROR || { echo "no ERROR found"; exit 1; }',
     ]);
-    expect(list.map((f) => [f.line, f.severity])).toEqual([[10, 'info']]);
+    expect(list.map((f) => [f.line, f.severity])).toEqual([
+      [10, 'info'],
+      [14, 'info'],
+    ]);
+    expect(list[0]!.hint).toBe("if no match is good news, accept grep's exit 1 only: `| { grep ERROR || [ $? -eq 1 ]; }` (a failure before grep still fails the step)");
+  });
+
+  it('warns that `|| true` after grep hides a failure of the whole pipeline, not only no match (issue 16)', async () => {
+    const list = await findings('grep-exit-status', [
+      `kubectl logs deployment/nexus-backend -n nexus-platform --since=30m | grep -E '"level":(50|60)' || true`,
+      'kubectl logs x | grep -i error || :',
+      'kubectl logs x | grep error || echo "no errors"',
+    ]);
+    expect(list.map((f) => [f.line, f.severity])).toEqual([
+      [10, 'warning'],
+      [11, 'warning'],
+      [12, 'warning'],
+    ]);
+    expect(list[0]!.message).toBe(
+      '`|| true` after grep turns every failure of the pipeline into success, not only "no match": a command before grep that fails (kubectl cannot reach the cluster) shows green',
+    );
+    expect(list[0]!.hint).toContain(`\`| { grep -E '"level":(50|60)' || [ $? -eq 1 ]; }\``);
   });
 
   it('flags day-long ranges in PromQL, not minutes', async () => {

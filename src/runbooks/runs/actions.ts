@@ -198,6 +198,8 @@ export class StepActions {
     const rows = named.length ? named : all.filter((r) => r.stepId === key);
     if (rows.length === 0) throw new NotFoundError('step', key);
     if (run.status === 'cancelled') throw new ConflictError('The run is cancelled');
+    // Its incident was resolved: only a command still running may be stopped.
+    if (run.closedReason !== null && verb !== 'cancelled') throw new ConflictError(`The run was closed: ${run.closedReason}`);
     const applicable = rows.filter((r) => states.includes(r.state as StepState));
     if (applicable.length === 0) {
       const now = rows.map((r) => `${r.commandId} is ${r.state}`).join(', ');

@@ -15,7 +15,8 @@ export const STEP_STATES = [
 ] as const;
 export type StepState = (typeof STEP_STATES)[number];
 
-export const RUN_STATUSES = ['waiting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** `closed`: its incident was resolved before it finished (see `closedReason`). */
+export const RUN_STATUSES = ['waiting', 'running', 'succeeded', 'failed', 'cancelled', 'closed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -114,6 +115,9 @@ const RunCommon = {
   procedureTitle: Type.String(),
   incidentId: NullableUuid,
   status: Type.Enum(RUN_STATUSES),
+  closedReason: Type.Union([Type.String(), Type.Null()], {
+    description: 'Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason',
+  }),
   parameters: Type.Record(Type.String(), Type.String(), { description: 'Secret values read "[secret]"' }),
   variables: Type.Record(Type.String(), Type.String(), { description: 'Captured from `assigns` commands; secret-looking ones read "[secret]"' }),
   createdBy: NullableUuid,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logger.js';
@@ -64,6 +65,21 @@ function checksOf(procedure: Procedure): NewCheck[] {
     .map((check, seq) => ({ checkId: check.id, seq, text: check.text }));
 }
 
+/** What closing a run with its incident did to it. */
+export interface ClosedRun {
+  runId: string;
+  procedureTitle: string;
+  /** Commands that had not started, now `skipped`. */
+  skipped: number;
+  /** Commands already running: they are left to finish (see `closeForIncident`). */
+  stillRunning: string[];
+}
+
+/** Steps not started: what closing a run skips. */
+const NOT_STARTED = ['pending', 'awaiting-approval', 'queued'] as const;
+/** Who skips the steps of a run closed with its incident (the timeline tells the run's closing once, not per step). */
+const SYSTEM_ACTOR = 'system';
+
 /** Runs: creating one, reading it, its checks and its secrets. Step actions are in actions.ts. */
 export class RunService {
   constructor(private readonly deps: RunServiceDeps) {}
@@ -122,9 +138,40 @@ export class RunService {
     return { commandId: row.commandId, attempt: row.attempt, state: row.state, output: text, bytes: row.outputBytes, truncated };
   }
 
+  /**
+   * The incident was resolved: its unfinished runs end with it, so "runs in
+   * progress" means in progress. Steps not started (pending, awaiting
+   * approval, queued) become `skipped` with `reason`. A running command is
+   * left to finish rather than killed: stopping a change half-way (a
+   * rollout, a restore) can leave things worse than letting it end, and its
+   * result is still recorded. The run reads `closed` once nothing of it runs.
+   */
+  async closeForIncident(incidentId: string, reason: string): Promise<ClosedRun[]> {
+    const { store, events, progress } = this.deps;
+    const closed: ClosedRun[] = [];
+    for (const run of await store.closeIncidentRuns(incidentId, reason)) {
+      let skipped = 0;
+      const stillRunning: string[] = [];
+      for (const step of await store.steps(run.id)) {
+        if (step.state === 'running') stillRunning.push(step.command);
+        if (!(NOT_STARTED as readonly string[]).includes(step.state)) continue;
+        // Conditional: a runner leasing a queued step meanwhile wins, and the step runs to its end.
+        const next = await store.updateStep(step.id, NOT_STARTED, { state: 'skipped', error: reason, finishedAt: sql`now()` });
+        if (next) {
+          skipped += 1;
+          events.step(run, next, SYSTEM_ACTOR);
+        } else stillRunning.push(step.command);
+      }
+      await progress.refresh(run.id);
+      closed.push({ runId: run.id, procedureTitle: run.procedureTitle, skipped, stillRunning });
+    }
+    return closed;
+  }
+
   async tickCheck(principal: Principal, runId: string, checkId: string, checked: boolean): Promise<RunCheck> {
     const { run } = await this.runOrThrow(runId);
     if (run.status === 'cancelled') throw new ConflictError('The run is cancelled');
+    if (run.closedReason !== null) throw new ConflictError(`The run was closed: ${run.closedReason}`);
     const row = await this.deps.store.tickCheck(runId, checkId, principal.userId, checked);
     if (!row) throw new NotFoundError('check', checkId);
     const check = toRunCheck(row);
@@ -137,6 +184,7 @@ export class RunService {
   async supplySecrets(runId: string, values: Record<string, string>): Promise<string[]> {
     const { run } = await this.runOrThrow(runId);
     if (run.status === 'cancelled') throw new ConflictError('The run is cancelled');
+    if (run.closedReason !== null) throw new ConflictError(`The run was closed: ${run.closedReason}`);
     const params = run.parameters as Record<string, string>;
     const notSecret = Object.keys(values).filter((name) => params[name] !== SECRET_MARK);
     if (notSecret.length) {

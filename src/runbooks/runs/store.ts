@@ -126,14 +126,26 @@ export class RunStore {
     return row ?? null;
   }
 
-  /** Changes the status unless it already is that, or the run was cancelled (which is final). */
+  /** Changes the status unless it already is that, or the run was cancelled or closed (both final). */
   async setStatus(runId: string, status: RunStatus, finished: boolean): Promise<RunRow | null> {
     const [row] = await this.orm
       .update(runs)
       .set({ status, finishedAt: finished ? sql`now()` : null })
-      .where(and(eq(runs.id, runId), sql`${runs.status} <> ${status}`, sql`${runs.status} <> 'cancelled'`))
+      .where(and(eq(runs.id, runId), sql`${runs.status} <> ${status}`, sql`${runs.status} NOT IN ('cancelled', 'closed')`))
       .returning();
     return row ?? null;
+  }
+
+  /**
+   * Marks the incident's unfinished runs (waiting or running) as closed with
+   * it, once: a run already closed or finished is not returned.
+   */
+  async closeIncidentRuns(incidentId: string, reason: string): Promise<RunRow[]> {
+    return this.orm
+      .update(runs)
+      .set({ closedReason: reason })
+      .where(and(eq(runs.incidentId, incidentId), sql`${runs.closedReason} IS NULL`, inArray(runs.status, ['waiting', 'running'])))
+      .returning();
   }
 
   async cancelRun(runId: string): Promise<RunRow | null> {

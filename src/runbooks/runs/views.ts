@@ -62,6 +62,7 @@ export function toRunSummary({ run, runbook }: RunWithRunbook): RunSummary {
     procedureTitle: run.procedureTitle,
     incidentId: run.incidentId,
     status: run.status as RunStatus,
+    closedReason: run.closedReason,
     parameters: run.parameters as Record<string, string>,
     variables: run.variables as Record<string, string>,
     createdBy: run.createdBy,

@@ -13,7 +13,8 @@ interface RuleForm {
   name: string;
   position: number | '';
   matchers: Matcher[];
-  severity: 'P1' | 'P2' | 'P3';
+  /** '': the alert's own `severity` label decides. */
+  severity: 'P1' | 'P2' | 'P3' | '';
   title: string;
   service: string;
   runbookSlug: string;
@@ -27,7 +28,7 @@ function formOf(rule: RoutingRule | null, nextPosition: number): RuleForm {
     name: rule?.name ?? '',
     position: rule?.position ?? nextPosition,
     matchers: rule?.matchers ?? [{ name: 'alertname', op: '=', value: '' }],
-    severity: rule?.severity ?? 'P2',
+    severity: rule ? (rule.severity ?? '') : 'P2',
     title: rule?.title ?? '',
     service: rule?.service ?? '',
     runbookSlug: rule?.runbook?.slug ?? '',
@@ -44,7 +45,7 @@ function bodyOf(form: RuleForm): RoutingRuleBody {
     name: form.name.trim(),
     ...(form.position === '' ? {} : { position: form.position }),
     matchers: form.matchers,
-    severity: form.severity,
+    severity: form.severity || null,
     title: form.title.trim() || null,
     service: form.service.trim() || null,
     runbook: slug && procedure ? { slug, procedureId: procedure } : null,
@@ -78,7 +79,13 @@ function RuleModal({ rule, nextPosition, onClose }: { rule: RoutingRule | null; 
       </Group>
       <MatchersEditor value={form.matchers} onChange={(matchers) => set('matchers', matchers)} allowEmpty />
       <Group gap="sm" wrap="wrap" align="flex-start">
-        <NativeSelect label="Severity" data={['P1', 'P2', 'P3']} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value as RuleForm['severity'])} w={120} />
+        <NativeSelect
+          label="Severity"
+          data={[{ value: '', label: 'From the alert' }, 'P1', 'P2', 'P3']}
+          value={form.severity}
+          onChange={(e) => set('severity', e.currentTarget.value as RuleForm['severity'])}
+          w={150}
+        />
         <NativeSelect
           label="Category"
           data={[
@@ -130,8 +137,8 @@ function RuleRow({ rule, onEdit, onDelete }: { rule: RoutingRule; onEdit: (() =>
             <Text fw={600} size="sm">
               {rule.name}
             </Text>
-            <Badge variant="light" color={rule.severity === 'P1' ? 'red' : rule.severity === 'P2' ? 'orange' : 'yellow'} size="sm">
-              {rule.severity}
+            <Badge variant="light" color={rule.severity === 'P1' ? 'red' : rule.severity === 'P2' ? 'orange' : rule.severity === 'P3' ? 'yellow' : 'gray'} size="sm">
+              {rule.severity ?? 'severity from alert'}
             </Badge>
             {rule.category && (
               <Badge variant="light" color="grape" size="sm">
@@ -182,7 +189,7 @@ export function RoutingRulesPanel({ canEdit }: { canEdit: boolean }) {
 
   return (
     <ListPanel title="Routing rules" testId="routing-rules" query={rules} count={items.length} noun="routing rules" addLabel="Add a rule" onAdd={canEdit ? form.create : null}
-      note={`In match order: the first rule whose matchers all match an alert opens (or joins) an incident with its severity, runbook and escalation policy. An alert no rule matches opens none.${canEdit ? '' : ' Changing rules needs the admin role.'}`}
+      note={`In match order: the first rule whose matchers all match an alert opens (or joins) an incident with its severity (or the alert's own severity label), runbook and escalation policy. An alert no rule matches opens none.${canEdit ? '' : ' Changing rules needs the admin role.'}`}
       emptyText="No rules: alerts are stored, but none opens an incident.">
       {items.length > 0 && (
         <Stack component="ol" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Routing rules">

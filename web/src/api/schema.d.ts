@@ -292,6 +292,12 @@ export interface paths {
                             incidents: string[];
                             received: number;
                             resolved: number;
+                            /** @description Incidents this delivery resolved: their last firing alert resolved (and their policy resolves them by themselves) */
+                            resolvedIncidents: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                            }[];
                             silenced: number;
                         };
                     };
@@ -402,6 +408,12 @@ export interface paths {
                             incidents: string[];
                             received: number;
                             resolved: number;
+                            /** @description Incidents this delivery resolved: their last firing alert resolved (and their policy resolves them by themselves) */
+                            resolvedIncidents: {
+                                /** Format: uuid */
+                                id: string;
+                                title: string;
+                            }[];
                             silenced: number;
                         };
                     };
@@ -2782,6 +2794,41 @@ export interface paths {
                                 mitigatedAt: string | null;
                                 /** Format: date-time */
                                 nextPageAt: string | null;
+                                paging: {
+                                    levels: {
+                                        afterMinutes: number;
+                                        /** @description Paged before its time because the level before it reached nobody */
+                                        early: boolean;
+                                        /** @description The level's position in the escalation policy (0 = at trigger) */
+                                        level: number;
+                                        notReached: {
+                                            name: string;
+                                            why: {
+                                                how: string;
+                                                reason: string;
+                                            }[];
+                                        }[];
+                                        /** Format: date-time */
+                                        pagedAt: string;
+                                        reached: {
+                                            how: string[];
+                                            name: string;
+                                        }[];
+                                        /** Format: date-time */
+                                        settledAt: string | null;
+                                        /**
+                                         * @description paging: deliveries still under way; reached: at least one was accepted; unreached: none was
+                                         * @enum {unknown}
+                                         */
+                                        state: "paging" | "reached" | "unreached";
+                                        /** @description Who was reached and how, who was not and why, in words */
+                                        summary: string;
+                                        /** @description Names of the contacts, rotations and channels paged */
+                                        targets: string[];
+                                    }[];
+                                    reachedAnyone: boolean;
+                                    unreachable: boolean;
+                                };
                                 /** Format: date-time */
                                 resolvedAt: string | null;
                                 runbook: {
@@ -3202,7 +3249,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -3820,6 +3867,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -3843,7 +3892,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -3961,7 +4010,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.resolved, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -4986,8 +5035,8 @@ export interface paths {
                                     slug: string;
                                 } | null;
                                 service: string | null;
-                                /** @enum {unknown} */
-                                severity: "P1" | "P2" | "P3";
+                                /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                                severity: ("P1" | "P2" | "P3") | (never | null);
                                 title: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -5026,8 +5075,8 @@ export interface paths {
                             slug: string;
                         } | null;
                         service?: string | null;
-                        /** @enum {unknown} */
-                        severity: "P1" | "P2" | "P3";
+                        /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                        severity: ("P1" | "P2" | "P3") | (never | null);
                         title?: string | null;
                     };
                 };
@@ -5090,8 +5139,8 @@ export interface paths {
                                 slug: string;
                             } | null;
                             service: string | null;
-                            /** @enum {unknown} */
-                            severity: "P1" | "P2" | "P3";
+                            /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                            severity: ("P1" | "P2" | "P3") | (never | null);
                             title: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -5198,8 +5247,8 @@ export interface paths {
                             slug: string;
                         } | null;
                         service?: string | null;
-                        /** @enum {unknown} */
-                        severity?: "P1" | "P2" | "P3";
+                        /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                        severity?: ("P1" | "P2" | "P3") | (never | null);
                         title?: string | null;
                     };
                 };
@@ -5262,8 +5311,8 @@ export interface paths {
                                 slug: string;
                             } | null;
                             service: string | null;
-                            /** @enum {unknown} */
-                            severity: "P1" | "P2" | "P3";
+                            /** @description null: the alert's own `severity` label decides (critical/page/P1 → P1, warning/P2 → P2, info/P3 → P3; NEXUS_ALERT_SEVERITY_MAP) */
+                            severity: ("P1" | "P2" | "P3") | (never | null);
                             title: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -6808,7 +6857,7 @@ export interface paths {
                     cursor?: string;
                     incidentId?: string;
                     limit?: number;
-                    status?: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                    status?: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                 };
                 header?: never;
                 path?: never;
@@ -6854,6 +6903,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                                closedReason: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: uuid */
@@ -6877,7 +6928,7 @@ export interface paths {
                                     title: string;
                                 };
                                 /** @enum {unknown} */
-                                status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                                status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                                 /** @description Captured from `assigns` commands; secret-looking ones read "[secret]" */
                                 variables: {
                                     [key: string]: string;
@@ -6964,6 +7015,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -6987,7 +7040,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -7104,6 +7157,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -7127,7 +7182,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;
@@ -7252,6 +7307,8 @@ export interface paths {
                                 id: string;
                                 text: string;
                             }[];
+                            /** @description Set when the incident was resolved while the run was unfinished: its steps not started were skipped for this reason */
+                            closedReason: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: uuid */
@@ -7275,7 +7332,7 @@ export interface paths {
                                 title: string;
                             };
                             /** @enum {unknown} */
-                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+                            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "closed";
                             steps: {
                                 /** Format: uuid */
                                 approvedBy: string | null;

@@ -211,7 +211,7 @@ function AttachedRunbook({ incident, runbook }: { incident: Incident; runbook: R
   const caller: Caller | null = user ? { id: user.id, role: user.role } : null;
   const canStart = caller !== null && hasRole(caller.role, 'responder');
   const current = run.data && run.data.id === runId ? run.data : null;
-  const finished = current !== null && (current.status === 'succeeded' || current.status === 'failed' || current.status === 'cancelled');
+  const finished = current !== null && (current.status === 'succeeded' || current.status === 'failed' || current.status === 'cancelled' || current.status === 'closed');
 
   const onStarted = (started: Run) => {
     setChosen(started.id);
@@ -225,7 +225,7 @@ function AttachedRunbook({ incident, runbook }: { incident: Incident; runbook: R
       actions={
         current ? (
           <Group gap="xs">
-            <Badge variant="light" color={RUN_STATUS[current.status].color} data-testid="run-status" data-status={current.status}>
+            <Badge variant="light" color={RUN_STATUS[current.status].color} data-testid="run-status" data-status={current.status} title={current.closedReason ?? undefined}>
               {RUN_STATUS[current.status].label}
             </Badge>
             {canStart && !finished && <CancelRun run={current} />}

@@ -27,4 +27,5 @@ export const RUN_STATUS: Record<RunStatus, { label: string; color: string }> = {
   succeeded: { label: 'Succeeded', color: 'teal' },
   failed: { label: 'Failed', color: 'red' },
   cancelled: { label: 'Cancelled', color: 'gray' },
+  closed: { label: 'Closed with incident', color: 'gray' },
 };

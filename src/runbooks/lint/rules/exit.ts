@@ -101,20 +101,46 @@ export const neverEnds: StaticRule = (target) =>
   });
 
 const GREP = new Set(['grep', 'egrep', 'fgrep', 'zgrep']);
+/** What after `grep … ||` makes every failure a success, not only grep's "no match". */
+const SWALLOWS = new Set(['true', ':', 'echo', 'printf']);
 
+/** The simple command right after `call` in the same command line, if any. */
+function following(target: LintTarget, call: Invocation): Invocation | null {
+  const { source, nested, end } = call.command;
+  return target.calls.find((c) => c.command.source === source && c.command.nested === nested && c.command.start >= end) ?? null;
+}
+
+/**
+ * Steps run under `bash -o pipefail` (src/runners/exec.ts), so a pipeline
+ * fails when any member does: `… | grep X` fails on no match wherever grep
+ * stands in it, and `… | grep X || true` hides every failure of the
+ * pipeline, `kubectl` failing to reach the cluster included (issue 16: the
+ * P2 step showed green over "connection refused"). The form that accepts
+ * only grep's exit 1 keeps the rest visible.
+ */
 export const grepExitStatus: StaticRule = (target) =>
   target.calls.flatMap((call) => {
-    const { prev, next } = call.command;
-    if (!GREP.has(call.program) || prev !== '|' || next === '||' || next === '|') return [];
+    if (!GREP.has(call.program) || call.command.prev !== '|') return [];
     // -q asks for the exit status on purpose: the author wants the step to fail on no match.
     if (hasFlag(call.args, { long: ['--quiet', '--silent'], short: ['q'] }, { takesValue: GREP_SHORT_VALUES })) return [];
+    const grep = call.command.words
+      .map((word) => word.raw)
+      .filter((raw) => raw !== '{')
+      .join(' ');
+    const hint = `if no match is good news, accept grep's exit 1 only: \`| { ${grep} || [ $? -eq 1 ]; }\` (a failure before grep still fails the step)`;
+    if (call.command.next !== '||') {
+      return [finding(target, 'grep-exit-status', 'info', 'grep exits 1 when nothing matches, so this step fails exactly when the output is clean', hint)];
+    }
+    const after = following(target, call);
+    // `|| { echo …; exit 1; }` decides for itself; only a bare `|| true` (or a bare echo) ends in success.
+    if (!after || !SWALLOWS.has(after.program) || after.command.words[0]?.value !== after.program) return [];
     return [
       finding(
         target,
         'grep-exit-status',
-        'info',
-        `grep exits 1 when nothing matches, so this step fails exactly when the output is clean`,
-        "if no match is good news, end the pipeline with `|| true`",
+        'warning',
+        `\`|| ${after.program}\` after grep turns every failure of the pipeline into success, not only "no match": a command before grep that fails (kubectl cannot reach the cluster) shows green`,
+        hint,
       ),
     ];
   });
