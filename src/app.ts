@@ -209,7 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     publicUrl: config.publicUrl,
   });
   startup.phase('incidents');
-  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify });
+  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, history: incidents.history, registry: metrics.registry, notify });
   startup.phase('alerts');
   const runners = registerRunners(app, {
     registry: runnerRegistry,

@@ -6,7 +6,7 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import { withTimeout } from '../platform/timeout.js';
-import type { IncidentService } from '../incidents/index.js';
+import type { IncidentHistory, IncidentService } from '../incidents/index.js';
 import type { NotifyModule } from '../notify/index.js';
 import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
 import { RoutingService } from './routing.js';
@@ -30,6 +30,8 @@ export interface AlertsDeps {
   clock: Clock;
   /** Alerts open, join and resolve incidents through the incidents domain's service. */
   incidents: Pick<IncidentService, 'openOrJoin' | 'joinOpen' | 'alertResolved'>;
+  /** Which alerts an incident has had, for `GET /api/v1/alerts?incident=`; without it that filter answers 404. */
+  history?: Pick<IncidentHistory, 'linkedAlertIds'>;
   registry: Registry;
   /** To turn a rule's escalation policy name into the id incidents store. */
   notify?: Pick<NotifyModule, 'oncall'>;
@@ -99,7 +101,7 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   const changed = () => snapshot.changed();
   const routing = new RoutingService(store, changed);
   const silences = new SilenceService(store, deps.clock, changed);
-  const views = new AlertViews(store);
+  const views = new AlertViews(store, deps.history);
   const routeDeps = { alerts, views, routing, silences, clock: deps.clock };
   receiverRoutes(app, routeDeps);
   ruleRoutes(app, routeDeps);

@@ -8,6 +8,8 @@ import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { RunService } from '../runbooks/index.js';
 import type { RunbookSource } from './attach.js';
+import { IncidentHistory } from './history.js';
+import { HistoryStore } from './history-store.js';
 import { Pager, type EscalationPort } from './paging.js';
 import { Postmortems } from './postmortem.js';
 import { incidentRoutes } from './routes.js';
@@ -21,6 +23,7 @@ import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
 
 export { IncidentService, type OpenOrJoinInput } from './service.js';
+export { IncidentHistory } from './history.js';
 export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
@@ -49,6 +52,8 @@ export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 /** What other domains and tests use: alerts open, join and resolve incidents through `incidents`. */
 export interface IncidentsModule {
   incidents: IncidentService;
+  /** Listing and search; the alerts domain asks it which alerts an incident has had. */
+  history: IncidentHistory;
   timeline: Timeline;
   sla: SlaClock;
   pager: Pager;
@@ -66,7 +71,8 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
-  incidentRoutes(app, { incidents, postmortems });
+  const history = new IncidentHistory({ history: new HistoryStore(db.orm), incidents: store });
+  incidentRoutes(app, { incidents, history, postmortems });
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],
@@ -74,6 +80,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   ]);
   const module: IncidentsModule = {
     incidents,
+    history,
     timeline,
     sla,
     pager,

@@ -174,10 +174,6 @@ export class IncidentService {
     return row;
   }
 
-  async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
-    return this.deps.store.list(filter, limit + 1);
-  }
-
   /** The incident's timeline after `afterSeq`, oldest first: up to `limit` events and one more, to tell whether a next page exists. */
   async timeline(id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
     await this.row(id);

@@ -1,5 +1,6 @@
 import type { Incident, Severity, TimelineEvent } from './schema.js';
 import type { IncidentRow } from './incident-store.js';
+import { slaOutcomes } from './sla-outcome.js';
 import type { EventRow } from './timeline-store.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -27,6 +28,7 @@ export function toIncident(row: IncidentRow): Incident {
       resolutionMinutes: row.resolutionMinutes,
       ackDueAt: row.ackDueAt.toISOString(),
       resolveDueAt: row.resolveDueAt.toISOString(),
+      ...slaOutcomes(row),
     },
     triggeredAt: row.triggeredAt.toISOString(),
     acknowledgedAt: iso(row.acknowledgedAt),
