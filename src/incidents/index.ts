@@ -69,7 +69,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const pager = new Pager({ store, timeline, notify: deps.notify, clock, logger, publicUrl: deps.publicUrl });
   const links = new AlertLinkStore(db.orm, db);
   const incidents = new IncidentService({ store, links, events, timeline, runbooks: deps.runbooks, runs: deps.runs, bus, logger, clock, pager, policies: deps.notify });
-  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
+  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline, clock });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   const history = new IncidentHistory({ history: new HistoryStore(db.orm), incidents: store });
   incidentRoutes(app, { incidents, history, postmortems });
