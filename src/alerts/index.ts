@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -16,6 +17,7 @@ import { SilenceService } from './silences.js';
 import { RoutingSnapshot } from './snapshot.js';
 import { AlertStore } from './store.js';
 import { AlertViews } from './views.js';
+import { routingRules } from './tables.js';
 
 export { ALERT_RECEIVED_EVENT, AlertIntake, type ReceiveOutcome } from './intake.js';
 export { ALERT_CONFIG_EVENT } from './snapshot.js';
@@ -25,6 +27,8 @@ export type { Alert, RoutingRule, Silence } from './schema.js';
 
 export interface AlertsDeps {
   db: Database;
+  /** The audit log names routing rules by their names. */
+  audit: Pick<AuditService, 'nameTargets'>;
   bus: EventBus;
   logger: Logger;
   clock: Clock;
@@ -106,6 +110,7 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   receiverRoutes(app, routeDeps);
   ruleRoutes(app, routeDeps);
   silenceRoutes(app, routeDeps);
+  deps.audit.nameTargets('routing_rule', namesFrom(deps.db.orm, routingRules.id, routingRules.name));
   return { alerts, views, routing, silences };
 }
 

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
+import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { Database } from '../platform/db/index.js';
 import { runSingleton } from '../platform/jobs/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -21,6 +23,7 @@ import { PostmortemStore } from './postmortem-store.js';
 import { SlaStore } from './sla-store.js';
 import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
+import { incidents as incidentsTable } from './tables.js';
 
 export { IncidentService, type OpenOrJoinInput } from './service.js';
 export { IncidentHistory } from './history.js';
@@ -33,6 +36,8 @@ export type { Incident, IncidentState, Postmortem, Severity, TimelineEvent } fro
 
 export interface IncidentsDeps {
   db: Database;
+  /** The audit log names incidents by their titles. */
+  audit: Pick<AuditService, 'nameTargets'>;
   bus: EventBus;
   logger: Logger;
   clock: Clock;
@@ -73,6 +78,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   const history = new IncidentHistory({ history: new HistoryStore(db.orm), incidents: store });
   incidentRoutes(app, { incidents, history, postmortems });
+  deps.audit.nameTargets('incident', namesFrom(db.orm, incidentsTable.id, incidentsTable.title));
   timeline.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],

@@ -233,4 +233,23 @@ describe.each(ENGINES)('incident history on %s', (engine) => {
     expect(missing.status).toBe(404);
     expect((await call(t, 'viewer', 'GET', '/api/v1/alerts?incident=not-a-uuid')).status).toBe(400);
   });
+
+  it('the audit log names the incident acted on by its title of today, the user by name, and leaves an unknown target unnamed', async () => {
+    const incident = await openIncident(t, { title: 'Disk <b>full</b>' });
+    await act(incident.id, 'ack');
+    expect((await call(t, 'responder', 'PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Disk full on db-1' })).status).toBe(200);
+    type Entry = { action: string; target: string | null; targetLabel: string | null };
+    const entries = (await call<Page<Entry>>(t, 'admin', 'GET', `/api/v1/audit?target=${incident.id}`)).body.items;
+    expect(entries.map((e) => [e.action, e.targetLabel])).toEqual([
+      ['incident.update', 'Disk full on db-1'],
+      ['incident.ack', 'Disk full on db-1'],
+      ['incident.create', 'Disk full on db-1'],
+    ]);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await call(t, 'responder', 'POST', `/api/v1/incidents/${missing}/ack`)).status).toBe(404);
+    const [refused] = (await call<Page<Entry>>(t, 'admin', 'GET', `/api/v1/audit?target=${missing}`)).body.items;
+    expect(refused).toMatchObject({ action: 'incident.ack', targetLabel: null });
+    const users = (await call<Page<Entry>>(t, 'admin', 'GET', `/api/v1/audit?action=user.create`)).body.items;
+    expect(users.find((e) => e.target === t.userIds.viewer)?.targetLabel).toBe('viewer-user');
+  });
 });

@@ -8853,6 +8853,8 @@ export interface components {
             requestId: string | null;
             statusCode: number | null;
             target: string | null;
+            /** @description The target's name today (an incident's title, a channel's name); null when unknown or deleted */
+            targetLabel: string | null;
         };
         /** LintFinding */
         "def-4": {

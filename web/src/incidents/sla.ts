@@ -33,7 +33,7 @@ export function slaClock(kind: SlaKind, dueAt: string, totalMinutes: number, now
 
 /** The clocks still running for an incident, most urgent kind first. */
 export function runningClocks(
-  incident: Pick<Incident, 'sla' | 'acknowledgedAt' | 'resolvedAt'>,
+  incident: { sla: Pick<Incident['sla'], 'responseMinutes' | 'resolutionMinutes' | 'ackDueAt' | 'resolveDueAt'> } & Pick<Incident, 'acknowledgedAt' | 'resolvedAt'>,
   now: number,
 ): SlaClock[] {
   const clocks: SlaClock[] = [];
