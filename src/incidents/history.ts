@@ -1,9 +1,8 @@
-import { InputError } from '../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../platform/http/schemas.js';
+import { InputError, NotFoundError } from '../platform/errors.js';
+import { decodeCursor, toPage } from '../platform/http/schemas.js';
 import type { HistoryCursor, HistoryRow, HistoryStore, IncidentOrder, PostmortemListRow } from './history-store.js';
 import { sortKey } from './history-store.js';
 import type { IncidentStore } from './incident-store.js';
-import { NotFoundError } from '../platform/errors.js';
 import type { IncidentListItem, IncidentListQuery, PostmortemSummary, Severity } from './schema.js';
 import { toIncident } from './views.js';
 
@@ -39,13 +38,6 @@ function toPostmortemSummary(row: PostmortemListRow): PostmortemSummary {
   };
 }
 
-/** The page of `limit` rows out of `limit + 1`, with the cursor after its last row. */
-function paged<R, I>(rows: R[], limit: number, toItem: (row: R) => I, keyOf: (row: R) => Array<string | number>): Page<I> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items: items.map(toItem), next: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
-}
-
 /** The incident history (every incident, filtered and sorted) and the post-mortem list. */
 export class IncidentHistory {
   constructor(private readonly deps: { history: HistoryStore; incidents: Pick<IncidentStore, 'get'> }) {}
@@ -65,7 +57,7 @@ export class IncidentHistory {
       limit + 1,
     );
     // The sort is in the cursor, so a cursor of another sort is refused rather than read as this one's.
-    return paged(rows, limit, toListItem, (row) => [`${order.sort}:${order.order}`, sortKey(row, order), row.triggeredAt.toISOString(), row.id]);
+    return toPage(rows, limit, toListItem, (row) => [`${order.sort}:${order.order}`, sortKey(row, order), row.triggeredAt.toISOString(), row.id]);
   }
 
   private after(cursor: string | undefined, order: IncidentOrder): HistoryCursor | null {
@@ -80,7 +72,7 @@ export class IncidentHistory {
     const limit = query.limit ?? 50;
     const before = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const rows = await this.deps.history.postmortems({ status: query.status }, before, limit + 1);
-    return paged(rows, limit, toPostmortemSummary, (row) => [row.updatedKey, row.id]);
+    return toPage(rows, limit, toPostmortemSummary, (row) => [row.updatedKey, row.id]);
   }
 
   /** Ids of the alerts ever linked to the incident, newest first; 404 for an incident that does not exist. */

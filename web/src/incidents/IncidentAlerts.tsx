@@ -22,7 +22,7 @@ function Chip({ name, value }: { name: string; value: string }) {
 }
 
 /** An annotation: a link when its value is an http(s) URL (dashboard, runbook_url, …), otherwise its text. */
-function Annotation({ name, value, alert }: { name: string; value: string; alert: string }) {
+function Annotation({ name, value }: { name: string; value: string }) {
   const href = httpUrl(value);
   return (
     <div>
@@ -31,7 +31,8 @@ function Annotation({ name, value, alert }: { name: string; value: string; alert
       </Text>
       <Text component="dd" size="sm" m={0} style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
         {href ? (
-          <Anchor href={href} target="_blank" rel="noreferrer noopener" underline="always" aria-label={`${name} of ${alert} (opens in a new tab)`}>
+          // Named by its visible text (the address); the <dt> above says what it is.
+          <Anchor href={href} target="_blank" rel="noreferrer noopener" underline="always">
             {value}
           </Anchor>
         ) : (
@@ -76,7 +77,7 @@ function AlertDetails({ alert }: { alert: Alert }) {
         {annotations.length > 0 && (
           <Stack component="dl" gap={4} m={0}>
             {annotations.map(([annotation, value]) => (
-              <Annotation key={annotation} name={annotation} value={value} alert={name} />
+              <Annotation key={annotation} name={annotation} value={value} />
             ))}
           </Stack>
         )}
