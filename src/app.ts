@@ -9,11 +9,13 @@ import { auditRoutes } from './platform/audit/routes.js';
 import { installAuditRecorder } from './platform/audit/recorder.js';
 import { AuditService } from './platform/audit/service.js';
 import { AuditStore } from './platform/audit/store.js';
+import { namesFrom } from './platform/audit/targets.js';
 import { enforceRouteDeclarations, installAuthentication, type RegisteredRoute } from './platform/auth/access.js';
 import { SessionTokens } from './platform/auth/jwt.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { AuthService } from './platform/auth/service.js';
 import { AuthStore } from './platform/auth/store.js';
+import { apiTokens, users } from './platform/auth/tables.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
@@ -161,6 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   const runnerRegistry = createRunnerRegistry(db, bus, logger);
   installAuthentication(app, auth, runnerRegistry);
   installAuditRecorder(app, audit);
+  audit.nameTargets('user', namesFrom(db.orm, users.id, users.username));
+  audit.nameTargets('token', namesFrom(db.orm, apiTokens.id, apiTokens.name));
 
   healthRoutes(app, {
     db,
@@ -196,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   startup.phase('runbooks');
   const notify = await registerNotify(app, {
     db,
+    audit,
     jobs: deps.jobs,
     bus,
     logger,
@@ -207,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   startup.phase('notify');
   const incidents = registerIncidents(app, {
     db,
+    audit,
     bus,
     logger,
     clock,
@@ -220,7 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     reopenWindowMinutes: config.alerts.reopenWindowMinutes,
   });
   startup.phase('incidents');
-  const alerts = registerAlerts(app, { db, bus, logger, clock, incidents: incidents.incidents, registry: metrics.registry, notify, config: config.alerts });
+  const alerts = registerAlerts(app, { db, audit, bus, logger, clock, incidents: incidents.incidents, history: incidents.history, registry: metrics.registry, notify, config: config.alerts });
   startup.phase('alerts');
   const runners = registerRunners(app, {
     registry: runnerRegistry,

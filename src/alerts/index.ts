@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { AlertsConfig } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
@@ -7,7 +8,7 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import { withTimeout } from '../platform/timeout.js';
-import type { IncidentService } from '../incidents/index.js';
+import type { IncidentHistory, IncidentService } from '../incidents/index.js';
 import type { NotifyModule } from '../notify/index.js';
 import { receiverRoutes, ruleRoutes, silenceRoutes } from './routes.js';
 import { RoutingService, severityFromLabels } from './routing.js';
@@ -17,6 +18,7 @@ import { SilenceService } from './silences.js';
 import { RoutingSnapshot } from './snapshot.js';
 import { AlertStore } from './store.js';
 import { AlertViews } from './views.js';
+import { routingRules } from './tables.js';
 
 export { ALERT_RECEIVED_EVENT, AlertIntake, type ReceiveOutcome } from './intake.js';
 export { ALERT_CONFIG_EVENT } from './snapshot.js';
@@ -26,11 +28,15 @@ export type { Alert, RoutingRule, Silence } from './schema.js';
 
 export interface AlertsDeps {
   db: Database;
+  /** The audit log names routing rules by their names. */
+  audit: Pick<AuditService, 'nameTargets'>;
   bus: EventBus;
   logger: Logger;
   clock: Clock;
   /** Alerts open, join and resolve incidents through the incidents domain's service. */
   incidents: Pick<IncidentService, 'openOrJoin' | 'joinOpen' | 'alertResolved'>;
+  /** Which alerts an incident has had, for `GET /api/v1/alerts?incident=`; without it that filter answers 404. */
+  history?: Pick<IncidentHistory, 'linkedAlertIds'>;
   registry: Registry;
   /** To turn a rule's escalation policy name into the id incidents store. */
   notify?: Pick<NotifyModule, 'oncall'>;
@@ -103,11 +109,12 @@ export function registerAlerts(app: App, deps: AlertsDeps): AlertsModule {
   const changed = () => snapshot.changed();
   const routing = new RoutingService(store, changed);
   const silences = new SilenceService(store, deps.clock, changed);
-  const views = new AlertViews(store);
+  const views = new AlertViews(store, deps.history);
   const routeDeps = { alerts, views, routing, silences, clock: deps.clock };
   receiverRoutes(app, routeDeps);
   ruleRoutes(app, routeDeps);
   silenceRoutes(app, routeDeps);
+  deps.audit.nameTargets('routing_rule', namesFrom(deps.db.orm, routingRules.id, routingRules.name));
   return { alerts, views, routing, silences };
 }
 

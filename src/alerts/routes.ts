@@ -75,11 +75,11 @@ export function receiverRoutes(app: App, deps: AlertRouteDeps): void {
     '/api/v1/alerts',
     { schema: { tags, summary: 'Alerts, most recently started first', querystring: AlertListQuery, response: { 200: Page(Alert), ...errors } }, config: { access: 'viewer' } },
     async (request, reply) => {
-      const { limit = 50, cursor, state, severity, fingerprint } = request.query;
+      const { limit = 50, cursor, state, severity, fingerprint, incident } = request.query;
       const before = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
       // Every viewer sees the same list: consoles refetching it on one event share the read.
       return sharedReads.json(reply, `alerts:${JSON.stringify(request.query)}`, async () => {
-        const rows = await deps.views.list({ state, severity, fingerprint, before }, limit);
+        const rows = await deps.views.list({ state, severity, fingerprint, incident, before }, limit);
         return toPage(rows, limit, toAlert, (row) => [row.startsAt.toISOString(), row.id]);
       });
     },

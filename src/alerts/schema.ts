@@ -122,6 +122,7 @@ export const AlertListQuery = Type.Object(
     state: Type.Optional(Status),
     severity: Type.Optional(Severity),
     fingerprint: Type.Optional(Type.String({ maxLength: 200 })),
+    incident: Type.Optional(Type.String({ format: 'uuid', description: 'Only the alerts ever linked to this incident (404 if there is no such incident)' })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { JoinedOpen } from '../incidents/index.js';
 import type { Database, Orm } from '../platform/db/index.js';
@@ -30,6 +30,8 @@ export interface AlertFilter {
   state?: string | undefined;
   severity?: string | undefined;
   fingerprint?: string | undefined;
+  /** Only these alerts (an incident's). */
+  ids?: string[] | undefined;
   before?: [string, string] | null;
 }
 
@@ -269,6 +271,7 @@ export class AlertStore {
     if (filter.state) conditions.push(eq(alerts.status, filter.state));
     if (filter.severity) conditions.push(eq(alerts.severity, filter.severity));
     if (filter.fingerprint) conditions.push(eq(alerts.fingerprint, filter.fingerprint));
+    if (filter.ids) conditions.push(inArray(alerts.id, filter.ids));
     if (filter.before) {
       const [started, id] = filter.before;
       const when = new Date(started);

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { Orm } from '../platform/db/index.js';
 import { users } from '../platform/auth/tables.js';
-import { OPEN_STATES, type IncidentState, type Severity } from './schema.js';
+import { OPEN_STATES, type IncidentState } from './schema.js';
 import { incidents } from './tables.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -34,23 +34,6 @@ export class IncidentStore {
       .from(incidents)
       .where(and(eq(incidents.groupKey, groupKey), inArray(incidents.state, [...OPEN_STATES])));
     return row ?? null;
-  }
-
-  async list(filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null }, limit: number) {
-    const conditions: SQL[] = [];
-    if (filter.state) conditions.push(eq(incidents.state, filter.state));
-    if (filter.severity) conditions.push(eq(incidents.severity, filter.severity));
-    if (filter.before) {
-      const [createdAt, id] = filter.before;
-      const when = new Date(createdAt);
-      conditions.push(or(lt(incidents.createdAt, when), and(eq(incidents.createdAt, when), lt(incidents.id, id)))!);
-    }
-    return this.orm
-      .select()
-      .from(incidents)
-      .where(and(...conditions))
-      .orderBy(desc(incidents.createdAt), desc(incidents.id))
-      .limit(limit);
   }
 
   /** Updates only while the incident is in one of `from` (when given): the transition's compare-and-set. */

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
+import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { Database } from '../platform/db/index.js';
 import { runSingleton } from '../platform/jobs/index.js';
 import { LinkSigner } from '../platform/signed-links.js';
@@ -14,6 +16,8 @@ import { AckLinkStore } from './ack-link-store.js';
 import { AckLinks } from './ack-links.js';
 import type { RunbookSource } from './attach.js';
 import { PageStore } from './page-store.js';
+import { IncidentHistory } from './history.js';
+import { HistoryStore } from './history-store.js';
 import { Pager, type EscalationPort } from './paging.js';
 import { PagingOutcomes } from './paging-outcome.js';
 import { Postmortems } from './postmortem.js';
@@ -26,8 +30,10 @@ import { PostmortemStore } from './postmortem-store.js';
 import { SlaStore } from './sla-store.js';
 import { TimelineStore } from './timeline-store.js';
 import { Timeline } from './timeline.js';
+import { incidents as incidentsTable } from './tables.js';
 
 export { IncidentService, type AlertResolution, type OpenOrJoinInput } from './service.js';
+export { IncidentHistory } from './history.js';
 export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
@@ -37,6 +43,8 @@ export type { Incident, IncidentState, Postmortem, Severity, TimelineEvent } fro
 
 export interface IncidentsDeps {
   db: Database;
+  /** The audit log names incidents by their titles. */
+  audit: Pick<AuditService, 'nameTargets'>;
   bus: EventBus;
   logger: Logger;
   clock: Clock;
@@ -61,6 +69,8 @@ export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
 /** What other domains and tests use: alerts open, join and resolve incidents through `incidents`. */
 export interface IncidentsModule {
   incidents: IncidentService;
+  /** Listing and search; the alerts domain asks it which alerts an incident has had. */
+  history: IncidentHistory;
   timeline: Timeline;
   sla: SlaClock;
   pager: Pager;
@@ -94,9 +104,11 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
     policies: deps.notify,
     reopenWindowMinutes: deps.reopenWindowMinutes,
   });
-  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline });
+  const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline, clock });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
-  incidentRoutes(app, { incidents, postmortems });
+  const history = new IncidentHistory({ history: new HistoryStore(db.orm), incidents: store, pages });
+  incidentRoutes(app, { incidents, history, postmortems });
+  deps.audit.nameTargets('incident', namesFrom(db.orm, incidentsTable.id, incidentsTable.title));
   const signer = new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1');
   ackLinkRoutes(app, new AckLinks({ signer, store: new AckLinkStore(db.orm), incidents, recipients: deps.notify, clock }));
   timeline.listen();
@@ -109,6 +121,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   ]);
   const module: IncidentsModule = {
     incidents,
+    history,
     timeline,
     sla,
     pager,

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.js';
 import { ConflictError } from '../platform/errors.js';
 import { clockStart } from './lifecycle.js';
 import type { Postmortem } from './schema.js';
@@ -113,7 +114,7 @@ export function draftPostmortem(incident: IncidentRow, events: EventRow[]): stri
 
 /** Post-mortems: the generated draft (version 0) until someone edits it; each edit is a new version. */
 export class Postmortems {
-  constructor(private readonly deps: { store: PostmortemStore; events: TimelineStore; timeline: Timeline }) {}
+  constructor(private readonly deps: { store: PostmortemStore; events: TimelineStore; timeline: Timeline; clock: Clock }) {}
 
   async get(incident: IncidentRow): Promise<Postmortem> {
     const saved = await this.deps.store.latest(incident.id);
@@ -129,7 +130,8 @@ export class Postmortems {
     const stale = () => new ConflictError(`The post-mortem is at version ${latest}, not ${baseVersion}: reload and edit again`, { version: latest, baseVersion });
     if (baseVersion !== latest) throw stale();
     try {
-      const row = await this.deps.store.insert({ incidentId: incident.id, version: latest + 1, markdown, editedBy: actor });
+      // The app's clock, as for every other incident time: the post-mortem list orders edits among resolves.
+      const row = await this.deps.store.insert({ incidentId: incident.id, version: latest + 1, markdown, editedBy: actor, createdAt: this.deps.clock() });
       await this.deps.timeline.record(incident.id, { kind: 'postmortem', actor, summary: `Post-mortem version ${row.version} saved`, data: { version: row.version } });
       return { incidentId: incident.id, version: row.version, generated: false, markdown: row.markdown, editedBy: row.editedBy, updatedAt: row.createdAt.toISOString() };
     } catch (error) {

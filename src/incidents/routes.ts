@@ -4,22 +4,26 @@ import { decodeCursor, ErrorResponse, IdParams, NoBody, Page, toPage } from '../
 import { SharedReads } from '../platform/http/shared-reads.js';
 import type { App, Principal } from '../platform/http/types.js';
 import { Run } from '../runbooks/index.js';
+import type { IncidentHistory } from './history.js';
 import type { Transition } from './lifecycle.js';
 import type { Postmortems } from './postmortem.js';
 import {
   CreateIncidentBody,
   Incident,
+  IncidentListItem,
   IncidentListQuery,
   IncidentRunBody,
   NoteBody,
   PatchIncidentBody,
   Postmortem,
+  PostmortemListQuery,
+  PostmortemSummary,
   PutPostmortemBody,
   TimelineEvent,
   TimelineQuery,
 } from './schema.js';
 import type { IncidentService } from './service.js';
-import { toIncident, toTimelineEvent } from './views.js';
+import { toTimelineEvent } from './views.js';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['incidents'];
@@ -31,6 +35,7 @@ function principalOf(request: { principal: Principal | null }): Principal {
 
 export interface IncidentRouteDeps {
   incidents: IncidentService;
+  history: IncidentHistory;
   postmortems: Postmortems;
 }
 
@@ -44,20 +49,36 @@ const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
 
 export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
   const sharedReads = new SharedReads();
-  const { incidents } = deps;
+  const { incidents, history } = deps;
 
   app.get(
     '/api/v1/incidents',
-    { schema: { tags, summary: 'Incidents, newest first', querystring: IncidentListQuery, response: { 200: Page(Incident), ...errors } }, config: { access: 'viewer' } },
-    async (request, reply) => {
-      const limit = request.query.limit ?? 50;
-      const before = decodeCursor(request.query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
-      // Every viewer sees the same list: consoles refetching it on one event share the read.
-      return sharedReads.json(reply, `incidents:${JSON.stringify(request.query)}`, async () => {
-        const rows = await incidents.list({ state: request.query.state, severity: request.query.severity, before }, limit);
-        return toPage(rows, limit, (row) => toIncident(row, row.pages), (row) => [row.createdAt.toISOString(), row.id]);
-      });
+    {
+      schema: {
+        tags,
+        summary: 'Incidents, filtered and sorted (newest triggered first by default), with SLA outcomes and post-mortem state',
+        querystring: IncidentListQuery,
+        response: { 200: Page(IncidentListItem), ...errors },
+      },
+      config: { access: 'viewer' },
     },
+    async (request, reply) =>
+      // Every viewer sees the same list: consoles refetching it on one event share the read.
+      sharedReads.json(reply, `incidents:${JSON.stringify(request.query)}`, async () => history.list(request.query)),
+  );
+
+  app.get(
+    '/api/v1/postmortems',
+    {
+      schema: {
+        tags,
+        summary: "Post-mortems: every resolved incident's, and any edited one, most recently changed first",
+        querystring: PostmortemListQuery,
+        response: { 200: Page(PostmortemSummary), ...errors },
+      },
+      config: { access: 'viewer' },
+    },
+    async (request) => history.postmortems(request.query),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { NullableTimestamp, PageQuery, Timestamp } from '../platform/http/schemas.js';
+import { NullableTimestamp, PageQuery, Timestamp, TIMESTAMP_YEARS_PATTERN } from '../platform/http/schemas.js';
 import { CreateRunBody } from '../runbooks/index.js';
 
 export const SEVERITIES = ['P1', 'P2', 'P3'] as const;
@@ -14,6 +14,26 @@ const NullableUuid = Type.Union([Uuid, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Title = Type.String({ minLength: 1, maxLength: 300 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+/**
+ * How one SLA clock ended, judged as the SLA check judges it (stopped after
+ * the due time = missed). Running clocks are judged by the reader against its
+ * own clock, so the same answer stays true while it is cached.
+ */
+export const SLA_RESULTS = ['running', 'met', 'missed'] as const;
+export const SlaOutcome = Type.Object({
+  result: Type.Enum(SLA_RESULTS),
+  /** The trigger, or the reopen that restarted the clock. */
+  startedAt: Timestamp,
+  stoppedAt: NullableTimestamp,
+  /** The acknowledge clock stops at the acknowledgement, or at a resolve nobody acknowledged before. */
+  stoppedBy: Type.Union([Type.Literal('ack'), Type.Literal('resolve'), Type.Null()]),
+  /** From the start to the stop. */
+  tookMs: Type.Union([Type.Integer(), Type.Null()]),
+  /** Missed: how long after the due time it stopped. */
+  overdueMs: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type SlaOutcome = Static<typeof SlaOutcome>;
 
 export const RunbookRef = Type.Object({
   slug: Type.String(),
@@ -79,6 +99,8 @@ export const Incident = Type.Object({
     resolutionMinutes: Type.Integer(),
     ackDueAt: Timestamp,
     resolveDueAt: Timestamp,
+    response: SlaOutcome,
+    resolution: SlaOutcome,
   }),
   triggeredAt: Timestamp,
   acknowledgedAt: NullableTimestamp,
@@ -101,8 +123,73 @@ export const TimelineEvent = Type.Object({
 });
 export type TimelineEvent = Static<typeof TimelineEvent>;
 
+export const INCIDENT_SORTS = ['triggeredAt', 'resolvedAt', 'severity', 'duration'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+/** Free text is matched as a substring; longer than this names no title or label anyone searches for. */
+export const SEARCH_MAX = 200;
+
+/** `GET /api/v1/incidents`. Repeat a parameter for several values: `state=resolved&state=closed`. */
 export const IncidentListQuery = Type.Object(
-  { ...PageQuery, state: Type.Optional(Type.Enum(STATES)), severity: Type.Optional(Type.Enum(SEVERITIES)) },
+  {
+    ...PageQuery,
+    state: Type.Optional(Type.Array(Type.Enum(STATES), { maxItems: STATES.length, description: 'Any of these states; repeat for several' })),
+    severity: Type.Optional(Type.Array(Type.Enum(SEVERITIES), { maxItems: SEVERITIES.length, description: 'Any of these severities; repeat for several' })),
+    service: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The service, exactly' })),
+    assigneeId: Type.Optional(Type.Union([Uuid, Type.Literal('unassigned')], { description: "A user's id, or `unassigned` for incidents nobody has" })),
+    from: Type.Optional(Type.String({ format: 'date-time', pattern: TIMESTAMP_YEARS_PATTERN, description: 'Triggered at or after this time' })),
+    to: Type.Optional(Type.String({ format: 'date-time', pattern: TIMESTAMP_YEARS_PATTERN, description: 'Triggered before this time' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: SEARCH_MAX,
+        description: "Text in the title, or in a linked alert's label values or summary (case-insensitive substring)",
+      }),
+    ),
+    sort: Type.Optional(
+      Type.Enum(INCIDENT_SORTS, {
+        description:
+          'triggeredAt (default); resolvedAt and duration (trigger to resolve) put unresolved incidents last; severity: desc puts P1 first. Ties go by trigger time, then id, in the same order',
+      }),
+    ),
+    order: Type.Optional(Type.Enum(SORT_ORDERS, { description: 'desc (default): newest, longest, most severe first' })),
+  },
+  { additionalProperties: false },
+);
+export type IncidentListQuery = Static<typeof IncidentListQuery>;
+
+export const POSTMORTEM_STATUSES = ['draft', 'edited'] as const;
+/** Where an incident's post-mortem stands: the generated draft (version 0), or its latest saved edit. */
+export const PostmortemState = Type.Object({
+  status: Type.Enum(POSTMORTEM_STATUSES),
+  version: Type.Integer(),
+  editedBy: NullableString,
+  updatedAt: NullableTimestamp,
+});
+
+/** An incident as the history lists it: the incident, its duration and its post-mortem's state. */
+export const IncidentListItem = Type.Object({
+  ...Incident.properties,
+  /** Trigger to resolve; null while unresolved. */
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  postmortem: PostmortemState,
+});
+export type IncidentListItem = Static<typeof IncidentListItem>;
+
+export const PostmortemSummary = Type.Object({
+  incidentId: Uuid,
+  title: Type.String(),
+  severity: Type.Enum(SEVERITIES),
+  state: Type.Enum(STATES),
+  service: NullableString,
+  triggeredAt: Timestamp,
+  resolvedAt: NullableTimestamp,
+  ...PostmortemState.properties,
+});
+export type PostmortemSummary = Static<typeof PostmortemSummary>;
+
+export const PostmortemListQuery = Type.Object(
+  { ...PageQuery, status: Type.Optional(Type.Enum(POSTMORTEM_STATUSES, { description: 'draft: never edited; edited: saved at least once' })) },
   { additionalProperties: false },
 );
 export const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });

@@ -212,16 +212,6 @@ export class IncidentService {
     return row;
   }
 
-  /** A page of incidents and one more (to tell whether a next page exists), each with its current escalation's levels. */
-  async list(
-    filter: { state?: IncidentState | undefined; severity?: Severity | undefined; before?: [string, string] | null },
-    limit: number,
-  ): Promise<Array<IncidentRow & { pages: PageRow[] }>> {
-    const rows = await this.deps.store.list(filter, limit + 1);
-    const pages = await this.deps.pages.ofCurrentEscalations(rows.map((row) => row.id));
-    return rows.map((row) => ({ ...row, pages: pages.get(row.id) ?? [] }));
-  }
-
   /** The incident's timeline after `afterSeq`, oldest first: up to `limit` events and one more, to tell whether a next page exists. */
   async timeline(id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
     await this.row(id);

@@ -56,7 +56,10 @@ export const incidents = pgTable(
     uniqueIndex('incidents_open_group_idx')
       .on(t.groupKey)
       .where(sql`state IN ('triggered', 'acknowledged', 'mitigated')`),
-    index('incidents_created_idx').on(t.createdAt, t.id),
+    // The history (history-store.ts): newest triggered first, alone or within a service or an assignee's.
+    index('incidents_triggered_idx').on(t.triggeredAt, t.id),
+    index('incidents_service_idx').on(t.service, t.triggeredAt),
+    index('incidents_assignee_idx').on(t.assigneeId, t.triggeredAt),
     index('incidents_state_idx').on(t.state),
     index('incidents_next_page_idx')
       .on(t.nextPageAt)

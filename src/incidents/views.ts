@@ -1,6 +1,7 @@
 import type { Incident, PagedLevel, Paging, ReachedRecipient, Severity, TimelineEvent, UnreachedRecipient } from './schema.js';
 import type { IncidentRow } from './incident-store.js';
 import type { PageRow } from './page-store.js';
+import { slaOutcomes } from './sla-outcome.js';
 import type { EventRow } from './timeline-store.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -63,6 +64,7 @@ export function toIncident(row: IncidentRow, pages: readonly PageRow[]): Inciden
       resolutionMinutes: row.resolutionMinutes,
       ackDueAt: row.ackDueAt.toISOString(),
       resolveDueAt: row.resolveDueAt.toISOString(),
+      ...slaOutcomes(row),
     },
     triggeredAt: row.triggeredAt.toISOString(),
     acknowledgedAt: iso(row.acknowledgedAt),

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { Clock } from '../platform/clock.js';
 import type { NotifyConfig } from '../platform/config.js';
 import type { Database } from '../platform/db/index.js';
@@ -22,6 +23,7 @@ import { RotationStore } from './rotation-store.js';
 import { channelRoutes, contactRoutes, notificationRoutes } from './routes.js';
 import { DirectoryService } from './service.js';
 import { DirectoryStore } from './store.js';
+import { contacts, escalationPolicies, notifyChannels, rotations } from './tables.js';
 
 export { DEAD_LETTER_QUEUE, DELIVER_QUEUE, NOTIFICATION_EVENTS, type DeliveryRecipient, type NotifyResult } from './delivery.js';
 export { DEFAULT_POLICY_NAME, DEFAULT_SLACK_CHANNEL, SEED_CONTACTS } from './defaults.js';
@@ -33,6 +35,8 @@ export { meansOf, type Deliverability, type DestinationOutcome, type Notificatio
 
 export interface NotifyDeps {
   db: Database;
+  /** The audit log names contacts, channels, rotations and policies by their names. */
+  audit: Pick<AuditService, 'nameTargets'>;
   jobs: JobQueue;
   bus: EventBus;
   logger: Logger;
@@ -95,6 +99,9 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
   rotationRoutes(app, oncall);
   policyRoutes(app, oncall);
   notificationRoutes(app, delivery);
+  for (const [thing, table] of [['contact', contacts], ['channel', notifyChannels], ['rotation', rotations], ['escalation_policy', escalationPolicies]] as const) {
+    deps.audit.nameTargets(thing, namesFrom(db.orm, table.id, table.name));
+  }
   await delivery.start();
 
   const interval = deps.orphanSweepMs ?? DEFAULT_ORPHAN_SWEEP_MS;

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { RunbookAnalysisConfig, RunsConfig } from '../platform/config.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -12,6 +13,7 @@ import { RunbookStore } from './library/store.js';
 import { lintRoutes } from './lint/routes.js';
 import { registerRuns, type RunsModule } from './runs/index.js';
 import { installStepMetrics } from './runs/metrics.js';
+import { runbooks as runbooksTable, runs as runsTable } from './tables.js';
 
 // The runbooks domain's one face: library, lint, analysis, parser and runs are its internals.
 // Pure modules (model, risk, parser, lint, params) are re-exported here for other domains; the CLI,
@@ -74,6 +76,8 @@ export function registerRunbooks(app: App, deps: RunbooksDeps): RunbooksModule {
   app.addHook('onClose', async () => analysis.close());
   const library = new RunbookLibrary(new RunbookStore(db.orm), bus, logger, (source) => analysis.parse(source));
   runbookRoutes(app, { library });
+  deps.audit.nameTargets('runbook', namesFrom(db.orm, runbooksTable.id, runbooksTable.title));
+  deps.audit.nameTargets('run', namesFrom(db.orm, runsTable.id, runsTable.procedureTitle));
   lintRoutes(app, {
     analysis,
     sqlUrl: config.runbooks.lintSqlUrl,

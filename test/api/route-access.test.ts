@@ -71,6 +71,7 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/notifications': 'viewer',
   'GET /api/v1/incidents': 'viewer',
   'POST /api/v1/incidents': 'responder',
+  'GET /api/v1/postmortems': 'viewer',
   'GET /api/v1/incidents/:id': 'viewer',
   'PATCH /api/v1/incidents/:id': 'responder',
   'POST /api/v1/incidents/:id/ack': 'responder',

@@ -55,6 +55,9 @@ const PAGES: PageCase[] = [
   { name: 'signin', path: () => '/signin', signedOut: true },
   { name: 'dashboard', path: () => '/', showcase: true },
   { name: 'incident', path: (s) => `/incidents/${s.p1.id}`, showcase: true },
+  { name: 'incident-alerts', path: (s) => `/incidents/${s.p1.id}?tab=alerts` },
+  { name: 'history', path: () => '/incidents' },
+  { name: 'postmortems', path: () => '/postmortems' },
   { name: 'runbooks', path: () => '/runbooks' },
   { name: 'runbook', path: () => '/runbooks/checkout' },
   { name: 'alerts', path: () => '/alerts' },
@@ -94,9 +97,12 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
     });
     const sender = (await admin<{ token: string }>('POST', '/api/v1/tokens', { name: 'alertmanager', role: 'responder' })).token;
     const send = apiClient(t!, sender);
-    const fire = (labels: Record<string, string>, summary: string) =>
-      send<{ incidents: string[] }>('POST', '/api/v1/alerts', { labels, annotations: { summary } });
-    const { incidents } = await fire({ alertname: 'CheckoutDown', service: 'checkout', severity: 'critical' }, 'Checkout answers 503 to every request');
+    const fire = (labels: Record<string, string>, summary: string, extra: Record<string, unknown> = {}) =>
+      send<{ incidents: string[] }>('POST', '/api/v1/alerts', { ...extra, labels, annotations: { summary, ...(extra.annotations as object) } });
+    const { incidents } = await fire({ alertname: 'CheckoutDown', service: 'checkout', severity: 'critical' }, 'Checkout answers 503 to every request', {
+      annotations: { dashboard: 'https://grafana.example/d/checkout', runbook_url: 'javascript:alert(1)' },
+      generatorURL: 'http://prometheus.example:9090/graph?g0.expr=up%7Bjob%3D%22checkout%22%7D',
+    });
     await fire({ alertname: 'NexusHighErrorRate', service: 'nexus-platform', severity: 'P2' }, '7 % of requests fail');
     await fire({ alertname: 'NexusHighLatencyP95', service: 'nexus-platform', severity: 'P3' }, 'p95 latency 1.8 s');
     await admin('POST', '/api/v1/silences', {
@@ -115,6 +121,11 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
     await operator('POST', `/api/v1/runs/${run.id}/steps/${destructive!.commandId}/run`, {});
     await responder('POST', `/api/v1/incidents/${p1Id}/notes`, { text: 'Checkout pods restart in a loop since the 14:02 deploy; looking at the work queue.' });
     await admin('PATCH', `/api/v1/incidents/${p1Id}`, { commanderId: t!.userIds.admin, assigneeId: t!.userIds.responder });
+    // History and post-mortems: one incident resolved, its post-mortem edited.
+    const past = await responder<Incident>('POST', '/api/v1/incidents', { title: 'Backups failed overnight', severity: 'P3', service: 'backups' });
+    await responder('POST', `/api/v1/incidents/${past.id}/ack`, {});
+    await responder('POST', `/api/v1/incidents/${past.id}/resolve`, {});
+    await responder('PUT', `/api/v1/incidents/${past.id}/postmortem`, { markdown: '# Post-mortem: Backups failed overnight\n\nThe bucket quota was full.', baseVersion: 0 });
     await t!.server.incidents.timeline.idle();
     return { p1: await admin<Incident>('GET', `/api/v1/incidents/${p1Id}`) };
   }

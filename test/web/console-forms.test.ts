@@ -54,6 +54,7 @@ describe('audit log filters', () => {
     actor: 'alice',
     actorId: null,
     action: 'user.create',
+    targetLabel: null,
     target: null,
     outcome: 'success',
     statusCode: 201,

@@ -45,6 +45,8 @@ export const routes: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { index: true, lazy: page(() => import('./dashboard/DashboardPage.js'), (m) => m.DashboardPage) },
+          { path: 'incidents', lazy: page(() => import('./incidents/HistoryPage.js'), (m) => m.HistoryPage) },
+          { path: 'postmortems', lazy: page(() => import('./incidents/PostmortemsPage.js'), (m) => m.PostmortemsPage) },
           { path: 'incidents/:id', lazy: page(() => import('./incidents/IncidentPage.js'), (m) => m.IncidentPage) },
           { path: 'runbooks', lazy: page(() => import('./runbooks/RunbooksPage.js'), (m) => m.RunbooksPage) },
           { path: 'runbooks/:slug', lazy: page(() => import('./runbooks/RunbookPage.js'), (m) => m.RunbookPage) },

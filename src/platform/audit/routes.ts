@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { InputError } from '../errors.js';
 import { decodeCursor, ErrorResponse, Page, PageQuery, Timestamp, toPage } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { toPublicAuditEntry, type AuditService } from './service.js';
+import type { AuditService } from './service.js';
 
 export const AuditEntrySchema = Type.Object(
   {
@@ -12,6 +12,7 @@ export const AuditEntrySchema = Type.Object(
     actorId: Type.Union([Type.String(), Type.Null()]),
     action: Type.String(),
     target: Type.Union([Type.String(), Type.Null()]),
+    targetLabel: Type.Union([Type.String(), Type.Null()], { description: "The target's name today (an incident's title, a channel's name); null when unknown or deleted" }),
     outcome: Type.String(),
     statusCode: Type.Union([Type.Integer(), Type.Null()]),
     requestId: Type.Union([Type.String(), Type.Null()]),
@@ -58,7 +59,7 @@ export function auditRoutes(app: App, options: { audit: AuditService }): void {
         { ...filter, since: sinceDate, until: untilDate, beforeId: after?.[0] as number | undefined },
         limit,
       );
-      return toPage(rows, limit, toPublicAuditEntry, (row) => [row.id]);
+      return toPage(rows, limit, (entry) => entry, (entry) => [entry.id]);
     },
   );
 }

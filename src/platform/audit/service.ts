@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logger.js';
 import type { AuditFilter, AuditRow, AuditStore } from './store.js';
+import { AuditTargetNames, type TargetNamer } from './targets.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'rejected' | 'error';
 
@@ -23,6 +24,8 @@ export interface PublicAuditEntry {
   actorId: string | null;
   action: string;
   target: string | null;
+  /** The target's name today (an incident's title, a channel's name); null when unknown or deleted. */
+  targetLabel: string | null;
   outcome: string;
   statusCode: number | null;
   requestId: string | null;
@@ -30,8 +33,8 @@ export interface PublicAuditEntry {
   details: unknown;
 }
 
-export function toPublicAuditEntry(row: AuditRow): PublicAuditEntry {
-  return { ...row, at: row.at.toISOString(), details: row.details ?? null };
+export function toPublicAuditEntry(row: AuditRow, targetLabel: string | null = null): PublicAuditEntry {
+  return { ...row, at: row.at.toISOString(), targetLabel, details: row.details ?? null };
 }
 
 export function outcomeOf(statusCode: number): AuditOutcome {
@@ -42,6 +45,8 @@ export function outcomeOf(statusCode: number): AuditOutcome {
 }
 
 export class AuditService {
+  private readonly targets = new AuditTargetNames();
+
   constructor(
     private readonly store: AuditStore,
     private readonly bus: EventBus,
@@ -60,13 +65,21 @@ export class AuditService {
       ip: entry.ip ?? null,
       details: entry.details ?? null,
     });
-    const published = toPublicAuditEntry(row);
+    const published = toPublicAuditEntry(row, (await this.targets.label([row]))(row));
     this.bus.publish('audit.recorded', published, { minRole: 'admin' });
     this.logger.info({ audit: { action: entry.action, actor: entry.actor, outcome: entry.outcome, target: entry.target } }, 'audit');
     return published;
   }
 
-  async list(filter: AuditFilter, limit: number): Promise<AuditRow[]> {
-    return this.store.list(filter, limit + 1);
+  /** Up to `limit` entries and one more (to tell whether a next page exists), each with its target's name. */
+  async list(filter: AuditFilter, limit: number): Promise<PublicAuditEntry[]> {
+    const rows = await this.store.list(filter, limit + 1);
+    const labelOf = await this.targets.label(rows);
+    return rows.map((row) => toPublicAuditEntry(row, labelOf(row)));
+  }
+
+  /** How a domain names what its actions act on (`incident` → titles); see targets.ts. */
+  nameTargets(thing: string, namer: TargetNamer): void {
+    this.targets.register(thing, namer);
   }
 }

@@ -25,6 +25,17 @@ export function useAlertPages(filters: AlertFilters) {
   });
 }
 
+/** The alerts ever linked to an incident, newest first, a page at a time. */
+export function useIncidentAlerts(incident: string) {
+  const api = useApi();
+  const query = { incident, limit: ALERT_PAGE };
+  return useInfiniteQuery({
+    queryKey: queryKeys.alerts.list({ ...query, paged: true }),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/alerts', { params: { query: withCursor(query, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
 /** The most recent firing alerts, one page of `limit`. */
 export function useFiringAlerts(limit: number) {
   const api = useApi();

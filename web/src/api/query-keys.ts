@@ -7,7 +7,7 @@
  * by itself.
  */
 
-type Filters = Record<string, string | number | boolean | undefined>;
+type Filters = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -15,8 +15,10 @@ export const queryKeys = {
     all: ['incidents'] as const,
     lists: () => ['incidents', 'list'] as const,
     list: (filters: Filters) => ['incidents', 'list', filters] as const,
-    /** The dashboard's open incidents (three state queries in one). */
+    /** The dashboard's open incidents. */
     open: () => ['incidents', 'list', 'open'] as const,
+    /** Under `lists`: an incident that changes state refreshes the post-mortem list too. */
+    postmortems: (filters: Filters) => ['incidents', 'list', 'postmortems', filters] as const,
     detail: (id: string) => ['incidents', 'detail', id] as const,
     timeline: (id: string) => ['incidents', 'detail', id, 'timeline'] as const,
     postmortem: (id: string) => ['incidents', 'detail', id, 'postmortem'] as const,

@@ -114,6 +114,8 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     fingerprint?: string;
+                    /** @description Only the alerts ever linked to this incident (404 if there is no such incident) */
+                    incident?: string;
                     limit?: number;
                     severity?: "P1" | "P2" | "P3";
                     state?: "firing" | "resolved";
@@ -1889,14 +1891,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incidents, newest first */
+        /** Incidents, filtered and sorted (newest triggered first by default), with SLA outcomes and post-mortem state */
         get: {
             parameters: {
                 query?: {
+                    /** @description A user's id, or `unassigned` for incidents nobody has */
+                    assigneeId?: string | "unassigned";
                     cursor?: string;
+                    /** @description Triggered at or after this time */
+                    from?: string;
                     limit?: number;
-                    severity?: "P1" | "P2" | "P3";
-                    state?: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                    /** @description desc (default): newest, longest, most severe first */
+                    order?: "asc" | "desc";
+                    /** @description Text in the title, or in a linked alert's label values or summary (case-insensitive substring) */
+                    q?: string;
+                    /** @description The service, exactly */
+                    service?: string;
+                    /** @description Any of these severities; repeat for several */
+                    severity?: ("P1" | "P2" | "P3")[];
+                    /** @description triggeredAt (default); resolvedAt and duration (trigger to resolve) put unresolved incidents last; severity: desc puts P1 first. Ties go by trigger time, then id, in the same order */
+                    sort?: "triggeredAt" | "resolvedAt" | "severity" | "duration";
+                    /** @description Any of these states; repeat for several */
+                    state?: ("triggered" | "acknowledged" | "mitigated" | "resolved" | "closed")[];
+                    /** @description Triggered before this time */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1955,6 +1973,7 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 createdBy: string;
+                                durationMs: number | null;
                                 /** Format: uuid */
                                 escalationPolicyId: string | null;
                                 groupKey: string | null;
@@ -1999,6 +2018,14 @@ export interface paths {
                                     reachedAnyone: boolean;
                                     unreachable: boolean;
                                 };
+                                postmortem: {
+                                    editedBy: string | null;
+                                    /** @enum {unknown} */
+                                    status: "draft" | "edited";
+                                    /** Format: date-time */
+                                    updatedAt: string | null;
+                                    version: number;
+                                };
                                 /** Format: date-time */
                                 resolvedAt: string | null;
                                 runbook: {
@@ -2013,9 +2040,31 @@ export interface paths {
                                 sla: {
                                     /** Format: date-time */
                                     ackDueAt: string;
+                                    resolution: {
+                                        overdueMs: number | null;
+                                        /** @enum {unknown} */
+                                        result: "running" | "met" | "missed";
+                                        /** Format: date-time */
+                                        startedAt: string;
+                                        /** Format: date-time */
+                                        stoppedAt: string | null;
+                                        stoppedBy: "ack" | "resolve" | (never | null);
+                                        tookMs: number | null;
+                                    };
                                     resolutionMinutes: number;
                                     /** Format: date-time */
                                     resolveDueAt: string;
+                                    response: {
+                                        overdueMs: number | null;
+                                        /** @enum {unknown} */
+                                        result: "running" | "met" | "missed";
+                                        /** Format: date-time */
+                                        startedAt: string;
+                                        /** Format: date-time */
+                                        stoppedAt: string | null;
+                                        stoppedBy: "ack" | "resolve" | (never | null);
+                                        tookMs: number | null;
+                                    };
                                     responseMinutes: number;
                                 };
                                 /** @enum {unknown} */
@@ -2168,9 +2217,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -2318,9 +2389,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -2473,9 +2566,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -2625,9 +2740,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -2843,9 +2980,31 @@ export interface paths {
                                 sla: {
                                     /** Format: date-time */
                                     ackDueAt: string;
+                                    resolution: {
+                                        overdueMs: number | null;
+                                        /** @enum {unknown} */
+                                        result: "running" | "met" | "missed";
+                                        /** Format: date-time */
+                                        startedAt: string;
+                                        /** Format: date-time */
+                                        stoppedAt: string | null;
+                                        stoppedBy: "ack" | "resolve" | (never | null);
+                                        tookMs: number | null;
+                                    };
                                     resolutionMinutes: number;
                                     /** Format: date-time */
                                     resolveDueAt: string;
+                                    response: {
+                                        overdueMs: number | null;
+                                        /** @enum {unknown} */
+                                        result: "running" | "met" | "missed";
+                                        /** Format: date-time */
+                                        startedAt: string;
+                                        /** Format: date-time */
+                                        stoppedAt: string | null;
+                                        stoppedBy: "ack" | "resolve" | (never | null);
+                                        tookMs: number | null;
+                                    };
                                     responseMinutes: number;
                                 };
                                 /** @enum {unknown} */
@@ -3000,9 +3159,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -3156,9 +3337,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -3612,9 +3815,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -3768,9 +3993,31 @@ export interface paths {
                             sla: {
                                 /** Format: date-time */
                                 ackDueAt: string;
+                                resolution: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 resolutionMinutes: number;
                                 /** Format: date-time */
                                 resolveDueAt: string;
+                                response: {
+                                    overdueMs: number | null;
+                                    /** @enum {unknown} */
+                                    result: "running" | "met" | "missed";
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    stoppedAt: string | null;
+                                    stoppedBy: "ack" | "resolve" | (never | null);
+                                    tookMs: number | null;
+                                };
                                 responseMinutes: number;
                             };
                             /** @enum {unknown} */
@@ -4332,6 +4579,99 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                                 via: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postmortems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Post-mortems: every resolved incident's, and any edited one, most recently changed first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description draft: never edited; edited: saved at least once */
+                    status?: "draft" | "edited";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                editedBy: string | null;
+                                /** Format: uuid */
+                                incidentId: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                service: string | null;
+                                /** @enum {unknown} */
+                                severity: "P1" | "P2" | "P3";
+                                /** @enum {unknown} */
+                                state: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+                                /** @enum {unknown} */
+                                status: "draft" | "edited";
+                                title: string;
+                                /** Format: date-time */
+                                triggeredAt: string;
+                                /** Format: date-time */
+                                updatedAt: string | null;
+                                version: number;
                             }[];
                             next: string | null;
                         };
@@ -9224,6 +9564,8 @@ export interface components {
             requestId: string | null;
             statusCode: number | null;
             target: string | null;
+            /** @description The target's name today (an incident's title, a channel's name); null when unknown or deleted */
+            targetLabel: string | null;
         };
         /** LintFinding */
         "def-4": {

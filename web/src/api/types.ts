@@ -32,6 +32,10 @@ export type LoginResponse = ResponseOf<'/api/v1/auth/login', 'post'>;
 export type Incident = ResponseOf<'/api/v1/incidents/{id}', 'get'>;
 export type Severity = Incident['severity'];
 export type IncidentState = Incident['state'];
+export type IncidentListItem = ResponseOf<'/api/v1/incidents', 'get'>['items'][number];
+export type IncidentListQuery = QueryOf<'/api/v1/incidents', 'get'>;
+export type SlaOutcome = Incident['sla']['response'];
+export type PostmortemSummary = ResponseOf<'/api/v1/postmortems', 'get'>['items'][number];
 export type TimelineEvent = ResponseOf<'/api/v1/incidents/{id}/timeline', 'get'>['items'][number];
 
 export type Alert = ResponseOf<'/api/v1/alerts', 'get'>['items'][number];

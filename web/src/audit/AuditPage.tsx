@@ -8,45 +8,66 @@ import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
 import { AUDIT_OUTCOMES, auditQuery, EMPTY_AUDIT_FORM, type AuditEntry, type AuditForm, type AuditQuery } from './filters.js';
 import { useAuditLog } from './queries.js';
+import { auditSentence } from './sentence.js';
 
 const OUTCOME_COLOR: Record<string, string> = { success: 'teal', denied: 'orange', rejected: 'yellow', error: 'red' };
 
+/** The JSON details, folded: the sentence says what happened; these are for whoever needs the facts. */
 function Details({ details }: { details: unknown }) {
-  if (details === null || details === undefined) return <Text size="xs" c="dimmed">—</Text>;
-  const text = JSON.stringify(details);
+  if (details === null || details === undefined || (typeof details === 'object' && Object.keys(details).length === 0)) return <Text size="xs" c="dimmed">—</Text>;
   return (
-    <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxWidth: '28rem', fontSize: 'var(--mantine-font-size-xs)' }}>
-      {text.length > 600 ? `${text.slice(0, 600)}…` : text}
-    </Code>
+    <details>
+      <summary style={{ cursor: 'pointer', fontSize: 'var(--mantine-font-size-xs)' }}>Details</summary>
+      <Code block mt={4} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxWidth: '28rem', fontSize: 'var(--mantine-font-size-xs)' }}>
+        {JSON.stringify(details, null, 2)}
+      </Code>
+    </details>
   );
 }
 
-function EntryRow({ entry, onFilter }: { entry: AuditEntry; onFilter: (field: 'actor' | 'action' | 'target', value: string) => void }) {
+type FilterField = 'actor' | 'action' | 'target';
+
+/** "alice acknowledged incident Disk full": the actor and the target are buttons that filter the log by them. */
+function Sentence({ entry, onFilter }: { entry: AuditEntry; onFilter: (field: FilterField, value: string) => void }) {
+  const sentence = auditSentence(entry);
+  return (
+    <Text size="sm" style={{ overflowWrap: 'anywhere' }} data-testid="audit-sentence">
+      <Anchor component="button" type="button" size="sm" fw={600} underline="always" onClick={() => onFilter('actor', entry.actor)} aria-label={`Only entries by ${entry.actor}`}>
+        {entry.actor}
+      </Anchor>{' '}
+      {sentence.verb}
+      {sentence.thing && ` ${sentence.thing}`}
+      {sentence.target !== null && entry.target !== null && (
+        <>
+          {' '}
+          <Anchor component="button" type="button" size="sm" fw={600} underline="always" title={entry.target} onClick={() => onFilter('target', entry.target!)} aria-label={`Only entries about ${sentence.target}`}>
+            {sentence.target}
+          </Anchor>
+        </>
+      )}
+      {sentence.outcome && (
+        <Text span size="sm" c="var(--mantine-color-error)" fw={600}>
+          {` — ${sentence.outcome}`}
+        </Text>
+      )}
+    </Text>
+  );
+}
+
+function EntryRow({ entry, onFilter }: { entry: AuditEntry; onFilter: (field: FilterField, value: string) => void }) {
   return (
     <Table.Tr data-testid="audit-entry" data-audit-id={entry.id} data-action={entry.action} data-outcome={entry.outcome}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.at)}</Table.Td>
       <Table.Td>
-        <Anchor component="button" type="button" size="sm" underline="always" onClick={() => onFilter('actor', entry.actor)} aria-label={`Only entries by ${entry.actor}`}>
-          {entry.actor}
-        </Anchor>
-        {entry.ip && (
-          <Text size="xs" c="dimmed">
-            {entry.ip}
-          </Text>
-        )}
-      </Table.Td>
-      <Table.Td>
-        <Anchor component="button" type="button" size="sm" ff="monospace" underline="always" onClick={() => onFilter('action', entry.action)} aria-label={`Only ${entry.action} entries`}>
+        <Sentence entry={entry} onFilter={onFilter} />
+        <Anchor component="button" type="button" size="xs" ff="monospace" c="dimmed" underline="always" onClick={() => onFilter('action', entry.action)} aria-label={`Only ${entry.action} entries`}>
           {entry.action}
         </Anchor>
-      </Table.Td>
-      <Table.Td style={{ overflowWrap: 'anywhere' }}>
-        {entry.target ? (
-          <Anchor component="button" type="button" size="xs" ff="monospace" underline="always" onClick={() => onFilter('target', entry.target!)} aria-label={`Only entries about ${entry.target}`}>
-            {entry.target}
-          </Anchor>
-        ) : (
-          '—'
+        {entry.ip && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · from {entry.ip}
+          </Text>
         )}
       </Table.Td>
       <Table.Td>
@@ -116,7 +137,7 @@ function AuditLog() {
         note={`Newest first. New entries appear at the top as they are recorded${filtered ? ' (when they match the filters)' : ''}.`}
         emptyText={`No entry${filtered ? ' matches these filters' : ''}.`} skeletonHeight={120}>
         {items.length > 0 && (
-          <ScrollTable label="Audit log entries" minWidth={980} columns={['When', 'Actor', 'Action', 'Target', 'Outcome', 'Details']}>
+          <ScrollTable label="Audit log entries" minWidth={860} columns={['When', 'What happened', 'Outcome', 'Details']}>
             {items.map((entry) => (
               <EntryRow key={entry.id} entry={entry} onFilter={(field, value) => apply({ ...form, [field]: value })} />
             ))}

@@ -6,7 +6,7 @@ import { useNow } from '../common/use-now.js';
 import { useOpenIncidents } from '../incidents/queries.js';
 import { SEVERITIES, SEVERITY_COLOR, SEVERITY_LABEL } from '../incidents/severity.js';
 import { runningClocks, worstLevel, type SlaLevel } from '../incidents/sla.js';
-import { SlaClockBar } from '../incidents/SlaClockBar.js';
+import { SlaClocks } from '../incidents/SlaClockBar.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { Panel } from '../shell/Panel.js';
 
@@ -52,9 +52,7 @@ function IncidentCard({ incident, now }: { incident: Incident; now: number }) {
         {[incident.service, `triggered ${formatAgo(incident.triggeredAt, now)}`, incident.runbook?.procedureTitle].filter(Boolean).join(' · ')}
       </Text>
       <Stack gap={6}>
-        {clocks.map((clock) => (
-          <SlaClockBar key={clock.kind} clock={clock} />
-        ))}
+        <SlaClocks incident={incident} now={now} />
       </Stack>
     </Card>
   );

@@ -11,8 +11,7 @@ import { useIncidentMutations } from './queries.js';
 import { PagingLevels } from './paging.js';
 import { displayName, useDirectory } from './people.js';
 import { SEVERITIES, SEVERITY_COLOR, SEVERITY_LABEL } from './severity.js';
-import { runningClocks } from './sla.js';
-import { SlaClockBar } from './SlaClockBar.js';
+import { SlaClocks } from './SlaClockBar.js';
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -75,7 +74,6 @@ export function IncidentHeader({ incident }: { incident: Incident }) {
   const canAct = user !== null && hasRole(user.role, 'responder');
   const { transition, patch } = useIncidentMutations(incident.id);
   const busy = transition.isPending || patch.isPending;
-  const clocks = runningClocks(incident, now);
   const actionsId = useId();
 
   return (
@@ -95,13 +93,9 @@ export function IncidentHeader({ incident }: { incident: Incident }) {
           )}
         </Group>
 
-        {clocks.length > 0 && (
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" maw={720}>
-            {clocks.map((clock) => (
-              <SlaClockBar key={clock.kind} clock={clock} />
-            ))}
-          </SimpleGrid>
-        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" maw={720}>
+          <SlaClocks incident={incident} now={now} />
+        </SimpleGrid>
 
         <SimpleGrid component="dl" cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" m={0}>
           <Fact label="Service">{incident.service ?? 'none'}</Fact>

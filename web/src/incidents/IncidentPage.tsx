@@ -2,6 +2,7 @@ import { Grid, Skeleton, Tabs } from '@mantine/core';
 import { useParams, useSearchParams } from 'react-router';
 import { PageHeader } from '../shell/PageHeader.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
+import { IncidentAlerts } from './IncidentAlerts.js';
 import { IncidentHeader } from './IncidentHeader.js';
 import { UnreachableBanner } from './paging.js';
 import { IncidentRunbook } from './IncidentRunbook.js';
@@ -9,18 +10,21 @@ import { IncidentTimeline } from './IncidentTimeline.js';
 import { PostmortemTab } from './PostmortemTab.js';
 import { useIncident } from './queries.js';
 
-type Tab = 'response' | 'postmortem';
+type Tab = 'response' | 'alerts' | 'postmortem';
+const TABS: readonly Tab[] = ['response', 'alerts', 'postmortem'];
 
 /**
  * `/incidents/:id`: the cockpit. The header (state, clocks, people, state
- * actions), then two tabs: the response (the attached runbook as a live
- * checklist beside the timeline) and the post-mortem. The tab is in the URL
- * (`?tab=postmortem`) so it survives a reload and can be linked to.
+ * actions), then three tabs: the response (the attached runbook as a live
+ * checklist beside the timeline), the alerts (labels, annotations, source
+ * links) and the post-mortem. The tab is in the URL (`?tab=alerts`,
+ * `?tab=postmortem`) so it survives a reload and can be linked to.
  */
 export function IncidentPage() {
   const { id = '' } = useParams();
   const [search, setSearch] = useSearchParams();
-  const tab: Tab = search.get('tab') === 'postmortem' ? 'postmortem' : 'response';
+  const asked = search.get('tab');
+  const tab: Tab = TABS.find((name) => name === asked) ?? 'response';
   const incident = useIncident(id);
   if (incident.isPending) {
     return (
@@ -48,7 +52,7 @@ export function IncidentPage() {
         value={tab}
         onChange={(next) => {
           const params = new URLSearchParams(search);
-          if (next === 'postmortem') params.set('tab', 'postmortem');
+          if (next && next !== 'response') params.set('tab', next);
           else params.delete('tab');
           setSearch(params, { replace: true });
         }}
@@ -56,6 +60,7 @@ export function IncidentPage() {
       >
         <Tabs.List mb="md">
           <Tabs.Tab value="response">Response</Tabs.Tab>
+          <Tabs.Tab value="alerts">Alerts</Tabs.Tab>
           <Tabs.Tab value="postmortem">Post-mortem</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="response">
@@ -67,6 +72,9 @@ export function IncidentPage() {
               <IncidentTimeline incidentId={data.id} />
             </Grid.Col>
           </Grid>
+        </Tabs.Panel>
+        <Tabs.Panel value="alerts">
+          <IncidentAlerts incidentId={data.id} />
         </Tabs.Panel>
         <Tabs.Panel value="postmortem">
           <PostmortemTab incidentId={data.id} />

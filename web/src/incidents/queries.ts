@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
 import { useRefreshingMutation } from '../api/mutations.js';
+import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
-import type { Incident, IncidentState, RequestBodyOf, TimelineEvent } from '../api/types.js';
+import type { Incident, IncidentListQuery, IncidentState, PostmortemSummary, RequestBodyOf, TimelineEvent } from '../api/types.js';
 import type { ParameterBody } from '../runs/parameters.js';
 import { rememberRun } from '../runs/queries.js';
 import { useApi } from '../session/SessionProvider.js';
@@ -10,23 +11,42 @@ import type { IncidentAction } from './lifecycle.js';
 
 /** The states an incident is open in (src/incidents/schema.ts OPEN_STATES). */
 export const OPEN_STATES: readonly IncidentState[] = ['triggered', 'acknowledged', 'mitigated'];
-/** Per state; more open incidents than this at once is a bigger problem than a short list. */
-const OPEN_LIMIT = 200;
+/** More open incidents than this at once is a bigger problem than a short list. */
+const OPEN_LIMIT = 500;
 
-/**
- * Every open incident. The list endpoint filters by one state at a time,
- * so this asks for each open state and merges them into one cache entry.
- */
+/** Every open incident, in one request (the list takes several states). */
 export function useOpenIncidents() {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.incidents.open(),
     queryFn: async ({ signal }): Promise<Incident[]> => {
-      const pages = await Promise.all(
-        OPEN_STATES.map((state) => unwrap(api.GET('/api/v1/incidents', { params: { query: { state, limit: OPEN_LIMIT } }, signal }))),
-      );
-      return pages.flatMap((page) => page.items);
+      const page = await unwrap(api.GET('/api/v1/incidents', { params: { query: { state: [...OPEN_STATES], limit: OPEN_LIMIT } }, signal }));
+      return page.items;
     },
+  });
+}
+
+const HISTORY_PAGE = 50;
+
+/** The incident history under these filters and sort, a page at a time. */
+export function useIncidentHistory(filters: Omit<IncidentListQuery, 'limit' | 'cursor'>) {
+  const api = useApi();
+  const query = { ...filters, limit: HISTORY_PAGE };
+  return useInfiniteQuery({
+    queryKey: queryKeys.incidents.list({ ...query, paged: true }),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/incidents', { params: { query: withCursor(query, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
+/** Post-mortems, most recently changed first, a page at a time. */
+export function usePostmortemList(status: PostmortemSummary['status'] | undefined) {
+  const api = useApi();
+  const query = { limit: HISTORY_PAGE, ...(status ? { status } : {}) };
+  return useInfiniteQuery({
+    queryKey: queryKeys.incidents.postmortems(query),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/postmortems', { params: { query: withCursor(query, pageParam) }, signal })),
+    ...cursorPaging,
   });
 }
 
@@ -110,6 +130,8 @@ export function useSavePostmortem(incidentId: string) {
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.incidents.postmortem(incidentId), saved);
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(incidentId) });
+      // The history and the post-mortem list show each incident's post-mortem version.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.lists() });
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Incident } from '../api/types.js';
+import { formatDuration } from '../common/format.js';
 
 /**
  * The incident's SLA clocks as the dashboard shows them: time left to
@@ -32,7 +33,7 @@ export function slaClock(kind: SlaKind, dueAt: string, totalMinutes: number, now
 
 /** The clocks still running for an incident, most urgent kind first. */
 export function runningClocks(
-  incident: Pick<Incident, 'sla' | 'acknowledgedAt' | 'resolvedAt'>,
+  incident: { sla: Pick<Incident['sla'], 'responseMinutes' | 'resolutionMinutes' | 'ackDueAt' | 'resolveDueAt'> } & Pick<Incident, 'acknowledgedAt' | 'resolvedAt'>,
   now: number,
 ): SlaClock[] {
   const clocks: SlaClock[] = [];
@@ -50,4 +51,28 @@ const LEVEL_RANK: Record<SlaLevel, number> = { ok: 0, warning: 1, breached: 2 };
 /** The worst level among an incident's running clocks, for sorting and the card's accent. */
 export function worstLevel(clocks: SlaClock[]): SlaLevel {
   return clocks.reduce<SlaLevel>((worst, clock) => (LEVEL_RANK[clock.level] > LEVEL_RANK[worst] ? clock.level : worst), 'ok');
+}
+
+/** The server's judgement of one clock (src/incidents/sla-outcome.ts). */
+type Outcome = Incident['sla']['response'];
+
+/**
+ * A stopped clock in words: "met in 7 min 03 s", "missed by 5 min 00 s", or
+ * for an acknowledge clock that a resolve stopped, that nobody acknowledged.
+ * Null while it runs (the countdown shows it then).
+ */
+export function outcomeText(kind: SlaKind, outcome: Outcome): string | null {
+  if (outcome.result === 'running' || outcome.tookMs === null) return null;
+  const unacknowledged = kind === 'acknowledge' && outcome.stoppedBy === 'resolve' ? ', resolved before anyone acknowledged' : '';
+  if (outcome.result === 'met') return `met in ${formatDuration(outcome.tookMs)}${unacknowledged}`;
+  return `missed by ${formatDuration(outcome.overdueMs ?? 0)}, took ${formatDuration(outcome.tookMs)}${unacknowledged}`;
+}
+
+/** Each clock of the incident, acknowledge first: counting down while it runs, its outcome once stopped. */
+export function incidentClocks(incident: Pick<Incident, 'sla' | 'acknowledgedAt' | 'resolvedAt'>, now: number): Array<{ kind: SlaKind; running: SlaClock | null; outcome: Outcome }> {
+  const running = runningClocks(incident, now);
+  return [
+    { kind: 'acknowledge', running: running.find((clock) => clock.kind === 'acknowledge') ?? null, outcome: incident.sla.response },
+    { kind: 'resolve', running: running.find((clock) => clock.kind === 'resolve') ?? null, outcome: incident.sla.resolution },
+  ];
 }

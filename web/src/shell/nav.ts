@@ -12,6 +12,8 @@ export interface NavItem {
 /** The console's pages, in navigation order. A new page gets a line here and a route in router.tsx. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', end: true },
+  { to: '/incidents', label: 'Incidents' },
+  { to: '/postmortems', label: 'Post-mortems' },
   { to: '/runbooks', label: 'Runbooks' },
   { to: '/alerts', label: 'Alerts & silences' },
   { to: '/oncall', label: 'On-call' },
