@@ -11,7 +11,7 @@ import { OPEN_STATES, SEVERITIES, type CreateIncidentBody, type Incident, type I
 import type { AlertLink, AlertLinkStore, JoinOpenStatement } from './alert-links.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../platform/db/pg-errors.js';
 import type { IncidentPatch, IncidentRow, IncidentStore } from './incident-store.js';
-import type { PageRow, PageStore } from './page-store.js';
+import type { PageStore } from './page-store.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident } from './views.js';
