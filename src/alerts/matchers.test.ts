@@ -73,7 +73,7 @@ describe('label matchers behave like Alertmanager', () => {
   });
 });
 
-describe('the default rules turn the seed symptoms into P1/P2/P3 with their procedure', () => {
+describe('the default rules turn the seed symptoms into P1/P2/P3 with their procedure, titled by the alert', () => {
   const rules = defaultRules().map((r, i) => ({ ...r, id: `rule-${i}`, createdAt: new Date(), updatedAt: new Date() })) as RuleRow[];
   const route = (alertname: string) => {
     const rule = RoutingService.route(rules, { alertname, service: 'nexus-platform' });
@@ -88,12 +88,13 @@ describe('the default rules turn the seed symptoms into P1/P2/P3 with their proc
     ['NexusHighLatencyP95', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
     ['NexusHighCPU', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
     ['NexusHighMemory', 'P3', 'Performance Degradation', 'p3-performance-degradation'],
-  ])('%s → %s %s', (alertname, severity, title, procedureId) => {
-    expect(route(alertname)).toEqual([severity, title, procedureId]);
+  ])('%s → %s %s', (alertname, severity, _procedure, procedureId) => {
+    // No rule title: the incident is titled by the alert's summary, so two P1s of different causes read differently.
+    expect(route(alertname)).toEqual([severity, null, procedureId]);
   });
 
-  it('anything else falls to the catch-all P3 without a runbook', () => {
-    expect(route('DiskAlmostFull')).toEqual(['P3', null, null]);
-    expect(route('NexusHighErrorRateX')).toEqual(['P3', null, null]);
+  it('anything else falls to the catch-all, which takes the severity from the alert and attaches no runbook', () => {
+    expect(route('DiskAlmostFull')).toEqual([null, null, null]);
+    expect(route('NexusHighErrorRateX')).toEqual([null, null, null]);
   });
 });

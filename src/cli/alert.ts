@@ -48,6 +48,7 @@ async function send(ctx: CliContext, options: SendOptions): Promise<void> {
   if (options.json) return ctx.out.json(outcome);
   const incidents = outcome.incidents.length > 0 ? `; incident ${outcome.incidents.join(', ')}` : '';
   ctx.out.print(`Sent ${body.status} alert${outcome.silenced > 0 ? ' (silenced)' : ''}${incidents}`);
+  for (const resolved of outcome.resolvedIncidents) ctx.out.print(`Resolved incident ${resolved.id}: ${cell(resolved.title)}`);
 }
 
 async function list(ctx: CliContext, options: ListOptions): Promise<void> {

@@ -96,10 +96,20 @@ async function show(ctx: CliContext, ref: string, options: JsonOption): Promise<
   ctx.out.print(`${incident.severity} ${cell(incident.title)} [${incident.state}]`);
   ctx.out.print(`  id ${incident.id}`);
   ctx.out.print(`  runbook ${cell(runbook)}`);
-  ctx.out.print(`  ack due ${time(incident.sla.ackDueAt)} · resolve due ${time(incident.sla.resolveDueAt)}`);
+  ctx.out.print(`  acknowledge ${clock(incident.sla.response, incident.sla.ackDueAt)} · resolve ${clock(incident.sla.resolution, incident.sla.resolveDueAt)}`);
+  if (incident.paging.unreachable) ctx.out.print('  PAGING REACHED NOBODY: every escalation level was paged and nobody could be reached');
+  for (const level of incident.paging.levels) ctx.out.print(`  level ${level.level} [${level.state}] ${cell(level.summary)}`);
   if (incident.nextPageAt) ctx.out.print(`  next escalation ${time(incident.nextPageAt)} unless acknowledged`);
   ctx.out.print('');
   ctx.out.table(['TIME', 'ACTOR', 'EVENT'], events.map((e) => [time(e.at), cell(e.actor), cell(e.summary)]), 'No events.');
+}
+
+/** An SLA clock as a responder reads it: when it is due, or whether it was met and how long it took. */
+function clock(outcome: Incident['sla']['response'], due: string): string {
+  const minutes = (ms: number | null) => `${Math.round((ms ?? 0) / 60_000)} min`;
+  if (outcome.result === 'met') return `met in ${minutes(outcome.tookMs)}`;
+  if (outcome.result === 'missed') return outcome.stoppedAt ? `missed by ${minutes(outcome.overdueMs)}` : `missed (was due ${time(due)})`;
+  return `due ${time(due)}`;
 }
 
 type Action = 'ack' | 'mitigate' | 'resolve' | 'close' | 'reopen';

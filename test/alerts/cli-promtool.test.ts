@@ -47,7 +47,7 @@ describe('nexus alert', () => {
     expect(incident).toMatchObject({ severity: 'P2', runbook: { procedureId: 'p2-high-error-rate' } });
 
     const resolved = await nexus(['alert', 'send', '--label', 'job=cli', '--label', 'alertname=NexusHighErrorRate', '--resolved'], t.tokens.responder);
-    expect(resolved).toMatchObject({ code: EXIT.ok, stdout: 'Sent resolved alert\n' });
+    expect(resolved).toMatchObject({ code: EXIT.ok, stdout: `Sent resolved alert\nResolved incident ${incident.id}: ${incident.title}\n` });
     expect((await get<Incident>(t, `/api/v1/incidents/${incident.id}`)).state).toBe('resolved');
 
     const list = await nexus(['alert', 'list', '--json'], t.tokens.viewer);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import type { Incident } from '../../src/incidents/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { openIncident } from '../incidents/support.js';
+import { call, openIncident } from '../incidents/support.js';
+import { waitFor } from '../notify/support.js';
 
 const BIN = path.resolve('bin/nexus');
 let t: TestApp;
@@ -52,6 +53,24 @@ describe('nexus incident', () => {
     expect(pm.stdout).toContain('## Follow-ups');
     expect((await nexus(['incident', 'ack', incident.id], t.tokens.viewer)).code).toBe(EXIT.unauthorized);
     expect((await nexus(['incident', 'show', 'not-an-id'], t.tokens.viewer)).code).toBe(EXIT.usage);
+  });
+
+  it('show says who paging reached and why not, flags an escalation that reached nobody, and keeps a met clock as met', async () => {
+    const policies = await call<{ items: Array<{ id: string; name: string }> }>(t, 'viewer', 'GET', '/api/v1/escalation-policies');
+    const policy = policies.body.items.find((p) => p.name === 'default')!.id;
+    // Out of the box nothing can deliver: every level reaches nobody and escalation runs out.
+    const incident = await openIncident(t, { severity: 'P2', title: 'Nobody home', escalationPolicyId: policy });
+    await waitFor(async () => (await call<Incident>(t, 'viewer', 'GET', `/api/v1/incidents/${incident.id}`)).body.paging.unreachable, 'paging to run out');
+    const shown = await nexus(['incident', 'show', incident.id.slice(0, 8)], t.tokens.viewer);
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.stdout).toContain('PAGING REACHED NOBODY');
+    expect(shown.stdout).toMatch(/level 0 \[unreached\] Reached nobody: On-Call Engineer by phone — not configured/);
+    expect(shown.stdout).toMatch(/level 1 \[unreached\] Reached nobody at escalation level 1: Escalation Manager/);
+    expect(shown.stdout).toMatch(/acknowledge due \S+/);
+
+    expect((await nexus(['incident', 'ack', incident.id], t.tokens.responder)).code).toBe(EXIT.ok);
+    const acked = await nexus(['incident', 'show', incident.id], t.tokens.viewer);
+    expect(acked.stdout).toMatch(/acknowledge met in \d+ min · resolve due /);
   });
 
   it('mitigate, resolve, close and reopen by a unique id prefix, as the console moves it', async () => {

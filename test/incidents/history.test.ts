@@ -223,6 +223,8 @@ describe.each(ENGINES)('incident history on %s', (engine) => {
     expect(alert).toMatchObject({ fingerprint, labels: { alertname: 'NexusHighErrorRate', job }, annotations: { summary: 'NexusHighErrorRate on a' }, generatorURL: 'http://prometheus:9090/graph?g0.expr=up' });
 
     await post(t, '/api/v1/alerts/alertmanager', amPayload(group, [amAlert({ alertname: 'NexusHighErrorRate', job }, 'resolved', fingerprint)]));
+    // Closed, so firing again opens a new incident instead of reopening this one within the flapping window.
+    expect((await call(t, 'responder', 'POST', `/api/v1/incidents/${first}/close`, {})).status).toBe(200);
     const second = (await post(t, '/api/v1/alerts/alertmanager', amPayload(group, [firing]))).body.incidents[0]!;
     expect(second).not.toBe(first);
     expect((await alertsOf(first)).map((a) => a.fingerprint)).toEqual([fingerprint]);
