@@ -46,6 +46,29 @@ export interface Config {
   runs: RunsConfig;
   /** Notifications: channels and delivery (src/notify; ADR 0005). */
   notify: NotifyConfig;
+  /** Progressive delivery: the controller and its traffic routers (src/deployments). */
+  deployments: DeploymentsConfig;
+}
+
+export interface DeploymentsConfig {
+  /** Longest the controller sleeps between looks at deployments (NEXUS_DEPLOY_TICK_MS); actions wake it sooner. */
+  tickMs: number;
+  /** The nginx router; unset (no NEXUS_NGINX_UPSTREAM_DIR): deployments cannot use it. */
+  nginx: NginxConfig | undefined;
+}
+
+export interface NginxConfig {
+  /** NEXUS writes `<service>.conf` (an `upstream` block) here; nginx.conf includes `<dir>/*.conf`. */
+  upstreamDir: string;
+  /** NEXUS_NGINX_BIN, default `nginx`. */
+  binary: string;
+  /** `-p` and `-c` for `nginx -t` and `nginx -s reload` (NEXUS_NGINX_PREFIX, NEXUS_NGINX_CONF). */
+  prefix: string | undefined;
+  conf: string | undefined;
+  /** NEXUS_NGINX_PID_FILE: lets a reload wait until the old workers are gone. */
+  pidFile: string | undefined;
+  /** NEXUS_NGINX_RELOAD_COMMAND (split on spaces, no shell) instead of `nginx -s reload`. */
+  reloadCommand: string[] | undefined;
 }
 
 export interface HttpConfig {
@@ -238,6 +261,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runbooks: runbookAnalysisConfig(env, databaseUrl),
     runs: runsConfig(env),
     notify: notifyConfig(env),
+    deployments: deploymentsConfig(env, cwd),
+  };
+}
+
+function deploymentsConfig(env: Env, cwd: string): DeploymentsConfig {
+  const upstreamDir = text(env, 'NEXUS_NGINX_UPSTREAM_DIR');
+  const absolute = (name: string) => {
+    const value = text(env, name);
+    return value === undefined ? undefined : path.resolve(cwd, value);
+  };
+  const reload = text(env, 'NEXUS_NGINX_RELOAD_COMMAND')?.split(/\s+/);
+  return {
+    tickMs: integer(env, 'NEXUS_DEPLOY_TICK_MS', 1000, 50, 60_000),
+    nginx:
+      upstreamDir === undefined
+        ? undefined
+        : {
+            upstreamDir: path.resolve(cwd, upstreamDir),
+            binary: text(env, 'NEXUS_NGINX_BIN') ?? 'nginx',
+            prefix: absolute('NEXUS_NGINX_PREFIX'),
+            conf: absolute('NEXUS_NGINX_CONF'),
+            pidFile: absolute('NEXUS_NGINX_PID_FILE'),
+            reloadCommand: reload,
+          },
   };
 }
 
