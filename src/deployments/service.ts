@@ -83,8 +83,15 @@ export class DeploymentService {
       checkPort(body.stable.upstream, 'stable/upstream');
       return body.stable;
     }
-    const last = await this.deps.store.lastFinished(body.service);
-    if (!last) throw new InputError(`body/stable: ${body.service} has no deployment yet; name the version running now ({ version, upstream })`, { field: 'stable' });
+    const running = await this.running(body.service);
+    if (!running) throw new InputError(`body/stable: ${body.service} has no deployment yet; name the version running now ({ version, upstream })`, { field: 'stable' });
+    return running;
+  }
+
+  /** What the service's last finished deployment left running: its new version if it succeeded, else its stable one. */
+  private async running(service: string): Promise<{ version: string; upstream: string } | null> {
+    const last = await this.deps.store.lastFinished(service);
+    if (!last) return null;
     return last.state === 'succeeded' ? { version: last.version, upstream: last.upstream } : { version: last.stableVersion, upstream: last.stableUpstream };
   }
 
@@ -173,10 +180,9 @@ export class DeploymentService {
       requireState(row, ['progressing', 'paused', 'succeeded'], 'roll back');
       const why = reason ?? `rolled back by ${actor}`;
       if (row.state === 'succeeded') {
-        const last = await this.deps.store.lastFinished(row.service);
-        const active = await this.deps.store.active(row.service);
-        if (last?.id !== row.id || active) {
-          throw new ConflictError(`A later deployment of ${row.service} exists; roll back that one`, { service: row.service });
+        const running = await this.running(row.service);
+        if (running?.version !== row.version || running.upstream !== row.upstream || (await this.deps.store.active(row.service))) {
+          throw new ConflictError(`${row.version} is no longer what ${row.service} runs (a later deployment changed it); roll back that one`, { service: row.service });
         }
         return { patch: { state: 'rolling_back', outcome: 'rolled_back', reason: why, finishedAt: null, nextAt: this.deps.clock() }, event: ['rolling_back', why] };
       }
