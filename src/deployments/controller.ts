@@ -165,7 +165,9 @@ export class DeploymentController {
     }
     if (step.state === 'pending' || !step.startedAt) {
       const written = await this.startStep(row, step, { nextAt: new Date(now.getTime() + durationSeconds * 1000) });
-      return written ? 'wait' : 'again';
+      if (!written) return 'again';
+      await this.deps.timeline.record(written, 'step', CONTROLLER_ACTOR, `Step ${step.index} (pause ${durationSeconds} s) started`, { step: step.index, kind: 'pause', state: 'running', weight: written.canaryWeight });
+      return 'wait';
     }
     const due = new Date(step.startedAt.getTime() + durationSeconds * 1000);
     if (now >= due) return this.finishStep(row, step, 'succeeded', null);
