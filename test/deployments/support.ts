@@ -203,7 +203,13 @@ export function backgroundLoad(url: string): { stop(): Promise<void> } {
   };
 }
 
-export async function getDeployment(t: Pick<TestApp, 'inject' | 'tokens'>, id: string): Promise<DeploymentDetail> {
+/** A NEXUS to talk to: createTestApp's, or one a test started itself (tokens of the roles used here). */
+export interface Caller {
+  inject: TestApp['inject'];
+  tokens: { viewer: string; operator: string };
+}
+
+export async function getDeployment(t: Caller, id: string): Promise<DeploymentDetail> {
   const res = await t.inject({ method: 'GET', url: `/api/v1/deployments/${id}`, headers: bearer(t.tokens.viewer) });
   if (res.statusCode !== 200) throw new Error(`GET deployment ${id}: ${res.statusCode} ${res.body}`);
   return json<DeploymentDetail>(res);
@@ -213,7 +219,7 @@ export async function getDeployment(t: Pick<TestApp, 'inject' | 'tokens'>, id: s
  * Resolves with the deployment once `check` holds, looking again at every
  * deployment event on the bus: no polling interval, no sleeps.
  */
-export function until(t: Pick<TestApp, 'inject' | 'tokens'> & { server: Pick<TestApp['server'], 'bus'> }, id: string, check: (d: DeploymentDetail) => boolean): Promise<DeploymentDetail> {
+export function until(t: Caller & { server: Pick<TestApp['server'], 'bus'> }, id: string, check: (d: DeploymentDetail) => boolean): Promise<DeploymentDetail> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let checking = Promise.resolve();
@@ -241,7 +247,7 @@ export function until(t: Pick<TestApp, 'inject' | 'tokens'> & { server: Pick<Tes
   });
 }
 
-export async function act(t: Pick<TestApp, 'inject' | 'tokens'>, id: string, action: string, payload: unknown = {}): Promise<Deployment> {
+export async function act(t: Caller, id: string, action: string, payload: unknown = {}): Promise<Deployment> {
   const res = await t.inject({ method: 'POST', url: `/api/v1/deployments/${id}/${action}`, headers: bearer(t.tokens.operator), payload: payload as object });
   if (res.statusCode !== 200) throw new Error(`${action} ${id}: ${res.statusCode} ${res.body}`);
   return json<Deployment>(res);
