@@ -178,4 +178,70 @@ describe.each(ENGINES)('deployments on %s', (engine) => {
     expect(later.map((e) => e.kind)).toEqual(['step', 'paused']);
     expect(share(await measureSplit(nginx.url), 'v2')).toBe(25);
   });
+
+  it('a configuration nginx refuses fails the deployment, puts the last good file back and leaves traffic on the stable version', async () => {
+    const before = await nginx.upstreamFile();
+    // A name nginx cannot resolve: `nginx -t` refuses the file that names it.
+    const res = await create(firstDeployment({ upstream: 'no-such-host.invalid:8080', steps: MANUAL_STEPS }));
+    const { id } = json<{ id: string }>(res);
+    const failed = await until(t, id, (d) => d.state === 'failed');
+    expect(failed.reason).toMatch(/nginx refused the configuration for web: .*no-such-host\.invalid/);
+    expect(failed.canaryWeight).toBe(0);
+    expect(failed.incidentId).not.toBeNull();
+    expect(await nginx.upstreamFile()).toBe(before);
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v1: 200 });
+  });
+
+  it('an inconclusive analysis (no Prometheus to ask) pauses for a person; resume measures again, promote skips it', async () => {
+    const analysis = { metrics: [{ name: 'errors', query: 'vector(0)', max: 0.05 }], count: 1, intervalSeconds: 1 };
+    const steps = [{ kind: 'setWeight', weight: 10 }, { kind: 'analysis' }, { kind: 'pause' }];
+    const { id } = json<{ id: string }>(await create(firstDeployment({ steps, analysis })));
+    const paused = await until(t, id, (d) => d.state === 'paused');
+    expect(paused.reason).toMatch(/analysis inconclusive: errors - inconclusive \(no Prometheus configured/);
+    expect(paused.measurements.map((m) => [m.round, m.phase, m.weight])).toEqual([[0, 'inconclusive', 10]]);
+    expect(share(await measureSplit(nginx.url, 100), 'v2', 100)).toBe(10);
+
+    await act(t, id, 'resume');
+    const again = await until(t, id, (d) => d.state === 'paused' && d.measurements.length === 2);
+    expect(again.measurements.map((m) => m.round)).toEqual([0, 1]);
+    // Resuming a pause that waits for promotion is refused with the way on.
+    await act(t, id, 'promote');
+    const waiting = await until(t, id, (d) => d.state === 'paused' && d.currentStep === 2);
+    expect(waiting.steps[1]!.state).toBe('skipped');
+    const refused = await t.inject({ method: 'POST', url: `/api/v1/deployments/${id}/resume`, headers: bearer(t.tokens.operator), payload: {} });
+    expect(refused.statusCode).toBe(409);
+    expect(json<{ error: { message: string } }>(refused).error.message).toMatch(/promote/);
+  });
+
+  it('blue-green: health-checks the new colour, switches all traffic, keeps the old colour for the delay, scales it down; rollback switches back', async () => {
+    const { id } = json<{ id: string }>(await create(firstDeployment({ strategy: 'blue-green', blueGreen: { scaleDownDelaySeconds: 1 } })));
+    const done = await until(t, id, (d) => !['progressing', 'paused'].includes(d.state));
+    expect(done.state).toBe('succeeded');
+    expect(done.steps.map((s) => [s.kind, s.state])).toEqual([
+      ['healthCheck', 'succeeded'],
+      ['setWeight', 'succeeded'],
+      ['pause', 'succeeded'],
+      ['scaleDown', 'succeeded'],
+    ]);
+    // Switch (v1 kept, down), then scale-down (v1 removed).
+    expect(done.timeline.filter((e) => e.kind === 'traffic').map((e) => (e.data.backends as Array<{ version: string }>).map((b) => b.version))).toEqual([
+      ['v1', 'v2'],
+      ['v2'],
+    ]);
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v2: 200 });
+
+    await act(t, id, 'rollback');
+    await until(t, id, (d) => d.state === 'rolled_back');
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v1: 200 });
+
+    // A new colour that never answers its health checks gets no traffic.
+    const sick = json<{ id: string }>(
+      await create(firstDeployment({ version: 'v9', upstream: '127.0.0.1:1', strategy: 'blue-green', blueGreen: { healthTimeoutSeconds: 1 } })),
+    );
+    const failed = await until(t, sick.id, (d) => !['progressing', 'paused', 'aborting'].includes(d.state));
+    expect(failed.state).toBe('failed');
+    expect(failed.reason).toMatch(/health check of v9 failed for 1 s: \/health/);
+    expect(failed.timeline.filter((e) => e.kind === 'traffic')).toEqual([]);
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v1: 200 });
+  });
 });
