@@ -101,15 +101,24 @@ export class NginxRouter implements TrafficRouter {
     await fs.mkdir(this.config.upstreamDir, { recursive: true });
     await fs.writeFile(temp, text);
     await fs.rename(temp, file);
+    // Put back what nginx runs with: after a refused file, so the next reload (anyone's) does not pick it up;
+    // after a failed reload, so a retry sees a difference and reloads instead of finding "nothing to change".
+    const restore = async () => {
+      if (previous === null) await fs.rm(file, { force: true });
+      else await fs.writeFile(file, previous);
+    };
     try {
       await run(this.config.binary, [...this.nginxArgs(), '-t', '-q'], { timeout: COMMAND_TIMEOUT_MS });
     } catch (error) {
-      // Put back what nginx accepted before, so the next reload (anyone's) does not pick up a broken file.
-      if (previous === null) await fs.rm(file, { force: true });
-      else await fs.writeFile(file, previous);
+      await restore();
       throw new RouterError(`nginx refused the configuration for ${service}: ${firstLines(error)}`);
     }
-    await this.reload();
+    try {
+      await this.reload();
+    } catch (error) {
+      await restore();
+      throw error;
+    }
     return { changed: true };
   }
 

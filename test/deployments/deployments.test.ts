@@ -150,7 +150,7 @@ describe.each(ENGINES)('deployments on %s', (engine) => {
   });
 
   it('finds the router already at the recorded intent after a crash and commits it without touching nginx again', async () => {
-    const res = await create(firstDeployment({ stable: undefined, steps: MANUAL_STEPS }));
+    const res = await create(firstDeployment({ steps: MANUAL_STEPS }));
     const { id } = json<{ id: string }>(res);
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
     const events = (await getDeployment(t, id)).timeline.length;
@@ -177,6 +177,13 @@ describe.each(ENGINES)('deployments on %s', (engine) => {
     expect(later.filter((e) => e.kind === 'traffic')).toEqual([]);
     expect(later.map((e) => e.kind)).toEqual(['step', 'paused']);
     expect(share(await measureSplit(nginx.url), 'v2')).toBe(25);
+
+    // Now an abort whose controller died after recording "0 %" and before telling nginx: the next one finishes it.
+    await db.query(`UPDATE deployments SET state = 'aborting', outcome = 'aborted', intent_weight = 0, next_at = now(), revision = revision + 1 WHERE id = $1`, [id]);
+    t.server.deployments.loop.kick();
+    const aborted = await until(t, id, (d) => d.state === 'aborted');
+    expect([aborted.canaryWeight, aborted.pendingWeight]).toEqual([0, null]);
+    expect(await measureSplit(nginx.url)).toEqual({ v1: 1000 });
   });
 
   it('a configuration nginx refuses fails the deployment, puts the last good file back and leaves traffic on the stable version', async () => {
