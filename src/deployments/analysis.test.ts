@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { expandQuery, judge, verdict, withDefaults, type MeasurementPhase } from './analysis.js';
+import { expandQuery, judge, measure, verdict, withDefaults, type MeasurementPhase } from './analysis.js';
 import { renderUpstream } from './nginx.js';
 import { planSteps } from './plan.js';
 
@@ -57,5 +59,27 @@ describe('plans and the nginx upstream', () => {
       '',
     ]);
     expect(() => renderUpstream('web', [{ version: 'v1', upstream: '127.0.0.1:1', weight: 0 }])).toThrow(/at least one backend/);
+  });
+});
+
+describe('asking Prometheus', () => {
+  it('sends the credentials of PROMETHEUS_URL as Basic auth and never shows them in a measurement', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":"vector","result":[]}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await measure(`http://prom-user:s3cret@127.0.0.1:${port}/`, errors, 'up');
+      expect(result).toEqual({ metric: '5xx-rate', value: null, phase: 'inconclusive', message: 'no data' });
+      expect(seen).toEqual([`Basic ${Buffer.from('prom-user:s3cret').toString('base64')}`]);
+      const down = await measure(`http://prom-user:s3cret@127.0.0.1:1/`, errors, 'up');
+      expect(down.phase).toBe('inconclusive');
+      expect(down.message).not.toContain('s3cret');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -40,9 +40,18 @@ export async function measure(prometheusUrl: string | undefined, metric: Analysi
   try {
     // Relative to the base, so a Prometheus behind a path prefix (`http://host/prometheus`) works too.
     const endpoint = new URL('api/v1/query', prometheusUrl.endsWith('/') ? prometheusUrl : `${prometheusUrl}/`);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    // fetch refuses a URL with credentials and names the URL in its error, which measurements show to viewers.
+    if (endpoint.username || endpoint.password) {
+      const user = decodeURIComponent(endpoint.username);
+      const password = decodeURIComponent(endpoint.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      endpoint.username = '';
+      endpoint.password = '';
+    }
     const res = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers,
       body: new URLSearchParams({ query }).toString(),
       signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
     });
