@@ -2,16 +2,17 @@
 # Makes sure what `npm test` needs on this machine is present and running:
 #   - Debian packages prometheus (prometheus, promtool),
 #     prometheus-alertmanager (prometheus-alertmanager, amtool),
-#     chromium (the console's browser tests, driven by playwright-core) and
-#     bubblewrap (bwrap: the sandbox runbook commands run in);
+#     chromium (the console's browser tests, driven by playwright-core),
+#     bubblewrap (bwrap: the sandbox runbook commands run in) and
+#     nginx (the deployments domain's traffic router, test/deployments);
 #   - as root, the system user runbook commands run as (nexus-runner);
 #   - PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
 # Idempotent; prints one line and takes well under a second when all is there.
 # Runs as `pretest` (so `npm test` works by itself) and from .ci/run.
 set -euo pipefail
 
-readonly APT_PACKAGES=(prometheus prometheus-alertmanager chromium bubblewrap)
-readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool chromium bwrap)
+readonly APT_PACKAGES=(prometheus prometheus-alertmanager chromium bubblewrap nginx)
+readonly BINARIES=(prometheus promtool prometheus-alertmanager amtool chromium bwrap nginx)
 readonly WAIT_SECONDS=30
 
 say() { printf 'ensure-test-deps: %s\n' "$*"; }
@@ -98,4 +99,4 @@ fi
 
 note=''
 ((${#started[@]} == 0)) || note=" (started ${started[*]})"
-say "ok: prometheus, promtool, alertmanager, chromium, bwrap, PostgreSQL, Redis${installed_now}${note}"
+say "ok: prometheus, promtool, alertmanager, chromium, bwrap, nginx, PostgreSQL, Redis${installed_now}${note}"

@@ -35,6 +35,7 @@ import type { StartupTimer } from './platform/startup.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
 import { VERSION } from './platform/version.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
+import { registerDeployments, type DeploymentsModule } from './deployments/index.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
 import { registerNotify, type NotifyModule } from './notify/index.js';
 import { registerRunbooks, type RunbookAnalysis, type RunbookLibrary, type RunsModule } from './runbooks/index.js';
@@ -80,6 +81,8 @@ export interface NexusApp {
   notify: NotifyModule;
   /** Alert receivers, routing rules and silences (they open incidents through `incidents`). */
   alerts: AlertsModule;
+  /** Canary and blue-green deployments: the service and the controller (a failed one opens an incident). */
+  deployments: DeploymentsModule;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -228,6 +231,17 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   startup.phase('incidents');
   const alerts = registerAlerts(app, { db, audit, bus, logger, clock, incidents: incidents.incidents, history: incidents.history, registry: metrics.registry, notify, config: config.alerts });
   startup.phase('alerts');
+  const deployments = registerDeployments(app, {
+    db,
+    bus,
+    logger,
+    clock,
+    registry: metrics.registry,
+    config: config.deployments,
+    prometheusUrl: config.prometheusUrl,
+    incidents: incidents.incidents,
+  });
+  startup.phase('deployments');
   const runners = registerRunners(app, {
     registry: runnerRegistry,
     queue: runs.queue,
@@ -259,5 +273,6 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     remoteRunners: runners.remote,
     runnerRegistry: runners.registry,
     alerts,
+    deployments,
   };
 }

@@ -48,6 +48,8 @@ export interface Config {
   notify: NotifyConfig;
   /** Alerts: priority from the alert, and when a refired alert reopens its incident (src/alerts, src/incidents). */
   alerts: AlertsConfig;
+  /** Progressive delivery: the controller and its traffic routers (src/deployments). */
+  deployments: DeploymentsConfig;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3';
@@ -63,6 +65,27 @@ export interface AlertsConfig {
   defaultSeverity: Priority;
   /** An alert firing again this soon after its incident resolved reopens it; later, a new incident (NEXUS_ALERT_REOPEN_WINDOW_MINUTES; 0: never reopen). */
   reopenWindowMinutes: number;
+}
+
+export interface DeploymentsConfig {
+  /** Longest the controller sleeps between looks at deployments (NEXUS_DEPLOY_TICK_MS); actions wake it sooner. */
+  tickMs: number;
+  /** The nginx router; unset (no NEXUS_NGINX_UPSTREAM_DIR): deployments cannot use it. */
+  nginx: NginxConfig | undefined;
+}
+
+export interface NginxConfig {
+  /** NEXUS writes `<service>.conf` (an `upstream` block) here; nginx.conf includes `<dir>/*.conf`. */
+  upstreamDir: string;
+  /** NEXUS_NGINX_BIN, default `nginx`. */
+  binary: string;
+  /** `-p` and `-c` for `nginx -t` and `nginx -s reload` (NEXUS_NGINX_PREFIX, NEXUS_NGINX_CONF). */
+  prefix: string | undefined;
+  conf: string | undefined;
+  /** NEXUS_NGINX_PID_FILE: lets a reload wait until the old workers are gone. */
+  pidFile: string | undefined;
+  /** NEXUS_NGINX_RELOAD_COMMAND (split on spaces, no shell) instead of `nginx -s reload`. */
+  reloadCommand: string[] | undefined;
 }
 
 export interface HttpConfig {
@@ -256,6 +279,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runs: runsConfig(env),
     notify: notifyConfig(env),
     alerts: alertsConfig(env),
+    deployments: deploymentsConfig(env, cwd),
   };
 }
 
@@ -284,6 +308,29 @@ function alertsConfig(env: Env): AlertsConfig {
     severityMap,
     defaultSeverity: oneOf(env, 'NEXUS_ALERT_SEVERITY_DEFAULT', PRIORITIES, 'P3'),
     reopenWindowMinutes: integer(env, 'NEXUS_ALERT_REOPEN_WINDOW_MINUTES', 30, 0, 7 * 24 * 60),
+  };
+}
+
+function deploymentsConfig(env: Env, cwd: string): DeploymentsConfig {
+  const upstreamDir = text(env, 'NEXUS_NGINX_UPSTREAM_DIR');
+  const absolute = (name: string) => {
+    const value = text(env, name);
+    return value === undefined ? undefined : path.resolve(cwd, value);
+  };
+  const reload = text(env, 'NEXUS_NGINX_RELOAD_COMMAND')?.split(/\s+/);
+  return {
+    tickMs: integer(env, 'NEXUS_DEPLOY_TICK_MS', 1000, 50, 60_000),
+    nginx:
+      upstreamDir === undefined
+        ? undefined
+        : {
+            upstreamDir: path.resolve(cwd, upstreamDir),
+            binary: text(env, 'NEXUS_NGINX_BIN') ?? 'nginx',
+            prefix: absolute('NEXUS_NGINX_PREFIX'),
+            conf: absolute('NEXUS_NGINX_CONF'),
+            pidFile: absolute('NEXUS_NGINX_PID_FILE'),
+            reloadCommand: reload,
+          },
   };
 }
 

@@ -109,6 +109,14 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/silences': 'viewer',
   'POST /api/v1/silences': 'responder',
   'DELETE /api/v1/silences/:id': 'responder',
+  'GET /api/v1/deployments': 'viewer',
+  'POST /api/v1/deployments': 'operator',
+  'GET /api/v1/deployments/:id': 'viewer',
+  'POST /api/v1/deployments/:id/promote': 'operator',
+  'POST /api/v1/deployments/:id/pause': 'operator',
+  'POST /api/v1/deployments/:id/resume': 'operator',
+  'POST /api/v1/deployments/:id/abort': 'operator',
+  'POST /api/v1/deployments/:id/rollback': 'operator',
 };
 
 /** Swagger UI's own asset routes: public by design, not part of the API contract. */

@@ -1448,6 +1448,1030 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deployments, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    service?: string;
+                    state?: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                analysis: {
+                                    [key: string]: unknown;
+                                } | null;
+                                canaryWeight: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                currentStep: number;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                image: string | null;
+                                /** Format: uuid */
+                                incidentId: string | null;
+                                pendingWeight: number | null;
+                                reason: string | null;
+                                router: string;
+                                service: string;
+                                stable: {
+                                    upstream: string;
+                                    version: string;
+                                };
+                                /** @enum {unknown} */
+                                state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                                steps: {
+                                    /** Format: date-time */
+                                    finishedAt: string | null;
+                                    index: number;
+                                    /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                    kind: string;
+                                    message: string | null;
+                                    spec: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** Format: date-time */
+                                    startedAt: string | null;
+                                    /** @enum {unknown} */
+                                    state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                                }[];
+                                /** @enum {unknown} */
+                                strategy: "canary" | "blue-green";
+                                /** Format: date-time */
+                                updatedAt: string;
+                                upstream: string;
+                                version: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a deployment (canary or blue-green) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        analysis?: {
+                            /** @default 3 */
+                            count?: number;
+                            /** @default 0 */
+                            failureLimit?: number;
+                            /** @default 0 */
+                            inconclusiveLimit?: number;
+                            /** @default 0 */
+                            initialDelaySeconds?: number;
+                            /** @default 60 */
+                            intervalSeconds?: number;
+                            metrics: {
+                                max?: number;
+                                min?: number;
+                                name: string;
+                                query: string;
+                            }[];
+                        };
+                        blueGreen?: {
+                            healthPaths?: string[];
+                            /** @default 60 */
+                            healthTimeoutSeconds?: number;
+                            /** @default 30 */
+                            scaleDownDelaySeconds?: number;
+                        };
+                        image?: string;
+                        /**
+                         * @default nginx
+                         * @enum {unknown}
+                         */
+                        router?: "nginx";
+                        service: string;
+                        stable?: {
+                            upstream: string;
+                            version: string;
+                        };
+                        steps?: ({
+                            /** @enum {string} */
+                            kind: "setWeight";
+                            weight: number;
+                        } | {
+                            durationSeconds?: number;
+                            /** @enum {string} */
+                            kind: "pause";
+                        } | {
+                            /** @enum {string} */
+                            kind: "analysis";
+                        })[];
+                        /**
+                         * @default canary
+                         * @enum {unknown}
+                         */
+                        strategy?: "canary" | "blue-green";
+                        upstream: string;
+                        version: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One deployment with its steps, measurements and timeline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            measurements: {
+                                /** Format: date-time */
+                                at: string;
+                                message: string | null;
+                                metric: string;
+                                /** @description successful, failed, inconclusive */
+                                phase: string;
+                                round: number;
+                                seq: number;
+                                step: number;
+                                value: number | null;
+                                weight: number;
+                            }[];
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            timeline: {
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description created, step, traffic, analysis, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident */
+                                kind: string;
+                                seq: number;
+                                summary: string;
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abort: all traffic back on the stable version */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause: the controller takes no further step until resumed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote: skip the pause or analysis it waits in (all of them with full: true) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Skip every remaining pause and analysis: straight to 100 % */
+                        full?: boolean;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused deployment (an inconclusive analysis is measured again) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll back: during a rollout like abort; after it, the previous version takes all traffic again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            analysis: {
+                                [key: string]: unknown;
+                            } | null;
+                            canaryWeight: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            currentStep: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string | null;
+                            /** Format: uuid */
+                            incidentId: string | null;
+                            pendingWeight: number | null;
+                            reason: string | null;
+                            router: string;
+                            service: string;
+                            stable: {
+                                upstream: string;
+                                version: string;
+                            };
+                            /** @enum {unknown} */
+                            state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
+                            steps: {
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                index: number;
+                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                kind: string;
+                                message: string | null;
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                state: "pending" | "running" | "succeeded" | "failed" | "skipped";
+                            }[];
+                            /** @enum {unknown} */
+                            strategy: "canary" | "blue-green";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            upstream: string;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/escalation-policies": {
         parameters: {
             query?: never;

@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { NginxConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { RouterError, sameBackends, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
+
+const run = promisify(execFile);
+const COMMAND_TIMEOUT_MS = 10_000;
+/** How long a reload may take to retire the old workers before apply() returns anyway. */
+const RELOAD_SETTLE_MS = 5_000;
+const MARKER = '# nexus-backends: ';
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The upstream block for a service. Weights are divided by their greatest
+ * common divisor: nginx's smooth weighted round-robin then repeats a short
+ * cycle (25/75 → 1/3), so any whole number of cycles splits exactly. The
+ * first line keeps the backends as NEXUS meant them, which `current()` reads.
+ */
+export function renderUpstream(service: string, backends: Backend[]): string {
+  const live = backends.filter((b) => b.weight > 0);
+  if (live.length === 0) throw new RouterError(`${service}: at least one backend must take traffic`);
+  const divisor = live.map((b) => b.weight).reduce(gcd);
+  const lines = [
+    '# Written by NEXUS (deployments controller): the next traffic change replaces this file.',
+    `${MARKER}${JSON.stringify(backends)}`,
+    `upstream ${service} {`,
+    ...backends.map((b) => (b.weight > 0 ? `    server ${b.upstream} weight=${b.weight / divisor};` : `    server ${b.upstream} down;`)),
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function parseBackends(text: string): Backend[] | null {
+  const line = text.split('\n').find((l) => l.startsWith(MARKER));
+  if (!line) return null;
+  try {
+    const parsed = JSON.parse(line.slice(MARKER.length)) as unknown;
+    return Array.isArray(parsed) ? (parsed as Backend[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first lines of a tool's complaint: enough to act on, not a wall of text. */
+function firstLines(error: unknown): string {
+  const out = error as { stderr?: string; stdout?: string; message?: string };
+  const text = (out.stderr || out.stdout || out.message || String(error)).trim();
+  return text.split('\n').slice(0, 3).join(' | ').slice(0, 500);
+}
+
+/**
+ * nginx on this machine: one `upstream <service>` file per service in
+ * `upstreamDir` (the nginx configuration includes `upstreamDir/*.conf`), each
+ * change checked with `nginx -t` before nginx is told to reload. Changes are
+ * serialised: a reload covers every file, and two at once would race.
+ */
+export class NginxRouter implements TrafficRouter {
+  readonly kind = 'nginx';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly config: NginxConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  private file(service: string): string {
+    return path.join(this.config.upstreamDir, `${service}.conf`);
+  }
+
+  private nginxArgs(): string[] {
+    const args: string[] = [];
+    if (this.config.prefix) args.push('-p', this.config.prefix);
+    if (this.config.conf) args.push('-c', this.config.conf);
+    return args;
+  }
+
+  async current(service: string): Promise<Backend[] | null> {
+    const text = await fs.readFile(this.file(service), 'utf8').catch(() => null);
+    return text === null ? null : parseBackends(text);
+  }
+
+  apply(service: string, backends: Backend[]): Promise<ApplyResult> {
+    const next = this.queue.then(() => this.applyNow(service, backends));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async applyNow(service: string, backends: Backend[]): Promise<ApplyResult> {
+    const file = this.file(service);
+    const previous = await fs.readFile(file, 'utf8').catch(() => null);
+    if (previous !== null && sameBackends(parseBackends(previous), backends)) return { changed: false };
+    const text = renderUpstream(service, backends);
+    // Write-then-rename: nginx (or a crash) never sees half a file.
+    const temp = `${file}.${process.pid}.tmp`;
+    await fs.mkdir(this.config.upstreamDir, { recursive: true });
+    await fs.writeFile(temp, text);
+    await fs.rename(temp, file);
+    // Put back what nginx runs with: after a refused file, so the next reload (anyone's) does not pick it up;
+    // after a failed reload, so a retry sees a difference and reloads instead of finding "nothing to change".
+    const restore = async () => {
+      if (previous === null) await fs.rm(file, { force: true });
+      else await fs.writeFile(file, previous);
+    };
+    try {
+      await run(this.config.binary, [...this.nginxArgs(), '-t', '-q'], { timeout: COMMAND_TIMEOUT_MS });
+    } catch (error) {
+      await restore();
+      throw new RouterError(`nginx refused the configuration for ${service}: ${firstLines(error)}`);
+    }
+    try {
+      await this.reload();
+    } catch (error) {
+      await restore();
+      throw error;
+    }
+    return { changed: true };
+  }
+
+  private async reload(): Promise<void> {
+    const before = await this.workers();
+    const [command, ...args] = this.config.reloadCommand ?? [this.config.binary, ...this.nginxArgs(), '-s', 'reload'];
+    try {
+      await run(command!, args, { timeout: COMMAND_TIMEOUT_MS });
+    } catch (error) {
+      throw new RouterError(`nginx reload failed: ${firstLines(error)}`);
+    }
+    if (before) await this.settle(before);
+  }
+
+  /**
+   * `nginx -s reload` returns once the signal is sent; the old workers keep
+   * serving until they have finished their requests. Waiting until they are
+   * gone means that, when apply() returns, every new request sees the new
+   * split (the abort benchmark measures exactly that).
+   */
+  private async settle(before: Set<number>): Promise<void> {
+    const deadline = Date.now() + RELOAD_SETTLE_MS;
+    while (Date.now() < deadline) {
+      const now = await this.workers();
+      if (now && now.size > 0 && ![...before].some((pid) => now.has(pid))) return;
+      await delay(10);
+    }
+    this.logger.warn({ router: 'nginx' }, 'old nginx workers still running after the reload; continuing');
+  }
+
+  /** The master's children (Linux /proc), when the pid file is configured; null when they cannot be known. */
+  private async workers(): Promise<Set<number> | null> {
+    if (!this.config.pidFile) return null;
+    try {
+      const master = Number((await fs.readFile(this.config.pidFile, 'utf8')).trim());
+      const children = await fs.readFile(`/proc/${master}/task/${master}/children`, 'utf8');
+      return new Set(children.split(/\s+/).filter(Boolean).map(Number));
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { InputError } from '../platform/errors.js';
+import type { CanaryStep, CreateDeploymentBody, Step } from './schema.js';
+
+/** The seed's canary: 10 → 25 → 50 → 100 %. */
+export const SEED_CANARY_WEIGHTS = [10, 25, 50, 100] as const;
+/** The seed's blue-green health checks (step 2, "Test Blue Environment"). */
+export const SEED_HEALTH_PATHS = ['/health', '/api/health'];
+
+/**
+ * The steps a deployment runs. Canary: the steps given, or the seed's
+ * weights each followed by analysis (by a pause until promoted when there is
+ * no analysis to run). Blue-green: health-check the new colour, analyse it
+ * if asked (before it has traffic), switch, keep the old colour for the
+ * delay, scale it down.
+ */
+export function planSteps(body: CreateDeploymentBody): Step[] {
+  const hasAnalysis = body.analysis !== undefined;
+  if ((body.strategy ?? 'canary') === 'blue-green') {
+    if (body.steps) throw new InputError('body/steps: blue-green deployments have a fixed plan; steps are for canaries', { field: 'steps' });
+    const options = body.blueGreen ?? {};
+    return [
+      { kind: 'healthCheck', paths: options.healthPaths ?? SEED_HEALTH_PATHS, timeoutSeconds: options.healthTimeoutSeconds ?? 60 },
+      ...(hasAnalysis ? [{ kind: 'analysis' } as const] : []),
+      { kind: 'setWeight', weight: 100 },
+      { kind: 'pause', durationSeconds: Math.max(1, options.scaleDownDelaySeconds ?? 30) },
+      { kind: 'scaleDown' },
+    ];
+  }
+  if (body.blueGreen) throw new InputError('body/blueGreen: only for strategy "blue-green"', { field: 'blueGreen' });
+  const steps: CanaryStep[] =
+    body.steps ??
+    SEED_CANARY_WEIGHTS.flatMap((weight): CanaryStep[] =>
+      weight === 100 ? [{ kind: 'setWeight', weight }] : [{ kind: 'setWeight', weight }, hasAnalysis ? { kind: 'analysis' } : { kind: 'pause' }],
+    );
+  const analysisAt = steps.findIndex((s) => s.kind === 'analysis');
+  if (analysisAt >= 0 && !hasAnalysis) {
+    throw new InputError(`body/steps/${analysisAt}: an analysis step needs body/analysis (the metrics to check)`, { field: 'steps' });
+  }
+  return steps;
+}
