@@ -149,6 +149,27 @@ describe.each(ENGINES)('job queue on %s', (engine) => {
     }
   });
 
+  it('a worker that finished a job looks again at once, so a backlog drains without a poll interval per job', async () => {
+    // A minute between polls and one worker: only the look-again after each job can run all five within this test.
+    const slow = createJobQueue(t.db, logger, { schema: SCHEMA, pollingIntervalSeconds: 60 });
+    await slow.start();
+    try {
+      await slow.define('backlog');
+      const ran: number[] = [];
+      const all = deferred<void>();
+      await slow.work<{ n: number }>('backlog', async (job) => {
+        ran.push(job.data.n);
+        if (ran.length === 5) all.resolve();
+      });
+      for (let n = 1; n <= 5; n++) await slow.send('backlog', { n });
+      slow.wake('backlog');
+      await all.promise;
+      expect(ran.sort()).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('deduplicates by singletonKey on a short queue and refuses a queue that was never defined', async () => {
     await queue.define('dedup', { kind: 'short' });
     const first = await queue.send('dedup', { n: 1 }, { singletonKey: 'incident-42', startAfterSeconds: 600 });

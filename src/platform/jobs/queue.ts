@@ -174,7 +174,20 @@ async function startWorkers<T>(
   const ids: string[] = [];
   // pg-boss 10 has no team size: concurrency is one polling worker per slot.
   for (let i = 0; i < Math.max(1, concurrency); i++) {
-    ids.push(await boss.work(name, { includeMetadata: true, batchSize: 1 }, toBossHandler(handler)));
+    // Filled once pg-boss names the worker; a job it hands over before that just waits for the next poll.
+    const worker: { id?: string } = {};
+    const handle = toBossHandler(handler);
+    // A pg-boss worker waits a whole polling interval after every job, so a backlog drained at
+    // concurrency ÷ interval jobs/s (2/s for deliveries) and grew. Where one job was, more may wait: look again at once.
+    const next: PgBoss.WorkWithMetadataHandler<T> = async (jobs) => {
+      try {
+        return await handle(jobs);
+      } finally {
+        if (worker.id && jobs.length > 0) boss.notifyWorker(worker.id);
+      }
+    };
+    worker.id = await boss.work(name, { includeMetadata: true, batchSize: 1 }, next);
+    ids.push(worker.id);
   }
   return ids;
 }
