@@ -94,7 +94,7 @@ export class DeploymentController {
   private backends(row: DeploymentRow, weight: number, retireStable: boolean): Backend[] {
     const out: Backend[] = [];
     if (!(retireStable && weight === 100)) out.push({ version: row.stableVersion, upstream: row.stableUpstream, weight: 100 - weight });
-    if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight });
+    if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight, ...(row.image ? { image: row.image } : {}) });
     return out;
   }
 
