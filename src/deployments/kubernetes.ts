@@ -1,5 +1,5 @@
 import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
-import type { KubernetesConfig } from '../platform/config.js';
+import { ConfigError, type KubernetesConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { RouterError, sameBackends, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
 
@@ -13,8 +13,13 @@ type LiveRoute = { upstream: string; weight: number };
 export function loadKubeConfig(config: Pick<KubernetesConfig, 'kubeconfig'>): KubeConfig {
   const kc = new KubeConfig();
   // loadFromDefault: KUBECONFIG, ~/.kube/config, then the pod's service account (in-cluster).
-  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (error) {
+    // Said once at start, naming the setting; the file's contents (tokens) are not repeated.
+    throw new ConfigError('NEXUS_KUBECONFIG', `cannot load ${config.kubeconfig ?? 'the default kubeconfig'}: ${(error as Error).message.split('\n')[0]!.slice(0, 200)}`);
+  }
   return kc;
 }
 

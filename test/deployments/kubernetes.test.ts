@@ -140,6 +140,10 @@ describe('Kubernetes routers against a recording fake API server', () => {
     expect((await router.current(SERVICE))?.map((b) => b.weight)).toEqual([50, 50]);
   });
 
+  it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
+    expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
+  });
+
   it('istio: a 409 (someone changed the VirtualService since it was read) is read again and retried with the new resourceVersion', async () => {
     api.put(VS_PATH, virtualService([{ subset: 'stable', weight: 100 }]));
     api.conflictOnce.add(VS_PATH);
