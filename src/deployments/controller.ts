@@ -94,7 +94,7 @@ export class DeploymentController {
   private backends(row: DeploymentRow, weight: number, retireStable: boolean): Backend[] {
     const out: Backend[] = [];
     if (!(retireStable && weight === 100)) out.push({ version: row.stableVersion, upstream: row.stableUpstream, weight: 100 - weight });
-    if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight });
+    if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight, ...(row.image ? { image: row.image } : {}) });
     return out;
   }
 
@@ -113,8 +113,13 @@ export class DeploymentController {
       current = written;
     }
     const wanted = this.backends(current, weight, retireStable);
-    const has = await router.current(current.service);
-    const changed = sameBackends(has, wanted) ? false : (await router.apply(current.service, wanted)).changed;
+    let changed: boolean;
+    try {
+      const has = await router.current(current.service);
+      changed = sameBackends(has, wanted) ? false : (await router.apply(current.service, wanted)).changed;
+    } catch (error) {
+      throw new RouteFailed(current, error);
+    }
     const committed = await this.deps.store.commitWeight(current.id, weight, retireStable);
     if (!committed) return null;
     if (changed) {
@@ -148,7 +153,7 @@ export class DeploymentController {
     try {
       routed = await this.route(row, weight, false);
     } catch (error) {
-      return this.beginAbort(row, 'failed', `traffic change to ${weight} % failed: ${(error as Error).message}`);
+      return this.beginAbort(latest(row, error), 'failed', `traffic change to ${weight} % failed: ${(error as Error).message}`);
     }
     if (!routed) return 'again';
     return this.finishStep(routed, step, 'succeeded', null);
@@ -248,7 +253,7 @@ export class DeploymentController {
     } catch (error) {
       // The switch already happened: the new colour serves. Retry later rather than roll back a healthy release.
       this.deps.logger.warn({ err: error, deployment: row.id }, 'scaling down the old colour failed; retrying');
-      await this.deps.store.update(row.id, row.revision, { nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
+      await this.deps.store.update(row.id, latest(row, error).revision, { nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
       return 'wait';
     }
     if (!routed) return 'again';
@@ -261,7 +266,7 @@ export class DeploymentController {
     try {
       routed = await this.route(row, 100, true);
     } catch (error) {
-      return this.beginAbort(row, 'failed', `final traffic change failed: ${(error as Error).message}`);
+      return this.beginAbort(latest(row, error), 'failed', `final traffic change failed: ${(error as Error).message}`);
     }
     if (!routed) return 'again';
     const written = await this.deps.store.update(routed.id, routed.revision, { state: 'succeeded', finishedAt: this.deps.clock(), reason: null });
@@ -292,7 +297,7 @@ export class DeploymentController {
       routed = await this.route(row, 0, false);
     } catch (error) {
       this.deps.logger.error({ err: error, deployment: row.id }, 'could not move traffic back to the stable version; retrying');
-      await this.deps.store.update(row.id, row.revision, { nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
+      await this.deps.store.update(row.id, latest(row, error).revision, { nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
       return 'wait';
     }
     if (!routed) return 'again';
@@ -315,6 +320,23 @@ export class DeploymentController {
     return 'wait';
   }
 }
+
+/**
+ * A router failure after route() wrote the intent: carries that newer row, so
+ * the abort that follows is not refused as a stale write (and the router
+ * asked again, where a one-off refusal would then slip through).
+ */
+class RouteFailed extends Error {
+  constructor(
+    readonly row: DeploymentRow,
+    cause: unknown,
+  ) {
+    super((cause as Error).message ?? String(cause), { cause });
+    this.name = 'RouteFailed';
+  }
+}
+
+const latest = (row: DeploymentRow, error: unknown): DeploymentRow => (error instanceof RouteFailed ? error.row : row);
 
 function groupRounds(rows: Array<{ round: number; phase: string }>): MeasurementPhase[][] {
   const byRound = new Map<number, MeasurementPhase[]>();

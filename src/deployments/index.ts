@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import { DEFAULT_RUNBOOK, type IncidentService } from '../incidents/index.js';
 import { DeploymentController, type IncidentPort } from './controller.js';
 import { ControllerLoop } from './loop.js';
+import { kubernetesRouters } from './kubernetes.js';
 import { NginxRouter } from './nginx.js';
 import type { TrafficRouter } from './router.js';
 import { deploymentRoutes } from './routes.js';
@@ -16,6 +17,7 @@ import { DeploymentService } from './service.js';
 import { DeploymentStore } from './store.js';
 import { CONTROLLER_ACTOR, DEPLOYMENT_EVENT_PREFIX, DeploymentTimeline } from './timeline.js';
 
+export { BACKENDS_ANNOTATION } from './kubernetes.js';
 export { renderUpstream } from './nginx.js';
 export { RouterError, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
 export { DEPLOYMENT_EVENT_PREFIX } from './timeline.js';
@@ -94,6 +96,7 @@ export function registerDeployments(app: App, deps: DeploymentsDeps): Deployment
 function configuredRouters(config: DeploymentsConfig, logger: Logger): Map<string, TrafficRouter> {
   const routers = new Map<string, TrafficRouter>();
   if (config.nginx) routers.set('nginx', new NginxRouter(config.nginx, logger));
+  if (config.kubernetes) for (const router of kubernetesRouters(config.kubernetes, logger)) routers.set(router.kind, router);
   return routers;
 }
 

@@ -11,6 +11,8 @@ export interface Backend {
   upstream: string;
   /** Percent of traffic; 0 keeps the backend ready (nginx: `down`) for an instant switch back. A backend left out is removed (scaled down). */
   weight: number;
+  /** Kubernetes routers set this image on the backend's Deployment before it takes traffic; nginx ignores it. */
+  image?: string | undefined;
 }
 
 export interface ApplyResult {

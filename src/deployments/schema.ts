@@ -3,8 +3,8 @@ import { NullableTimestamp, PageQuery, Timestamp } from '../platform/http/schema
 
 export const STRATEGIES = ['canary', 'blue-green'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
-/** Routers this NEXUS knows; Istio and Gateway API join this list with their own TrafficRouter. */
-export const ROUTER_KINDS = ['nginx'] as const;
+/** Routers this NEXUS knows (each is usable once configured). */
+export const ROUTER_KINDS = ['nginx', 'istio', 'gateway-api'] as const;
 export const STATES = ['progressing', 'paused', 'aborting', 'rolling_back', 'succeeded', 'aborted', 'failed', 'rolled_back'] as const;
 export type DeploymentState = (typeof STATES)[number];
 /** States in which the controller still has work; `paused` waits for a person. */
@@ -24,11 +24,15 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const ServiceName = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' });
 /** A release name (`v1.4.2`, `2026.12.07-3`); it is substituted into PromQL as `{{version}}`, so no quotes or braces. */
 export const VersionName = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' });
-/** `host:port` or `[v6]:port`, written into the router's configuration as is: no spaces, semicolons or braces. */
+/**
+ * `host:port` or `[v6]:port` (nginx; Gateway API: Service `name:port`), or an
+ * Istio subset name (a DNS label); written into the router's configuration as
+ * is: no spaces, semicolons or braces. Which form a router takes is checked on create.
+ */
 export const Upstream = Type.String({
-  minLength: 3,
+  minLength: 1,
   maxLength: 261,
-  pattern: '^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}$',
+  pattern: '^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$',
 });
 const Image = Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9][A-Za-z0-9./:@_-]*$' });
 const MetricName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$' });

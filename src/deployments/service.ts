@@ -35,7 +35,8 @@ export class DeploymentService {
     if (!this.deps.routers.has(router)) {
       throw new InputError(`body/router: the ${router} router is not configured on this NEXUS (for nginx: NEXUS_NGINX_UPSTREAM_DIR)`, { field: 'router' });
     }
-    checkPort(body.upstream, 'upstream');
+    checkUpstream(router, body.upstream, 'upstream');
+    if (body.stable) checkUpstream(router, body.stable.upstream, 'stable/upstream');
     const steps = planSteps(body);
     const stable = await this.stableOf(body);
     if (stable.upstream === body.upstream) throw new InputError('body/upstream: the new version must run at another address than the stable one', { field: 'upstream' });
@@ -79,10 +80,7 @@ export class DeploymentService {
 
   /** What runs now: given in the body, else the service's last promoted version (or what its last rollback left). */
   private async stableOf(body: CreateDeploymentBody): Promise<{ version: string; upstream: string }> {
-    if (body.stable) {
-      checkPort(body.stable.upstream, 'stable/upstream');
-      return body.stable;
-    }
+    if (body.stable) return body.stable;
     const running = await this.running(body.service);
     if (!running) throw new InputError(`body/stable: ${body.service} has no deployment yet; name the version running now ({ version, upstream })`, { field: 'stable' });
     return running;
@@ -218,6 +216,21 @@ function requireState(row: DeploymentRow, allowed: DeploymentState[], verb: stri
   if (!allowed.includes(row.state as DeploymentState)) {
     throw new ConflictError(`Cannot ${verb} a deployment that is ${row.state}`, { state: row.state, allowed });
   }
+}
+
+const SUBSET = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Istio routes to subsets (`canary`); nginx to `host:port`; Gateway API to a Service's `name:port`. */
+function checkUpstream(router: string, upstream: string, field: string): void {
+  if (router === 'istio') {
+    if (!SUBSET.test(upstream)) throw new InputError(`body/${field}: the istio router takes a subset name of the VirtualService (stable, canary, blue, green), not ${upstream}`, { field });
+    return;
+  }
+  if (!upstream.includes(':')) throw new InputError(`body/${field}: the ${router} router takes host:port (Gateway API: Service name:port)`, { field });
+  if (router === 'gateway-api' && !SUBSET.test(upstream.slice(0, upstream.lastIndexOf(':')))) {
+    throw new InputError(`body/${field}: a Gateway API backend is a Service name (a DNS label) and a port`, { field });
+  }
+  checkPort(upstream, field);
 }
 
 function checkPort(upstream: string, field: string): void {

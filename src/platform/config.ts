@@ -72,6 +72,27 @@ export interface DeploymentsConfig {
   tickMs: number;
   /** The nginx router; unset (no NEXUS_NGINX_UPSTREAM_DIR): deployments cannot use it. */
   nginx: NginxConfig | undefined;
+  /** The Istio and Gateway API routers; unset (no NEXUS_K8S_ROUTERS): deployments cannot use them. */
+  kubernetes: KubernetesConfig | undefined;
+}
+
+export const KUBERNETES_ROUTERS = ['istio', 'gateway-api'] as const;
+
+export interface KubernetesConfig {
+  /** NEXUS_K8S_ROUTERS: `istio`, `gateway-api` or both, comma-separated. */
+  routers: Array<(typeof KUBERNETES_ROUTERS)[number]>;
+  /** NEXUS_KUBECONFIG; unset: KUBECONFIG, ~/.kube/config, then in-cluster (the pod's service account). */
+  kubeconfig: string | undefined;
+  /** NEXUS_K8S_NAMESPACE, default `default`: where the VirtualService, HTTPRoute and Deployments live. */
+  namespace: string;
+  /** NEXUS_ISTIO_VIRTUAL_SERVICE; default: the deployment's service name. */
+  virtualService: string | undefined;
+  /** NEXUS_GATEWAY_HTTPROUTE; default: the deployment's service name. */
+  httpRoute: string | undefined;
+  /** NEXUS_K8S_DEPLOYMENT, default `{service}-{upstream}`: the Deployment whose image a new version sets (`nexus-backend-canary`). */
+  deploymentName: string;
+  /** NEXUS_K8S_CONFLICT_RETRIES, default 5: re-reads after a 409 (someone else changed the object) before giving up. */
+  conflictRetries: number;
 }
 
 export interface NginxConfig {
@@ -331,6 +352,24 @@ function deploymentsConfig(env: Env, cwd: string): DeploymentsConfig {
             pidFile: absolute('NEXUS_NGINX_PID_FILE'),
             reloadCommand: reload,
           },
+    kubernetes: kubernetesConfig(env, cwd),
+  };
+}
+
+function kubernetesConfig(env: Env, cwd: string): KubernetesConfig | undefined {
+  const names = text(env, 'NEXUS_K8S_ROUTERS')?.split(',').map((r) => r.trim()).filter(Boolean);
+  if (!names?.length) return undefined;
+  const unknown = names.filter((n) => !(KUBERNETES_ROUTERS as readonly string[]).includes(n));
+  if (unknown.length) throw new ConfigError('NEXUS_K8S_ROUTERS', `unknown router ${unknown.join(', ')} (known: ${KUBERNETES_ROUTERS.join(', ')})`);
+  const kubeconfig = text(env, 'NEXUS_KUBECONFIG');
+  return {
+    routers: [...new Set(names)] as KubernetesConfig['routers'],
+    kubeconfig: kubeconfig === undefined ? undefined : path.resolve(cwd, kubeconfig),
+    namespace: text(env, 'NEXUS_K8S_NAMESPACE') ?? 'default',
+    virtualService: text(env, 'NEXUS_ISTIO_VIRTUAL_SERVICE'),
+    httpRoute: text(env, 'NEXUS_GATEWAY_HTTPROUTE'),
+    deploymentName: text(env, 'NEXUS_K8S_DEPLOYMENT') ?? '{service}-{upstream}',
+    conflictRetries: integer(env, 'NEXUS_K8S_CONFLICT_RETRIES', 5, 0, 100),
   };
 }
 

@@ -1603,7 +1603,7 @@ export interface paths {
                          * @default nginx
                          * @enum {unknown}
                          */
-                        router?: "nginx";
+                        router?: "nginx" | "istio" | "gateway-api";
                         service: string;
                         stable?: {
                             upstream: string;

@@ -1,0 +1,256 @@
+import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+import { ConfigError, type KubernetesConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { RouterError, sameBackends, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
+
+/** What NEXUS meant (versions included); the live routes only know subsets and backend names. */
+export const BACKENDS_ANNOTATION = 'nexus.deployments/backends';
+
+type KubeObject = { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+/** A live route entry: a subset (Istio) or `name:port` (Gateway API), and its weight. */
+type LiveRoute = { upstream: string; weight: number };
+
+export function loadKubeConfig(config: Pick<KubernetesConfig, 'kubeconfig'>): KubeConfig {
+  const kc = new KubeConfig();
+  // loadFromDefault: KUBECONFIG, ~/.kube/config, then the pod's service account (in-cluster).
+  try {
+    if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (error) {
+    // Said once at start, naming the setting; the file's contents (tokens) are not repeated.
+    throw new ConfigError('NEXUS_KUBECONFIG', `cannot load ${config.kubeconfig ?? 'the default kubeconfig'}: ${(error as Error).message.split('\n')[0]!.slice(0, 200)}`);
+  }
+  return kc;
+}
+
+/** A Kubernetes API failure as a RouterError: status code and the Status message, never headers or credentials. */
+function apiProblem(what: string, error: unknown): RouterError {
+  if (error instanceof ApiException) {
+    const body = (typeof error.body === 'string' ? safeParse(error.body) : error.body) as { message?: string } | undefined;
+    const message = typeof body?.message === 'string' ? body.message.slice(0, 500) : 'no message';
+    return new RouterError(`${what}: the Kubernetes API answered ${error.code}: ${message}`);
+  }
+  return new RouterError(`${what}: ${(error as Error).message?.split('\n')[0]?.slice(0, 300) ?? String(error)}`);
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function annotated(object: KubeObject): Backend[] {
+  const parsed = safeParse(object.metadata?.annotations?.[BACKENDS_ANNOTATION] ?? '[]');
+  return Array.isArray(parsed) ? (parsed as Backend[]) : [];
+}
+
+/** The upstream's name part (`canary`, `web-v2:8080` → `web-v2`). */
+const nameOf = (upstream: string) => upstream.split(':')[0]!;
+
+/**
+ * The shared half of the Istio and Gateway API routers: read the object,
+ * build the whole wanted routing, send it as a JSON merge patch carrying the
+ * resourceVersion read (a concurrent writer makes the API server answer 409:
+ * read again and retry, a bounded number of times), and set the new version's
+ * image on its Deployment before it gets traffic.
+ */
+abstract class CustomResourceRouter implements TrafficRouter {
+  abstract readonly kind: string;
+  protected abstract readonly group: string;
+  protected abstract readonly version: string;
+  protected abstract readonly plural: string;
+  protected abstract objectName(service: string): string;
+  /** The routed entries for the service; null when the object has none. */
+  protected abstract liveRoutes(object: KubeObject, service: string, known: Set<string>): LiveRoute[] | null;
+  /** The `spec` of the merge patch that makes the object route exactly `backends`. */
+  protected abstract specFor(object: KubeObject, service: string, backends: Backend[], known: Set<string>): Record<string, unknown>;
+
+  private readonly custom: CustomObjectsApi;
+  private readonly apps: AppsV1Api;
+
+  constructor(
+    protected readonly config: KubernetesConfig,
+    kubeConfig: KubeConfig,
+    private readonly logger: Logger,
+  ) {
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+  }
+
+  private describe(service: string): string {
+    return `${this.plural}/${this.objectName(service)} in ${this.config.namespace}`;
+  }
+
+  private async read(service: string): Promise<KubeObject> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({
+        group: this.group,
+        version: this.version,
+        namespace: this.config.namespace,
+        plural: this.plural,
+        name: this.objectName(service),
+      })) as KubeObject;
+    } catch (error) {
+      throw apiProblem(`reading ${this.describe(service)}`, error);
+    }
+  }
+
+  private backendsOf(object: KubeObject, service: string, extra: Backend[] = []): Backend[] | null {
+    const meant = annotated(object);
+    const known = new Set([...meant, ...extra].map((b) => nameOf(b.upstream)));
+    const live = this.liveRoutes(object, service, known);
+    if (!live) return null;
+    return live.map((r) => ({ version: meant.find((b) => b.upstream === r.upstream)?.version ?? '', upstream: r.upstream, weight: r.weight }));
+  }
+
+  async current(service: string): Promise<Backend[] | null> {
+    return this.backendsOf(await this.read(service), service);
+  }
+
+  async apply(service: string, backends: Backend[]): Promise<ApplyResult> {
+    if (!backends.some((b) => b.weight > 0)) throw new RouterError(`${service}: at least one backend must take traffic`);
+    for (const backend of backends) if (backend.image && backend.weight > 0) await this.setImage(service, backend);
+    const wanted = backends.map(({ version, upstream, weight }) => ({ version, upstream, weight }));
+    for (let attempt = 0; attempt <= this.config.conflictRetries; attempt++) {
+      const object = await this.read(service);
+      if (sameBackends(this.backendsOf(object, service, wanted), wanted)) return { changed: false };
+      const known = new Set([...annotated(object), ...wanted].map((b) => nameOf(b.upstream)));
+      const patch = {
+        metadata: { resourceVersion: object.metadata?.resourceVersion, annotations: { [BACKENDS_ANNOTATION]: JSON.stringify(wanted) } },
+        spec: this.specFor(object, service, wanted, known),
+      };
+      try {
+        await this.custom.patchNamespacedCustomObject(
+          { group: this.group, version: this.version, namespace: this.config.namespace, plural: this.plural, name: this.objectName(service), body: patch },
+          // A strategic-merge patch on a custom resource is refused by the API server: merge patch it is.
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        return { changed: true };
+      } catch (error) {
+        if (error instanceof ApiException && error.code === 409) {
+          this.logger.info({ router: this.kind, object: this.describe(service), attempt }, 'resourceVersion conflict; reading again');
+          continue;
+        }
+        throw apiProblem(`the API server refused the traffic change on ${this.describe(service)}`, error);
+      }
+    }
+    throw new RouterError(`${this.describe(service)} kept changing under NEXUS (409 Conflict ${this.config.conflictRetries + 1} times); nothing was changed`);
+  }
+
+  /** The new version's image on its Deployment (`deploymentName`), in the container named like the service (or the only one). */
+  private async setImage(service: string, backend: Backend): Promise<void> {
+    const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(backend.upstream));
+    const where = `deployments/${name} in ${this.config.namespace}`;
+    let deployment: V1Deployment;
+    try {
+      deployment = await this.apps.readNamespacedDeployment({ name, namespace: this.config.namespace });
+    } catch (error) {
+      throw apiProblem(`reading ${where}`, error);
+    }
+    const containers = deployment.spec?.template.spec?.containers ?? [];
+    const container = containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
+    // A strategic-merge patch naming a container that is not there would add one: refuse instead.
+    if (!container) throw new RouterError(`${where} has no container named ${service} (and not exactly one container)`);
+    if (container.image === backend.image) return;
+    try {
+      await this.apps.patchNamespacedDeployment(
+        { name, namespace: this.config.namespace, body: { spec: { template: { spec: { containers: [{ name: container.name, image: backend.image }] } } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+    } catch (error) {
+      throw apiProblem(`the API server refused the image ${backend.image} on ${where}`, error);
+    }
+  }
+}
+
+type IstioRoute = { destination?: { host?: string; subset?: string; port?: unknown }; weight?: number };
+type IstioHttp = { route?: IstioRoute[] } & Record<string, unknown>;
+
+/**
+ * Istio: the service's `http` entries of a VirtualService (those whose every
+ * destination is the service's host) route to subsets with weights —
+ * `{destination: {host, subset}, weight}`, the weight beside the destination.
+ */
+export class IstioRouter extends CustomResourceRouter {
+  readonly kind = 'istio';
+  protected readonly group = 'networking.istio.io';
+  protected readonly version = 'v1beta1';
+  protected readonly plural = 'virtualservices';
+
+  protected objectName(service: string): string {
+    return this.config.virtualService ?? service;
+  }
+
+  private entries(object: KubeObject, service: string): IstioHttp[] {
+    const http = (object.spec?.http ?? []) as IstioHttp[];
+    return http.filter((h) => (h.route?.length ?? 0) > 0 && h.route!.every((r) => r.destination?.host === service));
+  }
+
+  protected liveRoutes(object: KubeObject, service: string): LiveRoute[] | null {
+    const entry = this.entries(object, service)[0];
+    if (!entry) return null;
+    const routes = entry.route!;
+    return routes.map((r) => ({ upstream: r.destination?.subset ?? '', weight: r.weight ?? (routes.length === 1 ? 100 : 0) }));
+  }
+
+  protected specFor(object: KubeObject, service: string, backends: Backend[]): Record<string, unknown> {
+    const ours = new Set(this.entries(object, service));
+    if (ours.size === 0) throw new RouterError(`virtualservices/${this.objectName(service)} has no http route whose destinations are all ${service}`);
+    // A merge patch replaces arrays whole: every other http entry is sent back as it was.
+    const http = ((object.spec?.http ?? []) as IstioHttp[]).map((h) => {
+      if (!ours.has(h)) return h;
+      const port = h.route?.[0]?.destination?.port;
+      return { ...h, route: backends.map((b) => ({ destination: { host: service, subset: b.upstream, ...(port ? { port } : {}) }, weight: b.weight })) };
+    });
+    return { http };
+  }
+}
+
+type BackendRef = { name?: string; port?: number; weight?: number; kind?: string; group?: string } & Record<string, unknown>;
+type HttpRouteRule = { backendRefs?: BackendRef[] } & Record<string, unknown>;
+
+/**
+ * Gateway API: weights on an HTTPRoute's `rules[].backendRefs[]`; a backend
+ * is a Service `name:port`. The rules NEXUS routes are those that already
+ * point at one of the deployment's backends; other rules are left as they are.
+ */
+export class GatewayApiRouter extends CustomResourceRouter {
+  readonly kind = 'gateway-api';
+  protected readonly group = 'gateway.networking.k8s.io';
+  protected readonly version = 'v1';
+  protected readonly plural = 'httproutes';
+
+  protected objectName(service: string): string {
+    return this.config.httpRoute ?? service;
+  }
+
+  private rules(object: KubeObject, known: Set<string>): HttpRouteRule[] {
+    const rules = (object.spec?.rules ?? []) as HttpRouteRule[];
+    return rules.filter((r) => (r.backendRefs ?? []).some((ref) => ref.name !== undefined && known.has(ref.name)));
+  }
+
+  protected liveRoutes(object: KubeObject, _service: string, known: Set<string>): LiveRoute[] | null {
+    const rule = this.rules(object, known)[0];
+    if (!rule) return null;
+    const refs = rule.backendRefs!;
+    return refs.map((ref) => ({ upstream: `${ref.name}:${ref.port}`, weight: ref.weight ?? (refs.length === 1 ? 100 : 1) }));
+  }
+
+  protected specFor(object: KubeObject, service: string, backends: Backend[], known: Set<string>): Record<string, unknown> {
+    const ours = new Set(this.rules(object, known));
+    if (ours.size === 0) throw new RouterError(`httproutes/${this.objectName(service)} has no rule with a backendRef to ${[...known].join(' or ')}`);
+    const rules = ((object.spec?.rules ?? []) as HttpRouteRule[]).map((rule) =>
+      ours.has(rule)
+        ? { ...rule, backendRefs: backends.map((b) => ({ name: nameOf(b.upstream), port: Number(b.upstream.split(':')[1]), weight: b.weight })) }
+        : rule,
+    );
+    return { rules };
+  }
+}
+
+export function kubernetesRouters(config: KubernetesConfig, logger: Logger): TrafficRouter[] {
+  const kubeConfig = loadKubeConfig(config);
+  return config.routers.map((kind) => (kind === 'istio' ? new IstioRouter(config, kubeConfig, logger) : new GatewayApiRouter(config, kubeConfig, logger)));
+}

@@ -1,0 +1,319 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayApiRouter, IstioRouter, loadKubeConfig } from '../../src/deployments/kubernetes.js';
+import { BACKENDS_ANNOTATION, RouterError } from '../../src/deployments/index.js';
+import type { KubernetesConfig } from '../../src/platform/config.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+import { ENGINES } from '../support/db.js';
+import { FAKE_TOKEN, FakeKubeApi } from './fake-kube.js';
+import { act, until } from './support.js';
+
+/** The seed's names: namespace and VirtualService `nexus-platform`, route host `nexus-backend`. */
+const NS = 'nexus-platform';
+const SERVICE = 'nexus-backend';
+const VS_PATH = `/apis/networking.istio.io/v1beta1/namespaces/${NS}/virtualservices/nexus-platform`;
+const ROUTE_PATH = `/apis/gateway.networking.k8s.io/v1/namespaces/${NS}/httproutes/${SERVICE}`;
+const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${NS}/deployments/${name}`;
+const IMAGE = 'nexus-platform/backend:canary-1.4.2';
+
+/** Another team's route in the same VirtualService: a merge patch replaces `http` whole, so NEXUS must send it back intact. */
+const OTHER_HTTP = { match: [{ uri: { prefix: '/grafana' } }], route: [{ destination: { host: 'grafana', port: { number: 3000 } } }], timeout: '5s' };
+
+function virtualService(routes: Array<{ subset: string; weight?: number }>) {
+  return {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'VirtualService',
+    metadata: { name: 'nexus-platform', namespace: NS },
+    spec: {
+      hosts: ['nexus.example.com'],
+      http: [OTHER_HTTP, { retries: { attempts: 2 }, route: routes.map((r) => ({ destination: { host: SERVICE, subset: r.subset }, ...(r.weight === undefined ? {} : { weight: r.weight }) })) }],
+    },
+  };
+}
+
+function httpRoute(refs: Array<{ name: string; weight?: number }>) {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: SERVICE, namespace: NS },
+    spec: {
+      parentRefs: [{ name: 'nexus-gateway' }],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/grafana' } }], backendRefs: [{ name: 'grafana', port: 3000 }] },
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: refs.map((r) => ({ name: r.name, port: 8080, ...(r.weight === undefined ? {} : { weight: r.weight }) })) },
+      ],
+    },
+  };
+}
+
+function k8sDeployment(name: string, containers: Array<{ name: string; image: string }>) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS }, spec: { template: { spec: { containers } } } };
+}
+
+describe('Kubernetes routers against a recording fake API server', () => {
+  let api: FakeKubeApi;
+  let config: KubernetesConfig;
+  const logger = createLogger('silent');
+  const istio = () => new IstioRouter(config, loadKubeConfig(config), logger);
+  const gateway = () => new GatewayApiRouter(config, loadKubeConfig(config), logger);
+
+  beforeAll(async () => {
+    api = await FakeKubeApi.start();
+    config = {
+      routers: ['istio', 'gateway-api'],
+      kubeconfig: api.kubeconfigPath,
+      namespace: NS,
+      virtualService: 'nexus-platform',
+      httpRoute: undefined,
+      deploymentName: '{service}-{upstream}',
+      conflictRetries: 3,
+    };
+  });
+  afterAll(async () => api?.close());
+  beforeEach(() => api.reset());
+
+  it('istio: sets the canary image, then merge-patches the VirtualService with weights beside destinations, keeping other routes', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
+    api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
+    const router = istio();
+    expect(await router.current(SERVICE)).toEqual([{ version: '', upstream: 'stable', weight: 100 }]);
+    const readVersion = api.get(VS_PATH)!.metadata.resourceVersion;
+
+    const result = await router.apply(SERVICE, [
+      { version: 'v1.4.1', upstream: 'stable', weight: 90 },
+      { version: 'v1.4.2', upstream: 'canary', weight: 10, image: IMAGE },
+    ]);
+    expect(result).toEqual({ changed: true });
+
+    // The image first (pods of the new version before traffic to them), then the traffic.
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${VS_PATH}`,
+      `GET ${deploymentPath('nexus-backend-canary')}`,
+      `PATCH ${deploymentPath('nexus-backend-canary')}`,
+      `GET ${VS_PATH}`,
+      `PATCH ${VS_PATH}`,
+    ]);
+    const [imagePatch, trafficPatch] = api.patches();
+    expect(imagePatch!.headers['content-type']).toBe('application/strategic-merge-patch+json');
+    expect(imagePatch!.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+    expect(imagePatch!.body).toEqual({ spec: { template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } } });
+
+    expect(trafficPatch!.headers['content-type']).toBe('application/merge-patch+json');
+    expect(trafficPatch!.body).toEqual({
+      metadata: {
+        resourceVersion: readVersion,
+        annotations: {
+          [BACKENDS_ANNOTATION]: JSON.stringify([
+            { version: 'v1.4.1', upstream: 'stable', weight: 90 },
+            { version: 'v1.4.2', upstream: 'canary', weight: 10 },
+          ]),
+        },
+      },
+      spec: {
+        http: [
+          OTHER_HTTP,
+          {
+            retries: { attempts: 2 },
+            route: [
+              { destination: { host: SERVICE, subset: 'stable' }, weight: 90 },
+              { destination: { host: SERVICE, subset: 'canary' }, weight: 10 },
+            ],
+          },
+        ],
+      },
+    });
+    expect(api.get(deploymentPath('nexus-backend-canary'))!.spec).toEqual({ template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } });
+
+    // current() reads the live object; the same split again sends nothing.
+    expect(await router.current(SERVICE)).toEqual([
+      { version: 'v1.4.1', upstream: 'stable', weight: 90 },
+      { version: 'v1.4.2', upstream: 'canary', weight: 10 },
+    ]);
+    api.requests.length = 0;
+    expect(await router.apply(SERVICE, [{ version: 'v1.4.1', upstream: 'stable', weight: 90 }, { version: 'v1.4.2', upstream: 'canary', weight: 10, image: IMAGE }])).toEqual({ changed: false });
+    expect(api.patches()).toEqual([]);
+
+    // A hand edit of the weights is what current() reports, and the next apply corrects it.
+    const live = api.get(VS_PATH)!;
+    for (const route of (live.spec as { http: Array<{ route: Array<{ weight: number }> }> }).http[1]!.route) route.weight = 50;
+    api.put(VS_PATH, live);
+    expect((await router.current(SERVICE))?.map((b) => b.weight)).toEqual([50, 50]);
+  });
+
+  it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
+    expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
+  });
+
+  it('istio: a 409 (someone changed the VirtualService since it was read) is read again and retried with the new resourceVersion', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable', weight: 100 }]));
+    api.conflictOnce.add(VS_PATH);
+    const router = istio();
+    await router.apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 75 }, { version: 'v2', upstream: 'canary', weight: 25 }]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${VS_PATH}`, `PATCH ${VS_PATH}`, `GET ${VS_PATH}`, `PATCH ${VS_PATH}`]);
+    const [first, second] = api.patches() as Array<{ body: { metadata: { resourceVersion: string } } }>;
+    expect(second!.body.metadata.resourceVersion).not.toBe(first!.body.metadata.resourceVersion);
+    expect((await router.current(SERVICE))?.map((b) => [b.upstream, b.weight])).toEqual([['stable', 75], ['canary', 25]]);
+
+    // Bounded: an object that changes under every attempt ends in a clear error, not a loop.
+    const always = new IstioRouter({ ...config, conflictRetries: 0 }, loadKubeConfig(config), logger);
+    api.conflictOnce.add(VS_PATH);
+    await expect(always.apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 50 }, { version: 'v2', upstream: 'canary', weight: 50 }])).rejects.toThrow(/kept changing.*409/);
+  });
+
+  it('istio: a 422 fails with the API server message, leaves the VirtualService as it was, and never shows the token', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable', weight: 100 }]));
+    const before = api.get(VS_PATH);
+    api.invalidOnce.add(VS_PATH);
+    const error = await istio()
+      .apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 90 }, { version: 'v2', upstream: 'canary', weight: 10 }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RouterError);
+    expect((error as Error).message).toMatch(/answered 422: .*is invalid/);
+    expect((error as Error).message).not.toContain(FAKE_TOKEN);
+    expect(api.get(VS_PATH)).toEqual(before);
+  });
+
+  it('a strategic-merge patch would add a container: an ambiguous Deployment is refused and nothing is patched', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable', weight: 100 }]));
+    api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: 'app', image: 'a:1' }, { name: 'sidecar', image: 'b:1' }]));
+    await expect(
+      istio().apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 90 }, { version: 'v2', upstream: 'canary', weight: 10, image: IMAGE }]),
+    ).rejects.toThrow(/no container named nexus-backend/);
+    expect(api.patches()).toEqual([]);
+  });
+
+  it('gateway-api: weights on the HTTPRoute backendRefs of the rule that routes the service, other rules untouched', async () => {
+    api.put(ROUTE_PATH, httpRoute([{ name: 'nexus-backend-stable' }]));
+    const router = gateway();
+    const wanted = [
+      { version: 'v1', upstream: 'nexus-backend-stable:8080', weight: 90 },
+      { version: 'v2', upstream: 'nexus-backend-canary:8080', weight: 10 },
+    ];
+    // Which rules are the service's is known from the backends NEXUS routes: before its first change, none.
+    expect(await router.current(SERVICE)).toBeNull();
+    await router.apply(SERVICE, wanted);
+    const [patch] = api.patches(ROUTE_PATH);
+    expect(patch!.method).toBe('PATCH');
+    expect(patch!.headers['content-type']).toBe('application/merge-patch+json');
+    const sent = patch!.body as { spec: { rules: unknown[] } };
+    expect(sent.spec.rules).toEqual([
+      { matches: [{ path: { type: 'PathPrefix', value: '/grafana' } }], backendRefs: [{ name: 'grafana', port: 3000 }] },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        backendRefs: [
+          { name: 'nexus-backend-stable', port: 8080, weight: 90 },
+          { name: 'nexus-backend-canary', port: 8080, weight: 10 },
+        ],
+      },
+    ]);
+    expect(await router.current(SERVICE)).toEqual(wanted);
+    // The 422 path is the same for HTTPRoutes.
+    api.invalidOnce.add(ROUTE_PATH);
+    await expect(router.apply(SERVICE, [wanted[1]!].map((b) => ({ ...b, weight: 100 })))).rejects.toThrow(/answered 422/);
+    expect(await router.current(SERVICE)).toEqual(wanted);
+  });
+});
+
+describe.each(ENGINES)('canary through the controller with the Kubernetes routers on %s', (engine) => {
+  let t: TestApp;
+  let api: FakeKubeApi;
+
+  beforeAll(async () => {
+    api = await FakeKubeApi.start();
+    t = await createTestApp(engine, {
+      env: {
+        NEXUS_K8S_ROUTERS: 'istio,gateway-api',
+        NEXUS_KUBECONFIG: api.kubeconfigPath,
+        NEXUS_K8S_NAMESPACE: NS,
+        NEXUS_ISTIO_VIRTUAL_SERVICE: 'nexus-platform',
+        NEXUS_DEPLOY_TICK_MS: '100',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await api?.close();
+  });
+  beforeEach(() => api.reset());
+
+  const steps = [{ kind: 'setWeight', weight: 10 }, { kind: 'pause' }, { kind: 'setWeight', weight: 50 }, { kind: 'pause' }];
+  const start = async (payload: Record<string, unknown>) => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/deployments', headers: bearer(t.tokens.operator), payload });
+    expect(res.statusCode, res.body).toBe(201);
+    return json<{ id: string }>(res).id;
+  };
+  const istioWeights = () =>
+    api.patches(VS_PATH).map((p) =>
+      (p.body as { spec: { http: Array<{ route?: Array<{ destination: { subset: string }; weight: number }> }> } }).spec.http[1]!.route!.map((r) => `${r.destination.subset} ${r.weight}`).join(', '),
+    );
+
+  it('istio: 10 → 50 → promoted, one VirtualService patch per change, the canary image set once', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
+    api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
+    const id = await start({ service: SERVICE, version: 'v1.4.2', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
+    await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
+    await act(t, id, 'promote');
+    await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    await act(t, id, 'promote');
+    const done = await until(t, id, (d) => d.state === 'succeeded');
+    expect(done.canaryWeight).toBe(100);
+    expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 50, canary 50', 'canary 100']);
+    expect(api.patches(deploymentPath('nexus-backend-canary'))).toHaveLength(1);
+    expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+  });
+
+  it('istio: a 422 fails the deployment with the API server message and leaves all traffic on stable', async () => {
+    api.put(VS_PATH, virtualService([{ subset: 'stable', weight: 100 }]));
+    api.invalidOnce.add(VS_PATH);
+    const id = await start({ service: SERVICE, version: 'v1.4.3', upstream: 'canary', router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
+    const failed = await until(t, id, (d) => d.state === 'failed');
+    expect(failed.reason).toMatch(/422: .*is invalid/);
+    expect(failed.reason).not.toContain(FAKE_TOKEN);
+    expect(failed.canaryWeight).toBe(0);
+    expect(failed.incidentId).not.toBeNull();
+    // The refused 10 % patch, then the abort's: the refusal is not retried into a canary.
+    expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 100']);
+    const route = (api.get(VS_PATH)!.spec as { http: Array<{ route: Array<{ destination: { subset: string }; weight: number }> }> }).http[1]!.route;
+    expect(route.map((r) => [r.destination.subset, r.weight])).toEqual([['stable', 100]]);
+  });
+
+  it('gateway-api: 10 → 50 → promoted through the HTTPRoute backendRefs', async () => {
+    api.put(ROUTE_PATH, httpRoute([{ name: 'nexus-backend-stable' }]));
+    const id = await start({
+      service: SERVICE,
+      version: 'v2',
+      upstream: 'nexus-backend-canary:8080',
+      router: 'gateway-api',
+      stable: { version: 'v1', upstream: 'nexus-backend-stable:8080' },
+      steps,
+    });
+    await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
+    await act(t, id, 'promote');
+    await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    await act(t, id, 'promote');
+    await until(t, id, (d) => d.state === 'succeeded');
+    const weights = api
+      .patches(ROUTE_PATH)
+      .map((p) => (p.body as { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight: number }> }> } }).spec.rules[1]!.backendRefs.map((r) => `${r.name} ${r.weight}`).join(', '));
+    expect(weights).toEqual(['nexus-backend-stable 90, nexus-backend-canary 10', 'nexus-backend-stable 50, nexus-backend-canary 50', 'nexus-backend-canary 100']);
+  });
+
+  it('refuses an upstream the router cannot route to, with a 400 naming it', async () => {
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/deployments',
+      headers: bearer(t.tokens.operator),
+      payload: { service: SERVICE, version: 'v9', upstream: '10.0.0.1:80', router: 'istio', stable: { version: 'v1', upstream: 'stable' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json<{ error: { message: string } }>(res).error.message).toMatch(/subset/);
+    const gw = await t.inject({
+      method: 'POST',
+      url: '/api/v1/deployments',
+      headers: bearer(t.tokens.operator),
+      payload: { service: SERVICE, version: 'v9', upstream: 'canary', router: 'gateway-api', stable: { version: 'v1', upstream: 'nexus-backend-stable:8080' } },
+    });
+    expect(gw.statusCode).toBe(400);
+    expect(json<{ error: { message: string } }>(gw).error.message).toMatch(/name:port/);
+  });
+});
