@@ -54,6 +54,13 @@ function firstLines(error: unknown): string {
   return text.split('\n').slice(0, 3).join(' | ').slice(0, 500);
 }
 
+interface PendingChange {
+  service: string;
+  backends: Backend[];
+  resolve: (result: ApplyResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * nginx on this machine: one `upstream <service>` file per service in
  * `upstreamDir` (the nginx configuration includes `upstreamDir/*.conf`), each
@@ -62,7 +69,8 @@ function firstLines(error: unknown): string {
  */
 export class NginxRouter implements TrafficRouter {
   readonly kind = 'nginx';
-  private queue: Promise<unknown> = Promise.resolve();
+  private waiting: PendingChange[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly config: NginxConfig,
@@ -85,28 +93,86 @@ export class NginxRouter implements TrafficRouter {
     return text === null ? null : parseBackends(text);
   }
 
+  /**
+   * Changes that arrive while nginx is busy wait together and go in as one
+   * batch: one `nginx -t` and one reload for all of them. One nginx takes
+   * only a few reloads a second (bench/deployments), so with many
+   * deployments at once one reload per change would make steps late.
+   */
   apply(service: string, backends: Backend[]): Promise<ApplyResult> {
-    const next = this.queue.then(() => this.applyNow(service, backends));
-    this.queue = next.catch(() => {});
-    return next;
+    return new Promise<ApplyResult>((resolve, reject) => {
+      this.waiting.push({ service, backends, resolve, reject });
+      this.draining ??= this.drain();
+    });
   }
 
-  private async applyNow(service: string, backends: Backend[]): Promise<ApplyResult> {
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      // A service changes at most once per batch; a second change of it waits for the next.
+      const services = new Set<string>();
+      const batch: PendingChange[] = [];
+      this.waiting = this.waiting.filter((change) => {
+        if (services.has(change.service)) return true;
+        services.add(change.service);
+        batch.push(change);
+        return false;
+      });
+      await this.applyBatch(batch);
+    }
+    this.draining = null;
+  }
+
+  private async applyBatch(batch: PendingChange[]): Promise<void> {
+    if (batch.length === 1) {
+      const [only] = batch as [PendingChange];
+      await this.applyNow(only.service, only.backends).then(only.resolve, only.reject);
+      return;
+    }
+    const written: Array<PendingChange & { restore: () => Promise<void> }> = [];
+    try {
+      for (const change of batch) {
+        const restore = await this.write(change.service, change.backends);
+        if (restore) written.push({ ...change, restore });
+        else change.resolve({ changed: false });
+      }
+      if (written.length === 0) return;
+      try {
+        await run(this.config.binary, [...this.nginxArgs(), '-t', '-q'], { timeout: COMMAND_TIMEOUT_MS });
+      } catch {
+        // One file spoils the batch: put them all back and go one by one, so each gets its own answer.
+        for (const change of written) await change.restore();
+        for (const change of written) await this.applyNow(change.service, change.backends).then(change.resolve, change.reject);
+        return;
+      }
+      await this.reload();
+      for (const change of written) change.resolve({ changed: true });
+    } catch (error) {
+      for (const change of written) await change.restore().catch(() => {});
+      for (const change of batch) change.reject(error);
+    }
+  }
+
+  /** Writes the service's file; returns how to put back the previous one, or null when nothing changed. */
+  private async write(service: string, backends: Backend[]): Promise<(() => Promise<void>) | null> {
     const file = this.file(service);
     const previous = await fs.readFile(file, 'utf8').catch(() => null);
-    if (previous !== null && sameBackends(parseBackends(previous), backends)) return { changed: false };
-    const text = renderUpstream(service, backends);
+    if (previous !== null && sameBackends(parseBackends(previous), backends)) return null;
     // Write-then-rename: nginx (or a crash) never sees half a file.
     const temp = `${file}.${process.pid}.tmp`;
     await fs.mkdir(this.config.upstreamDir, { recursive: true });
-    await fs.writeFile(temp, text);
+    await fs.writeFile(temp, renderUpstream(service, backends));
     await fs.rename(temp, file);
-    // Put back what nginx runs with: after a refused file, so the next reload (anyone's) does not pick it up;
-    // after a failed reload, so a retry sees a difference and reloads instead of finding "nothing to change".
-    const restore = async () => {
+    return async () => {
       if (previous === null) await fs.rm(file, { force: true });
       else await fs.writeFile(file, previous);
     };
+  }
+
+  private async applyNow(service: string, backends: Backend[]): Promise<ApplyResult> {
+    // Put back what nginx runs with: after a refused file, so the next reload (anyone's) does not pick it up;
+    // after a failed reload, so a retry sees a difference and reloads instead of finding "nothing to change".
+    const restore = await this.write(service, backends);
+    if (!restore) return { changed: false };
     try {
       await run(this.config.binary, [...this.nginxArgs(), '-t', '-q'], { timeout: COMMAND_TIMEOUT_MS });
     } catch (error) {

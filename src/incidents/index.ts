@@ -14,6 +14,8 @@ import type { NotifyModule } from '../notify/index.js';
 import { ackLinkRoutes } from './ack-link-routes.js';
 import { AckLinkStore } from './ack-link-store.js';
 import { AckLinks } from './ack-links.js';
+import { ChangeStore } from './change-store.js';
+import { ServiceChanges } from './changes.js';
 import type { RunbookSource } from './attach.js';
 import { PageStore } from './page-store.js';
 import { IncidentHistory } from './history.js';
@@ -38,8 +40,9 @@ export type { JoinedOpen, JoinOpenStatement } from './alert-links.js';
 export { DEFAULT_RUNBOOK, SLA_DEFAULTS } from './attach.js';
 export { INCIDENT_EVENT, Timeline } from './timeline.js';
 export { SlaClock } from './sla.js';
+export { CHANGE_EVENT_KIND, CHANGE_WINDOW_MINUTES, ServiceChanges } from './changes.js';
 export { Pager, type EscalationPort } from './paging.js';
-export type { Incident, IncidentState, Postmortem, Severity, TimelineEvent } from './schema.js';
+export type { Incident, IncidentDetail, ServiceChange, IncidentState, Postmortem, Severity, TimelineEvent } from './schema.js';
 
 export interface IncidentsDeps {
   db: Database;
@@ -77,6 +80,8 @@ export interface IncidentsModule {
   /** What came of each paged level: who was reached, and the next level at once when nobody was. */
   outcomes: PagingOutcomes;
   postmortems: Postmortems;
+  /** Deployments of an incident's service around it, heard on the bus. */
+  changes: ServiceChanges;
   close(): Promise<void>;
 }
 
@@ -107,11 +112,13 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const postmortems = new Postmortems({ store: new PostmortemStore(db.orm), events, timeline, clock });
   const sla = new SlaClock({ store: new SlaStore(db.orm), timeline, clock, logger, registry: deps.registry });
   const history = new IncidentHistory({ history: new HistoryStore(db.orm), incidents: store, pages });
-  incidentRoutes(app, { incidents, history, postmortems });
+  const changes = new ServiceChanges({ store: new ChangeStore(db.orm), timeline, bus, clock, logger });
+  incidentRoutes(app, { incidents, history, postmortems, changes });
   deps.audit.nameTargets('incident', namesFrom(db.orm, incidentsTable.id, incidentsTable.title));
   const signer = new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1');
   ackLinkRoutes(app, new AckLinks({ signer, store: new AckLinkStore(db.orm), incidents, recipients: deps.notify, clock }));
   timeline.listen();
+  changes.listen();
   outcomes.listen();
   const loop = startClockLoop(db, logger, deps.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS, [
     ['SLA check', () => sla.check()],
@@ -127,8 +134,10 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
     pager,
     outcomes,
     postmortems,
+    changes,
     async close() {
       await loop.stop();
+      await changes.close();
       await outcomes.close();
       await pager.idle();
       await timeline.close();

@@ -6,10 +6,12 @@ import type { App, Principal } from '../platform/http/types.js';
 import { Run } from '../runbooks/index.js';
 import type { IncidentHistory } from './history.js';
 import type { Transition } from './lifecycle.js';
+import type { ServiceChanges } from './changes.js';
 import type { Postmortems } from './postmortem.js';
 import {
   CreateIncidentBody,
   Incident,
+  IncidentDetail,
   IncidentListItem,
   IncidentListQuery,
   IncidentRunBody,
@@ -37,6 +39,7 @@ export interface IncidentRouteDeps {
   incidents: IncidentService;
   history: IncidentHistory;
   postmortems: Postmortems;
+  changes: ServiceChanges;
 }
 
 const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
@@ -49,7 +52,7 @@ const ACTIONS: Array<{ path: string; action: Transition; summary: string }> = [
 
 export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
   const sharedReads = new SharedReads();
-  const { incidents, history } = deps;
+  const { incidents, history, changes } = deps;
 
   app.get(
     '/api/v1/incidents',
@@ -97,8 +100,11 @@ export function incidentRoutes(app: App, deps: IncidentRouteDeps): void {
 
   app.get(
     '/api/v1/incidents/:id',
-    { schema: { tags, summary: 'One incident', params: IdParams, response: { 200: Incident, ...errors } }, config: { access: 'viewer' } },
-    async (request) => incidents.get(request.params.id),
+    { schema: { tags, summary: 'One incident, with the deployments of its service around it', params: IdParams, response: { 200: IncidentDetail, ...errors } }, config: { access: 'viewer' } },
+    async (request) => {
+      const incident = await incidents.get(request.params.id);
+      return { ...incident, changes: await changes.around(incident) };
+    },
   );
 
   app.patch(

@@ -113,10 +113,40 @@ export const Incident = Type.Object({
 });
 export type Incident = Static<typeof Incident>;
 
+/**
+ * A deployment of the incident's service that was under way when the
+ * incident opened, or finished within the 30 minutes before, or ran while it
+ * was open: the first suspect of a responder.
+ */
+export const ServiceChange = Type.Object({
+  deploymentId: Uuid,
+  service: Type.String(),
+  version: Type.String(),
+  stableVersion: Type.String(),
+  strategy: NullableString,
+  state: Type.String({ description: "The deployment's state: progressing, paused, aborting, rolling_back, succeeded, aborted, failed, rolled_back" }),
+  /** Still moving or waiting: it can be aborted (or, while rolling out, rolled back) from the deployments API. */
+  inProgress: Type.Boolean(),
+  /** Percent of traffic on the new version. */
+  weight: Type.Integer(),
+  /** When traffic reached that weight. */
+  weightAt: Timestamp,
+  /** The deployment's latest event, e.g. "Traffic: v1 75 %, v2 25 %". */
+  summary: Type.String(),
+  startedAt: Timestamp,
+  at: Timestamp,
+  finishedAt: NullableTimestamp,
+});
+export type ServiceChange = Static<typeof ServiceChange>;
+
+/** One incident as `GET /incidents/:id` shows it: with the changes to its service around it. */
+export const IncidentDetail = Type.Object({ ...Incident.properties, changes: Type.Array(ServiceChange) });
+export type IncidentDetail = Static<typeof IncidentDetail>;
+
 export const TimelineEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem' }),
+  kind: Type.String({ description: 'alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, change.deployment, approval.requested, approval.granted, sla.breach, postmortem' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../platform/auth/tables.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -202,4 +202,36 @@ export const incidentPages = pgTable(
       .on(t.pagedAt)
       .where(sql`settled_at IS NULL`),
   ],
+);
+
+/**
+ * The latest state of each recent deployment, as heard on the bus
+ * (`deployment.<kind>`): incidents never import the deployments domain, so
+ * they keep what responders need to see of a change here. One row per
+ * deployment, written idempotently by every replica that hears an event:
+ * only a later deployment event (`lastSeq`) overwrites it.
+ */
+export const serviceChanges = pgTable(
+  'service_changes',
+  {
+    deploymentId: uuid('deployment_id').primaryKey(),
+    service: text('service').notNull(),
+    version: text('version').notNull(),
+    stableVersion: text('stable_version').notNull(),
+    /** canary or blue-green, when the `created` event was heard. */
+    strategy: text('strategy'),
+    state: text('state').notNull(),
+    /** Percent of traffic on the new version. */
+    weight: integer('weight').notNull(),
+    /** When traffic reached `weight`: "reached 25 % 4 min before this alert". */
+    weightAt: at('weight_at').notNull(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+    lastKind: text('last_kind').notNull(),
+    lastSummary: text('last_summary').notNull(),
+    startedAt: at('started_at').notNull(),
+    lastAt: at('last_at').notNull(),
+    /** Null while the deployment still moves or waits (it can still be aborted or rolled back). */
+    finishedAt: at('finished_at'),
+  },
+  (t) => [index('service_changes_service_idx').on(t.service, t.lastAt)],
 );

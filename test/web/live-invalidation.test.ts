@@ -28,6 +28,8 @@ describe('live invalidation', () => {
       queryKeys.incidents.postmortem('inc-1'),
     ]);
     expect(keysToInvalidate(event('incident.timeline', { incidentId: 'inc-1', kind: 'alert.resolved' }))).toContainEqual(queryKeys.alerts.all);
+    // A deployment step on the incident's timeline moves the header's changes too.
+    expect(keysToInvalidate(event('incident.timeline', { incidentId: 'inc-1', kind: 'change.deployment' }))).toContainEqual(queryKeys.incidents.detail('inc-1'));
     expect(keysToInvalidate(event('run.step', { runId: 'run-1', incidentId: null }))).toEqual([queryKeys.runs.lists(), queryKeys.runs.detail('run-1')]);
     expect(keysToInvalidate(event('run.output', { runId: 'run-1' }))).toEqual([]);
     // Streamed output is not under the run's detail key: a step changing state does not refetch it.

@@ -3293,7 +3293,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One incident */
+        /** One incident, with the deployments of its service around it */
         get: {
             parameters: {
                 query?: never;
@@ -3348,6 +3348,27 @@ export interface paths {
                             assigneeId: string | null;
                             autoResolve: boolean;
                             category: string | null;
+                            changes: {
+                                /** Format: date-time */
+                                at: string;
+                                /** Format: uuid */
+                                deploymentId: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                inProgress: boolean;
+                                service: string;
+                                stableVersion: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** @description The deployment's state: progressing, paused, aborting, rolling_back, succeeded, aborted, failed, rolled_back */
+                                state: string;
+                                strategy: string | null;
+                                summary: string;
+                                version: string;
+                                weight: number;
+                                /** Format: date-time */
+                                weightAt: string;
+                            }[];
                             /** Format: date-time */
                             closedAt: string | null;
                             /** Format: uuid */
@@ -4476,7 +4497,7 @@ export interface paths {
                             data: {
                                 [key: string]: unknown;
                             };
-                            /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
+                            /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, change.deployment, approval.requested, approval.granted, sla.breach, postmortem */
                             kind: string;
                             seq: number;
                             summary: string;
@@ -5281,7 +5302,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, approval.requested, approval.granted, sla.breach, postmortem */
+                                /** @description alert.fired, alert.joined, alert.refired, alert.resolved, alert.reopened, alert.recurred, state, severity, note, assignment, page, escalation, page.reached, page.unreachable, page.failed, notification.sent, notification.failed, notification.skipped, run.created, run.step, run.closed, change.deployment, approval.requested, approval.granted, sla.breach, postmortem */
                                 kind: string;
                                 seq: number;
                                 summary: string;

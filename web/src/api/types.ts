@@ -29,7 +29,9 @@ export type User = Me['user'];
 export type Role = User['role'];
 export type LoginResponse = ResponseOf<'/api/v1/auth/login', 'post'>;
 
-export type Incident = ResponseOf<'/api/v1/incidents/{id}', 'get'>;
+export type Incident = ResponseOf<'/api/v1/incidents/{id}', 'patch'>;
+/** One incident as its page reads it: with the deployments of its service around it. */
+export type IncidentDetail = ResponseOf<'/api/v1/incidents/{id}', 'get'>;
 export type Severity = Incident['severity'];
 export type IncidentState = Incident['state'];
 export type IncidentListItem = ResponseOf<'/api/v1/incidents', 'get'>['items'][number];

@@ -1,11 +1,12 @@
 import { Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useId, type ReactNode } from 'react';
-import type { Incident, Severity } from '../api/types.js';
+import type { Incident, IncidentDetail, Severity } from '../api/types.js';
 import { formatAgo, formatDateTime, formatDuration } from '../common/format.js';
 import { useNow } from '../common/use-now.js';
 import { hasRole } from '../session/roles.js';
 import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
+import { IncidentChanges } from './IncidentChanges.js';
 import { actionsFor, INCIDENT_ACTIONS, STATE_COLOR } from './lifecycle.js';
 import { useIncidentMutations } from './queries.js';
 import { PagingLevels } from './paging.js';
@@ -68,7 +69,7 @@ function PersonField({
  * when the next escalation pages, and the state actions the server's state
  * machine allows now (responders and up; viewers only read).
  */
-export function IncidentHeader({ incident }: { incident: Incident }) {
+export function IncidentHeader({ incident }: { incident: IncidentDetail }) {
   const now = useNow();
   const user = useCurrentUser();
   const canAct = user !== null && hasRole(user.role, 'responder');
@@ -109,6 +110,14 @@ export function IncidentHeader({ incident }: { incident: Incident }) {
           </Fact>
           <Fact label="Runbook">{incident.runbook ? `${incident.runbook.procedureTitle} (${incident.runbook.slug} v${incident.runbook.version})` : 'none attached'}</Fact>
         </SimpleGrid>
+
+        {incident.changes.length > 0 && (
+          <dl style={{ margin: 0 }}>
+            <Fact label="Deployments of this service around it">
+              <IncidentChanges incident={incident} />
+            </Fact>
+          </dl>
+        )}
 
         <dl style={{ margin: 0 }}>
           <Fact label="Who was paged" testId="paging">

@@ -3,7 +3,7 @@ import { unwrap } from '../api/client.js';
 import { useRefreshingMutation } from '../api/mutations.js';
 import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
-import type { Incident, IncidentListQuery, IncidentState, PostmortemSummary, RequestBodyOf, TimelineEvent } from '../api/types.js';
+import type { Incident, IncidentDetail, IncidentListQuery, IncidentState, PostmortemSummary, RequestBodyOf, TimelineEvent } from '../api/types.js';
 import type { ParameterBody } from '../runs/parameters.js';
 import { rememberRun } from '../runs/queries.js';
 import { useApi } from '../session/SessionProvider.js';
@@ -96,8 +96,9 @@ export function usePostmortem(id: string, enabled = true) {
 export function useIncidentMutations(id: string) {
   const api = useApi();
   const queryClient = useQueryClient();
+  // A mutation answers without `changes`: the header keeps the ones it has.
   const onSuccess = (incident: Incident) => {
-    queryClient.setQueryData(queryKeys.incidents.detail(id), incident);
+    queryClient.setQueryData(queryKeys.incidents.detail(id), (old: IncidentDetail | undefined): IncidentDetail => ({ ...incident, changes: old?.changes ?? [] }));
     void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.lists() });
     void queryClient.invalidateQueries({ queryKey: queryKeys.incidents.timeline(id) });
   };

@@ -34,6 +34,7 @@ const KINDS: Record<string, KindStyle> = {
   title: { label: 'Title', color: 'grape', group: 'changes' },
   assignment: { label: 'Assignment', color: 'grape', group: 'changes' },
   postmortem: { label: 'Post-mortem', color: 'gray', group: 'changes' },
+  'change.deployment': { label: 'Deployment', color: 'yellow', group: 'changes' },
   'sla.breach': { label: 'SLA breached', color: 'red', group: 'changes' },
   page: { label: 'Paging', color: 'violet', group: 'paging' },
   escalation: { label: 'Escalating', color: 'violet', group: 'paging' },

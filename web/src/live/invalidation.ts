@@ -60,6 +60,8 @@ export function keysToInvalidate(event: ServerEvent): QueryKey[] {
       if (incidentId) keys.push(queryKeys.incidents.timeline(incidentId), queryKeys.incidents.postmortem(incidentId));
       // Alerts joining or resolving are recorded here; their list changed too.
       if (field(event, 'kind')?.startsWith('alert.')) keys.push(queryKeys.alerts.all);
+      // A deployment step of the incident's service: the header's changes moved.
+      if (incidentId && field(event, 'kind') === 'change.deployment') keys.push(queryKeys.incidents.detail(incidentId));
       break;
     case 'run.created':
       keys.push(queryKeys.runs.lists());
