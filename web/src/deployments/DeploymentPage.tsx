@@ -11,8 +11,8 @@ import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
 import { DeploymentChart } from './DeploymentChart.js';
-import { availableActions, chartData, describeStep, FINISHED_STATES, STATE_COLOR } from './model.js';
-import { useDeployment, useDeploymentAction, type DeploymentAction } from './queries.js';
+import { availableActions, chartData, describeStep, FINISHED_STATES, STATE_COLOR, type DeploymentAction } from './model.js';
+import { useDeployment, useDeploymentAction } from './queries.js';
 
 const LABEL: Record<DeploymentAction, string> = { promote: 'Promote', pause: 'Pause', resume: 'Resume', abort: 'Abort', rollback: 'Roll back' };
 /** The newest measurements in the table; the chart shows all of them. */

@@ -1,5 +1,6 @@
 import type { DeploymentDetail, DeploymentState, DeploymentSummary } from '../api/types.js';
-import type { DeploymentAction } from './queries.js';
+
+export type DeploymentAction = 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
 
 export const FINISHED_STATES: readonly DeploymentState[] = ['succeeded', 'aborted', 'failed', 'rolled_back'];
 

@@ -4,6 +4,7 @@ import { cursorPaging, withCursor } from '../api/paging.js';
 import { queryKeys } from '../api/query-keys.js';
 import type { DeploymentState } from '../api/types.js';
 import { useApi } from '../session/SessionProvider.js';
+import type { DeploymentAction } from './model.js';
 
 const PAGE = 50;
 
@@ -26,8 +27,6 @@ export function useDeployment(id: string) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/deployments/{id}', { params: { path: { id } }, signal })),
   });
 }
-
-export type DeploymentAction = 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
 
 /** The API's audited actions; the answer is shown at once, the events that follow refresh the rest. */
 export function useDeploymentAction(id: string) {
