@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('nexus deploy', () => {
-  it('start, list, status, pause, resume, promote and abort against a real server and nginx', async () => {
+  it('start, list, status, promote and abort against a real server and nginx (resume refused while waiting for promotion)', async () => {
     const started = await nexus(['deploy', 'start', SERVICE, 'v2', '--upstream', v2.address, '--stable', `v1=${v1.address}`, '--step', '10', '--step', 'pause', '--step', '50', '--step', 'pause', '--step', '100', '--json']);
     expect(started).toMatchObject({ code: EXIT.ok, stderr: '' });
     const { id } = JSON.parse(started.stdout) as Deployment;
@@ -97,6 +99,49 @@ describe('nexus deploy', () => {
     const after = await nexus(['deploy', 'status', id, '--follow']);
     expect(after.code).toBe(EXIT.failure);
     expect(after.stderr).toBe('nexus: the deployment ended rolled back\n');
+  });
+
+  it('pause holds a timed pause with the reason on the timeline; resume goes on', async () => {
+    const started = await nexus(['deploy', 'start', SERVICE, 'v2', '--upstream', v2.address, '--stable', `v1=${v1.address}`, '--step', '10', '--step', 'pause=3600', '--json']);
+    const { id } = JSON.parse(started.stdout) as Deployment;
+    await until(t, id, (d) => d.steps[1]?.state === 'running');
+    const paused = await nexus(['deploy', 'pause', id, '--reason', 'dashboard looks odd']);
+    expect(paused).toMatchObject({ code: EXIT.ok, stdout: `Deployment ${id} is paused (10 % on v2)\n` });
+    expect((await nexus(['deploy', 'pause', id])).code).toBe(EXIT.conflict);
+    const resumed = await nexus(['deploy', 'resume', id, '--json']);
+    expect((JSON.parse(resumed.stdout) as Deployment).state).toBe('progressing');
+    const detail = await until(t, id, (d) => d.timeline.some((e) => e.kind === 'resumed'));
+    expect(detail.timeline.filter((e) => e.actor === 'operator-user').map((e) => [e.kind, e.summary])).toEqual([
+      ['created', 'canary of web v2 started (stable: v1)'],
+      ['paused', 'dashboard looks odd'],
+      ['resumed', 'Resumed by operator-user'],
+    ]);
+    expect((await nexus(['deploy', 'abort', id])).code).toBe(EXIT.ok);
+    await until(t, id, (d) => d.state === 'aborted');
+  });
+
+  it('start --analysis sends the file\'s analysis; without Prometheus its round is inconclusive and the deployment pauses for a person', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nexus-deploy-'));
+    const file = path.join(dir, 'analysis.json');
+    await fs.writeFile(file, JSON.stringify({ metrics: [{ name: 'errors', query: 'sum(rate(http_requests_total{version="{{version}}",status="500"}[1m]))', max: 0.05 }], intervalSeconds: 1, count: 1 }));
+    const started = await nexus(['deploy', 'start', SERVICE, 'v2', '--upstream', v2.address, '--stable', `v1=${v1.address}`, '--step', '10', '--step', 'analysis', '--analysis', file, '--json']);
+    expect(started.code).toBe(EXIT.ok);
+    const { id, analysis } = JSON.parse(started.stdout) as Deployment;
+    expect(analysis).toMatchObject({ intervalSeconds: 1, count: 1, failureLimit: 0 });
+    const paused = await until(t, id, (d) => d.state === 'paused');
+    expect(paused.reason).toMatch(/inconclusive/);
+    const status = await nexus(['deploy', 'status', id], t.tokens.viewer);
+    expect(status.stdout).toMatch(/Analysis round 1\/1: errors - inconclusive/);
+    expect((await nexus(['deploy', 'abort', id])).code).toBe(EXIT.ok);
+    await until(t, id, (d) => d.state === 'aborted');
+
+    await fs.writeFile(file, '{ not json');
+    const bad = await nexus(['deploy', 'start', SERVICE, 'v2', '--upstream', v2.address, '--analysis', file]);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toMatch(/analysis\.json is not JSON/);
+    const missing = await nexus(['deploy', 'start', SERVICE, 'v2', '--upstream', v2.address, '--analysis', path.join(dir, 'nope.json')]);
+    expect(missing.stderr).toMatch(/^nexus: cannot read .*nope\.json: ENOENT\n/);
+    await fs.rm(dir, { recursive: true });
   });
 
   it('refuses bad steps and ids before any request, with a one-line usage error', async () => {
