@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentDetail } from '../../web/src/api/types.js';
-import { availableActions, chartData, describeStep } from '../../web/src/deployments/model.js';
+import { availableActions, chartData, describeStep, elapsed } from '../../web/src/deployments/model.js';
 
 const T0 = Date.parse('2026-12-07T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -55,5 +55,6 @@ describe('deployment page logic', () => {
       { metric: 'error rate', max: 0.05, points: [{ at: T0 + 20_000, value: 0.01, phase: 'successful' }, { at: T0 + 30_000, value: 0.2, phase: 'failed' }] },
       { metric: 'p95', max: 0.5, points: [] },
     ]);
+    expect([0, 59_600, 270_000, 3_720_000].map(elapsed)).toEqual(['0:00', '1:00', '4:30', '1:02:00']);
   });
 });

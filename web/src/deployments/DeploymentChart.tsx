@@ -1,6 +1,6 @@
 import { Text } from '@mantine/core';
 import { formatDateTime } from '../common/format.js';
-import type { ChartData, MetricSeries, Point } from './model.js';
+import { elapsed, type ChartData, type MetricSeries, type Point } from './model.js';
 
 const WIDTH = 720;
 const PANEL_HEIGHT = 110;
@@ -64,7 +64,9 @@ function MetricPanel({ series, top, x }: { series: MetricSeries; top: number; x:
  */
 export function DeploymentChart({ data, label }: { data: ChartData; label: string }) {
   const panels = 1 + data.metrics.length;
-  const height = TOP + panels * (PANEL_HEIGHT + GAP);
+  const axisY = TOP + panels * (PANEL_HEIGHT + GAP) - GAP + 16;
+  const height = axisY + 8;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => data.start + f * (data.end - data.start));
   const x = scale([data.start, data.end], [LEFT, WIDTH - RIGHT]);
   const yWeight = scale([0, 100], [TOP + PANEL_HEIGHT, TOP]);
   const lastWeight = data.weight.at(-1)?.value ?? 0;
@@ -84,12 +86,17 @@ export function DeploymentChart({ data, label }: { data: ChartData; label: strin
           </g>
         ))}
         <path d={stepPath(data.weight, x, yWeight)} fill="none" stroke="var(--mantine-color-blue-7)" strokeWidth={2} data-testid="weight-line" />
+        {ticks.map((at, i) => (
+          <text key={at} x={x(at)} y={axisY} fontSize={10} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} fill="currentColor">
+            {elapsed(at - data.start)}
+          </text>
+        ))}
         {data.metrics.map((series, i) => (
           <MetricPanel key={series.metric} series={series} top={TOP + (i + 1) * (PANEL_HEIGHT + GAP)} x={x} />
         ))}
       </svg>
       <Text component="figcaption" size="xs" c="dimmed">
-        {formatDateTime(new Date(data.start).toISOString())} to {formatDateTime(new Date(data.end).toISOString())}. Dots: measurements (green passed, red failed, yellow inconclusive); dashed: thresholds.
+        Time since {formatDateTime(new Date(data.start).toISOString())}, until {formatDateTime(new Date(data.end).toISOString())}. Dots: measurements (green passed, red failed, yellow inconclusive); dashed: thresholds.
       </Text>
     </figure>
   );

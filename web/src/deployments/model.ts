@@ -96,3 +96,11 @@ export function chartData(d: DeploymentDetail, now: number): ChartData {
   }
   return { start, end, weight, metrics: [...byMetric.values()] };
 }
+
+/** Time since the deployment started, the x-axis's labels: `0:00`, `4:30`, `1:02:00`. */
+export function elapsed(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}
