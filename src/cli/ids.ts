@@ -86,6 +86,10 @@ export function ids(client: NexusClient) {
       resolveId('run', ref, () =>
         mapped(walk<{ id: string; status: string; procedureTitle: string }>('/api/v1/runs'), (r) => ({ id: r.id, label: `${r.status} ${r.procedureTitle}` })),
       ),
+    deployment: (ref: string) =>
+      resolveId('deployment', ref, () =>
+        mapped(walk<{ id: string; service: string; version: string; state: string }>('/api/v1/deployments'), (d) => ({ id: d.id, label: `${d.service} ${d.version} ${d.state}` })),
+      ),
     runner: (ref: string) => resolveId('runner', ref, () => mapped(client.paginate((page) => client.listRunners(page)), (r) => ({ id: r.id, label: `${r.name} ${r.state}` }))),
     token: (ref: string) => resolveId('API token', ref, () => tokenCandidates(client)),
   };

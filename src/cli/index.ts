@@ -5,6 +5,7 @@ import { registerAudit } from './audit.js';
 import { registerIncidentCommands } from './incident.js';
 import { registerAlertCommands } from './alert.js';
 import { registerChannelCommands } from './channel.js';
+import { registerDeployCommands } from './deploy.js';
 import { processContext, type CliContext } from './context.js';
 import { registerLogin } from './login.js';
 import { registerRunbookCommands } from './runbook.js';
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerLintCommand(runbookGroup);
   registerRunbookRun(runbookGroup, ctx);
   registerRunCommands(program, ctx);
+  registerDeployCommands(program, ctx);
   reportUsageErrors(program);
   return program;
 }

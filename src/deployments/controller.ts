@@ -2,6 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { expandQuery, measure, verdict, type MeasurementPhase, type MetricResult } from './analysis.js';
+import { askGate, gateOrigin } from './gate.js';
 import { checkHealth } from './health.js';
 import { RouterError, sameBackends, type Backend, type TrafficRouter } from './router.js';
 import type { AnalysisSettings, DeploymentState, Step } from './schema.js';
@@ -31,6 +32,7 @@ const MAX_ACTIONS_PER_PASS = 50;
 /** A router that refused a change during an abort is asked again this often: an abort never gives up. */
 const ABORT_RETRY_MS = 2000;
 const HEALTH_RETRY_MS = 2000;
+const DEFAULT_GATE_INTERVAL_SECONDS = 10;
 
 /**
  * Moves deployments step by step. Every decision is written before it is
@@ -81,6 +83,8 @@ export class DeploymentController {
         return this.pause(row, step, spec.durationSeconds);
       case 'analysis':
         return this.analyse(row, step);
+      case 'gate':
+        return this.gate(row, step, spec.url, spec.intervalSeconds ?? DEFAULT_GATE_INTERVAL_SECONDS);
       case 'healthCheck':
         return this.healthCheck(row, step, spec.paths, spec.timeoutSeconds);
       case 'scaleDown':
@@ -231,6 +235,37 @@ export class DeploymentController {
     }
   }
 
+  /**
+   * Holds until the webhook says yes. Each refusal is kept on the step; the
+   * timeline gets one event per change of answer, not one per retry.
+   */
+  private async gate(row: DeploymentRow, step: StepRow, url: string, intervalSeconds: number): Promise<Next> {
+    const origin = gateOrigin(url);
+    if (step.state === 'pending' || !step.startedAt) {
+      const written = await this.startStep(row, step);
+      if (!written) return 'again';
+      await this.deps.timeline.record(written, 'gate', CONTROLLER_ACTOR, `Step ${step.index}: asking ${origin} to confirm`, { step: step.index, state: 'asking', weight: written.canaryWeight });
+      return 'again';
+    }
+    const held = await askGate(url, {
+      deployment: { id: row.id, service: row.service, version: row.version, stableVersion: row.stableVersion, canaryWeight: row.canaryWeight },
+      step: { index: step.index, kind: 'gate' },
+    });
+    if (held === null) return this.finishStep(row, step, 'succeeded', `confirmed by ${origin}`);
+    const message = `held: ${held}`;
+    const written = await this.deps.store.write(row.id, row.revision, { nextAt: new Date(this.deps.clock().getTime() + intervalSeconds * 1000) }, [
+      { index: step.index, patch: { message } },
+    ]);
+    if (written && step.message !== message) {
+      await this.deps.timeline.record(written, 'gate', CONTROLLER_ACTOR, `Step ${step.index} ${message}; asking again every ${intervalSeconds} s`, {
+        step: step.index,
+        state: 'held',
+        weight: written.canaryWeight,
+      });
+    }
+    return 'wait';
+  }
+
   private async healthCheck(row: DeploymentRow, step: StepRow, paths: string[], timeoutSeconds: number): Promise<Next> {
     if (step.state === 'pending' || !step.startedAt) {
       await this.startStep(row, step);
@@ -354,6 +389,8 @@ function describe(step: Step): string {
       return `set weight ${step.weight} %`;
     case 'pause':
       return step.durationSeconds === undefined ? 'pause until promoted' : `pause ${step.durationSeconds} s`;
+    case 'gate':
+      return `gate ${gateOrigin(step.url)}`;
     default:
       return step.kind;
   }

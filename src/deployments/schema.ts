@@ -47,15 +47,25 @@ export const PauseStep = Type.Object(
   { additionalProperties: false },
 );
 export const AnalysisStep = Type.Object({ kind: Type.Literal('analysis') }, { additionalProperties: false });
+/** Holds the deployment until a webhook answers 2xx to a POST of {deployment, step}; asked again every intervalSeconds. Promote skips it. */
+export const GateStep = Type.Object(
+  {
+    kind: Type.Literal('gate'),
+    url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) URL; only its origin is ever shown' }),
+    intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type GateStep = Static<typeof GateStep>;
 /** Steps a person writes for a canary; blue-green plans are made by NEXUS (plan.ts) and add healthCheck and scaleDown. */
-export const CanaryStep = Type.Union([SetWeightStep, PauseStep, AnalysisStep]);
+export const CanaryStep = Type.Union([SetWeightStep, PauseStep, AnalysisStep, GateStep]);
 export type CanaryStep = Static<typeof CanaryStep>;
 export const HealthCheckStep = Type.Object(
   { kind: Type.Literal('healthCheck'), paths: Type.Array(Type.String()), timeoutSeconds: Type.Integer() },
   { additionalProperties: false },
 );
 export const ScaleDownStep = Type.Object({ kind: Type.Literal('scaleDown') }, { additionalProperties: false });
-export const Step = Type.Union([SetWeightStep, PauseStep, AnalysisStep, HealthCheckStep, ScaleDownStep]);
+export const Step = Type.Union([SetWeightStep, PauseStep, AnalysisStep, GateStep, HealthCheckStep, ScaleDownStep]);
 export type Step = Static<typeof Step>;
 
 export const AnalysisMetric = Type.Object(
@@ -122,7 +132,7 @@ export type CreateDeploymentBody = Static<typeof CreateDeploymentBody>;
 
 export const DeploymentStep = Type.Object({
   index: Type.Integer(),
-  kind: Type.String({ description: 'setWeight, pause, analysis, healthCheck, scaleDown' }),
+  kind: Type.String({ description: 'setWeight, pause, analysis, gate, healthCheck, scaleDown' }),
   spec: Type.Record(Type.String(), Type.Unknown()),
   state: Type.Enum(STEP_STATES),
   message: NullableString,
@@ -172,7 +182,7 @@ export type Measurement = Static<typeof Measurement>;
 export const DeploymentEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'created, step, traffic, analysis, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident' }),
+  kind: Type.String({ description: 'created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

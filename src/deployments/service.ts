@@ -12,7 +12,8 @@ import { toDeployment, toEvent, toMeasurement } from './views.js';
 const WRITE_ATTEMPTS = 5;
 const DETAIL_MEASUREMENTS = 2000;
 const DETAIL_EVENTS = 1000;
-const WAIT_STEPS = ['pause', 'analysis'];
+/** Steps that hold for a person or a verdict; promote skips them. */
+const WAIT_STEPS = ['pause', 'analysis', 'gate'];
 
 export interface DeploymentServiceDeps {
   store: DeploymentStore;
@@ -38,6 +39,9 @@ export class DeploymentService {
     checkUpstream(router, body.upstream, 'upstream');
     if (body.stable) checkUpstream(router, body.stable.upstream, 'stable/upstream');
     const steps = planSteps(body);
+    steps.forEach((step, i) => {
+      if (step.kind === 'gate' && !URL.canParse(step.url)) throw new InputError(`body/steps/${i}/url: not a valid URL`, { field: 'steps' });
+    });
     const stable = await this.stableOf(body);
     if (stable.upstream === body.upstream) throw new InputError('body/upstream: the new version must run at another address than the stable one', { field: 'upstream' });
     if (stable.version === body.version) throw new InputError(`body/version: ${body.version} is already the stable version of ${body.service}`, { field: 'version' });
@@ -124,7 +128,7 @@ export class DeploymentService {
       const step = steps[row.currentStep];
       const waiting = step && WAIT_STEPS.includes(step.kind);
       if (!waiting && !full) {
-        throw new ConflictError(`Step ${row.currentStep} (${step?.kind ?? 'finish'}) is not a pause or an analysis; nothing to promote`, { step: row.currentStep });
+        throw new ConflictError(`Step ${row.currentStep} (${step?.kind ?? 'finish'}) is not a pause, analysis or gate; nothing to promote`, { step: row.currentStep });
       }
       const now = this.deps.clock();
       if (full) await this.deps.store.skipWaits(id, row.currentStep, now, `skipped: fully promoted by ${actor}`);

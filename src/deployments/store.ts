@@ -128,7 +128,7 @@ export class DeploymentStore {
     return row ?? null;
   }
 
-  /** Marks every pending pause and analysis step from `from` on as skipped (a full promotion). */
+  /** Marks every pending pause, analysis and gate step from `from` on as skipped (a full promotion). */
   async skipWaits(id: string, from: number, at: Date, message: string): Promise<void> {
     await this.orm
       .update(deploymentSteps)
@@ -137,7 +137,7 @@ export class DeploymentStore {
         and(
           eq(deploymentSteps.deploymentId, id),
           gte(deploymentSteps.index, from),
-          inArray(deploymentSteps.kind, ['pause', 'analysis']),
+          inArray(deploymentSteps.kind, ['pause', 'analysis', 'gate']),
           inArray(deploymentSteps.state, ['pending', 'running']),
         ),
       );

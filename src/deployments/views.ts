@@ -1,3 +1,4 @@
+import { gateOrigin } from './gate.js';
 import type { Deployment, DeploymentEvent, DeploymentState, Measurement, Strategy } from './schema.js';
 import type { DeploymentRow, EventRow, MeasurementRow, StepRow } from './store.js';
 
@@ -27,7 +28,7 @@ export function toDeployment(row: DeploymentRow, steps: StepRow[]): Deployment {
     steps: steps.map((s) => ({
       index: s.index,
       kind: s.kind,
-      spec: s.spec as Record<string, unknown>,
+      spec: publicSpec(s.spec as Record<string, unknown>),
       state: s.state as Deployment['steps'][number]['state'],
       message: s.message,
       startedAt: iso(s.startedAt),
@@ -52,4 +53,9 @@ export function toMeasurement(row: MeasurementRow): Measurement {
 
 export function toEvent(row: EventRow): DeploymentEvent {
   return { seq: row.seq, at: row.at.toISOString(), kind: row.kind, actor: row.actor, summary: row.summary, data: row.data as Record<string, unknown> };
+}
+
+/** A gate's URL may hold its credential (path, query): only its origin leaves the server. */
+function publicSpec(spec: Record<string, unknown>): Record<string, unknown> {
+  return spec.kind === 'gate' && typeof spec.url === 'string' ? { ...spec, url: gateOrigin(spec.url) } : spec;
 }

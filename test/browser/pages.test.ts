@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/incidents/index.js';
 import type { Run } from '../../src/runbooks/runs/schema.js';
+import { act, startVersion, TestNginx, until, type ServiceVersion } from '../deployments/support.js';
 import { stepEvent } from '../runs/support.js';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../support/app.js';
 import { browserRunbook, READ_COMMAND } from './runbook.js';
@@ -49,6 +50,7 @@ interface PageCase {
 
 interface Seeded {
   p1: Incident;
+  deploymentId: string;
 }
 
 const PAGES: PageCase[] = [
@@ -60,6 +62,8 @@ const PAGES: PageCase[] = [
   { name: 'postmortems', path: () => '/postmortems' },
   { name: 'runbooks', path: () => '/runbooks' },
   { name: 'runbook', path: () => '/runbooks/checkout' },
+  { name: 'deployments', path: () => '/deployments' },
+  { name: 'deployment', path: (s) => `/deployments/${s.deploymentId}` },
   { name: 'alerts', path: () => '/alerts' },
   { name: 'oncall', path: () => '/oncall' },
   { name: 'audit', path: () => '/audit' },
@@ -76,6 +80,9 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
   let t: TestApp | undefined;
   let browser: Browser | undefined;
   let seeded: Seeded;
+  // A real nginx and two versions behind it, for a deployment in progress.
+  let nginx: TestNginx | undefined;
+  const versions: ServiceVersion[] = [];
   const contexts = new Map<string, BrowserContext>();
   const pages = new Map<string, Page>();
   const report: Array<{ page: string; variant: string; counts: Record<string, number>; violations: AxeViolation[] }> = [];
@@ -127,7 +134,19 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
     await responder('POST', `/api/v1/incidents/${past.id}/resolve`, {});
     await responder('PUT', `/api/v1/incidents/${past.id}/postmortem`, { markdown: '# Post-mortem: Backups failed overnight\n\nThe bucket quota was full.', baseVersion: 0 });
     await t!.server.incidents.timeline.idle();
-    return { p1: await admin<Incident>('GET', `/api/v1/incidents/${p1Id}`) };
+    // A canary held at 50 % after a promotion, with its weight on the chart.
+    const [v1, v2] = versions;
+    const deployment = await operator<{ id: string }>('POST', '/api/v1/deployments', {
+      service: 'web',
+      version: 'v1.4.2',
+      upstream: v2!.address,
+      stable: { version: 'v1.4.1', upstream: v1!.address },
+      steps: [10, 50, 100].flatMap((weight) => (weight === 100 ? [{ kind: 'setWeight', weight }] : [{ kind: 'setWeight', weight }, { kind: 'pause' }])),
+    });
+    await until(t!, deployment.id, (d) => d.state === 'paused' && d.canaryWeight === 10);
+    await act(t!, deployment.id, 'promote');
+    await until(t!, deployment.id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    return { p1: await admin<Incident>('GET', `/api/v1/incidents/${p1Id}`), deploymentId: deployment.id };
   }
 
   /** One signed-in tab per look (size and theme), reused across pages. */
@@ -160,9 +179,11 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
   }
 
   beforeAll(async () => {
+    versions.push(await startVersion('v1.4.1'), await startVersion('v1.4.2'));
+    nginx = await TestNginx.start(versions[0]!);
     const started = await Promise.allSettled([
       ensureConsoleBuilt(),
-      createTestApp('postgres', { start: { listen: true } }).then((app) => (t = app)),
+      createTestApp('postgres', { start: { listen: true }, env: { ...nginx.env, NEXUS_DEPLOY_TICK_MS: '100' } }).then((app) => (t = app)),
       launchChromium().then((b) => (browser = b)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
@@ -173,6 +194,8 @@ describe('every console page, at 1280 and 390 px, light and dark', () => {
     for (const context of contexts.values()) await context.close();
     await browser?.close();
     await t?.close();
+    await nginx?.stop();
+    for (const version of versions) await version.close();
     if (report.length) {
       await fs.mkdir(path.dirname(REPORT_FILE), { recursive: true });
       await fs.writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);

@@ -46,6 +46,8 @@ describe('the console bundle', () => {
         'src/alerts/AlertsPage.tsx',
         'src/audit/AuditPage.tsx',
         DASHBOARD_MODULE,
+        'src/deployments/DeploymentPage.tsx',
+        'src/deployments/DeploymentsPage.tsx',
         'src/incidents/HistoryPage.tsx',
         'src/incidents/IncidentPage.tsx',
         'src/incidents/PostmortemsPage.tsx',

@@ -31,6 +31,9 @@ describe('live invalidation', () => {
     // A deployment step on the incident's timeline moves the header's changes too.
     expect(keysToInvalidate(event('incident.timeline', { incidentId: 'inc-1', kind: 'change.deployment' }))).toContainEqual(queryKeys.incidents.detail('inc-1'));
     expect(keysToInvalidate(event('run.step', { runId: 'run-1', incidentId: null }))).toEqual([queryKeys.runs.lists(), queryKeys.runs.detail('run-1')]);
+    for (const kind of ['deployment.traffic', 'deployment.analysis', 'deployment.gate', 'deployment.promoted']) {
+      expect(keysToInvalidate(event(kind, { deploymentId: 'dep-1', event: { kind } }))).toEqual([queryKeys.deployments.lists(), queryKeys.deployments.detail('dep-1')]);
+    }
     expect(keysToInvalidate(event('run.output', { runId: 'run-1' }))).toEqual([]);
     // Streamed output is not under the run's detail key: a step changing state does not refetch it.
     expect(queryKeys.runs.output('run-1', 'c1', 1).slice(0, 3)).not.toEqual(queryKeys.runs.detail('run-1'));

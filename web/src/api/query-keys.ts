@@ -40,6 +40,12 @@ export const queryKeys = {
     /** Outside `detail`: a step changing state must not refetch output that live chunks already extend. */
     output: (runId: string, commandId: string, attempt: number) => ['runs', 'output', runId, commandId, attempt] as const,
   },
+  deployments: {
+    all: ['deployments'] as const,
+    lists: () => ['deployments', 'list'] as const,
+    list: (filters: Filters) => ['deployments', 'list', filters] as const,
+    detail: (id: string) => ['deployments', 'detail', id] as const,
+  },
   runbooks: {
     all: ['runbooks'] as const,
     list: (filters: Filters) => ['runbooks', 'list', filters] as const,

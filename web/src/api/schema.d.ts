@@ -1537,7 +1537,7 @@ export interface paths {
                                     /** Format: date-time */
                                     finishedAt: string | null;
                                     index: number;
-                                    /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                    /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                     kind: string;
                                     message: string | null;
                                     spec: {
@@ -1620,6 +1620,13 @@ export interface paths {
                         } | {
                             /** @enum {string} */
                             kind: "analysis";
+                        } | {
+                            /** @default 10 */
+                            intervalSeconds?: number;
+                            /** @enum {string} */
+                            kind: "gate";
+                            /** @description http(s) URL; only its origin is ever shown */
+                            url: string;
                         })[];
                         /**
                          * @default canary
@@ -1698,7 +1705,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -1824,7 +1831,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -1844,7 +1851,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description created, step, traffic, analysis, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident */
+                                /** @description created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -1959,7 +1966,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -2080,7 +2087,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -2202,7 +2209,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -2323,7 +2330,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {
@@ -2444,7 +2451,7 @@ export interface paths {
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 index: number;
-                                /** @description setWeight, pause, analysis, healthCheck, scaleDown */
+                                /** @description setWeight, pause, analysis, gate, healthCheck, scaleDown */
                                 kind: string;
                                 message: string | null;
                                 spec: {

@@ -52,3 +52,9 @@ export type StepOutput = ResponseOf<'/api/v1/runs/{id}/steps/{step}/output', 'ge
 export type Postmortem = ResponseOf<'/api/v1/incidents/{id}/postmortem', 'get'>;
 export type RunbookDetail = ResponseOf<'/api/v1/runbooks/{id}', 'get'>;
 export type Procedure = RunbookDetail['parsed']['procedures'][number];
+
+export type DeploymentSummary = ResponseOf<'/api/v1/deployments', 'get'>['items'][number];
+export type DeploymentDetail = ResponseOf<'/api/v1/deployments/{id}', 'get'>;
+export type DeploymentState = DeploymentSummary['state'];
+export type DeploymentMeasurement = DeploymentDetail['measurements'][number];
+export type DeploymentEvent = DeploymentDetail['timeline'][number];

@@ -45,6 +45,13 @@ export function keysToInvalidate(event: ServerEvent): QueryKey[] {
   const keys: QueryKey[] = [];
   const incidentId = field(event, 'incidentId');
   const runId = field(event, 'runId');
+  // Every deployment event (deployment.step, .traffic, .analysis, .gate, actions) carries the deployment as it is now.
+  if (event.type.startsWith('deployment.')) {
+    const deploymentId = field(event, 'deploymentId');
+    keys.push(queryKeys.deployments.lists());
+    if (deploymentId) keys.push(queryKeys.deployments.detail(deploymentId));
+    return keys;
+  }
   switch (event.type) {
     case 'incident.created':
       // The alerts domain publishes no events of its own: a new incident is how a firing alert shows.

@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/incidents', label: 'Incidents' },
   { to: '/postmortems', label: 'Post-mortems' },
   { to: '/runbooks', label: 'Runbooks' },
+  { to: '/deployments', label: 'Deployments' },
   { to: '/alerts', label: 'Alerts & silences' },
   { to: '/oncall', label: 'On-call' },
   { to: '/audit', label: 'Audit log', role: 'admin' },
