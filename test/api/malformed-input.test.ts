@@ -112,7 +112,11 @@ function queryProbes(route: RegisteredRoute, path: string): Probe[] {
         label: `query ${field}=${value.slice(0, 20)}`,
         method: route.method,
         url: `${path}?${field}=${encodeURIComponent(value).replace(/%25ff%25fe/, '%ff%fe')}`,
-        mayAccept: fieldSchema.type === 'string' && !('format' in fieldSchema) && !('pattern' in fieldSchema),
+        // A probe that is a valid value of a patterned field (`1e309` is a fine DNS label) may be accepted.
+        mayAccept:
+          fieldSchema.type === 'string' &&
+          !('format' in fieldSchema) &&
+          (!('pattern' in fieldSchema) || new RegExp(String(fieldSchema.pattern)).test(value)),
       });
     }
   }
