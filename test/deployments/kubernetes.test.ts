@@ -46,8 +46,8 @@ function httpRoute(refs: Array<{ name: string; weight?: number }>) {
   };
 }
 
-function k8sDeployment(name: string, containers: Array<{ name: string; image: string }>) {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS }, spec: { template: { spec: { containers } } } };
+function k8sDeployment(name: string, containers: Array<{ name: string; image: string }>, replicas?: number) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS }, spec: { ...(replicas === undefined ? {} : { replicas }), template: { spec: { containers } } } };
 }
 
 describe('Kubernetes routers against a recording fake API server', () => {
@@ -140,6 +140,54 @@ describe('Kubernetes routers against a recording fake API server', () => {
     for (const route of (live.spec as { http: Array<{ route: Array<{ weight: number }> }> }).http[1]!.route) route.weight = 50;
     api.put(VS_PATH, live);
     expect((await router.current(SERVICE))?.map((b) => b.weight)).toEqual([50, 50]);
+  });
+
+  it('blue-green: the colour dropped from the route is scaled to 0 after the switch; a switch back scales it up and waits for ready pods first', async () => {
+    const [blue, green] = [deploymentPath('nexus-backend-blue'), deploymentPath('nexus-backend-green')];
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 0 }, { subset: 'green', weight: 100 }]));
+    api.put(blue, k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'backend:1' }], 3));
+    api.put(green, k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'backend:2' }], 2));
+    const router = istio();
+
+    // Scale-down: traffic first, then the old colour's replicas (noted on it) to 0.
+    expect(await router.apply(SERVICE, [{ version: 'v2', upstream: 'green', weight: 100 }])).toEqual({ changed: true });
+    expect(api.lines()).toEqual([`GET ${VS_PATH}`, `PATCH ${VS_PATH}`, `GET ${blue}`, `PATCH ${blue}`]);
+    const scaleDown = api.patches(blue)[0]!;
+    expect(scaleDown.headers['content-type']).toBe('application/merge-patch+json');
+    expect(scaleDown.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '3' } }, spec: { replicas: 0 } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 0 });
+
+    // Rollback: blue back to its 3 replicas, polled until its pods are ready (two reads behind here), then traffic, then green down.
+    api.requests.length = 0;
+    api.lagReads.set(blue, 3);
+    expect(await router.apply(SERVICE, [{ version: 'v1', upstream: 'blue', weight: 100 }])).toEqual({ changed: true });
+    expect(api.lines()).toEqual([
+      `GET ${VS_PATH}`,
+      `GET ${blue}`,
+      `PATCH ${blue}`,
+      `GET ${blue}`,
+      `GET ${blue}`,
+      `GET ${blue}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${green}`,
+      `PATCH ${green}`,
+    ]);
+    expect(api.patches(blue)[0]!.headers['content-type']).toBe('application/merge-patch+json');
+    expect(api.patches(blue)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 3 } });
+    expect(api.get(blue)!.metadata).not.toHaveProperty(['annotations', 'nexus.deployments/replicas']);
+    expect(api.patches(green)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '2' } }, spec: { replicas: 0 } });
+    expect(await router.current(SERVICE)).toEqual([{ version: 'v1', upstream: 'blue', weight: 100 }]);
+
+    // Pods that never get ready: bounded wait, a clear error, the route and blue untouched.
+    api.requests.length = 0;
+    api.neverReady.add(green);
+    const before = api.get(VS_PATH);
+    await expect(router.apply(SERVICE, [{ version: 'v2', upstream: 'green', weight: 100 }])).rejects.toThrow(
+      /deployments\/nexus-backend-green in nexus-platform was not ready after 1 s \(.*\); traffic was not moved/,
+    );
+    expect(api.get(VS_PATH)).toEqual(before);
+    expect(api.patches().map((p) => p.path)).toEqual([green]);
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
   });
 
   it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
