@@ -301,6 +301,7 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
   it('istio: 10 → 50 → promoted, one VirtualService patch per change, the canary image set once', async () => {
     api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
     api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
+    api.put(deploymentPath('nexus-backend-stable'), k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 4));
     const id = await start({ service: SERVICE, version: 'v1.4.2', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
     await act(t, id, 'promote');
@@ -310,6 +311,24 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
     expect(done.canaryWeight).toBe(100);
     expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 50, canary 50', 'canary 100']);
     expect(api.patches(deploymentPath('nexus-backend-canary'))).toHaveLength(1);
+    // The old version left the route: its Deployment is scaled to 0 after the last traffic change, its 4 replicas noted for a rollback.
+    expect(api.lines().slice(-3)).toEqual([`PATCH ${VS_PATH}`, `GET ${deploymentPath('nexus-backend-stable')}`, `PATCH ${deploymentPath('nexus-backend-stable')}`]);
+    expect(api.patches(deploymentPath('nexus-backend-stable')).map((p) => p.body)).toEqual([
+      { metadata: { annotations: { 'nexus.deployments/replicas': '4' } }, spec: { replicas: 0 } },
+    ]);
+
+    // Rollback after success: the old version's 4 replicas come back and report ready before any traffic moves, then the canary goes to 0.
+    api.requests.length = 0;
+    api.lagReads.set(deploymentPath('nexus-backend-stable'), 2);
+    await act(t, id, 'rollback');
+    const rolledBack = await until(t, id, (d) => d.state === 'rolled_back');
+    expect(rolledBack.canaryWeight).toBe(0);
+    const stablePath = deploymentPath('nexus-backend-stable');
+    const changes = api.lines().filter((l) => l.startsWith('PATCH') || l === `GET ${stablePath}`);
+    expect(changes).toEqual([`GET ${stablePath}`, `PATCH ${stablePath}`, `GET ${stablePath}`, `GET ${stablePath}`, `PATCH ${VS_PATH}`, `PATCH ${deploymentPath('nexus-backend-canary')}`]);
+    expect(api.patches(stablePath)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 4 } });
+    expect(api.patches(deploymentPath('nexus-backend-canary'))[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(istioWeights()).toEqual(['stable 100']);
     expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
   });
 
