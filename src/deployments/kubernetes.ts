@@ -5,6 +5,8 @@ import { RouterError, sameBackends, type ApplyResult, type Backend, type Traffic
 
 /** What NEXUS meant (versions included); the live routes only know subsets and backend names. */
 export const BACKENDS_ANNOTATION = 'nexus.deployments/backends';
+/** On a Deployment NEXUS scaled to 0: its replicas before, to bring the same number back on a switch back. */
+export const REPLICAS_ANNOTATION = 'nexus.deployments/replicas';
 
 type KubeObject = { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 /** A live route entry: a subset (Istio) or `name:port` (Gateway API), and its weight. */
@@ -109,12 +111,25 @@ abstract class CustomResourceRouter implements TrafficRouter {
     return this.backendsOf(await this.read(service), service);
   }
 
+  /**
+   * Pods before traffic, traffic before removal: every backend that takes
+   * traffic gets its image and (when it was scaled down) its replicas back,
+   * and is ready, before the route changes; a backend the route drops is
+   * scaled to 0 after the change.
+   */
   async apply(service: string, backends: Backend[]): Promise<ApplyResult> {
     if (!backends.some((b) => b.weight > 0)) throw new RouterError(`${service}: at least one backend must take traffic`);
-    for (const backend of backends) if (backend.image && backend.weight > 0) await this.setImage(service, backend);
     const wanted = backends.map(({ version, upstream, weight }) => ({ version, upstream, weight }));
+    let object = await this.read(service);
+    const before = this.backendsOf(object, service, wanted) ?? [];
+    const routed = new Set(before.filter((b) => b.weight > 0).map((b) => b.upstream));
+    for (const backend of backends) {
+      if (backend.weight > 0 && (backend.image || !routed.has(backend.upstream))) await this.makeServing(service, backend);
+    }
+    const wantedUpstreams = new Set(wanted.map((b) => b.upstream));
+    const dropped = before.filter((b) => !wantedUpstreams.has(b.upstream));
     for (let attempt = 0; attempt <= this.config.conflictRetries; attempt++) {
-      const object = await this.read(service);
+      if (attempt > 0) object = await this.read(service);
       if (sameBackends(this.backendsOf(object, service, wanted), wanted)) return { changed: false };
       const known = new Set([...annotated(object), ...wanted].map((b) => nameOf(b.upstream)));
       const patch = {
@@ -127,7 +142,6 @@ abstract class CustomResourceRouter implements TrafficRouter {
           // A strategic-merge patch on a custom resource is refused by the API server: merge patch it is.
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
-        return { changed: true };
       } catch (error) {
         if (error instanceof ApiException && error.code === 409) {
           this.logger.info({ router: this.kind, object: this.describe(service), attempt }, 'resourceVersion conflict; reading again');
@@ -135,34 +149,114 @@ abstract class CustomResourceRouter implements TrafficRouter {
         }
         throw apiProblem(`the API server refused the traffic change on ${this.describe(service)}`, error);
       }
+      for (const backend of dropped) await this.scaleDown(service, backend);
+      return { changed: true };
     }
     throw new RouterError(`${this.describe(service)} kept changing under NEXUS (409 Conflict ${this.config.conflictRetries + 1} times); nothing was changed`);
   }
 
-  /** The new version's image on its Deployment (`deploymentName`), in the container named like the service (or the only one). */
-  private async setImage(service: string, backend: Backend): Promise<void> {
+  private deploymentOf(service: string, backend: Backend): { name: string; where: string } {
     const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(backend.upstream));
-    const where = `deployments/${name} in ${this.config.namespace}`;
-    let deployment: V1Deployment;
+    return { name, where: `deployments/${name} in ${this.config.namespace}` };
+  }
+
+  /** The Deployment, or null when there is none (a backend NEXUS only routes, whose pods someone else runs). */
+  private async readDeployment(name: string, where: string): Promise<V1Deployment | null> {
     try {
-      deployment = await this.apps.readNamespacedDeployment({ name, namespace: this.config.namespace });
+      return await this.apps.readNamespacedDeployment({ name, namespace: this.config.namespace });
     } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return null;
       throw apiProblem(`reading ${where}`, error);
     }
-    const containers = deployment.spec?.template.spec?.containers ?? [];
-    const container = containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
-    // A strategic-merge patch naming a container that is not there would add one: refuse instead.
-    if (!container) throw new RouterError(`${where} has no container named ${service} (and not exactly one container)`);
-    if (container.image === backend.image) return;
+  }
+
+  private async patchDeployment(name: string, where: string, what: string, body: object, strategy: PatchStrategy): Promise<void> {
     try {
-      await this.apps.patchNamespacedDeployment(
-        { name, namespace: this.config.namespace, body: { spec: { template: { spec: { containers: [{ name: container.name, image: backend.image }] } } } } },
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-      );
+      await this.apps.patchNamespacedDeployment({ name, namespace: this.config.namespace, body }, setHeaderOptions('Content-Type', strategy));
     } catch (error) {
-      throw apiProblem(`the API server refused the image ${backend.image} on ${where}`, error);
+      throw apiProblem(`the API server refused ${what} on ${where}`, error);
     }
   }
+
+  /**
+   * The backend's Deployment runs its image with its replicas back (those
+   * NEXUS noted when it scaled it down) and reports ready. A backend getting
+   * an image must have a Deployment; one only getting traffic may have none.
+   */
+  private async makeServing(service: string, backend: Backend): Promise<void> {
+    const { name, where } = this.deploymentOf(service, backend);
+    const deployment = await this.readDeployment(name, where);
+    if (!deployment) {
+      if (backend.image) throw new RouterError(`reading ${where}: the Kubernetes API answered 404: not found`);
+      this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend about to take traffic; routing without checking its pods');
+      return;
+    }
+    let changed = false;
+    if (backend.image) {
+      const containers = deployment.spec?.template.spec?.containers ?? [];
+      const container = containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
+      // A strategic-merge patch naming a container that is not there would add one: refuse instead.
+      if (!container) throw new RouterError(`${where} has no container named ${service} (and not exactly one container)`);
+      if (container.image !== backend.image) {
+        const body = { spec: { template: { spec: { containers: [{ name: container.name, image: backend.image }] } } } };
+        await this.patchDeployment(name, where, `the image ${backend.image}`, body, PatchStrategy.StrategicMergePatch);
+        changed = true;
+      }
+    }
+    if (deployment.spec?.replicas === 0) {
+      const remembered = Number(deployment.metadata?.annotations?.[REPLICAS_ANNOTATION]);
+      const replicas = Number.isInteger(remembered) && remembered > 0 ? remembered : 1;
+      const body = { metadata: { annotations: { [REPLICAS_ANNOTATION]: null } }, spec: { replicas } };
+      await this.patchDeployment(name, where, `scaling up to ${replicas}`, body, PatchStrategy.MergePatch);
+      changed = true;
+    }
+    if (changed || !ready(deployment)) await this.waitReady(name, where);
+  }
+
+  /** Polls the Deployment's status until its rollout is complete; bounded by readyTimeoutSeconds. */
+  private async waitReady(name: string, where: string): Promise<void> {
+    const timeoutMs = this.config.readyTimeoutSeconds * 1000;
+    const pollMs = Math.min(1000, Math.max(50, timeoutMs / 10));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const deployment = await this.readDeployment(name, where);
+      if (!deployment) throw new RouterError(`${where} disappeared while NEXUS waited for it to be ready`);
+      if (ready(deployment)) return;
+      if (Date.now() >= deadline) {
+        const status = deployment.status ?? {};
+        throw new RouterError(
+          `${where} was not ready after ${this.config.readyTimeoutSeconds} s (${status.readyReplicas ?? 0}/${deployment.spec?.replicas ?? 1} ready, ${status.updatedReplicas ?? 0} updated); traffic was not moved`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** Scaled to 0 with its replicas noted on it, so a switch back brings the same number up. */
+  private async scaleDown(service: string, backend: Backend): Promise<void> {
+    const { name, where } = this.deploymentOf(service, backend);
+    const deployment = await this.readDeployment(name, where);
+    if (!deployment) {
+      this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend taken out of the route; nothing to scale down');
+      return;
+    }
+    const replicas = deployment.spec?.replicas ?? 1;
+    if (replicas === 0) return;
+    const body = { metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } };
+    await this.patchDeployment(name, where, 'scaling down to 0', body, PatchStrategy.MergePatch);
+  }
+}
+
+/** The rollout is done: the controller saw the latest spec, and every wanted replica runs it and is ready. */
+function ready(deployment: V1Deployment): boolean {
+  const wanted = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
+    (status.updatedReplicas ?? 0) >= wanted &&
+    (status.readyReplicas ?? 0) >= wanted &&
+    (status.replicas ?? 0) <= wanted
+  );
 }
 
 type IstioRoute = { destination?: { host?: string; subset?: string; port?: unknown }; weight?: number };

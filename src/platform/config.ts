@@ -93,6 +93,8 @@ export interface KubernetesConfig {
   deploymentName: string;
   /** NEXUS_K8S_CONFLICT_RETRIES, default 5: re-reads after a 409 (someone else changed the object) before giving up. */
   conflictRetries: number;
+  /** NEXUS_K8S_READY_TIMEOUT_SECONDS, default 300: how long a Deployment scaled up or given a new image may take to report ready before traffic moves to it. */
+  readyTimeoutSeconds: number;
 }
 
 export interface NginxConfig {
@@ -370,6 +372,7 @@ function kubernetesConfig(env: Env, cwd: string): KubernetesConfig | undefined {
     httpRoute: text(env, 'NEXUS_GATEWAY_HTTPROUTE'),
     deploymentName: text(env, 'NEXUS_K8S_DEPLOYMENT') ?? '{service}-{upstream}',
     conflictRetries: integer(env, 'NEXUS_K8S_CONFLICT_RETRIES', 5, 0, 100),
+    readyTimeoutSeconds: integer(env, 'NEXUS_K8S_READY_TIMEOUT_SECONDS', 300, 1, 3600),
   };
 }
 

@@ -17,6 +17,9 @@ const run = promisify(execFile);
  * when the patch carries a stale resourceVersion, 422 with a Status body when
  * told to. Merge patches are applied as RFC 7386 says; strategic-merge ones
  * merge `containers` by name, the one list this test patches that way.
+ * Deployments (`/apis/apps/`) get a `metadata.generation` bumped by each spec
+ * change and a `status` that catches up with the spec on the next GET, or
+ * only after `lagReads` more GETs, or never (`neverReady`).
  */
 export interface RecordedRequest {
   method: string;
@@ -36,6 +39,10 @@ export class FakeKubeApi {
   readonly conflictOnce = new Set<string>();
   /** Paths whose next PATCH is refused as invalid (one 422 each). */
   readonly invalidOnce = new Set<string>();
+  /** Deployment paths whose status stays behind the spec for this many more GETs. */
+  readonly lagReads = new Map<string, number>();
+  /** Deployment paths whose pods never become ready. */
+  readonly neverReady = new Set<string>();
   private version = 1000;
 
   private constructor(
@@ -73,7 +80,9 @@ export class FakeKubeApi {
 
   put(objectPath: string, object: Record<string, unknown>): void {
     const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-    this.objects.set(objectPath, { ...structuredClone(object), metadata: { ...structuredClone(metadata), resourceVersion: String(++this.version) } });
+    const stored: KubeObject = { ...structuredClone(object), metadata: { generation: 1, ...structuredClone(metadata), resourceVersion: String(++this.version) } };
+    this.objects.set(objectPath, stored);
+    if (isDeployment(objectPath) && !object.status) syncStatus(stored);
   }
 
   get(objectPath: string): KubeObject | undefined {
@@ -86,6 +95,13 @@ export class FakeKubeApi {
     this.objects.clear();
     this.conflictOnce.clear();
     this.invalidOnce.clear();
+    this.lagReads.clear();
+    this.neverReady.clear();
+  }
+
+  /** The requests as `METHOD path` lines. */
+  lines(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
   }
 
   patches(objectPath?: string): RecordedRequest[] {
@@ -111,7 +127,14 @@ export class FakeKubeApi {
     if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return status(401, 'Unauthorized', 'Unauthorized');
     const object = this.objects.get(objectPath);
     if (!object) return status(404, 'NotFound', `${objectPath} not found`);
-    if (req.method === 'GET') return send(200, object);
+    if (req.method === 'GET') {
+      if (isDeployment(objectPath) && !this.neverReady.has(objectPath)) {
+        const lag = this.lagReads.get(objectPath) ?? 0;
+        if (lag > 0) this.lagReads.set(objectPath, lag - 1);
+        else syncStatus(object);
+      }
+      return send(200, object);
+    }
     if (req.method !== 'PATCH') return status(405, 'MethodNotAllowed', `${req.method} is not handled here`);
 
     const contentType = req.headers['content-type'] ?? '';
@@ -134,9 +157,20 @@ export class FakeKubeApi {
     }
     const merged = (contentType === 'application/strategic-merge-patch+json' ? strategicMerge(object, body) : mergePatch(object, body)) as KubeObject;
     merged.metadata.resourceVersion = String(++this.version);
+    if (isDeployment(objectPath) && JSON.stringify(merged.spec) !== JSON.stringify(object.spec)) {
+      merged.metadata.generation = Number(object.metadata.generation ?? 1) + 1;
+    }
     this.objects.set(objectPath, merged);
     return send(200, merged);
   }
+}
+
+const isDeployment = (objectPath: string): boolean => objectPath.startsWith('/apis/apps/') && objectPath.includes('/deployments/');
+
+/** What the Deployment controller reports once the rollout is done: every wanted replica updated and ready. */
+function syncStatus(object: KubeObject): void {
+  const replicas = ((object.spec as { replicas?: number } | undefined)?.replicas ?? 1);
+  object.status = { observedGeneration: object.metadata.generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

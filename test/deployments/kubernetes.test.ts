@@ -46,8 +46,8 @@ function httpRoute(refs: Array<{ name: string; weight?: number }>) {
   };
 }
 
-function k8sDeployment(name: string, containers: Array<{ name: string; image: string }>) {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS }, spec: { template: { spec: { containers } } } };
+function k8sDeployment(name: string, containers: Array<{ name: string; image: string }>, replicas?: number) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS }, spec: { ...(replicas === undefined ? {} : { replicas }), template: { spec: { containers } } } };
 }
 
 describe('Kubernetes routers against a recording fake API server', () => {
@@ -67,6 +67,7 @@ describe('Kubernetes routers against a recording fake API server', () => {
       httpRoute: undefined,
       deploymentName: '{service}-{upstream}',
       conflictRetries: 3,
+      readyTimeoutSeconds: 1,
     };
   });
   afterAll(async () => api?.close());
@@ -85,12 +86,13 @@ describe('Kubernetes routers against a recording fake API server', () => {
     ]);
     expect(result).toEqual({ changed: true });
 
-    // The image first (pods of the new version before traffic to them), then the traffic.
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    // The image first, then its rollout reported done (pods of the new version before traffic to them), then the traffic.
+    expect(api.lines()).toEqual([
+      `GET ${VS_PATH}`,
       `GET ${VS_PATH}`,
       `GET ${deploymentPath('nexus-backend-canary')}`,
       `PATCH ${deploymentPath('nexus-backend-canary')}`,
-      `GET ${VS_PATH}`,
+      `GET ${deploymentPath('nexus-backend-canary')}`,
       `PATCH ${VS_PATH}`,
     ]);
     const [imagePatch, trafficPatch] = api.patches();
@@ -140,6 +142,54 @@ describe('Kubernetes routers against a recording fake API server', () => {
     expect((await router.current(SERVICE))?.map((b) => b.weight)).toEqual([50, 50]);
   });
 
+  it('blue-green: the colour dropped from the route is scaled to 0 after the switch; a switch back scales it up and waits for ready pods first', async () => {
+    const [blue, green] = [deploymentPath('nexus-backend-blue'), deploymentPath('nexus-backend-green')];
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 0 }, { subset: 'green', weight: 100 }]));
+    api.put(blue, k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'backend:1' }], 3));
+    api.put(green, k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'backend:2' }], 2));
+    const router = istio();
+
+    // Scale-down: traffic first, then the old colour's replicas (noted on it) to 0.
+    expect(await router.apply(SERVICE, [{ version: 'v2', upstream: 'green', weight: 100 }])).toEqual({ changed: true });
+    expect(api.lines()).toEqual([`GET ${VS_PATH}`, `PATCH ${VS_PATH}`, `GET ${blue}`, `PATCH ${blue}`]);
+    const scaleDown = api.patches(blue)[0]!;
+    expect(scaleDown.headers['content-type']).toBe('application/merge-patch+json');
+    expect(scaleDown.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '3' } }, spec: { replicas: 0 } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 0 });
+
+    // Rollback: blue back to its 3 replicas, polled until its pods are ready (two reads behind here), then traffic, then green down.
+    api.requests.length = 0;
+    api.lagReads.set(blue, 3);
+    expect(await router.apply(SERVICE, [{ version: 'v1', upstream: 'blue', weight: 100 }])).toEqual({ changed: true });
+    expect(api.lines()).toEqual([
+      `GET ${VS_PATH}`,
+      `GET ${blue}`,
+      `PATCH ${blue}`,
+      `GET ${blue}`,
+      `GET ${blue}`,
+      `GET ${blue}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${green}`,
+      `PATCH ${green}`,
+    ]);
+    expect(api.patches(blue)[0]!.headers['content-type']).toBe('application/merge-patch+json');
+    expect(api.patches(blue)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 3 } });
+    expect(api.get(blue)!.metadata).not.toHaveProperty(['annotations', 'nexus.deployments/replicas']);
+    expect(api.patches(green)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '2' } }, spec: { replicas: 0 } });
+    expect(await router.current(SERVICE)).toEqual([{ version: 'v1', upstream: 'blue', weight: 100 }]);
+
+    // Pods that never get ready: bounded wait, a clear error, the route and blue untouched.
+    api.requests.length = 0;
+    api.neverReady.add(green);
+    const before = api.get(VS_PATH);
+    await expect(router.apply(SERVICE, [{ version: 'v2', upstream: 'green', weight: 100 }])).rejects.toThrow(
+      /deployments\/nexus-backend-green in nexus-platform was not ready after 1 s \(.*\); traffic was not moved/,
+    );
+    expect(api.get(VS_PATH)).toEqual(before);
+    expect(api.patches().map((p) => p.path)).toEqual([green]);
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
+  });
+
   it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
     expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
   });
@@ -149,7 +199,8 @@ describe('Kubernetes routers against a recording fake API server', () => {
     api.conflictOnce.add(VS_PATH);
     const router = istio();
     await router.apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 75 }, { version: 'v2', upstream: 'canary', weight: 25 }]);
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${VS_PATH}`, `PATCH ${VS_PATH}`, `GET ${VS_PATH}`, `PATCH ${VS_PATH}`]);
+    // The canary's Deployment is looked for (none here: routed without checking pods), then the 409 and the retry.
+    expect(api.lines()).toEqual([`GET ${VS_PATH}`, `GET ${deploymentPath('nexus-backend-canary')}`, `PATCH ${VS_PATH}`, `GET ${VS_PATH}`, `PATCH ${VS_PATH}`]);
     const [first, second] = api.patches() as Array<{ body: { metadata: { resourceVersion: string } } }>;
     expect(second!.body.metadata.resourceVersion).not.toBe(first!.body.metadata.resourceVersion);
     expect((await router.current(SERVICE))?.map((b) => [b.upstream, b.weight])).toEqual([['stable', 75], ['canary', 25]]);
@@ -250,6 +301,7 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
   it('istio: 10 → 50 → promoted, one VirtualService patch per change, the canary image set once', async () => {
     api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
     api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
+    api.put(deploymentPath('nexus-backend-stable'), k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 4));
     const id = await start({ service: SERVICE, version: 'v1.4.2', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
     await act(t, id, 'promote');
@@ -259,6 +311,24 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
     expect(done.canaryWeight).toBe(100);
     expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 50, canary 50', 'canary 100']);
     expect(api.patches(deploymentPath('nexus-backend-canary'))).toHaveLength(1);
+    // The old version left the route: its Deployment is scaled to 0 after the last traffic change, its 4 replicas noted for a rollback.
+    expect(api.lines().slice(-3)).toEqual([`PATCH ${VS_PATH}`, `GET ${deploymentPath('nexus-backend-stable')}`, `PATCH ${deploymentPath('nexus-backend-stable')}`]);
+    expect(api.patches(deploymentPath('nexus-backend-stable')).map((p) => p.body)).toEqual([
+      { metadata: { annotations: { 'nexus.deployments/replicas': '4' } }, spec: { replicas: 0 } },
+    ]);
+
+    // Rollback after success: the old version's 4 replicas come back and report ready before any traffic moves, then the canary goes to 0.
+    api.requests.length = 0;
+    api.lagReads.set(deploymentPath('nexus-backend-stable'), 2);
+    await act(t, id, 'rollback');
+    const rolledBack = await until(t, id, (d) => d.state === 'rolled_back');
+    expect(rolledBack.canaryWeight).toBe(0);
+    const stablePath = deploymentPath('nexus-backend-stable');
+    const changes = api.lines().filter((l) => l.startsWith('PATCH') || l === `GET ${stablePath}`);
+    expect(changes).toEqual([`GET ${stablePath}`, `PATCH ${stablePath}`, `GET ${stablePath}`, `GET ${stablePath}`, `PATCH ${VS_PATH}`, `PATCH ${deploymentPath('nexus-backend-canary')}`]);
+    expect(api.patches(stablePath)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 4 } });
+    expect(api.patches(deploymentPath('nexus-backend-canary'))[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(istioWeights()).toEqual(['stable 100']);
     expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
   });
 

@@ -57,6 +57,7 @@ describe("the built-in runbook's VirtualService patches", () => {
         httpRoute: undefined,
         deploymentName: '{service}-{upstream}',
         conflictRetries: 0,
+        readyTimeoutSeconds: 1,
       },
       loadKubeConfig({ kubeconfig: api.kubeconfigPath }),
       createLogger('silent'),
