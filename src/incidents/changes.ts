@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ChangeRow, ChangeStore } from './change-store.js';
 import type { Incident, ServiceChange } from './schema.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
+import { SerialWork } from '../platform/serial-work.js';
 
 /**
  * The deployments domain's bus events, by name: incidents never import
@@ -76,7 +77,7 @@ export function describeBefore(change: ChangeRow, openedAt: Date): string {
  * dedupe keys make hearing one twice a no-op.
  */
 export class ServiceChanges {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly work = new SerialWork();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly deps: { store: ChangeStore; timeline: Timeline; bus: EventBus; clock: Clock; logger: Logger }) {}
@@ -94,18 +95,15 @@ export class ServiceChanges {
   listen(): void {
     this.unsubscribe = this.deps.bus.subscribe((event) => {
       if (!event.type.startsWith(DEPLOYMENT_PREFIX) && event.type !== INCIDENT_EVENT.created) return;
-      this.chain = this.chain
-        .then(() => this.hear(event))
-        .catch((error: unknown) => this.deps.logger.warn({ err: error, type: event.type }, 'could not record a change event'));
+      this.work.add(
+        () => this.hear(event),
+        (error) => this.deps.logger.warn({ err: error, type: event.type }, 'could not record a change event'),
+      );
     });
   }
 
-  async idle(): Promise<void> {
-    let seen: Promise<void> | undefined;
-    while (seen !== this.chain) {
-      seen = this.chain;
-      await seen;
-    }
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { PageRow, PageStore } from './page-store.js';
 import type { ReachedRecipient, UnreachedRecipient } from './schema.js';
 import { INCIDENT_EVENT, type Timeline } from './timeline.js';
 import { toIncident, type LevelOutcome } from './views.js';
+import { SerialWork } from '../platform/serial-work.js';
 
 /** Unsettled levels looked at per pass of the clock loop. */
 const PASS_LIMIT = 100;
@@ -68,7 +69,7 @@ const notReachedText = (r: UnreachedRecipient) => `${r.name} ${r.why.map((w) => 
  * path; the clock loop's `settlePending` finds what nobody heard.
  */
 export class PagingOutcomes {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly work = new SerialWork();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly deps: PagingOutcomeDeps) {}
@@ -79,9 +80,10 @@ export class PagingOutcomes {
       if (!HEARD.has(event.type)) return;
       const { notificationId, incidentId } = (event.data ?? {}) as { notificationId?: unknown; incidentId?: unknown };
       if (typeof notificationId !== 'string' || typeof incidentId !== 'string') return;
-      this.chain = this.chain
-        .then(() => this.settleNotification(notificationId))
-        .catch((error: unknown) => this.deps.logger.warn({ err: error, notificationId }, 'could not record a paging outcome; the clock loop retries'));
+      this.work.add(
+        () => this.settleNotification(notificationId),
+        (error) => this.deps.logger.warn({ err: error, notificationId }, 'could not record a paging outcome; the clock loop retries'),
+      );
     });
   }
 
@@ -139,12 +141,8 @@ export class PagingOutcomes {
   }
 
   /** Resolves once every outcome heard so far is handled (tests, shutdown). */
-  async idle(): Promise<void> {
-    let seen: Promise<void> | undefined;
-    while (seen !== this.chain) {
-      seen = this.chain;
-      await seen;
-    }
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { ACK_LINK_TTL_MS, ackLinkPrefix } from './ack-links.js';
 import type { IncidentRow, IncidentStore } from './incident-store.js';
 import type { PageRow, PageStore } from './page-store.js';
 import type { Timeline } from './timeline.js';
+import { SerialWork } from '../platform/serial-work.js';
 
 /** What paging needs of the notify domain (DESIGN.md §3: incidents page through notify, never the reverse). */
 export type EscalationPort = Pick<NotifyModule, 'planEscalation' | 'notify' | 'outcome'>;
@@ -80,7 +81,7 @@ export function pageSubject(prefix: string, title: string): string {
  * catches whatever a crashed process left behind.
  */
 export class Pager {
-  private pending: Promise<unknown> = Promise.resolve();
+  private readonly work = new SerialWork();
 
   constructor(private readonly deps: PagerDeps) {}
 
@@ -131,12 +132,8 @@ export class Pager {
   }
 
   /** Resolves once every kick so far is done (tests, shutdown). */
-  async idle(): Promise<void> {
-    let seen: Promise<unknown> | undefined;
-    while (seen !== this.pending) {
-      seen = this.pending;
-      await seen;
-    }
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   private async escalate(row: IncidentRow): Promise<void> {
@@ -277,7 +274,7 @@ export class Pager {
 
   /** One at a time, in order, off the caller's path; a failure is reported, never thrown at the caller. */
   private background(work: () => Promise<void>, onError: (error: unknown) => void): void {
-    this.pending = this.pending.then(work).catch(onError);
+    this.work.add(work, onError);
   }
 
   private failed(incidentId: string, error: unknown): void {

@@ -7,6 +7,7 @@ import { RUN_EVENT, type StepEvent } from '../runbooks/index.js';
 import type { TimelineEvent } from './schema.js';
 import type { EventRow, TimelineStore } from './timeline-store.js';
 import { toTimelineEvent } from './views.js';
+import { SerialWork } from '../platform/serial-work.js';
 
 export const INCIDENT_EVENT = { created: 'incident.created', updated: 'incident.updated', timeline: 'incident.timeline' } as const;
 
@@ -34,7 +35,7 @@ function firstLine(text: string, max = 120): string {
  * the bus (DESIGN.md §3: runs and notify never call incidents).
  */
 export class Timeline {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly work = new SerialWork();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -81,22 +82,19 @@ export class Timeline {
     this.unsubscribe = this.deps.bus.subscribe((event) => {
       const incidentId = (event.data as { incidentId?: unknown } | null)?.incidentId;
       if (typeof incidentId !== 'string') return;
-      this.chain = this.chain
-        .then(() => this.hear(incidentId, event))
-        .catch((error: unknown) => {
+      this.work.add(
+        () => this.hear(incidentId, event),
+        (error) => {
           // A foreign key violation: an event about an incident that does not exist (anymore).
           if (!isForeignKeyViolation(error)) this.deps.logger.warn({ err: error, type: event.type }, 'timeline could not record an event');
-        });
+        },
+      );
     });
   }
 
   /** Resolves once every event heard so far is recorded (tests, shutdown). */
-  async idle(): Promise<void> {
-    let seen: Promise<void> | undefined;
-    while (seen !== this.chain) {
-      seen = this.chain;
-      await seen;
-    }
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   async close(): Promise<void> {
