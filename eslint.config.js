@@ -34,7 +34,7 @@ export default tseslint.config(
       'nexus/faces': [
         'error',
         {
-          domains: ['alerts', 'deployments', 'incidents', 'notify', 'runbooks', 'runners'],
+          domains: ['alerts', 'deployments', 'incidents', 'maintenance', 'notify', 'runbooks', 'runners'],
           shared: 'platform',
           cli: {
             folder: 'cli',

@@ -37,6 +37,7 @@ import { VERSION } from './platform/version.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { registerDeployments, type DeploymentsModule } from './deployments/index.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
+import { registerMaintenance, type MaintenanceModule } from './maintenance/index.js';
 import { registerNotify, type NotifyModule } from './notify/index.js';
 import { registerRunbooks, type RunbookAnalysis, type RunbookLibrary, type RunsModule } from './runbooks/index.js';
 import { createRunnerRegistry, registerRunners, type LocalRunner, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
@@ -83,6 +84,8 @@ export interface NexusApp {
   alerts: AlertsModule;
   /** Canary and blue-green deployments: the service and the controller (a failed one opens an incident). */
   deployments: DeploymentsModule;
+  /** Schedules, backups and restore drills, secret rotation, database care. */
+  maintenance: MaintenanceModule;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -242,6 +245,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     incidents: incidents.incidents,
   });
   startup.phase('deployments');
+  const maintenance = registerMaintenance(app, { logger });
+  app.addHook('onClose', () => maintenance.close());
+  startup.phase('maintenance');
   const runners = registerRunners(app, {
     registry: runnerRegistry,
     queue: runs.queue,
@@ -274,5 +280,6 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     runnerRegistry: runners.registry,
     alerts,
     deployments,
+    maintenance,
   };
 }
