@@ -37,7 +37,7 @@ import { VERSION } from './platform/version.js';
 import { registerAlerts, type AlertsModule } from './alerts/index.js';
 import { registerDeployments, type DeploymentsModule } from './deployments/index.js';
 import { registerIncidents, type IncidentsModule } from './incidents/index.js';
-import { registerMaintenance, type MaintenanceModule } from './maintenance/index.js';
+import { registerMaintenance, type BuiltInTask, type MaintenanceModule, type SchedulerTiming } from './maintenance/index.js';
 import { registerNotify, type NotifyModule } from './notify/index.js';
 import { registerRunbooks, type RunbookAnalysis, type RunbookLibrary, type RunsModule } from './runbooks/index.js';
 import { createRunnerRegistry, registerRunners, type LocalRunner, type RemoteRunners, type RunnerRegistry } from './runners/index.js';
@@ -56,6 +56,9 @@ export interface AppDeps {
   clock?: Clock;
   /** Where the start's time goes: each domain's registration is a phase of the `startup` line. */
   startup?: StartupTimer;
+  /** Built-in maintenance tasks beyond the domains' own (tests register small ones). */
+  maintenanceTasks?: BuiltInTask[];
+  schedulerTiming?: Partial<SchedulerTiming>;
 }
 
 export interface NexusApp {
@@ -245,7 +248,19 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     incidents: incidents.incidents,
   });
   startup.phase('deployments');
-  const maintenance = registerMaintenance(app, { logger });
+  const maintenance = await registerMaintenance(app, {
+    db,
+    jobs: deps.jobs,
+    bus,
+    logger,
+    clock,
+    tasks: deps.maintenanceTasks ?? [],
+    runbooks,
+    runs,
+    notify,
+    publicUrl: config.publicUrl,
+    ...(deps.schedulerTiming ? { schedulerTiming: deps.schedulerTiming } : {}),
+  });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');
   const runners = registerRunners(app, {

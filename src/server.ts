@@ -14,6 +14,7 @@ import { createStartupTimer, type StartupTimer } from './platform/startup.js';
 import { ensureDefaults as ensureNotifyDefaults, warnWhenNothingDelivers } from './notify/index.js';
 import { ensureDefaultRoutes } from './alerts/index.js';
 import { BUILTIN_RUNBOOKS_DIR, importBuiltinRunbooks } from './runbooks/index.js';
+import type { BuiltInTask, SchedulerTiming } from './maintenance/index.js';
 
 export interface RunningServer extends NexusApp {
   url: string;
@@ -38,6 +39,9 @@ export interface StartOptions {
   builtinRunbooksDir?: string | null;
   /** `nexus serve` passes one that began at process start, so loading the code counts too. */
   startup?: StartupTimer;
+  /** Tests: built-in maintenance tasks of their own, and scheduler intervals. */
+  maintenanceTasks?: BuiltInTask[];
+  schedulerTiming?: Partial<SchedulerTiming>;
 }
 
 /**
@@ -95,7 +99,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanup.push(() => jobs.stop());
     startup.phase('job queue');
 
-    const nexus = await buildApp({ config, jwtSecretKey, db, redis, bus, jobs, logger, startup, ...(options.clock ? { clock: options.clock } : {}) });
+    const nexus = await buildApp({
+      config,
+      jwtSecretKey,
+      db,
+      redis,
+      bus,
+      jobs,
+      logger,
+      startup,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.maintenanceTasks ? { maintenanceTasks: options.maintenanceTasks } : {}),
+      ...(options.schedulerTiming ? { schedulerTiming: options.schedulerTiming } : {}),
+    });
     cleanup.push(() => nexus.app.close());
     const bootstrap = await nexus.auth.bootstrapAdmin(config.adminPassword);
     if (bootstrap) {
@@ -111,6 +127,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const builtinDir = options.builtinRunbooksDir === undefined ? BUILTIN_RUNBOOKS_DIR : options.builtinRunbooksDir;
     if (builtinDir !== null) await importBuiltinRunbooks({ library: nexus.runbooks, audit: nexus.audit, logger }, builtinDir);
     startup.phase('built-in runbooks');
+    // The built-in runbook's daily, weekly and monthly tasks as schedules, disabled, once each.
+    for (const seeded of await nexus.maintenance.schedules.ensureSeeds()) {
+      await nexus.audit.record({ actor: 'system', action: 'schedule.seed', target: seeded.id, outcome: 'success', details: { name: seeded.name, enabled: false } });
+    }
     let url = '';
     if (options.listen !== false) {
       url = await nexus.app.listen({ host: config.host, port: config.port });

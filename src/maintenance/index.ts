@@ -1,8 +1,17 @@
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/index.js';
+import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
+import type { JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
+import type { NotifyModule } from '../notify/index.js';
+import type { RunbookLibrary, RunsModule } from '../runbooks/index.js';
+import { registerSchedules, type SchedulerTiming, type SchedulesModule } from './schedules/index.js';
 import type { BuiltInTask } from './tasks.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
+export { SCHEDULE_EVENT } from './schedules/index.js';
+export type { SchedulerTiming } from './schedules/index.js';
 
 /**
  * Maintenance: schedules (schedules/), backups and restore drills (backups/),
@@ -10,22 +19,48 @@ export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
  * part registers here; this file is the domain's only door.
  */
 export interface MaintenanceDeps {
+  db: Database;
+  jobs: JobQueue;
+  bus: EventBus;
   logger: Logger;
-  /** Built-in tasks other domains contribute (none yet); this domain adds its own. */
+  clock: Clock;
+  /** Built-in tasks other parts and domains contribute; this domain adds its own. */
   tasks?: BuiltInTask[];
+  /** Schedules start procedures through the runbooks domain's runs, as a person would. */
+  runbooks: Pick<RunbookLibrary, 'getVersion'>;
+  runs: Pick<RunsModule, 'runs' | 'actions'>;
+  /** A failed scheduled run notifies its owner through this. */
+  notify: Pick<NotifyModule, 'notify' | 'directory'>;
+  publicUrl?: string | undefined;
+  /** Tests shorten or lengthen the scheduler's intervals. */
+  schedulerTiming?: Partial<SchedulerTiming>;
 }
 
 export interface MaintenanceModule {
   /** Every built-in task by key: what schedules and `nexus schedule run` can start. */
   tasks: ReadonlyMap<string, BuiltInTask>;
+  schedules: SchedulesModule;
   close(): Promise<void>;
 }
 
-export function registerMaintenance(_app: App, deps: MaintenanceDeps): MaintenanceModule {
+export async function registerMaintenance(app: App, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const tasks = new Map<string, BuiltInTask>();
   for (const task of deps.tasks ?? []) {
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);
     tasks.set(task.key, task);
   }
-  return { tasks, close: async () => {} };
+  const schedules = await registerSchedules(app, {
+    db: deps.db,
+    jobs: deps.jobs,
+    bus: deps.bus,
+    logger: deps.logger,
+    clock: deps.clock,
+    tasks,
+    library: deps.runbooks,
+    runbookRuns: deps.runs,
+    notify: deps.notify,
+    publicUrl: deps.publicUrl,
+    ...(deps.schedulerTiming ? { timing: deps.schedulerTiming } : {}),
+  });
+  return { tasks, schedules, close: () => schedules.close() };
 }
