@@ -59,6 +59,8 @@ export interface AppDeps {
   /** Built-in maintenance tasks beyond the domains' own (tests register small ones). */
   maintenanceTasks?: BuiltInTask[];
   schedulerTiming?: Partial<SchedulerTiming>;
+  /** The schedules' own clock (tests jump it across due times without aging sessions); default: `clock`. */
+  maintenanceClock?: Clock;
 }
 
 export interface NexusApp {
@@ -253,7 +255,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     jobs: deps.jobs,
     bus,
     logger,
-    clock,
+    clock: deps.maintenanceClock ?? clock,
     tasks: deps.maintenanceTasks ?? [],
     runbooks,
     runs,

@@ -42,6 +42,7 @@ export interface StartOptions {
   /** Tests: built-in maintenance tasks of their own, and scheduler intervals. */
   maintenanceTasks?: BuiltInTask[];
   schedulerTiming?: Partial<SchedulerTiming>;
+  maintenanceClock?: Clock;
 }
 
 /**
@@ -111,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.maintenanceTasks ? { maintenanceTasks: options.maintenanceTasks } : {}),
       ...(options.schedulerTiming ? { schedulerTiming: options.schedulerTiming } : {}),
+      ...(options.maintenanceClock ? { maintenanceClock: options.maintenanceClock } : {}),
     });
     cleanup.push(() => nexus.app.close());
     const bootstrap = await nexus.auth.bootstrapAdmin(config.adminPassword);
