@@ -30,8 +30,8 @@ export function scheduleRoutes(app: App, schedules: ScheduleService): void {
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
-      const { views, titles } = await schedules.list(limit, decodeCursor(request.query.cursor, ['string', 'uuid']) as [string, string] | null);
-      return toPage(views, limit, (v) => toSchedule(v, titles.get(v.schedule.id) ?? ''), (v) => [v.schedule.name, v.schedule.id]);
+      const { views, names } = await schedules.list(limit, decodeCursor(request.query.cursor, ['string', 'uuid']) as [string, string] | null);
+      return toPage(views, limit, (v) => toSchedule(v, names.get(v.schedule.id)!), (v) => [v.schedule.name, v.schedule.id]);
     },
   );
   app.get(

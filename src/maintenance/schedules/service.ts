@@ -10,7 +10,7 @@ import { checkCron, checkTimeZone, nextDue } from './cron.js';
 import type { CreateScheduleBody, Schedule, ScheduleRun, UpdateScheduleBody } from './schema.js';
 import { SCHEDULE_RUN_QUEUE } from './scheduler.js';
 import type { NewSchedule, ScheduleRow, ScheduleRunRow, ScheduleStore, ScheduleView } from './store.js';
-import { publishRun, SCHEDULE_EVENT, toSchedule, toScheduleRun } from './views.js';
+import { publishRun, SCHEDULE_EVENT, toSchedule, toScheduleRun, type TargetNames } from './views.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 
 export interface ScheduleServiceDeps {
@@ -38,16 +38,16 @@ export class ScheduleService {
     return [...this.deps.tasks.values()].sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  async list(limit: number, after: [string, string] | null): Promise<{ views: ScheduleView[]; titles: Map<string, string> }> {
+  async list(limit: number, after: [string, string] | null): Promise<{ views: ScheduleView[]; names: Map<string, TargetNames> }> {
     const views = await this.deps.store.list(limit, after);
-    return { views, titles: await this.titles(views) };
+    return { views, names: await this.names(views) };
   }
 
   async get(id: string): Promise<Schedule> {
     const view = await this.deps.store.view(id);
     if (!view) throw new NotFoundError('schedule', id);
-    const titles = await this.titles([view]);
-    return toSchedule(view, titles.get(id) ?? '');
+    const names = await this.names([view]);
+    return toSchedule(view, names.get(id)!);
   }
 
   async create(principal: Principal, body: CreateScheduleBody): Promise<Schedule> {
@@ -190,20 +190,21 @@ export class ScheduleService {
     return { targetKind: 'runbook', taskKey: null, runbookId: runbook.id, procedureId: procedure.id, parameters };
   }
 
-  private async titles(views: ScheduleView[]): Promise<Map<string, string>> {
-    const titles = new Map<string, string>();
+  private async names(views: ScheduleView[]): Promise<Map<string, TargetNames>> {
+    const names = new Map<string, TargetNames>();
     const versions = new Map<string, Awaited<ReturnType<ScheduleServiceDeps['library']['getVersion']>> | null>();
     for (const { schedule } of views) {
       if (schedule.targetKind === 'task') {
-        titles.set(schedule.id, this.deps.tasks.get(schedule.taskKey ?? '')?.title ?? `${schedule.taskKey} (not in this NEXUS)`);
+        names.set(schedule.id, { title: this.deps.tasks.get(schedule.taskKey ?? '')?.title ?? `${schedule.taskKey} (not in this NEXUS)`, runbookSlug: null });
         continue;
       }
       const runbookId = schedule.runbookId!;
       if (!versions.has(runbookId)) versions.set(runbookId, await this.deps.library.getVersion(runbookId).catch(() => null));
-      const procedure = versions.get(runbookId)?.parsed.procedures.find((p) => p.id === schedule.procedureId);
-      titles.set(schedule.id, procedure?.title ?? `${schedule.procedureId} (not in the latest version)`);
+      const version = versions.get(runbookId);
+      const procedure = version?.parsed.procedures.find((p) => p.id === schedule.procedureId);
+      names.set(schedule.id, { title: procedure?.title ?? `${schedule.procedureId} (not in the latest version)`, runbookSlug: version?.runbook.slug ?? null });
     }
-    return titles;
+    return names;
   }
 }
 

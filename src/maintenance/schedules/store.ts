@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { users } from '../../platform/auth/tables.js';
 import type { Orm } from '../../platform/db/index.js';
-import { runbooks } from '../../runbooks/tables.js';
 import type { ScheduleRunStatus } from './schema.js';
 import { scheduleRuns, scheduleSeeds, schedules } from './tables.js';
 
@@ -14,7 +13,6 @@ export type NewScheduleRun = typeof scheduleRuns.$inferInsert;
 export interface ScheduleView {
   schedule: ScheduleRow;
   ownerUsername: string;
-  runbookSlug: string | null;
   lastRun: ScheduleRunRow | null;
 }
 
@@ -83,10 +81,9 @@ export class ScheduleStore {
   private async views(where: ReturnType<typeof eq> | undefined, limit: number): Promise<ScheduleView[]> {
     const lastRun = sql<string | null>`(SELECT r.id FROM ${scheduleRuns} r WHERE r.schedule_id = ${schedules.id} ORDER BY r.created_at DESC, r.id DESC LIMIT 1)`;
     const rows = await this.orm
-      .select({ schedule: schedules, ownerUsername: users.username, runbookSlug: runbooks.slug, lastRunId: lastRun })
+      .select({ schedule: schedules, ownerUsername: users.username, lastRunId: lastRun })
       .from(schedules)
       .innerJoin(users, eq(users.id, schedules.ownerId))
-      .leftJoin(runbooks, eq(runbooks.id, schedules.runbookId))
       .where(where)
       .orderBy(asc(schedules.name), asc(schedules.id))
       .limit(limit);
@@ -96,7 +93,6 @@ export class ScheduleStore {
     return rows.map((r) => ({
       schedule: r.schedule,
       ownerUsername: r.ownerUsername,
-      runbookSlug: r.runbookSlug,
       lastRun: r.lastRunId ? (byId.get(r.lastRunId) ?? null) : null,
     }));
   }

@@ -29,7 +29,13 @@ export function toScheduleRun(row: ScheduleRunRow): ScheduleRun {
   };
 }
 
-export function toSchedule(view: ScheduleView, targetTitle: string): Schedule {
+/** How a schedule's target reads in lists: the task's or procedure's title, and the runbook's slug. */
+export interface TargetNames {
+  title: string;
+  runbookSlug: string | null;
+}
+
+export function toSchedule(view: ScheduleView, names: TargetNames): Schedule {
   const s = view.schedule;
   return {
     id: s.id,
@@ -39,9 +45,9 @@ export function toSchedule(view: ScheduleView, targetTitle: string): Schedule {
     timeZone: s.timeZone,
     targetKind: s.targetKind as 'task' | 'runbook',
     task: s.taskKey,
-    targetTitle,
+    targetTitle: names.title,
     runbookId: s.runbookId,
-    runbook: view.runbookSlug,
+    runbook: names.runbookSlug,
     procedure: s.procedureId,
     parameters: (s.parameters as Record<string, string>) ?? {},
     owner: { id: s.ownerId, username: view.ownerUsername },
