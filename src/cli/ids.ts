@@ -91,6 +91,8 @@ export function ids(client: NexusClient) {
         mapped(walk<{ id: string; service: string; version: string; state: string }>('/api/v1/deployments'), (d) => ({ id: d.id, label: `${d.service} ${d.version} ${d.state}` })),
       ),
     runner: (ref: string) => resolveId('runner', ref, () => mapped(client.paginate((page) => client.listRunners(page)), (r) => ({ id: r.id, label: `${r.name} ${r.state}` }))),
+    schedule: (ref: string) =>
+      resolveId('schedule', ref, () => mapped(walk<{ id: string; name: string; enabled: boolean }>('/api/v1/schedules'), (s) => ({ id: s.id, label: `${s.name} ${s.enabled ? 'enabled' : 'disabled'}` }))),
     token: (ref: string) => resolveId('API token', ref, () => tokenCandidates(client)),
   };
 }

@@ -14,6 +14,7 @@ import { registerRunners } from './runners.js';
 import { registerLintCommand } from './runbook-lint.js';
 import { registerRunbookRun } from './runbook-run.js';
 import { registerRunCommands } from './run.js';
+import { registerScheduleCommands } from './schedule.js';
 import { registerPostmortemCommands } from './postmortem.js';
 import { CliError, EXIT, UsageError } from './output.js';
 import { registerTokens } from './tokens.js';
@@ -51,6 +52,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerRunbookRun(runbookGroup, ctx);
   registerRunCommands(program, ctx);
   registerDeployCommands(program, ctx);
+  registerScheduleCommands(program, ctx);
   reportUsageErrors(program);
   return program;
 }

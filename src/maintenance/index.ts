@@ -12,6 +12,7 @@ import type { BuiltInTask } from './tasks.js';
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 export { SCHEDULE_EVENT } from './schedules/index.js';
 export type { SchedulerTiming } from './schedules/index.js';
+export type { Schedule, ScheduleRun } from './schedules/schema.js';
 
 /**
  * Maintenance: schedules (schedules/), backups and restore drills (backups/),
