@@ -64,6 +64,7 @@ const PAGES: PageCase[] = [
   { name: 'runbook', path: () => '/runbooks/checkout' },
   { name: 'deployments', path: () => '/deployments' },
   { name: 'deployment', path: (s) => `/deployments/${s.deploymentId}` },
+  { name: 'schedules', path: () => '/schedules' },
   { name: 'alerts', path: () => '/alerts' },
   { name: 'oncall', path: () => '/oncall' },
   { name: 'audit', path: () => '/audit' },

@@ -34,6 +34,12 @@ describe('live invalidation', () => {
     for (const kind of ['deployment.traffic', 'deployment.analysis', 'deployment.gate', 'deployment.promoted']) {
       expect(keysToInvalidate(event(kind, { deploymentId: 'dep-1', event: { kind } }))).toEqual([queryKeys.deployments.lists(), queryKeys.deployments.detail('dep-1')]);
     }
+    // A schedule run's every state change and progress report: that schedule's history and the list's last result.
+    expect(keysToInvalidate(event('schedule.run', { id: 'sr-1', scheduleId: 'sch-1', status: 'running' }))).toEqual([
+      queryKeys.schedules.list(),
+      queryKeys.schedules.runs('sch-1'),
+    ]);
+    expect(keysToInvalidate(event('schedule.changed', { id: 'sch-1', deleted: false }))).toEqual([queryKeys.schedules.list()]);
     expect(keysToInvalidate(event('run.output', { runId: 'run-1' }))).toEqual([]);
     // Streamed output is not under the run's detail key: a step changing state does not refetch it.
     expect(queryKeys.runs.output('run-1', 'c1', 1).slice(0, 3)).not.toEqual(queryKeys.runs.detail('run-1'));

@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
           { path: 'runbooks/:slug', lazy: page(() => import('./runbooks/RunbookPage.js'), (m) => m.RunbookPage) },
           { path: 'deployments', lazy: page(() => import('./deployments/DeploymentsPage.js'), (m) => m.DeploymentsPage) },
           { path: 'deployments/:id', lazy: page(() => import('./deployments/DeploymentPage.js'), (m) => m.DeploymentPage) },
+          { path: 'schedules', lazy: page(() => import('./schedules/SchedulesPage.js'), (m) => m.SchedulesPage) },
           { path: 'alerts', lazy: page(() => import('./alerts/AlertsPage.js'), (m) => m.AlertsPage) },
           { path: 'oncall', lazy: page(() => import('./oncall/OncallPage.js'), (m) => m.OncallPage) },
           { path: 'audit', lazy: page(() => import('./audit/AuditPage.js'), (m) => m.AuditPage) },

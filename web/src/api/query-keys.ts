@@ -46,6 +46,12 @@ export const queryKeys = {
     list: (filters: Filters) => ['deployments', 'list', filters] as const,
     detail: (id: string) => ['deployments', 'detail', id] as const,
   },
+  schedules: {
+    all: ['schedules'] as const,
+    list: () => ['schedules', 'list'] as const,
+    /** One schedule's run history (its live progress included). */
+    runs: (scheduleId: string) => ['schedules', 'runs', scheduleId] as const,
+  },
   runbooks: {
     all: ['runbooks'] as const,
     list: (filters: Filters) => ['runbooks', 'list', filters] as const,

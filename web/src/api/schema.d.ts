@@ -9671,6 +9671,1248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules by name, with their next due time and last run */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                cron: string;
+                                description: string | null;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                lastRun: {
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    dueAt: string | null;
+                                    /** Format: date-time */
+                                    finishedAt: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    notification: string | null;
+                                    progress: {
+                                        fraction: number | null;
+                                        message: string;
+                                    } | null;
+                                    requestedBy: string;
+                                    /** Format: uuid */
+                                    runbookRunId: string | null;
+                                    /** Format: uuid */
+                                    scheduleId: string;
+                                    /** Format: date-time */
+                                    startedAt: string | null;
+                                    /** @enum {unknown} */
+                                    status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                    summary: string | null;
+                                    /** @enum {unknown} */
+                                    trigger: "due" | "catch-up" | "manual" | "missed";
+                                } | null;
+                                /** @enum {unknown} */
+                                missedPolicy: "run-once" | "skip";
+                                name: string;
+                                /** Format: date-time */
+                                nextDueAt: string | null;
+                                owner: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    username: string;
+                                };
+                                parameters: {
+                                    [key: string]: string;
+                                };
+                                procedure: string | null;
+                                runbook: string | null;
+                                /** Format: uuid */
+                                runbookId: string | null;
+                                seeded: boolean;
+                                /** @enum {unknown} */
+                                targetKind: "task" | "runbook";
+                                targetTitle: string;
+                                task: string | null;
+                                timeZone: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a schedule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Five-field cron: minute hour day-of-month month day-of-week */
+                        cron: string;
+                        description?: string;
+                        /** @description Default: true */
+                        enabled?: boolean;
+                        /**
+                         * @description After downtime over a due time: run once when back, or record it as missed
+                         * @enum {unknown}
+                         */
+                        missedPolicy?: "run-once" | "skip";
+                        name: string;
+                        /** @description Username or user id; default: whoever creates it */
+                        owner?: string;
+                        parameters?: {
+                            [key: string]: string;
+                        };
+                        /** @description Procedure id from the parsed runbook */
+                        procedure?: string;
+                        /** @description Runbook id or slug */
+                        runbook?: string;
+                        /** @description A built-in task key (GET /api/v1/schedules/tasks) */
+                        task?: string;
+                        /** @description IANA time zone, e.g. UTC or Europe/Berlin */
+                        timeZone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            lastRun: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            } | null;
+                            /** @enum {unknown} */
+                            missedPolicy: "run-once" | "skip";
+                            name: string;
+                            /** Format: date-time */
+                            nextDueAt: string | null;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            };
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedure: string | null;
+                            runbook: string | null;
+                            /** Format: uuid */
+                            runbookId: string | null;
+                            seeded: boolean;
+                            /** @enum {unknown} */
+                            targetKind: "task" | "runbook";
+                            targetTitle: string;
+                            task: string | null;
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            lastRun: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            } | null;
+                            /** @enum {unknown} */
+                            missedPolicy: "run-once" | "skip";
+                            name: string;
+                            /** Format: date-time */
+                            nextDueAt: string | null;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            };
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedure: string | null;
+                            runbook: string | null;
+                            /** Format: uuid */
+                            runbookId: string | null;
+                            seeded: boolean;
+                            /** @enum {unknown} */
+                            targetKind: "task" | "runbook";
+                            targetTitle: string;
+                            task: string | null;
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a schedule and its run history */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a schedule (a new cron, time zone or enabling counts from now) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Five-field cron: minute hour day-of-month month day-of-week */
+                        cron?: string;
+                        description?: string | null;
+                        enabled?: boolean;
+                        /** @enum {unknown} */
+                        missedPolicy?: "run-once" | "skip";
+                        name?: string;
+                        /** @description Username or user id; default: whoever creates it */
+                        owner?: string;
+                        parameters?: {
+                            [key: string]: string;
+                        };
+                        /** @description Procedure id from the parsed runbook */
+                        procedure?: string;
+                        /** @description Runbook id or slug */
+                        runbook?: string;
+                        /** @description A built-in task key (GET /api/v1/schedules/tasks) */
+                        task?: string;
+                        /** @description IANA time zone, e.g. UTC or Europe/Berlin */
+                        timeZone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            lastRun: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            } | null;
+                            /** @enum {unknown} */
+                            missedPolicy: "run-once" | "skip";
+                            name: string;
+                            /** Format: date-time */
+                            nextDueAt: string | null;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            };
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedure: string | null;
+                            runbook: string | null;
+                            /** Format: uuid */
+                            runbookId: string | null;
+                            seeded: boolean;
+                            /** @enum {unknown} */
+                            targetKind: "task" | "runbook";
+                            targetTitle: string;
+                            task: string | null;
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a schedule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            lastRun: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            } | null;
+                            /** @enum {unknown} */
+                            missedPolicy: "run-once" | "skip";
+                            name: string;
+                            /** Format: date-time */
+                            nextDueAt: string | null;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            };
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedure: string | null;
+                            runbook: string | null;
+                            /** Format: uuid */
+                            runbookId: string | null;
+                            seeded: boolean;
+                            /** @enum {unknown} */
+                            targetKind: "task" | "runbook";
+                            targetTitle: string;
+                            task: string | null;
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a schedule (its next due time counts from now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cron: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            lastRun: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            } | null;
+                            /** @enum {unknown} */
+                            missedPolicy: "run-once" | "skip";
+                            name: string;
+                            /** Format: date-time */
+                            nextDueAt: string | null;
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            };
+                            parameters: {
+                                [key: string]: string;
+                            };
+                            procedure: string | null;
+                            runbook: string | null;
+                            /** Format: uuid */
+                            runbookId: string | null;
+                            seeded: boolean;
+                            /** @enum {unknown} */
+                            targetKind: "task" | "runbook";
+                            targetTitle: string;
+                            task: string | null;
+                            timeZone: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a schedule now (a runbook target runs as the caller, under their role) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            notification: string | null;
+                            progress: {
+                                fraction: number | null;
+                                message: string;
+                            } | null;
+                            requestedBy: string;
+                            /** Format: uuid */
+                            runbookRunId: string | null;
+                            /** Format: uuid */
+                            scheduleId: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                            summary: string | null;
+                            /** @enum {unknown} */
+                            trigger: "due" | "catch-up" | "manual" | "missed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of a schedule, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                notification: string | null;
+                                progress: {
+                                    fraction: number | null;
+                                    message: string;
+                                } | null;
+                                requestedBy: string;
+                                /** Format: uuid */
+                                runbookRunId: string | null;
+                                /** Format: uuid */
+                                scheduleId: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                                summary: string | null;
+                                /** @enum {unknown} */
+                                trigger: "due" | "catch-up" | "manual" | "missed";
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run of a schedule, with its progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            notification: string | null;
+                            progress: {
+                                fraction: number | null;
+                                message: string;
+                            } | null;
+                            requestedBy: string;
+                            /** Format: uuid */
+                            runbookRunId: string | null;
+                            /** Format: uuid */
+                            scheduleId: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "ok" | "failed" | "missed" | "cancelled";
+                            summary: string | null;
+                            /** @enum {unknown} */
+                            trigger: "due" | "catch-up" | "manual" | "missed";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The built-in tasks a schedule can run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                description: string;
+                                key: string;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/silences": {
         parameters: {
             query?: never;

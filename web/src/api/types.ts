@@ -53,6 +53,8 @@ export type Postmortem = ResponseOf<'/api/v1/incidents/{id}/postmortem', 'get'>;
 export type RunbookDetail = ResponseOf<'/api/v1/runbooks/{id}', 'get'>;
 export type Procedure = RunbookDetail['parsed']['procedures'][number];
 
+export type Schedule = ResponseOf<'/api/v1/schedules', 'get'>['items'][number];
+export type ScheduleRun = ResponseOf<'/api/v1/schedules/{id}/runs', 'get'>['items'][number];
 export type DeploymentSummary = ResponseOf<'/api/v1/deployments', 'get'>['items'][number];
 export type DeploymentDetail = ResponseOf<'/api/v1/deployments/{id}', 'get'>;
 export type DeploymentState = DeploymentSummary['state'];

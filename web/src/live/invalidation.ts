@@ -86,6 +86,16 @@ export function keysToInvalidate(event: ServerEvent): QueryKey[] {
     case 'notification.skipped':
       keys.push(queryKeys.oncall.notifications);
       break;
+    case 'schedule.run': {
+      // Every state change and progress report of a schedule's run: its history, and the list's last result.
+      const scheduleId = field(event, 'scheduleId');
+      keys.push(queryKeys.schedules.list());
+      if (scheduleId) keys.push(queryKeys.schedules.runs(scheduleId));
+      break;
+    }
+    case 'schedule.changed':
+      keys.push(queryKeys.schedules.list());
+      break;
     case 'runbook.imported':
       keys.push(queryKeys.runbooks.all);
       break;

@@ -16,6 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/postmortems', label: 'Post-mortems' },
   { to: '/runbooks', label: 'Runbooks' },
   { to: '/deployments', label: 'Deployments' },
+  { to: '/schedules', label: 'Schedules' },
   { to: '/alerts', label: 'Alerts & silences' },
   { to: '/oncall', label: 'On-call' },
   { to: '/audit', label: 'Audit log', role: 'admin' },
