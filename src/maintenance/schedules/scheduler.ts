@@ -31,7 +31,7 @@ export interface SchedulerDeps {
  * once is in the database: the schedule's `next_due_at` moves only if it
  * still holds the value this tick read, in the same transaction that
  * inserts the run, and a run per (schedule, due time) is unique.
- * See docs/adr/0012-schedules-without-pg-boss-cron.md.
+ * See docs/adr/0010-schedules-without-pg-boss-cron.md.
  */
 export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {}
