@@ -21,20 +21,19 @@ const ParamName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' });
 const Parameters = Type.Record(ParamName, Type.String({ maxLength: 4096 }), { additionalProperties: false, maxProperties: 200 });
 const OwnerRef = Type.String({ minLength: 1, maxLength: 100, description: 'Username or user id; default: whoever creates it' });
 
+/** What create and update both take as optional, with the same meaning. */
+const OptionalFields = {
+  timeZone: Type.Optional(TimeZone),
+  task: Type.Optional(TaskKey),
+  runbook: Type.Optional(RunbookRef),
+  procedure: Type.Optional(ProcedureRef),
+  parameters: Type.Optional(Parameters),
+  owner: Type.Optional(OwnerRef),
+  missedPolicy: Type.Optional(Type.Enum(MISSED_POLICIES, { description: 'After downtime over a due time: run once when back, or record it as missed' })),
+};
+
 export const CreateScheduleBody = Type.Object(
-  {
-    name: Name,
-    description: Type.Optional(Description),
-    cron: Cron,
-    timeZone: Type.Optional(TimeZone),
-    task: Type.Optional(TaskKey),
-    runbook: Type.Optional(RunbookRef),
-    procedure: Type.Optional(ProcedureRef),
-    parameters: Type.Optional(Parameters),
-    owner: Type.Optional(OwnerRef),
-    enabled: Type.Optional(Type.Boolean({ description: 'Default: true' })),
-    missedPolicy: Type.Optional(Type.Enum(MISSED_POLICIES, { description: 'After downtime over a due time: run once when back, or record it as missed' })),
-  },
+  { name: Name, description: Type.Optional(Description), cron: Cron, enabled: Type.Optional(Type.Boolean({ description: 'Default: true' })), ...OptionalFields },
   { additionalProperties: false },
 );
 export type CreateScheduleBody = Static<typeof CreateScheduleBody>;
@@ -44,14 +43,8 @@ export const UpdateScheduleBody = Type.Object(
     name: Type.Optional(Name),
     description: Type.Optional(Type.Union([Description, Type.Null()])),
     cron: Type.Optional(Cron),
-    timeZone: Type.Optional(TimeZone),
-    task: Type.Optional(TaskKey),
-    runbook: Type.Optional(RunbookRef),
-    procedure: Type.Optional(ProcedureRef),
-    parameters: Type.Optional(Parameters),
-    owner: Type.Optional(OwnerRef),
     enabled: Type.Optional(Type.Boolean()),
-    missedPolicy: Type.Optional(Type.Enum(MISSED_POLICIES)),
+    ...OptionalFields,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -10143,7 +10143,10 @@ export interface paths {
                         cron?: string;
                         description?: string | null;
                         enabled?: boolean;
-                        /** @enum {unknown} */
+                        /**
+                         * @description After downtime over a due time: run once when back, or record it as missed
+                         * @enum {unknown}
+                         */
                         missedPolicy?: "run-once" | "skip";
                         name?: string;
                         /** @description Username or user id; default: whoever creates it */
