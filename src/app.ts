@@ -252,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   startup.phase('deployments');
   const maintenance = await registerMaintenance(app, {
     db,
+    audit,
     jobs: deps.jobs,
     bus,
     logger,

@@ -1,3 +1,5 @@
+import type { AuditService } from '../platform/audit/service.js';
+import { namesFrom } from '../platform/audit/targets.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
@@ -7,6 +9,7 @@ import type { Logger } from '../platform/logger.js';
 import type { NotifyModule } from '../notify/index.js';
 import type { RunbookLibrary, RunsModule } from '../runbooks/index.js';
 import { registerSchedules, type SchedulerTiming, type SchedulesModule } from './schedules/index.js';
+import { schedules as schedulesTable } from './schedules/tables.js';
 import type { BuiltInTask } from './tasks.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
@@ -21,6 +24,8 @@ export type { Schedule, ScheduleRun } from './schedules/schema.js';
  */
 export interface MaintenanceDeps {
   db: Database;
+  /** The audit log names schedules by their names. */
+  audit: Pick<AuditService, 'nameTargets'>;
   jobs: JobQueue;
   bus: EventBus;
   logger: Logger;
@@ -50,6 +55,7 @@ export async function registerMaintenance(app: App, deps: MaintenanceDeps): Prom
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);
     tasks.set(task.key, task);
   }
+  deps.audit.nameTargets('schedule', namesFrom(deps.db.orm, schedulesTable.id, schedulesTable.name));
   const schedules = await registerSchedules(app, {
     db: deps.db,
     jobs: deps.jobs,
