@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BuiltInTask } from '../../src/maintenance/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { ADMIN_PASSWORD, bearer, json, login, testConfig, type TestApp } from '../support/app.js';
@@ -97,5 +98,31 @@ describe('schedules across replicas and restarts (PostgreSQL)', () => {
     await first.server.close();
     expect((await runsOf(second.api, schedule.id))[0]).toMatchObject({ status: 'failed' });
     expect(stuck.calls).toHaveLength(1);
+  });
+
+  it('a run under way when NEXUS stops is recorded as cancelled', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    cleanup.push(drop);
+    const time = settableClock('2027-05-03T05:00:00Z');
+    const started: string[] = [];
+    // Ends only when told to stop, as a long backup would.
+    const waitsForStop: BuiltInTask = {
+      key: 'test.patient',
+      title: 'Patient',
+      description: 'Waits until NEXUS stops.',
+      run: (context) =>
+        new Promise((_resolve, reject) => {
+          started.push(context.actor);
+          context.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+        }),
+    };
+    const options: StartOptions = { maintenanceClock: time.clock, maintenanceTasks: [waitsForStop], schedulerTiming: { tickMs: 3_600_000 } };
+    const first = await replica(url, options);
+    const schedule = await createSchedule(first.api, { name: 'patient', task: 'test.patient', cron: '0 6 * * *', enabled: false });
+    await first.api.inject({ method: 'POST', url: `/api/v1/schedules/${schedule.id}/run`, headers: bearer(first.api.tokens.admin) });
+    await waitFor(async () => started.length === 1, 'the task to start');
+    await first.server.close();
+    const second = await replica(url, options);
+    expect((await runsOf(second.api, schedule.id))[0]).toMatchObject({ status: 'cancelled', summary: 'Cancelled: NEXUS stopped during the run' });
   });
 });

@@ -168,6 +168,18 @@ describe.each(ENGINES)('schedules on %s', (engine) => {
     redis('DEL', key);
   });
 
+  it('a scheduled procedure runs its commands in order on a runner, as the person who pressed run now', async () => {
+    const book = await addRunbook(t, runbookMarkdown('Look', [{ text: 'echo first' }, { text: 'echo second' }]));
+    const procedure = book.parsed.procedures[0]!;
+    const schedule = await createSchedule(t, { name: 'look', runbook: book.slug, procedure: procedure.id, cron: '0 4 * * *', enabled: false });
+    const queued = json<{ id: string }>(await post('operator', `/api/v1/schedules/${schedule.id}/run`));
+    const run = await finishedRun(t, schedule.id, queued.id);
+    expect(run).toMatchObject({ status: 'ok', summary: 'Look: 2 commands succeeded', progress: { fraction: 1, message: '2 of 2 commands done' } });
+    const runbookRun = json<Run>(await t.inject({ method: 'GET', url: `/api/v1/runs/${run.runbookRunId}`, headers: bearer(t.tokens.viewer) }));
+    expect(runbookRun.steps.map((s) => s.state)).toEqual(['succeeded', 'succeeded']);
+    expect(runbookRun.createdBy).toBe(t.userIds.operator);
+  });
+
   it('imports the seed runbook\'s daily, weekly and monthly tasks once, disabled, and leaves an admin\'s changes alone', async () => {
     const seeded = async () =>
       json<{ items: Array<{ id: string; name: string; cron: string; enabled: boolean; seeded: boolean; procedure: string; runbook: string; timeZone: string }> }>(
