@@ -49,6 +49,8 @@ export const queryKeys = {
   schedules: {
     all: ['schedules'] as const,
     list: () => ['schedules', 'list'] as const,
+    /** The built-in tasks: fixed while NEXUS runs. */
+    tasks: () => ['schedule-tasks'] as const,
     /** One schedule's run history (its live progress included). */
     runs: (scheduleId: string) => ['schedules', 'runs', scheduleId] as const,
   },

@@ -2,6 +2,8 @@ import { Alert, Anchor, Badge, Button, Group, Progress, Stack, Switch, Table, Te
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Schedule, ScheduleRun } from '../api/types.js';
+import { ConfirmModal } from '../common/ConfirmModal.js';
+import { EditModal, RowActions, useConfirmed, useEditing } from '../common/crud.js';
 import { ListPanel } from '../common/ListPanel.js';
 import { formatDateTime } from '../common/format.js';
 import { ScrollTable } from '../common/ScrollTable.js';
@@ -10,7 +12,8 @@ import { useCurrentUser } from '../session/queries.js';
 import { ErrorNotice } from '../shell/ErrorNotice.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
-import { useRunScheduleNow, useScheduleRuns, useSchedules, useSetScheduleEnabled } from './queries.js';
+import { useDeleteSchedule, useRunScheduleNow, useScheduleRuns, useSchedules, useSetScheduleEnabled } from './queries.js';
+import { ScheduleForm } from './ScheduleForm.js';
 
 const STATUS_COLOR: Record<ScheduleRun['status'], string> = {
   queued: 'gray',
@@ -106,6 +109,8 @@ export function SchedulesPage() {
   const schedules = useSchedules();
   const toggle = useSetScheduleEnabled();
   const runNow = useRunScheduleNow();
+  const form = useEditing<Schedule>();
+  const remove = useConfirmed(useDeleteSchedule());
   const [selected, setSelected] = useState<string | null>(null);
   const items = schedules.data?.items ?? [];
   const shown = items.find((s) => s.id === selected) ?? null;
@@ -120,11 +125,13 @@ export function SchedulesPage() {
           query={schedules}
           count={items.length}
           noun="schedules"
+          addLabel="New schedule"
+          onAdd={isAdmin ? form.create : null}
           note={isAdmin ? undefined : mayRun ? 'Enabling and disabling schedules needs the admin role.' : 'Running a schedule needs the operator role; enabling one, admin.'}
           emptyText="No schedules."
         >
           {items.length > 0 && (
-            <ScrollTable label="Schedules" minWidth={900} columns={['Enabled', 'Name', 'When', 'Next due', 'Last run', 'Actions']}>
+            <ScrollTable label="Schedules" minWidth={1040} columns={['Enabled', 'Name', 'When', 'Next due', 'Last run', 'Actions']}>
               {items.map((s) => (
                 <Table.Tr key={s.id} data-testid="schedule-row" data-schedule-id={s.id}>
                   <Table.Td>
@@ -175,12 +182,24 @@ export function SchedulesPage() {
                       <Button size="xs" variant={selected === s.id ? 'filled' : 'default'} onClick={() => setSelected(selected === s.id ? null : s.id)} aria-pressed={selected === s.id}>
                         History
                       </Button>
+                      {isAdmin && <RowActions name={s.name} onEdit={() => form.edit(s)} onDelete={() => remove.ask(s)} />}
                     </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
             </ScrollTable>
           )}
+          <EditModal editing={form.editing} onClose={form.close} size="lg" title={(schedule) => (schedule ? `Edit ${schedule.name}` : 'New schedule')}>
+            {(schedule) => <ScheduleForm schedule={schedule} onClose={form.close} />}
+          </EditModal>
+          <ConfirmModal
+            {...remove.modal}
+            title={`Delete ${remove.target?.name ?? 'this schedule'}?`}
+            confirmLabel="Delete the schedule"
+            approval="No one else: admins manage schedules alone. The deletion is in the audit log."
+          >
+            <Text size="sm">Its run history goes with it. A schedule imported from the built-in runbook is not imported again.</Text>
+          </ConfirmModal>
         </ListPanel>
         {shown ? (
           <History schedule={shown} />

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client.js';
-import { useRefreshingMutation } from '../api/mutations.js';
+import { createOrChange, useRefreshingMutation } from '../api/mutations.js';
 import { queryKeys } from '../api/query-keys.js';
+import type { Schedule } from '../api/types.js';
 import { useApi } from '../session/SessionProvider.js';
+import type { CreateScheduleBody, UpdateScheduleBody } from './form.js';
 
 /** Schedules are few (one per maintenance task): one page holds them. */
 const ALL = 500;
@@ -42,4 +44,27 @@ export function useRunScheduleNow() {
     ({ id }: { id: string }) => unwrap(api.POST('/api/v1/schedules/{id}/run', { params: { path: { id } }, body: {} })),
     [queryKeys.schedules.all],
   );
+}
+
+/** The built-in tasks a schedule can run (the create form's choices). */
+export function useScheduleTasks() {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.schedules.tasks(),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/schedules/tasks', { signal })),
+  });
+}
+
+export function useSaveSchedule() {
+  const api = useApi();
+  const save = createOrChange<Schedule, CreateScheduleBody, UpdateScheduleBody, Schedule, Schedule>(
+    (body) => unwrap(api.POST('/api/v1/schedules', { body })),
+    (id, body) => unwrap(api.PATCH('/api/v1/schedules/{id}', { params: { path: { id } }, body })),
+  );
+  return useRefreshingMutation(save, [queryKeys.schedules.list()]);
+}
+
+export function useDeleteSchedule() {
+  const api = useApi();
+  return useRefreshingMutation((schedule: Schedule) => unwrap(api.DELETE('/api/v1/schedules/{id}', { params: { path: { id: schedule.id } } })), [queryKeys.schedules.all]);
 }
