@@ -168,6 +168,21 @@ describe.each(ENGINES)('schedules on %s', (engine) => {
     redis('DEL', key);
   });
 
+  it('a disabled owner\'s schedule starts nothing, and says why', async () => {
+    const created = await post('admin', '/api/v1/users', { username: 'leaver', password: 'leaver-password-123', role: 'operator' });
+    const leaver = json<{ id: string }>(created);
+    time.set('2027-03-04T00:59:00Z');
+    const schedule = await createSchedule(t, { name: 'leaver task', task: 'test.good', cron: '0 1 * * *', owner: 'leaver' });
+    expect((await t.inject({ method: 'PATCH', url: `/api/v1/users/${leaver.id}`, headers: bearer(t.tokens.admin), payload: { disabled: true } })).statusCode).toBe(200);
+    const before = good.calls.length;
+    time.set('2027-03-04T01:00:10Z');
+    const [due] = (await tick()).filter((r) => r.scheduleId === schedule.id);
+    const run = await finishedRun(t, schedule.id, due!.id);
+    expect(run).toMatchObject({ status: 'failed', summary: "leaver is disabled; a disabled user's schedules start nothing" });
+    expect(good.calls.length).toBe(before);
+    await post('admin', `/api/v1/schedules/${schedule.id}/disable`);
+  });
+
   it('a scheduled procedure runs its commands in order on a runner, as the person who pressed run now', async () => {
     const book = await addRunbook(t, runbookMarkdown('Look', [{ text: 'echo first' }, { text: 'echo second' }]));
     const procedure = book.parsed.procedures[0]!;

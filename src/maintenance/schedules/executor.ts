@@ -93,14 +93,14 @@ export class ScheduleExecutor {
 
   private async runTarget(schedule: ScheduleRow, run: ScheduleRunRow, progress: (fraction: number | null, message: string) => void): Promise<TaskResult> {
     const signal = this.stopping.signal;
+    const principal = await this.principalFor(schedule, run);
+    if ('refused' in principal) return { ok: false, summary: principal.refused };
     if (schedule.targetKind === 'task') {
       const task = this.deps.tasks.get(schedule.taskKey ?? '');
       if (!task) return { ok: false, summary: `No built-in task "${schedule.taskKey}" in this NEXUS` };
       const logger = this.deps.logger.child({ task: task.key, scheduleRunId: run.id });
       return task.run({ signal, progress, logger, actor: run.requestedBy });
     }
-    const principal = await this.principalFor(schedule, run);
-    if ('refused' in principal) return { ok: false, summary: principal.refused };
     return driveProcedure(
       this.deps.runbookRuns,
       principal,
