@@ -54,6 +54,7 @@ describe('the console bundle', () => {
         'src/oncall/OncallPage.tsx',
         'src/runbooks/RunbookPage.tsx',
         'src/runbooks/RunbooksPage.tsx',
+        'src/schedules/SchedulesPage.tsx',
         'src/session/SignInPage.tsx',
         'src/shell/NotFoundPage.tsx',
       ].sort(),
