@@ -12,8 +12,12 @@ const CRON_FIELD = /^[0-9A-Za-z*,/?#-]{1,40}$/;
 const CRON_MAX = 120;
 /** `Europe/Berlin`, `America/Argentina/Buenos_Aires`, `UTC`, `Etc/GMT+5`. */
 const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+-]{0,30}(?:\/[A-Za-z0-9_+-]{1,30}){0,2}$/;
-/** Far more due times than any real downtime holds: counting stops here. */
-const MAX_DUE_TIMES = 10_000;
+/**
+ * Counting stops here: each step of cron-parser in a time zone costs
+ * milliseconds, and a tick must not stall on an every-minute schedule
+ * after a week down. The newest due time is found apart, whatever the count.
+ */
+export const MAX_DUE_TIMES = 100;
 
 export function checkTimeZone(timeZone: string, field = 'timeZone'): string {
   if (!TIME_ZONE.test(timeZone)) throw new InputError(`body/${field} must be an IANA time zone such as UTC or Europe/Berlin`, { field });
@@ -47,24 +51,27 @@ export function nextDue(cron: string, timeZone: string, after: Date): Date {
 }
 
 export interface DueTimes {
-  /** The newest due time in (`from` − 1 ms, `until`], or null when none fell due. */
+  /** The newest due time in [`from`, `until`], or null when none fell due. */
   latest: Date | null;
-  /** How many due times fell in that span (at most MAX_DUE_TIMES). */
+  /** How many due times fell in that span (counting stops at MAX_DUE_TIMES). */
   count: number;
+  /** The count stopped at MAX_DUE_TIMES: there were at least that many. */
+  capped: boolean;
   earliest: Date | null;
 }
 
 /** Due times from `from` (inclusive) to `until` (inclusive): what a scheduler that was away missed. */
 export function dueBetween(cron: string, timeZone: string, from: Date, until: Date): DueTimes {
   const interval = cronParser.parseExpression(cron, { tz: timeZone, currentDate: new Date(from.getTime() - 1), endDate: until });
-  let latest: Date | null = null;
   let earliest: Date | null = null;
   let count = 0;
   while (count < MAX_DUE_TIMES && interval.hasNext()) {
     const due = interval.next().toDate();
     earliest ??= due;
-    latest = due;
     count++;
   }
-  return { latest, count, earliest };
+  if (!earliest) return { latest: null, count: 0, earliest: null, capped: false };
+  // Asked for apart: the count stops at MAX_DUE_TIMES, the newest due time must not.
+  const latest = cronParser.parseExpression(cron, { tz: timeZone, currentDate: new Date(until.getTime() + 1) }).prev().toDate();
+  return { latest, count, earliest, capped: count === MAX_DUE_TIMES && interval.hasNext() };
 }

@@ -101,6 +101,7 @@ interface PlannedDue {
   latest: Date;
   earliest: Date;
   count: number;
+  capped?: boolean;
 }
 
 /**
@@ -111,11 +112,11 @@ interface PlannedDue {
 export function plannedRuns(schedule: Pick<ScheduleRow, 'id' | 'missedPolicy'>, due: PlannedDue, now: Date, missedAfterMs: number): NewScheduleRun[] {
   const onTime = now.getTime() - due.latest.getTime() <= missedAfterMs;
   const missedCount = onTime ? due.count - 1 : due.count;
-  const missed = missedCount > 0 ? { missedCount, firstMissedAt: due.earliest.toISOString() } : null;
+  const missed = missedCount > 0 ? { missedCount, firstMissedAt: due.earliest.toISOString(), ...(due.capped ? { missedCountIsAtLeast: true } : {}) } : null;
   const base = { scheduleId: schedule.id, requestedBy: SCHEDULER_ACTOR, createdAt: now };
   const rows: NewScheduleRun[] = [];
   if (missed && (schedule.missedPolicy as MissedPolicy) === 'skip') {
-    const span = missedCount === 1 ? `the due time ${due.earliest.toISOString()}` : `${missedCount} due times from ${due.earliest.toISOString()}`;
+    const span = missedCount === 1 ? `the due time ${due.earliest.toISOString()}` : `${due.capped ? 'at least ' : ''}${missedCount} due times from ${due.earliest.toISOString()}`;
     rows.push({
       ...base,
       trigger: 'missed',
