@@ -245,7 +245,10 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     incidents: incidents.incidents,
   });
   startup.phase('deployments');
-  const maintenance = registerMaintenance(app, { logger });
+  const maintenance = registerMaintenance(app, {
+    logger,
+    care: { db, audit, registry: metrics.registry, clock, config: config.care },
+  });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');
   const runners = registerRunners(app, {
