@@ -51,13 +51,14 @@ export function vacuumAnalyzeTask(deps: DatabaseTaskDeps): BuiltInTask {
         done += 1;
       }
       const ms = performance.now() - started;
-      deps.metrics.vacuumDuration.set(ms / 1000);
+      const durationSeconds = Number((ms / 1000).toFixed(3));
+      deps.metrics.vacuumDuration.set(durationSeconds);
       deps.metrics.vacuumLast.set(Date.now() / 1000);
       context.progress(1, `vacuumed ${done} tables`);
       return {
         ok: true,
         summary: `Vacuumed and analysed ${done} tables in ${seconds(ms)}`,
-        details: { engine: deps.db.engine, tables: done, durationSeconds: Number((ms / 1000).toFixed(3)) },
+        details: { engine: deps.db.engine, tables: done, durationSeconds },
       };
     },
   };
