@@ -165,7 +165,8 @@ async function main(): Promise<void> {
   // The prune, as a schedule would run it: the app's tasks with the default retention settings.
   const db = await openDatabase({ databaseUrl, poolSize: 2, logger: createLogger('silent') });
   onCleanup('close the prune database', () => db.close());
-  const config = loadConfig({}).care;
+  // NEXUS_RETENTION_BATCH_SIZE and NEXUS_RETENTION_BATCH_PAUSE_MS try other settings; the defaults otherwise.
+  const config = loadConfig(process.env).care;
   const prune = careTasks({
     db,
     registry: new Registry(),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/platform/db/index.js';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
+import { amAlert, amPayload, post } from '../alerts/support.js';
 import { count, daysAgo, runTask, task } from './care-support.js';
 
 /**
@@ -273,5 +274,34 @@ describe.each(ENGINES)('retention.prune in batches on %s', (engine) => {
     expect(await count(db, `SELECT count(*) AS n FROM alerts`)).toBe(15);
     const [entry] = await db.query<{ outcome: string; details: { cancelled: boolean } }>(`SELECT outcome, details FROM audit_log WHERE action = 'retention.prune' AND actor = 'bob'`);
     expect(entry).toMatchObject({ outcome: 'error', details: { cancelled: true } });
+  });
+
+  it('a failing delete is audited with what was deleted before it, and the error reaches the caller', async () => {
+    await oldAlerts(3);
+    await db.exec(`CREATE FUNCTION care_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
+      CREATE TRIGGER care_test_refuse BEFORE DELETE ON alerts FOR EACH ROW EXECUTE FUNCTION care_test_refuse();`);
+    try {
+      await expect(runTask(task(t, 'retention.prune'), { actor: 'carol' })).rejects.toThrow('refused by test');
+    } finally {
+      await db.exec('DROP TRIGGER care_test_refuse ON alerts; DROP FUNCTION care_test_refuse();');
+    }
+    const [entry] = await db.query<{ outcome: string; details: unknown }>(`SELECT outcome, details FROM audit_log WHERE action = 'retention.prune' AND actor = 'carol'`);
+    expect(entry).toEqual({ outcome: 'error', details: { deleted: { runs: 0, deliveries: 0, alerts: 0 }, failedAt: 'alerts' } });
+    await runTask(task(t, 'retention.prune'));
+  });
+
+  it('an alert pruned while the receiver still remembers it is taken again when Alertmanager repeats or refires it', async () => {
+    const url = '/api/v1/alerts/alertmanager';
+    const labels = { alertname: 'DiskFull', instance: 'db-1', service: 'nexus-platform' };
+    expect((await post(t, url, amPayload('g-disk', [amAlert(labels)]))).status).toBe(200);
+    expect((await post(t, url, amPayload('g-disk', [amAlert(labels, 'resolved')]))).status).toBe(200);
+    // amAlert resolves in 2025: long past the 30 days.
+    await runTask(task(t, 'retention.prune'));
+    expect(await count(db, `SELECT count(*) AS n FROM alerts WHERE fingerprint = 'fp-DiskFull-db-1'`)).toBe(0);
+    // Alertmanager re-sends resolved alerts for a while: the receiver's memory of the row must not fail it.
+    expect((await post(t, url, amPayload('g-disk', [amAlert(labels, 'resolved')]))).status).toBe(200);
+    expect((await post(t, url, amPayload('g-disk', [amAlert(labels)]))).status).toBe(200);
+    const rows = await db.query<{ status: string }>(`SELECT status FROM alerts WHERE fingerprint = 'fp-DiskFull-db-1'`);
+    expect(rows).toEqual([{ status: 'firing' }]);
   });
 });

@@ -51,7 +51,14 @@ async function prune(deps: RetentionDeps, context: TaskContext) {
     const cutoff = new Date(now.getTime() - days * DAY_MS);
     const outcome: KindOutcome = { kind: kind.kind, keptDays: days, cutoff: cutoff.toISOString(), deleted: 0, batches: 0 };
     outcomes.push(outcome);
-    stopped = await pruneKind(deps, context, kind, cutoff, outcome, index);
+    try {
+      stopped = await pruneKind(deps, context, kind, cutoff, outcome, index);
+    } catch (error) {
+      // What was deleted before the failure is committed: the audit log says so before the error goes up.
+      const deleted = Object.fromEntries(outcomes.map((o) => [o.kind, o.deleted]));
+      await deps.audit.record({ actor: context.actor, action: 'retention.prune', outcome: 'error', details: { deleted, failedAt: kind.kind } });
+      throw error;
+    }
     if (stopped) break;
   }
   const durationSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
