@@ -173,7 +173,8 @@ describe.each(ENGINES)('retention.prune with the default ages on %s', (engine) =
     const { oldClosed, oldClosedReferenced, recentlyClosed, open } = seeded.incidents;
     expect(await ids(db, 'incidents')).toEqual([oldClosed, recentlyClosed, open, oldClosedReferenced].sort());
     expect(await count(db, 'SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1)', [[oldClosed, oldClosedReferenced]])).toBe(0);
-    expect(await count(db, 'SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1)', [[recentlyClosed, open]])).toBe(6);
+    // Only the seeded notes: the SLA loop may add a breach to the open incident's timeline meanwhile.
+    expect(await count(db, `SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1) AND actor = 'test'`, [[recentlyClosed, open]])).toBe(6);
     expect(await count(db, 'SELECT count(*) AS n FROM incident_postmortems')).toBe(4);
     expect(await count(db, 'SELECT count(*) AS n FROM incident_alerts')).toBe(4);
   });
