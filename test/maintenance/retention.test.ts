@@ -22,8 +22,9 @@ async function insertIncident(db: Database, state: string, triggeredDaysAgo: num
   const id = randomUUID();
   await db.query(
     `INSERT INTO incidents (id, title, severity, state, response_minutes, resolution_minutes, ack_due_at, resolve_due_at, triggered_at, resolved_at, closed_at, created_by)
-     VALUES ($1, $2, 'P2', $3, 15, 240, $4, $4, $4, $5, $5, 'test')`,
-    [id, `incident ${state} ${triggeredDaysAgo}`, state, daysAgo(triggeredDaysAgo), closedDaysAgo === null ? null : daysAgo(closedDaysAgo)],
+     VALUES ($1, $2, 'P2', $3, 15, 240, $6, $6, $4, $5, $5, 'test')`,
+    // SLA clocks due in a year: a breach found by the SLA loop would add timeline events while the test looks.
+    [id, `incident ${state} ${triggeredDaysAgo}`, state, daysAgo(triggeredDaysAgo), closedDaysAgo === null ? null : daysAgo(closedDaysAgo), daysAgo(-365)],
   );
   // Timeline events as old as the incident, and a post-mortem, for every incident.
   for (let i = 0; i < 3; i += 1) {
@@ -173,8 +174,7 @@ describe.each(ENGINES)('retention.prune with the default ages on %s', (engine) =
     const { oldClosed, oldClosedReferenced, recentlyClosed, open } = seeded.incidents;
     expect(await ids(db, 'incidents')).toEqual([oldClosed, recentlyClosed, open, oldClosedReferenced].sort());
     expect(await count(db, 'SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1)', [[oldClosed, oldClosedReferenced]])).toBe(0);
-    // Only the seeded notes: the SLA loop may add a breach to the open incident's timeline meanwhile.
-    expect(await count(db, `SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1) AND actor = 'test'`, [[recentlyClosed, open]])).toBe(6);
+    expect(await count(db, 'SELECT count(*) AS n FROM incident_events WHERE incident_id = ANY($1)', [[recentlyClosed, open]])).toBe(6);
     expect(await count(db, 'SELECT count(*) AS n FROM incident_postmortems')).toBe(4);
     expect(await count(db, 'SELECT count(*) AS n FROM incident_alerts')).toBe(4);
   });
