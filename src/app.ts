@@ -263,6 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     notify,
     publicUrl: config.publicUrl,
     ...(deps.schedulerTiming ? { schedulerTiming: deps.schedulerTiming } : {}),
+    care: { db, audit, registry: metrics.registry, clock, config: config.care },
   });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');

@@ -88,6 +88,8 @@ export interface PacedOptions {
    * the rate is then out of reach, and a growing queue only makes the case longer.
    */
   maxBacklogSeconds?: number;
+  /** Stops sending early (a case that lasts as long as something else runs). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -178,7 +180,7 @@ export async function paced(options: PacedOptions): Promise<LoadResult> {
   const maxPending = options.rate * (options.maxBacklogSeconds ?? Number.POSITIVE_INFINITY);
   let gaveUpAfter: number | undefined;
   let sent = 0;
-  while (sent < total && !stopAll.signal.aborted) {
+  while (sent < total && !stopAll.signal.aborted && !options.signal?.aborted) {
     if (pending.size > maxPending) {
       gaveUpAfter = (performance.now() - start) / 1000;
       break;

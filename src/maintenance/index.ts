@@ -8,6 +8,7 @@ import type { JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { NotifyModule } from '../notify/index.js';
 import type { RunbookLibrary, RunsModule } from '../runbooks/index.js';
+import { careTasks, type CareDeps } from './care/index.js';
 import { registerSchedules, type SchedulerTiming, type SchedulesModule } from './schedules/index.js';
 import { schedules as schedulesTable } from './schedules/tables.js';
 import type { BuiltInTask } from './tasks.js';
@@ -16,6 +17,7 @@ export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 export { SCHEDULE_EVENT } from './schedules/index.js';
 export type { SchedulerTiming } from './schedules/index.js';
 export type { Schedule, ScheduleRun } from './schedules/schema.js';
+export type { CareDeps } from './care/index.js';
 
 /**
  * Maintenance: schedules (schedules/), backups and restore drills (backups/),
@@ -40,6 +42,8 @@ export interface MaintenanceDeps {
   publicUrl?: string | undefined;
   /** Tests shorten or lengthen the scheduler's intervals. */
   schedulerTiming?: Partial<SchedulerTiming>;
+  /** Database care and retention (care/): its tasks are added when given. */
+  care?: CareDeps;
 }
 
 export interface MaintenanceModule {
@@ -51,7 +55,7 @@ export interface MaintenanceModule {
 
 export async function registerMaintenance(app: App, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const tasks = new Map<string, BuiltInTask>();
-  for (const task of deps.tasks ?? []) {
+  for (const task of [...(deps.tasks ?? []), ...(deps.care ? careTasks(deps.care) : [])]) {
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);
     tasks.set(task.key, task);
   }

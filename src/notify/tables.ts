@@ -146,7 +146,8 @@ export const notifications = pgTable(
     ackLink: jsonb('ack_link'),
     createdAt: createdAt(),
   },
-  (t) => [index('notifications_incident_idx').on(t.incidentId)],
+  // created_idx: retention (src/maintenance/care) walks old notifications in this order, a batch at a time.
+  (t) => [index('notifications_incident_idx').on(t.incidentId), index('notifications_created_idx').on(t.createdAt, t.id)],
 );
 
 /**

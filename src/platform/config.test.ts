@@ -82,4 +82,31 @@ describe('configuration from the environment', () => {
   it('never echoes a connection string, which may carry a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@[bad' })).toThrow('DATABASE_URL: is not a valid URL');
   });
+  it('keeps records for sane defaults: audit longest, incidents and post-mortems for ever', () => {
+    expect(loadConfig({}).care).toEqual({
+      longQuerySeconds: 60,
+      retention: { alertsDays: 30, runsDays: 90, deliveriesDays: 90, timelineDays: 365, incidentsDays: null, auditDays: 730, batchSize: 1000, batchPauseMs: 10 },
+    });
+    const custom = loadConfig({ NEXUS_RETENTION_ALERTS_DAYS: '7', NEXUS_RETENTION_INCIDENTS_DAYS: '400', NEXUS_RETENTION_AUDIT_DAYS: 'never', NEXUS_RETENTION_RUNS_DAYS: 'NEVER' });
+    expect(custom.care.retention).toMatchObject({ alertsDays: 7, incidentsDays: 400, auditDays: null, runsDays: null });
+  });
+
+  it.each([
+    [{ NEXUS_RETENTION_ALERTS_DAYS: 'a month' }, 'NEXUS_RETENTION_ALERTS_DAYS: expected a number of days or "never", got "a month"'],
+    [{ NEXUS_RETENTION_RUNS_DAYS: '0' }, 'NEXUS_RETENTION_RUNS_DAYS: must be between 1 and 36500, got 0'],
+    [{ NEXUS_RETENTION_TIMELINE_DAYS: '-5' }, 'NEXUS_RETENTION_TIMELINE_DAYS: expected a number of days or "never", got "-5"'],
+    [{ NEXUS_RETENTION_BATCH_SIZE: '5' }, 'NEXUS_RETENTION_BATCH_SIZE: must be between 10 and 100000, got 5'],
+    [{ NEXUS_DB_LONG_QUERY_SECONDS: '1.5' }, 'NEXUS_DB_LONG_QUERY_SECONDS: expected a whole number, got "1.5"'],
+    [
+      { NEXUS_RETENTION_AUDIT_DAYS: '100' },
+      'NEXUS_RETENTION_AUDIT_DAYS: audit entries must be kept at least as long as anything pruned, but NEXUS_RETENTION_TIMELINE_DAYS keeps 365 days and audit only 100',
+    ],
+    [
+      { NEXUS_RETENTION_INCIDENTS_DAYS: '1000' },
+      'NEXUS_RETENTION_AUDIT_DAYS: audit entries must be kept at least as long as anything pruned, but NEXUS_RETENTION_INCIDENTS_DAYS keeps 1000 days and audit only 730',
+    ],
+  ])('a bad retention setting %o is a ConfigError saying what is wrong', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+  });
 });

@@ -50,6 +50,36 @@ export interface Config {
   alerts: AlertsConfig;
   /** Progressive delivery: the controller and its traffic routers (src/deployments). */
   deployments: DeploymentsConfig;
+  /** Database care and retention (src/maintenance/care). */
+  care: CareConfig;
+}
+
+/** Days a kind of record is kept; null: never pruned. */
+export type RetentionDays = number | null;
+
+export interface RetentionConfig {
+  /** Resolved alerts, counted from when they resolved (NEXUS_RETENTION_ALERTS_DAYS, default 30). */
+  alertsDays: RetentionDays;
+  /** Finished runbook runs with their steps' output (NEXUS_RETENTION_RUNS_DAYS, default 90). */
+  runsDays: RetentionDays;
+  /** Notifications and their delivery records, once every delivery ended (NEXUS_RETENTION_DELIVERIES_DAYS, default 90). */
+  deliveriesDays: RetentionDays;
+  /** Timeline events of incidents closed at least this long ago (NEXUS_RETENTION_TIMELINE_DAYS, default 365). */
+  timelineDays: RetentionDays;
+  /** Closed incidents with their post-mortems (NEXUS_RETENTION_INCIDENTS_DAYS, default never). */
+  incidentsDays: RetentionDays;
+  /** Audit entries (NEXUS_RETENTION_AUDIT_DAYS, default 730): never shorter than any other age. */
+  auditDays: RetentionDays;
+  /** Rows deleted per statement (NEXUS_RETENTION_BATCH_SIZE): each batch is its own short transaction. */
+  batchSize: number;
+  /** Pause between batches (NEXUS_RETENTION_BATCH_PAUSE_MS), leaving the database to live traffic. */
+  batchPauseMs: number;
+}
+
+export interface CareConfig {
+  /** A statement or transaction running this long counts as long-running (NEXUS_DB_LONG_QUERY_SECONDS). */
+  longQuerySeconds: number;
+  retention: RetentionConfig;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3';
@@ -303,7 +333,46 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     notify: notifyConfig(env),
     alerts: alertsConfig(env),
     deployments: deploymentsConfig(env, cwd),
+    care: careConfig(env),
   };
+}
+
+/** Whole days or `never`. */
+function retentionDays(env: Env, name: string, fallback: RetentionDays): RetentionDays {
+  const raw = text(env, name);
+  if (raw !== undefined && raw.toLowerCase() === 'never') return null;
+  if (raw !== undefined && !/^\d+$/.test(raw)) throw new ConfigError(name, `expected a number of days or "never", got "${raw}"`);
+  return raw === undefined ? fallback : integer(env, name, 0, 1, 36_500);
+}
+
+function careConfig(env: Env): CareConfig {
+  const retention: RetentionConfig = {
+    alertsDays: retentionDays(env, 'NEXUS_RETENTION_ALERTS_DAYS', 30),
+    runsDays: retentionDays(env, 'NEXUS_RETENTION_RUNS_DAYS', 90),
+    deliveriesDays: retentionDays(env, 'NEXUS_RETENTION_DELIVERIES_DAYS', 90),
+    timelineDays: retentionDays(env, 'NEXUS_RETENTION_TIMELINE_DAYS', 365),
+    incidentsDays: retentionDays(env, 'NEXUS_RETENTION_INCIDENTS_DAYS', null),
+    auditDays: retentionDays(env, 'NEXUS_RETENTION_AUDIT_DAYS', 730),
+    batchSize: integer(env, 'NEXUS_RETENTION_BATCH_SIZE', 1000, 10, 100_000),
+    batchPauseMs: integer(env, 'NEXUS_RETENTION_BATCH_PAUSE_MS', 10, 0, 60_000),
+  };
+  // The audit log is the record of who pruned what: it must outlive every pruned kind it speaks about.
+  if (retention.auditDays !== null) {
+    const others = [
+      ['NEXUS_RETENTION_ALERTS_DAYS', retention.alertsDays],
+      ['NEXUS_RETENTION_RUNS_DAYS', retention.runsDays],
+      ['NEXUS_RETENTION_DELIVERIES_DAYS', retention.deliveriesDays],
+      ['NEXUS_RETENTION_TIMELINE_DAYS', retention.timelineDays],
+      ['NEXUS_RETENTION_INCIDENTS_DAYS', retention.incidentsDays],
+    ] as const;
+    for (const [name, days] of others) {
+      // A kind never pruned needs no audit of its pruning.
+      if (days !== null && days > retention.auditDays) {
+        throw new ConfigError('NEXUS_RETENTION_AUDIT_DAYS', `audit entries must be kept at least as long as anything pruned, but ${name} keeps ${days} days and audit only ${retention.auditDays}`);
+      }
+    }
+  }
+  return { longQuerySeconds: integer(env, 'NEXUS_DB_LONG_QUERY_SECONDS', 60, 1, 86_400), retention };
 }
 
 const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3'];

@@ -1,6 +1,6 @@
 import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** Append-only: nothing in NEXUS updates or deletes an audit row. */
+/** Append-only: nothing in NEXUS updates an audit row; only retention.prune deletes, past NEXUS_RETENTION_AUDIT_DAYS (src/maintenance/care). */
 export const auditLog = pgTable(
   'audit_log',
   {
