@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { expandQuery, measure, verdict, type MeasurementPhase, type MetricResult } from './analysis.js';
 import { askGate, gateOrigin } from './gate.js';
 import { checkHealth } from './health.js';
-import { RouterError, sameBackends, type Backend, type TrafficRouter } from './router.js';
+import { RouterError, type Backend, type TrafficRouter } from './router.js';
 import type { AnalysisSettings, DeploymentState, Step } from './schema.js';
 import type { DeploymentPatch, DeploymentRow, DeploymentStore, StepPatch, StepRow } from './store.js';
 import { CONTROLLER_ACTOR, type DeploymentTimeline } from './timeline.js';
@@ -119,8 +119,9 @@ export class DeploymentController {
     const wanted = this.backends(current, weight, retireStable);
     let changed: boolean;
     try {
-      const has = await router.current(current.service);
-      changed = sameBackends(has, wanted) ? false : (await router.apply(current.service, wanted)).changed;
+      // Always apply, never "current() matches, skip": apply is idempotent and also finishes what a restart
+      // interrupted after the route changed (a Kubernetes router's scale-down, an nginx reload).
+      changed = (await router.apply(current.service, wanted)).changed;
     } catch (error) {
       throw new RouteFailed(current, error);
     }

@@ -7,6 +7,13 @@ import { RouterError, sameBackends, type ApplyResult, type Backend, type Traffic
 export const BACKENDS_ANNOTATION = 'nexus.deployments/backends';
 /** On a Deployment NEXUS scaled to 0: its replicas before, to bring the same number back on a switch back. */
 export const REPLICAS_ANNOTATION = 'nexus.deployments/replicas';
+/**
+ * On the route object: the upstreams NEXUS took out of the route, whose
+ * Deployments must be at 0. Written in the same patch as the route change, so
+ * a NEXUS that dies between that patch and the scale-down finds, on the next
+ * apply, which Deployments still have to go (the route alone no longer says).
+ */
+export const RETIRED_ANNOTATION = 'nexus.deployments/retired';
 
 type KubeObject = { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 /** A live route entry: a subset (Istio) or `name:port` (Gateway API), and its weight. */
@@ -41,6 +48,11 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function retiredOf(object: KubeObject): string[] {
+  const parsed = safeParse(object.metadata?.annotations?.[RETIRED_ANNOTATION] ?? '[]');
+  return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === 'string') : [];
 }
 
 function annotated(object: KubeObject): Backend[] {
@@ -127,13 +139,21 @@ abstract class CustomResourceRouter implements TrafficRouter {
       if (backend.weight > 0 && (backend.image || !routed.has(backend.upstream))) await this.makeServing(service, backend);
     }
     const wantedUpstreams = new Set(wanted.map((b) => b.upstream));
-    const dropped = before.filter((b) => !wantedUpstreams.has(b.upstream));
     for (let attempt = 0; attempt <= this.config.conflictRetries; attempt++) {
       if (attempt > 0) object = await this.read(service);
-      if (sameBackends(this.backendsOf(object, service, wanted), wanted)) return { changed: false };
+      const live = this.backendsOf(object, service, wanted);
+      if (sameBackends(live, wanted)) {
+        // The route is right, but the scale-down after it may never have been sent (a restart in between): converge.
+        await this.scaleDownAll(service, retiredOf(object).filter((u) => !wantedUpstreams.has(u)));
+        return { changed: false };
+      }
+      const retired = [...new Set([...retiredOf(object), ...(live ?? []).map((b) => b.upstream)])].filter((u) => !wantedUpstreams.has(u));
+      const annotations: Record<string, string | null> = { [BACKENDS_ANNOTATION]: JSON.stringify(wanted) };
+      if (retired.length > 0) annotations[RETIRED_ANNOTATION] = JSON.stringify(retired);
+      else if (object.metadata?.annotations?.[RETIRED_ANNOTATION] !== undefined) annotations[RETIRED_ANNOTATION] = null;
       const known = new Set([...annotated(object), ...wanted].map((b) => nameOf(b.upstream)));
       const patch = {
-        metadata: { resourceVersion: object.metadata?.resourceVersion, annotations: { [BACKENDS_ANNOTATION]: JSON.stringify(wanted) } },
+        metadata: { resourceVersion: object.metadata?.resourceVersion, annotations },
         spec: this.specFor(object, service, wanted, known),
       };
       try {
@@ -149,14 +169,14 @@ abstract class CustomResourceRouter implements TrafficRouter {
         }
         throw apiProblem(`the API server refused the traffic change on ${this.describe(service)}`, error);
       }
-      for (const backend of dropped) await this.scaleDown(service, backend);
+      await this.scaleDownAll(service, retired);
       return { changed: true };
     }
     throw new RouterError(`${this.describe(service)} kept changing under NEXUS (409 Conflict ${this.config.conflictRetries + 1} times); nothing was changed`);
   }
 
-  private deploymentOf(service: string, backend: Backend): { name: string; where: string } {
-    const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(backend.upstream));
+  private deploymentOf(service: string, upstream: string): { name: string; where: string } {
+    const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(upstream));
     return { name, where: `deployments/${name} in ${this.config.namespace}` };
   }
 
@@ -184,7 +204,7 @@ abstract class CustomResourceRouter implements TrafficRouter {
    * an image must have a Deployment; one only getting traffic may have none.
    */
   private async makeServing(service: string, backend: Backend): Promise<void> {
-    const { name, where } = this.deploymentOf(service, backend);
+    const { name, where } = this.deploymentOf(service, backend.upstream);
     const deployment = await this.readDeployment(name, where);
     if (!deployment) {
       if (backend.image) throw new RouterError(`reading ${where}: the Kubernetes API answered 404: not found`);
@@ -232,9 +252,13 @@ abstract class CustomResourceRouter implements TrafficRouter {
     }
   }
 
-  /** Scaled to 0 with its replicas noted on it, so a switch back brings the same number up. */
-  private async scaleDown(service: string, backend: Backend): Promise<void> {
-    const { name, where } = this.deploymentOf(service, backend);
+  private async scaleDownAll(service: string, upstreams: string[]): Promise<void> {
+    for (const upstream of upstreams) await this.scaleDown(service, upstream);
+  }
+
+  /** Scaled to 0 with its replicas noted on it, so a switch back brings the same number up; nothing is sent when it is at 0 already. */
+  private async scaleDown(service: string, upstream: string): Promise<void> {
+    const { name, where } = this.deploymentOf(service, upstream);
     const deployment = await this.readDeployment(name, where);
     if (!deployment) {
       this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend taken out of the route; nothing to scale down');

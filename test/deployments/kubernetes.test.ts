@@ -190,6 +190,41 @@ describe('Kubernetes routers against a recording fake API server', () => {
     expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
   });
 
+  it('a restart between the route patch and the scale-down: the next apply finds the route right and still scales the dropped colour to 0, once', async () => {
+    const [blue, green] = [deploymentPath('nexus-backend-blue'), deploymentPath('nexus-backend-green')];
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 100 }, { subset: 'green', weight: 0 }]));
+    api.put(blue, k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'backend:1' }], 3));
+    api.put(green, k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'backend:2' }], 2));
+    const switched = [{ version: 'v2', upstream: 'green', weight: 100 }];
+
+    // The route patch lands, the scale-down does not (the API server refuses it here, as a NEXUS that died
+    // right after the route patch would never have sent it): blue keeps its 3 pods.
+    api.invalidOnce.add(blue);
+    await expect(istio().apply(SERVICE, switched)).rejects.toThrow(/scaling down to 0 on deployments\/nexus-backend-blue/);
+    expect(await istio().current(SERVICE)).toEqual(switched);
+    expect(api.get(VS_PATH)!.metadata).toMatchObject({ annotations: { 'nexus.deployments/retired': JSON.stringify(['blue']) } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
+
+    // A fresh router (the restarted NEXUS), the same wanted state: no route patch, the scale-down that was missing.
+    api.requests.length = 0;
+    expect(await istio().apply(SERVICE, switched)).toEqual({ changed: false });
+    expect(api.lines()).toEqual([`GET ${VS_PATH}`, `GET ${blue}`, `PATCH ${blue}`]);
+    expect(api.patches(blue)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '3' } }, spec: { replicas: 0 } });
+
+    // Everything right: read, nothing sent.
+    api.requests.length = 0;
+    expect(await istio().apply(SERVICE, switched)).toEqual({ changed: false });
+    expect(api.patches()).toEqual([]);
+
+    // A switch back brings blue in again and takes it off the retired list; green is retired and scaled down.
+    api.requests.length = 0;
+    await istio().apply(SERVICE, [{ version: 'v1', upstream: 'blue', weight: 100 }]);
+    expect(api.patches().map((p) => p.path)).toEqual([blue, VS_PATH, green]);
+    expect(api.get(VS_PATH)!.metadata).toMatchObject({ annotations: { 'nexus.deployments/retired': JSON.stringify(['green']) } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
+    expect(api.get(green)!.spec).toMatchObject({ replicas: 0 });
+  });
+
   it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
     expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
   });
