@@ -86,7 +86,7 @@ export class DeploymentController {
       case 'gate':
         return this.gate(row, step, spec.url, spec.intervalSeconds ?? DEFAULT_GATE_INTERVAL_SECONDS);
       case 'healthCheck':
-        return this.healthCheck(row, step, spec.paths, spec.timeoutSeconds);
+        return this.healthCheck(row, step, spec.paths, spec.timeoutSeconds, spec.url);
       case 'scaleDown':
         return this.scaleDown(row, step);
     }
@@ -267,19 +267,49 @@ export class DeploymentController {
     return 'wait';
   }
 
-  private async healthCheck(row: DeploymentRow, step: StepRow, paths: string[], timeoutSeconds: number): Promise<Next> {
+  private async healthCheck(row: DeploymentRow, step: StepRow, paths: string[], timeoutSeconds: number, url: string | undefined): Promise<Next> {
     if (step.state === 'pending' || !step.startedAt) {
       await this.startStep(row, step);
       return 'again';
     }
-    const problem = await checkHealth(row.upstream, paths);
-    if (problem === null) return this.finishStep(row, step, 'succeeded', `${paths.join(' and ')} answered 2xx`);
+    const { problem, seen } = await this.checkNewColour(row, paths, url);
+    if (problem === null) return this.finishStep(row, step, 'succeeded', seen);
     const now = this.deps.clock();
     if (now.getTime() - step.startedAt.getTime() >= timeoutSeconds * 1000) {
       return this.beginAbort(row, 'failed', `health check of ${row.version} failed for ${timeoutSeconds} s: ${problem}`, step);
     }
     await this.deps.store.write(row.id, row.revision, { nextAt: new Date(now.getTime() + HEALTH_RETRY_MS) }, [{ index: step.index, patch: { message: problem } }]);
     return 'wait';
+  }
+
+  /**
+   * A router that runs pods (Kubernetes) first brings the new colour up and
+   * waits for it to be ready; then the health paths are asked at the health
+   * URL, else at the upstream's address (nginx). A subset name is no address:
+   * without a health URL a Kubernetes router's check is the readiness alone,
+   * and the step's message says the HTTP checks were skipped.
+   */
+  private async checkNewColour(row: DeploymentRow, paths: string[], url: string | undefined): Promise<{ problem: string | null; seen: string }> {
+    const router = this.deps.routers.get(row.router);
+    if (!router) return { problem: `the ${row.router} router is not configured on this NEXUS`, seen: '' };
+    const seen: string[] = [];
+    if (router.prepare) {
+      let pods;
+      try {
+        pods = await router.prepare(row.service, { version: row.version, upstream: row.upstream, weight: 0, ...(row.image ? { image: row.image } : {}) });
+      } catch (error) {
+        return { problem: (error as Error).message, seen: '' };
+      }
+      if (pods) seen.push(`${pods.what} ready ${pods.ready}/${pods.wanted}`);
+      else if (!url) return { problem: `no Deployment runs ${row.upstream} and no health URL was given: nothing shows the new colour is healthy`, seen: '' };
+    }
+    const paths2xx = `${paths.join(' and ')} answered 2xx`;
+    if (url) {
+      const problem = await checkHealth(url, paths);
+      return { problem, seen: `health: ${[...seen, `${url} ${paths2xx}`].join('; ')}` };
+    }
+    if (router.prepare) return { problem: null, seen: `health: ${[...seen, 'no health URL given, HTTP checks skipped'].join('; ')}` };
+    return { problem: await checkHealth(`http://${row.upstream}`, paths), seen: paths2xx };
   }
 
   private async scaleDown(row: DeploymentRow, step: StepRow): Promise<Next> {

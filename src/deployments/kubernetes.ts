@@ -1,7 +1,7 @@
 import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import { ConfigError, type KubernetesConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { RouterError, sameBackends, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
+import { RouterError, sameBackends, type ApplyResult, type Backend, type PodsReady, type TrafficRouter } from './router.js';
 
 /** What NEXUS meant (versions included); the live routes only know subsets and backend names. */
 export const BACKENDS_ANNOTATION = 'nexus.deployments/backends';
@@ -123,6 +123,13 @@ abstract class CustomResourceRouter implements TrafficRouter {
     return this.backendsOf(await this.read(service), service);
   }
 
+  async prepare(service: string, backend: Backend): Promise<PodsReady | null> {
+    const deployment = await this.makeServing(service, backend);
+    if (!deployment) return null;
+    const { name } = this.deploymentOf(service, backend.upstream);
+    return { what: `Deployment ${name}`, ready: deployment.status?.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 1 };
+  }
+
   /**
    * Pods before traffic, traffic before removal: every backend that takes
    * traffic gets its image and (when it was scaled down) its replicas back,
@@ -202,14 +209,15 @@ abstract class CustomResourceRouter implements TrafficRouter {
    * The backend's Deployment runs its image with its replicas back (those
    * NEXUS noted when it scaled it down) and reports ready. A backend getting
    * an image must have a Deployment; one only getting traffic may have none.
+   * Answers the Deployment as last read (ready), or null when there is none.
    */
-  private async makeServing(service: string, backend: Backend): Promise<void> {
+  private async makeServing(service: string, backend: Backend): Promise<V1Deployment | null> {
     const { name, where } = this.deploymentOf(service, backend.upstream);
     const deployment = await this.readDeployment(name, where);
     if (!deployment) {
       if (backend.image) throw new RouterError(`reading ${where}: the Kubernetes API answered 404: not found`);
       this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend about to take traffic; routing without checking its pods');
-      return;
+      return null;
     }
     let changed = false;
     if (backend.image) {
@@ -230,18 +238,18 @@ abstract class CustomResourceRouter implements TrafficRouter {
       await this.patchDeployment(name, where, `scaling up to ${replicas}`, body, PatchStrategy.MergePatch);
       changed = true;
     }
-    if (changed || !ready(deployment)) await this.waitReady(name, where);
+    return changed || !ready(deployment) ? this.waitReady(name, where) : deployment;
   }
 
   /** Polls the Deployment's status until its rollout is complete; bounded by readyTimeoutSeconds. */
-  private async waitReady(name: string, where: string): Promise<void> {
+  private async waitReady(name: string, where: string): Promise<V1Deployment> {
     const timeoutMs = this.config.readyTimeoutSeconds * 1000;
     const pollMs = Math.min(1000, Math.max(50, timeoutMs / 10));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const deployment = await this.readDeployment(name, where);
       if (!deployment) throw new RouterError(`${where} disappeared while NEXUS waited for it to be ready`);
-      if (ready(deployment)) return;
+      if (ready(deployment)) return deployment;
       if (Date.now() >= deadline) {
         const status = deployment.status ?? {};
         throw new RouterError(

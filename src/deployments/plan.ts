@@ -7,6 +7,25 @@ export const SEED_CANARY_WEIGHTS = [10, 25, 50, 100] as const;
 export const SEED_HEALTH_PATHS = ['/health', '/api/health'];
 
 /**
+ * The new colour's health URL as a base the paths are appended to. Refused:
+ * credentials (they would be stored and shown with the step), a query or
+ * fragment (the paths could not be appended), anything but http(s).
+ */
+export function healthBase(raw: string): string {
+  const field = { field: 'blueGreen/healthUrl' };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError('body/blueGreen/healthUrl: not a valid URL', field);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('body/blueGreen/healthUrl: must be http or https', field);
+  if (url.username || url.password) throw new InputError('body/blueGreen/healthUrl: must not carry credentials (user:password@)', field);
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) throw new InputError('body/blueGreen/healthUrl: a base URL without query or fragment (the health paths are appended to it)', field);
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
  * The steps a deployment runs. Canary: the steps given, or the seed's
  * weights each followed by analysis (by a pause until promoted when there is
  * no analysis to run). Blue-green: health-check the new colour, analyse it
@@ -19,7 +38,12 @@ export function planSteps(body: CreateDeploymentBody): Step[] {
     if (body.steps) throw new InputError('body/steps: blue-green deployments have a fixed plan; steps are for canaries', { field: 'steps' });
     const options = body.blueGreen ?? {};
     return [
-      { kind: 'healthCheck', paths: options.healthPaths ?? SEED_HEALTH_PATHS, timeoutSeconds: options.healthTimeoutSeconds ?? 60 },
+      {
+        kind: 'healthCheck',
+        paths: options.healthPaths ?? SEED_HEALTH_PATHS,
+        timeoutSeconds: options.healthTimeoutSeconds ?? 60,
+        ...(options.healthUrl ? { url: healthBase(options.healthUrl) } : {}),
+      },
       ...(hasAnalysis ? [{ kind: 'analysis' } as const] : []),
       { kind: 'setWeight', weight: 100 },
       { kind: 'pause', durationSeconds: Math.max(1, options.scaleDownDelaySeconds ?? 30) },

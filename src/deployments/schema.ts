@@ -61,7 +61,13 @@ export type GateStep = Static<typeof GateStep>;
 export const CanaryStep = Type.Union([SetWeightStep, PauseStep, AnalysisStep, GateStep]);
 export type CanaryStep = Static<typeof CanaryStep>;
 export const HealthCheckStep = Type.Object(
-  { kind: Type.Literal('healthCheck'), paths: Type.Array(Type.String()), timeoutSeconds: Type.Integer() },
+  {
+    kind: Type.Literal('healthCheck'),
+    paths: Type.Array(Type.String()),
+    timeoutSeconds: Type.Integer(),
+    /** Base URL of the new colour (blueGreen.healthUrl); absent: the upstream's address (nginx) or the Deployment's readiness alone (Kubernetes routers). */
+    url: Type.Optional(Type.String()),
+  },
   { additionalProperties: false },
 );
 export const ScaleDownStep = Type.Object({ kind: Type.Literal('scaleDown') }, { additionalProperties: false });
@@ -121,6 +127,13 @@ export const CreateDeploymentBody = Type.Object(
           /** The seed's health checks of the new colour. */
           healthPaths: Type.Optional(Type.Array(Type.String({ pattern: '^/[A-Za-z0-9/._~-]{0,200}$' }), { minItems: 1, maxItems: 5 })),
           healthTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 60 })),
+          /**
+           * Base URL the new colour answers at, for the health paths
+           * (`http://nexus-backend-green.nexus-platform.svc:8000`): a subset name
+           * is not an address. http(s), no credentials, no query. Without it a
+           * Kubernetes router's health step is the Deployment's readiness alone.
+           */
+          healthUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) base URL of the new colour, no credentials' })),
         },
         { additionalProperties: false },
       ),

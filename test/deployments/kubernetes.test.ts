@@ -6,7 +6,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
 import { FAKE_TOKEN, FakeKubeApi } from './fake-kube.js';
-import { act, until } from './support.js';
+import { act, startVersion, until } from './support.js';
 
 /** The seed's names: namespace and VirtualService `nexus-platform`, route host `nexus-backend`. */
 const NS = 'nexus-platform';
@@ -401,6 +401,69 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
       .patches(ROUTE_PATH)
       .map((p) => (p.body as { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight: number }> }> } }).spec.rules[1]!.backendRefs.map((r) => `${r.name} ${r.weight}`).join(', '));
     expect(weights).toEqual(['nexus-backend-stable 90, nexus-backend-canary 10', 'nexus-backend-stable 50, nexus-backend-canary 50', 'nexus-backend-canary 100']);
+  });
+
+  const blueGreen = (extra: Record<string, unknown> = {}) => ({
+    service: SERVICE,
+    version: 'v2',
+    upstream: 'green',
+    image: IMAGE,
+    router: 'istio',
+    strategy: 'blue-green',
+    stable: { version: 'v1', upstream: 'blue' },
+    ...extra,
+  });
+  const putColours = () => {
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 100 }]));
+    api.put(deploymentPath('nexus-backend-blue'), k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 3));
+    api.put(deploymentPath('nexus-backend-green'), k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 3));
+  };
+  const healthStep = (d: { steps: Array<{ kind: string; state: string; message: string | null }> }) => d.steps.find((s) => s.kind === 'healthCheck')!;
+
+  it('blue-green without a health URL: the new colour is brought up and waited for before the switch, and the step says HTTP checks were skipped', async () => {
+    putColours();
+    const id = await start(blueGreen({ blueGreen: { scaleDownDelaySeconds: 1 } }));
+    const done = await until(t, id, (d) => d.state === 'succeeded');
+    expect(healthStep(done)).toMatchObject({ state: 'succeeded', message: 'health: Deployment nexus-backend-green ready 3/3; no health URL given, HTTP checks skipped' });
+    expect(done.timeline.map((e) => e.summary)).toContain('Step 0 (healthCheck) succeeded: health: Deployment nexus-backend-green ready 3/3; no health URL given, HTTP checks skipped');
+    // The image went on green (and green was ready) before any traffic moved; blue went to 0 after the delay.
+    const green = deploymentPath('nexus-backend-green');
+    const patches = api.patches().map((p) => p.path);
+    expect(patches).toEqual([green, VS_PATH, VS_PATH, deploymentPath('nexus-backend-blue')]);
+    expect(api.get(green)!.spec).toMatchObject({ template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } });
+    expect(istioWeights()).toEqual(['blue 0, green 100', 'green 100']);
+  });
+
+  it('blue-green with a health URL: /health and /api/health asked there; a colour that does not answer fails the deployment and blue keeps the traffic', async () => {
+    const v2 = await startVersion('v2');
+    try {
+      putColours();
+      const id = await start(blueGreen({ blueGreen: { scaleDownDelaySeconds: 1, healthUrl: `http://${v2.address}/` } }));
+      const done = await until(t, id, (d) => d.state === 'succeeded');
+      expect(healthStep(done).message).toBe(`health: Deployment nexus-backend-green ready 3/3; http://${v2.address} /health and /api/health answered 2xx`);
+    } finally {
+      await v2.close();
+    }
+
+    api.reset();
+    putColours();
+    const id = await start(blueGreen({ version: 'v3', blueGreen: { healthUrl: 'http://127.0.0.1:1', healthTimeoutSeconds: 1 } }));
+    const failed = await until(t, id, (d) => d.state === 'failed');
+    expect(failed.reason).toMatch(/^health check of v3 failed for 1 s: \/health: /);
+    // The abort's "all on blue" only adds NEXUS's annotation to a route that already had it: green never got traffic.
+    expect(istioWeights()).toEqual(['blue 100']);
+    expect(api.get(VS_PATH)!.spec).toEqual(virtualService([{ subset: 'blue', weight: 100 }]).spec);
+  });
+
+  it('refuses a health URL that is not http(s), carries credentials or a query, with a 400 naming the field', async () => {
+    for (const healthUrl of ['ftp://green.svc:21', 'http://admin:secret@green.svc:8000', 'http://green.svc:8000/?token=x', 'http://', 'http://green svc']) {
+      const res = await t.inject({ method: 'POST', url: '/api/v1/deployments', headers: bearer(t.tokens.operator), payload: blueGreen({ blueGreen: { healthUrl } }) });
+      expect(res.statusCode, healthUrl).toBe(400);
+      const message = json<{ error: { message: string } }>(res).error.message;
+      expect(message, healthUrl).toMatch(/healthUrl/);
+      expect(message).not.toContain('secret');
+    }
+    expect(api.patches()).toEqual([]);
   });
 
   it('refuses an upstream the router cannot route to, with a 400 naming it', async () => {
