@@ -29,8 +29,9 @@ export function healthBase(raw: string): string {
  * The steps a deployment runs. Canary: the steps given, or the seed's
  * weights each followed by analysis (by a pause until promoted when there is
  * no analysis to run). Blue-green: health-check the new colour, analyse it
- * if asked (before it has traffic), switch, keep the old colour for the
- * delay, scale it down.
+ * if asked (before it has traffic), ask its gates, wait for a person when
+ * auto-promotion is off, switch, keep the old colour for the delay, scale it
+ * down.
  */
 export function planSteps(body: CreateDeploymentBody): Step[] {
   const hasAnalysis = body.analysis !== undefined;
@@ -45,6 +46,11 @@ export function planSteps(body: CreateDeploymentBody): Step[] {
         ...(options.healthUrl ? { url: healthBase(options.healthUrl) } : {}),
       },
       ...(hasAnalysis ? [{ kind: 'analysis' } as const] : []),
+      ...(options.gates ?? []).map((gate, i): Step => {
+        if (!URL.canParse(gate.url)) throw new InputError(`body/blueGreen/gates/${i}/url: not a valid URL`, { field: 'blueGreen/gates' });
+        return { kind: 'gate', url: gate.url, ...(gate.intervalSeconds === undefined ? {} : { intervalSeconds: gate.intervalSeconds }) };
+      }),
+      ...(options.autoPromotion === false ? [{ kind: 'pause' } as const] : []),
       { kind: 'setWeight', weight: 100 },
       { kind: 'pause', durationSeconds: Math.max(1, options.scaleDownDelaySeconds ?? 30) },
       { kind: 'scaleDown' },

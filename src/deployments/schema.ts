@@ -48,14 +48,11 @@ export const PauseStep = Type.Object(
 );
 export const AnalysisStep = Type.Object({ kind: Type.Literal('analysis') }, { additionalProperties: false });
 /** Holds the deployment until a webhook answers 2xx to a POST of {deployment, step}; asked again every intervalSeconds. Promote skips it. */
-export const GateStep = Type.Object(
-  {
-    kind: Type.Literal('gate'),
-    url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) URL; only its origin is ever shown' }),
-    intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10 })),
-  },
-  { additionalProperties: false },
-);
+const GateHook = {
+  url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) URL; only its origin is ever shown' }),
+  intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10 })),
+};
+export const GateStep = Type.Object({ kind: Type.Literal('gate'), ...GateHook }, { additionalProperties: false });
 export type GateStep = Static<typeof GateStep>;
 /** Steps a person writes for a canary; blue-green plans are made by NEXUS (plan.ts) and add healthCheck and scaleDown. */
 export const CanaryStep = Type.Union([SetWeightStep, PauseStep, AnalysisStep, GateStep]);
@@ -127,6 +124,10 @@ export const CreateDeploymentBody = Type.Object(
           /** The seed's health checks of the new colour. */
           healthPaths: Type.Optional(Type.Array(Type.String({ pattern: '^/[A-Za-z0-9/._~-]{0,200}$' }), { minItems: 1, maxItems: 5 })),
           healthTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 60 })),
+          /** Webhooks that must each answer 2xx before the switch (as a canary's gate steps), asked in order after the health check and any analysis. */
+          gates: Type.Optional(Type.Array(Type.Object(GateHook, { additionalProperties: false }), { minItems: 1, maxItems: 10 })),
+          /** false: wait for a person's promote before the switch (Argo Rollouts' autoPromotionEnabled: false). */
+          autoPromotion: Type.Optional(Type.Boolean({ default: true })),
           /**
            * Base URL the new colour answers at, for the health paths
            * (`http://nexus-backend-green.nexus-platform.svc:8000`): a subset name

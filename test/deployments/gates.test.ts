@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
-import { act, getDeployment, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from './support.js';
+import { act, getDeployment, measureSplit, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from './support.js';
 
 /** A confirm-promotion webhook that refuses its first `refusals` calls, then accepts; it keeps what it was sent. */
 async function startGateReceiver(refusals: number): Promise<{ url: (path: string) => string; bodies: unknown[]; close(): Promise<void> }> {
@@ -105,6 +105,79 @@ describe.each(ENGINES)('deployment gates on %s', (engine) => {
       const res = await create([{ kind: 'gate', url }]);
       expect(res.statusCode, url).toBe(400);
       expect(json<{ error: { message: string } }>(res).error.message).toMatch(/steps/);
+    }
+  });
+
+  it('blue-green: its gates hold the switch while they refuse, then it waits for a person (auto-promotion off); all traffic stays on the old colour until the promote', async () => {
+    await backToV1();
+    const receiver = await startGateReceiver(1);
+    try {
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/deployments',
+        headers: bearer(t.tokens.operator),
+        payload: {
+          service: SERVICE,
+          version: 'v2',
+          upstream: v2.address,
+          stable: { version: 'v1', upstream: v1.address },
+          strategy: 'blue-green',
+          blueGreen: { scaleDownDelaySeconds: 1, gates: [{ url: receiver.url('/hooks/bg-s3cr3t'), intervalSeconds: 1 }], autoPromotion: false },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { id } = json<{ id: string }>(res);
+      const waiting = await until(t, id, (d) => d.state === 'paused' && d.currentStep === 2);
+      expect(waiting.steps.map((s) => [s.kind, s.state])).toEqual([
+        ['healthCheck', 'succeeded'],
+        ['gate', 'succeeded'],
+        ['pause', 'running'],
+        ['setWeight', 'pending'],
+        ['pause', 'pending'],
+        ['scaleDown', 'pending'],
+      ]);
+      // Refused once, then confirmed; asked with the new colour at 0 %.
+      expect(receiver.bodies).toHaveLength(2);
+      expect(receiver.bodies[1]).toMatchObject({ method: 'POST', path: '/hooks/bg-s3cr3t', body: { deployment: { id, version: 'v2', canaryWeight: 0 }, step: { index: 1, kind: 'gate' } } });
+      expect(waiting.canaryWeight).toBe(0);
+      expect(waiting.timeline.filter((e) => e.kind === 'traffic')).toEqual([]);
+      expect(await measureSplit(nginx.url, 100)).toEqual({ v1: 100 });
+      expect(JSON.stringify(waiting)).not.toContain('s3cr3t');
+      // Resume is not how a promotion pause ends.
+      const resumed = await t.inject({ method: 'POST', url: `/api/v1/deployments/${id}/resume`, headers: bearer(t.tokens.operator), payload: {} });
+      expect(resumed.statusCode).toBe(409);
+
+      await act(t, id, 'promote');
+      const done = await until(t, id, (d) => d.state === 'succeeded');
+      expect(done.steps[2]).toMatchObject({ kind: 'pause', state: 'skipped', message: 'promoted by operator-user' });
+      expect(done.timeline.filter((e) => e.kind === 'traffic').map((e) => e.data.weight)).toEqual([100, 100]);
+      expect(await measureSplit(nginx.url, 100)).toEqual({ v2: 100 });
+    } finally {
+      await receiver.close();
+    }
+    await backToV1();
+  });
+
+  /** The tests before leave v2 promoted: roll the newest deployment back so all traffic is on v1. */
+  const backToV1 = async () => {
+    const [last] = json<{ items: Array<{ id: string; state: string }> }>(
+      await t.inject({ method: 'GET', url: `/api/v1/deployments?service=${SERVICE}`, headers: bearer(t.tokens.viewer) }),
+    ).items;
+    if (last?.state !== 'succeeded') return;
+    await act(t, last.id, 'rollback');
+    await until(t, last.id, (d) => d.state === 'rolled_back');
+  };
+
+  it('blue-green: a gate without an http(s) URL is refused with a 400 naming it', async () => {
+    for (const url of ['file:///etc/passwd', 'ftp://example.com/x']) {
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/deployments',
+        headers: bearer(t.tokens.operator),
+        payload: { service: SERVICE, version: 'v2', upstream: v2.address, stable: { version: 'v1', upstream: v1.address }, strategy: 'blue-green', blueGreen: { gates: [{ url }] } },
+      });
+      expect(res.statusCode, url).toBe(400);
+      expect(json<{ error: { message: string } }>(res).error.message).toMatch(/blueGreen\/gates\/0\/url/);
     }
   });
 });

@@ -1592,9 +1592,19 @@ export interface paths {
                             }[];
                         };
                         blueGreen?: {
+                            /** @default true */
+                            autoPromotion?: boolean;
+                            gates?: {
+                                /** @default 10 */
+                                intervalSeconds?: number;
+                                /** @description http(s) URL; only its origin is ever shown */
+                                url: string;
+                            }[];
                             healthPaths?: string[];
                             /** @default 60 */
                             healthTimeoutSeconds?: number;
+                            /** @description http(s) base URL of the new colour, no credentials */
+                            healthUrl?: string;
                             /** @default 30 */
                             scaleDownDelaySeconds?: number;
                         };
