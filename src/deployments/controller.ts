@@ -94,8 +94,18 @@ export class DeploymentController {
 
   // --- traffic -------------------------------------------------------------
 
-  /** Stable and new version with their shares; a 0 % new version is left out, and so is a retired stable one. */
+  /**
+   * Stable and new version with their shares; a 0 % new version is left out,
+   * and so is a retired stable one. Once a promotion hands over (or is
+   * handing over) to the stable Deployment, that Deployment serves alone: the
+   * new image at 100 %, or, for a rollback (0 %), the image recorded at start.
+   */
   private backends(row: DeploymentRow, weight: number, retireStable: boolean): Backend[] {
+    if (row.stableHandover !== null && row.stableImage) {
+      return weight === 0
+        ? [{ version: row.stableVersion, upstream: row.stableUpstream, weight: 100, image: row.stableImage }]
+        : [{ version: row.version, upstream: row.stableUpstream, weight: 100, ...(row.image ? { image: row.image } : {}) }];
+    }
     const out: Backend[] = [];
     if (!(retireStable && weight === 100)) out.push({ version: row.stableVersion, upstream: row.stableUpstream, weight: 100 - weight });
     if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight, ...(row.image ? { image: row.image } : {}) });
@@ -328,6 +338,7 @@ export class DeploymentController {
 
   /** All steps done: the new version takes everything, the old one leaves the router. */
   private async complete(row: DeploymentRow): Promise<Next> {
+    if (handsOver(row)) return this.handOver(row);
     let routed: DeploymentRow | null;
     try {
       routed = await this.route(row, 100, true);
@@ -338,6 +349,50 @@ export class DeploymentController {
     const written = await this.deps.store.update(routed.id, routed.revision, { state: 'succeeded', finishedAt: this.deps.clock(), reason: null });
     if (!written) return 'again';
     await this.deps.timeline.record(written, 'succeeded', CONTROLLER_ACTOR, `${written.version} promoted: 100 % of ${written.service}`, { weight: 100 });
+    return 'wait';
+  }
+
+  /**
+   * A canary's promotion on a Kubernetes router (Argo Rollouts' way): the
+   * canary takes 100 % first (the stable pods then carry nothing while they
+   * roll), then the intent `promoting` is written, then one idempotent apply
+   * sets the new image on the stable Deployment and waits for it to be ready,
+   * routes all traffic to stable and scales the canary to 0; `promoted` (with
+   * `succeeded`) is written after. A restart anywhere in between repeats the
+   * apply, which sends only what is still missing.
+   */
+  private async handOver(row: DeploymentRow): Promise<Next> {
+    let current = row;
+    if (current.stableHandover === null) {
+      let routed: DeploymentRow | null;
+      try {
+        routed = await this.route(current, 100, false);
+      } catch (error) {
+        return this.beginAbort(latest(current, error), 'failed', `final traffic change failed: ${(error as Error).message}`);
+      }
+      if (!routed) return 'again';
+      const intent = await this.deps.store.update(routed.id, routed.revision, { stableHandover: 'promoting', intentWeight: 100 });
+      if (!intent) return 'again';
+      await this.deps.timeline.record(intent, 'handover', CONTROLLER_ACTOR, `Handing ${intent.version} over to the stable Deployment: its image, then all traffic to ${intent.stableUpstream}, then ${intent.upstream} to 0`, {
+        weight: 100,
+        image: intent.image,
+      });
+      current = intent;
+    }
+    let routed: DeploymentRow | null;
+    try {
+      routed = await this.route(current, 100, false);
+    } catch (error) {
+      // The canary already serves the new version at 100 %: retry the hand-over rather than roll back a healthy release.
+      this.deps.logger.warn({ err: error, deployment: row.id }, 'handing over to the stable Deployment failed; retrying');
+      const failed = latest(current, error);
+      await this.deps.store.update(failed.id, failed.revision, { reason: `hand-over to the stable Deployment failed, retrying: ${(error as Error).message}`.slice(0, 500), nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
+      return 'wait';
+    }
+    if (!routed) return 'again';
+    const written = await this.deps.store.update(routed.id, routed.revision, { stableHandover: 'promoted', state: 'succeeded', finishedAt: this.deps.clock(), reason: null });
+    if (!written) return 'again';
+    await this.deps.timeline.record(written, 'succeeded', CONTROLLER_ACTOR, `${written.version} promoted: 100 % of ${written.service} on ${written.stableUpstream}, ${written.upstream} scaled to 0`, { weight: 100 });
     return 'wait';
   }
 
@@ -401,6 +456,9 @@ class RouteFailed extends Error {
     this.name = 'RouteFailed';
   }
 }
+
+/** A canary with an image whose stable Deployment's image was recorded at start (a router that sets images). */
+const handsOver = (row: DeploymentRow): boolean => row.strategy === 'canary' && row.image !== null && row.stableImage !== null;
 
 const latest = (row: DeploymentRow, error: unknown): DeploymentRow => (error instanceof RouteFailed ? error.row : row);
 

@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Deployment } from '@kubernetes/client-node';
 import { ConfigError, type KubernetesConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { RouterError, sameBackends, type ApplyResult, type Backend, type PodsReady, type TrafficRouter } from './router.js';
@@ -123,6 +123,12 @@ abstract class CustomResourceRouter implements TrafficRouter {
     return this.backendsOf(await this.read(service), service);
   }
 
+  async imageOf(service: string, upstream: string): Promise<string | null> {
+    const { name, where } = this.deploymentOf(service, upstream);
+    const deployment = await this.readDeployment(name, where);
+    return (deployment && containerOf(deployment, service)?.image) ?? null;
+  }
+
   async prepare(service: string, backend: Backend): Promise<PodsReady | null> {
     const deployment = await this.makeServing(service, backend);
     if (!deployment) return null;
@@ -221,8 +227,7 @@ abstract class CustomResourceRouter implements TrafficRouter {
     }
     let changed = false;
     if (backend.image) {
-      const containers = deployment.spec?.template.spec?.containers ?? [];
-      const container = containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
+      const container = containerOf(deployment, service);
       // A strategic-merge patch naming a container that is not there would add one: refuse instead.
       if (!container) throw new RouterError(`${where} has no container named ${service} (and not exactly one container)`);
       if (container.image !== backend.image) {
@@ -277,6 +282,12 @@ abstract class CustomResourceRouter implements TrafficRouter {
     const body = { metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } };
     await this.patchDeployment(name, where, 'scaling down to 0', body, PatchStrategy.MergePatch);
   }
+}
+
+/** The service's container: the one named like the service, else the only one. */
+function containerOf(deployment: V1Deployment, service: string): V1Container | undefined {
+  const containers = deployment.spec?.template.spec?.containers ?? [];
+  return containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
 }
 
 /** The rollout is done: the controller saw the latest spec, and every wanted replica runs it and is ready. */

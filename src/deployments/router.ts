@@ -37,6 +37,8 @@ export interface TrafficRouter {
    * that route to addresses someone else runs (nginx) have none.
    */
   prepare?(service: string, backend: Backend): Promise<PodsReady | null>;
+  /** Routers that set images (Kubernetes): the image the upstream's Deployment runs now; null when it has none. */
+  imageOf?(service: string, upstream: string): Promise<string | null>;
   /** Idempotent. Resolves once the new split is live; throws RouterError when the router refused it (nothing changed then). */
   apply(service: string, backends: Backend[]): Promise<ApplyResult>;
   /** What the router has now for the service; null when it has nothing for it. */

@@ -163,6 +163,10 @@ export const Deployment = Type.Object({
   version: Type.String(),
   upstream: Type.String(),
   image: NullableString,
+  /** The image the stable Deployment ran at the start (Kubernetes routers, canary with an image): what a rollback after promotion puts back. */
+  stableImage: NullableString,
+  /** `promoting` / `promoted`: the promotion hands the new image to the stable Deployment, which then serves alone (Kubernetes routers). */
+  stableHandover: NullableString,
   analysis: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   state: Type.Enum(STATES),
   reason: NullableString,
@@ -196,7 +200,7 @@ export type Measurement = Static<typeof Measurement>;
 export const DeploymentEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident' }),
+  kind: Type.String({ description: 'created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident, handover' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

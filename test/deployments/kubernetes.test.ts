@@ -333,38 +333,136 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
       (p.body as { spec: { http: Array<{ route?: Array<{ destination: { subset: string }; weight: number }> }> } }).spec.http[1]!.route!.map((r) => `${r.destination.subset} ${r.weight}`).join(', '),
     );
 
-  it('istio: 10 → 50 → promoted, one VirtualService patch per change, the canary image set once', async () => {
+  const STABLE_PATH = deploymentPath('nexus-backend-stable');
+  const CANARY_PATH = deploymentPath('nexus-backend-canary');
+  const OLD_IMAGE = 'nexus-platform/backend:1.4.1';
+  const putCanary = () => {
     api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
-    api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
-    api.put(deploymentPath('nexus-backend-stable'), k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 4));
+    api.put(CANARY_PATH, k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: OLD_IMAGE }]));
+    api.put(STABLE_PATH, k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: OLD_IMAGE }], 4));
+  };
+  const imageOn = (objectPath: string) => (api.get(objectPath)!.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image;
+  /** The requests that change something, and the reads of Deployments between them (the ready waits). */
+  const changes = () => api.lines().filter((l) => l.startsWith('PATCH') || l.startsWith('GET /apis/apps/'));
+
+  it('istio: 10 → 50 → promoted, then the stable Deployment gets the new image and all traffic and the canary goes to 0; a rollback puts the recorded image back on stable', async () => {
+    putCanary();
     const id = await start({ service: SERVICE, version: 'v1.4.2', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
     await act(t, id, 'promote');
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    expect(imageOn(CANARY_PATH)).toBe(IMAGE);
+    api.requests.length = 0;
     await act(t, id, 'promote');
     const done = await until(t, id, (d) => d.state === 'succeeded');
-    expect(done.canaryWeight).toBe(100);
-    expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 50, canary 50', 'canary 100']);
-    expect(api.patches(deploymentPath('nexus-backend-canary'))).toHaveLength(1);
-    // The old version left the route: its Deployment is scaled to 0 after the last traffic change, its 4 replicas noted for a rollback.
-    expect(api.lines().slice(-3)).toEqual([`PATCH ${VS_PATH}`, `GET ${deploymentPath('nexus-backend-stable')}`, `PATCH ${deploymentPath('nexus-backend-stable')}`]);
-    expect(api.patches(deploymentPath('nexus-backend-stable')).map((p) => p.body)).toEqual([
-      { metadata: { annotations: { 'nexus.deployments/replicas': '4' } }, spec: { replicas: 0 } },
+    expect(done).toMatchObject({ canaryWeight: 100, stableImage: OLD_IMAGE, stableHandover: 'promoted' });
+    // The canary to 100 % first (stable idle, still up), then the image on stable and its rollout waited for,
+    // then all traffic to stable, then the canary scaled to 0 with its replica noted.
+    expect(changes()).toEqual([
+      `GET ${CANARY_PATH}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${STABLE_PATH}`,
+      `PATCH ${STABLE_PATH}`,
+      `GET ${STABLE_PATH}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${CANARY_PATH}`,
+      `PATCH ${CANARY_PATH}`,
     ]);
+    expect(istioWeights()).toEqual(['stable 0, canary 100', 'stable 100']);
+    expect(api.patches(STABLE_PATH)[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } } });
+    expect(api.patches(CANARY_PATH)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(imageOn(STABLE_PATH)).toBe(IMAGE);
+    expect(api.get(STABLE_PATH)!.spec).toMatchObject({ replicas: 4 });
+    expect(done.timeline.map((e) => e.kind)).toContain('handover');
 
-    // Rollback after success: the old version's 4 replicas come back and report ready before any traffic moves, then the canary goes to 0.
+    // The next deployment of the service starts from stable, which serves v1.4.2 now.
+    const next = await t.inject({ method: 'POST', url: '/api/v1/deployments', headers: bearer(t.tokens.operator), payload: { service: SERVICE, version: 'v1.4.2', upstream: 'canary', router: 'istio' } });
+    expect(json<{ error: { message: string } }>(next).error.message).toMatch(/v1\.4\.2 is already the stable version/);
+
+    // Rollback after success: the recorded image goes back on stable (waited for, two reads behind here); traffic stays on stable.
     api.requests.length = 0;
-    api.lagReads.set(deploymentPath('nexus-backend-stable'), 2);
+    api.lagReads.set(STABLE_PATH, 2);
     await act(t, id, 'rollback');
     const rolledBack = await until(t, id, (d) => d.state === 'rolled_back');
     expect(rolledBack.canaryWeight).toBe(0);
-    const stablePath = deploymentPath('nexus-backend-stable');
-    const changes = api.lines().filter((l) => l.startsWith('PATCH') || l === `GET ${stablePath}`);
-    expect(changes).toEqual([`GET ${stablePath}`, `PATCH ${stablePath}`, `GET ${stablePath}`, `GET ${stablePath}`, `PATCH ${VS_PATH}`, `PATCH ${deploymentPath('nexus-backend-canary')}`]);
-    expect(api.patches(stablePath)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 4 } });
-    expect(api.patches(deploymentPath('nexus-backend-canary'))[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(changes()).toEqual([`GET ${STABLE_PATH}`, `PATCH ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`]);
+    expect(api.patches(STABLE_PATH)[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: SERVICE, image: OLD_IMAGE }] } } } });
+    // The route keeps its weights; only the version NEXUS notes on it changes.
     expect(istioWeights()).toEqual(['stable 100']);
+    expect(api.get(CANARY_PATH)!.spec).toMatchObject({ replicas: 0 });
     expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+  });
+
+  it('a restart between any two sub-steps of the hand-over sends only what is still missing, and nothing twice', async () => {
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const db = t.server.db;
+    // Where a NEXUS died (after writing the intent "promoting"), what it had already done, and what the restarted one must send.
+    const crashes: Array<{ after: string; done: (version: string) => Promise<void>; expected: string[] }> = [
+      { after: 'the intent', done: async () => {}, expected: [`GET ${STABLE_PATH}`, `PATCH ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`] },
+      {
+        after: 'the image on stable',
+        done: async () => api.put(STABLE_PATH, { ...k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: IMAGE }], 4) }),
+        expected: [`GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`],
+      },
+      {
+        after: 'the route to stable',
+        done: async (version) => {
+          // The router's own hand-over apply, stopped before the canary's scale-down (the API refuses it once).
+          api.invalidOnce.add(CANARY_PATH);
+          await expect(router.apply(SERVICE, [{ version, upstream: 'stable', weight: 100, image: IMAGE }])).rejects.toThrow(/scaling down to 0/);
+        },
+        expected: [`GET ${STABLE_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`],
+      },
+      {
+        after: 'the canary scale-down (before the commit)',
+        done: async (version) => void (await router.apply(SERVICE, [{ version, upstream: 'stable', weight: 100, image: IMAGE }])),
+        expected: [`GET ${STABLE_PATH}`, `GET ${CANARY_PATH}`],
+      },
+    ];
+    for (const [n, crash] of crashes.entries()) {
+      api.reset();
+      putCanary();
+      const version = `v2.0.${n}`;
+      const id = await start({ service: SERVICE, version, upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps: [{ kind: 'setWeight', weight: 50 }, { kind: 'pause' }] });
+      await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+      // What the crashed NEXUS left: the canary at 100 % (before the intent), the intent written, the step finished;
+      // written while paused, so the controller is not looking.
+      await router.apply(SERVICE, [{ version: 'v1.4.1', upstream: 'stable', weight: 0 }, { version, upstream: 'canary', weight: 100, image: IMAGE }]);
+      await db.query(`UPDATE deployment_steps SET state = 'skipped' WHERE deployment_id = $1 AND index = 1`, [id]);
+      await db.query(`UPDATE deployments SET current_step = 2, canary_weight = 100, intent_weight = 100, stable_handover = 'promoting', revision = revision + 1 WHERE id = $1`, [id]);
+      await crash.done(version);
+      api.requests.length = 0;
+
+      await db.query(`UPDATE deployments SET state = 'progressing', reason = NULL, next_at = now(), revision = revision + 1 WHERE id = $1`, [id]);
+      t.server.deployments.loop.kick();
+      const done = await until(t, id, (d) => d.state === 'succeeded');
+      expect(changes(), `restart after ${crash.after}`).toEqual(crash.expected);
+      expect(done).toMatchObject({ stableHandover: 'promoted', canaryWeight: 100, pendingWeight: null });
+      expect(imageOn(STABLE_PATH)).toBe(IMAGE);
+      expect(api.get(CANARY_PATH)!.spec).toMatchObject({ replicas: 0 });
+      expect((await router.current(SERVICE))?.map((b) => [b.upstream, b.weight])).toEqual([['stable', 100]]);
+    }
+  });
+
+  it('a restart between any two sub-steps of a rollback after the hand-over resumes without a second change', async () => {
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const db = t.server.db;
+    api.reset();
+    putCanary();
+    const id = await start({ service: SERVICE, version: 'v3.0.0', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps: [{ kind: 'setWeight', weight: 100 }] });
+    await until(t, id, (d) => d.state === 'succeeded' && d.stableHandover === 'promoted');
+    const back = [{ version: 'v1.4.1', upstream: 'stable', weight: 100, image: OLD_IMAGE }];
+    // The intent (rolling back to 0 %) written, then the old image set on stable and waited for, then the crash.
+    await db.query(`UPDATE deployments SET state = 'paused', intent_weight = 0, outcome = 'rolled_back', revision = revision + 1 WHERE id = $1`, [id]);
+    await router.prepare(SERVICE, back[0]!);
+    expect(imageOn(STABLE_PATH)).toBe(OLD_IMAGE);
+    api.requests.length = 0;
+    await db.query(`UPDATE deployments SET state = 'rolling_back', finished_at = NULL, next_at = now(), revision = revision + 1 WHERE id = $1`, [id]);
+    t.server.deployments.loop.kick();
+    await until(t, id, (d) => d.state === 'rolled_back');
+    // The image is not sent again: only the route's note of the version, and the retired canary looked at.
+    expect(changes()).toEqual([`GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`]);
+    expect(await router.current(SERVICE)).toEqual([{ version: 'v1.4.1', upstream: 'stable', weight: 100 }]);
   });
 
   it('istio: a 422 fails the deployment with the API server message and leaves all traffic on stable', async () => {

@@ -1531,6 +1531,8 @@ export interface paths {
                                     upstream: string;
                                     version: string;
                                 };
+                                stableHandover: string | null;
+                                stableImage: string | null;
                                 /** @enum {unknown} */
                                 state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                                 steps: {
@@ -1709,6 +1711,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -1835,6 +1839,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -1861,7 +1867,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident */
+                                /** @description created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident, handover */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -1970,6 +1976,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2091,6 +2099,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2213,6 +2223,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2334,6 +2346,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2455,6 +2469,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
