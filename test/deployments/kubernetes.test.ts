@@ -393,6 +393,24 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
     expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
   });
 
+  it('a canary whose stable image cannot be read is refused with a 503 naming the problem, and nothing is changed', async () => {
+    putCanary();
+    api.failReadOnce.add(STABLE_PATH);
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/deployments',
+      headers: bearer(t.tokens.operator),
+      payload: { service: SERVICE, version: 'v4.0.0', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' } },
+    });
+    expect(res.statusCode).toBe(503);
+    const message = json<{ error: { message: string } }>(res).error.message;
+    expect(message).toMatch(/cannot read the stable Deployment's image before starting: .*answered 500: etcdserver: request timed out/);
+    expect(message).not.toContain(FAKE_TOKEN);
+    expect(api.patches()).toEqual([]);
+    const list = json<{ items: Array<{ version: string }> }>(await t.inject({ method: 'GET', url: `/api/v1/deployments?service=${SERVICE}`, headers: bearer(t.tokens.viewer) }));
+    expect(list.items.map((d) => d.version)).not.toContain('v4.0.0');
+  });
+
   it('a restart between any two sub-steps of the hand-over sends only what is still missing, and nothing twice', async () => {
     const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
     const db = t.server.db;
