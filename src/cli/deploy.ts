@@ -19,6 +19,10 @@ interface StartOptions extends JsonOption {
   step: CanaryStepArg[];
   analysis?: string;
   follow?: boolean;
+  gate: string[];
+  manualPromotion?: boolean;
+  healthUrl?: string;
+  scaleDownDelay?: number;
 }
 interface ListOptions extends JsonOption {
   service?: string;
@@ -90,10 +94,21 @@ function describeStep(step: Deployment['steps'][number]): string {
     case 'gate':
       return `gate ${String(spec.url)}`;
     case 'healthCheck':
-      return `health check ${Array.isArray(spec.paths) ? spec.paths.join(' ') : ''}`;
+      return `health check ${Array.isArray(spec.paths) ? spec.paths.join(' ') : ''}${typeof spec.url === 'string' ? ` at ${spec.url}` : ''}`;
     default:
       return step.kind;
   }
+}
+
+/** The blue-green flags as the API's `blueGreen`; absent when none is given (the server refuses them for a canary). */
+function blueGreenOptions(options: StartOptions): { blueGreen?: Record<string, unknown> } {
+  const blueGreen = {
+    ...(options.gate.length > 0 ? { gates: options.gate.map((url) => ({ url })) } : {}),
+    ...(options.manualPromotion ? { autoPromotion: false } : {}),
+    ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
+    ...(options.scaleDownDelay !== undefined ? { scaleDownDelaySeconds: options.scaleDownDelay } : {}),
+  };
+  return Object.keys(blueGreen).length > 0 ? { blueGreen } : {};
 }
 
 async function start(ctx: CliContext, service: string, version: string, options: StartOptions): Promise<void> {
@@ -108,6 +123,7 @@ async function start(ctx: CliContext, service: string, version: string, options:
     ...(options.image ? { image: options.image } : {}),
     ...(options.step.length > 0 ? { steps: options.step } : {}),
     ...(options.analysis ? { analysis: await readAnalysis(options.analysis) } : {}),
+    ...blueGreenOptions(options),
   };
   const created = await client.request<Deployment>('POST', '/api/v1/deployments', { body });
   if (options.follow) return follow(ctx, client, created.id, options);
@@ -240,6 +256,14 @@ export function registerDeployCommands(program: Command, ctx: CliContext): Comma
     .option('--image <image>', 'the new version\'s image')
     .addOption(new Option('--step <step>', 'a canary step, in order: a weight, pause, pause=<seconds>, analysis, gate=<url> (repeatable)').argParser(parseStep).default([], 'the seed\'s 10/25/50/100'))
     .option('--analysis <file>', 'JSON file with the analysis (metrics, intervalSeconds, count, failureLimit, …)')
+    .addOption(
+      new Option('--gate <url>', 'blue-green: a webhook that must answer 2xx before the switch (repeatable, asked in order)')
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([], 'none'),
+    )
+    .option('--manual-promotion', 'blue-green: wait for `nexus deploy promote` before the switch')
+    .option('--health-url <url>', 'blue-green: base URL of the new colour for /health and /api/health (needed for a real HTTP check through istio or gateway-api)')
+    .option('--scale-down-delay <seconds>', 'blue-green: how long the old colour stays ready after the switch (default 30)', integerIn(0, 7 * 24 * 3600))
     .option('--follow', 'stream its progress until it ends (exit 1 unless it succeeded)')
     .option('--json', 'print JSON')
     .action((service: string, version: string, o: StartOptions) => start(ctx, service, version, o));

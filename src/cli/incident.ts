@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseTime } from './args.js';
-import type { Incident, TimelineEvent } from '../incidents/index.js';
+import type { Incident, IncidentDetail, ServiceChange, TimelineEvent } from '../incidents/index.js';
 import type { NexusClient } from './client.js';
 import type { CliContext } from './context.js';
 import { idArgument, ids } from './ids.js';
@@ -86,7 +86,7 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
 async function show(ctx: CliContext, ref: string, options: JsonOption): Promise<void> {
   const client = ctx.client();
   const id = await ids(client).incident(ref);
-  const incident = await client.request<Incident>('GET', path(id));
+  const incident = await client.request<IncidentDetail>('GET', path(id));
   const events: TimelineEvent[] = [];
   for await (const e of client.paginate((page) => client.request<{ items: TimelineEvent[]; next: string | null }>('GET', path(id, '/timeline'), { query: page }))) {
     events.push(e);
@@ -100,8 +100,31 @@ async function show(ctx: CliContext, ref: string, options: JsonOption): Promise<
   if (incident.paging.unreachable) ctx.out.print('  PAGING REACHED NOBODY: every escalation level was paged and nobody could be reached');
   for (const level of incident.paging.levels) ctx.out.print(`  level ${level.level} [${level.state}] ${cell(level.summary)}`);
   if (incident.nextPageAt) ctx.out.print(`  next escalation ${time(incident.nextPageAt)} unless acknowledged`);
+  for (const change of incident.changes) {
+    ctx.out.print(`  change ${describeChange(change, incident.triggeredAt)}`);
+    if (STOPPABLE.has(change.state)) ctx.out.print(`    stop it: nexus deploy abort ${change.deploymentId} (or rollback)`);
+  }
   ctx.out.print('');
   ctx.out.table(['TIME', 'ACTOR', 'EVENT'], events.map((e) => [time(e.at), cell(e.actor), cell(e.summary)]), 'No events.');
+}
+
+/** Deployment states a person can still stop (src/deployments/service.ts abort and rollback). */
+const STOPPABLE = new Set(['progressing', 'paused']);
+
+/**
+ * A deployment of the incident's service around it, as the console's header
+ * says it: "[deploying] web v1.4.2 reached 25 % canary 4 min before this
+ * incident opened", with the deployment's id for `nexus deploy`.
+ */
+function describeChange(change: ServiceChange, triggeredAt: string): string {
+  const opened = Date.parse(triggeredAt);
+  const reached = Date.parse(change.weightAt);
+  const minutes = Math.round(Math.abs(opened - reached) / 60_000);
+  const span = minutes === 0 ? 'less than a minute' : `${minutes} min`;
+  const when = reached <= opened ? `${span} before this incident opened` : `${span} after it opened`;
+  const verb = change.inProgress ? 'reached' : `${change.state.replace('_', ' ')} at`;
+  const label = change.inProgress ? 'deploying' : change.state.replace('_', ' ');
+  return `[${label}] ${cell(change.service)} ${cell(change.version)} ${verb} ${change.weight} %${change.strategy ? ` ${change.strategy}` : ''} ${when} (stable ${cell(change.stableVersion)}; deployment ${change.deploymentId})`;
 }
 
 /** An SLA clock as a responder reads it: when it is due, or whether it was met and how long it took. */

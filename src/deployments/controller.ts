@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { expandQuery, measure, verdict, type MeasurementPhase, type MetricResult } from './analysis.js';
 import { askGate, gateOrigin } from './gate.js';
 import { checkHealth } from './health.js';
-import { RouterError, sameBackends, type Backend, type TrafficRouter } from './router.js';
+import { RouterError, type Backend, type TrafficRouter } from './router.js';
 import type { AnalysisSettings, DeploymentState, Step } from './schema.js';
 import type { DeploymentPatch, DeploymentRow, DeploymentStore, StepPatch, StepRow } from './store.js';
 import { CONTROLLER_ACTOR, type DeploymentTimeline } from './timeline.js';
@@ -86,7 +86,7 @@ export class DeploymentController {
       case 'gate':
         return this.gate(row, step, spec.url, spec.intervalSeconds ?? DEFAULT_GATE_INTERVAL_SECONDS);
       case 'healthCheck':
-        return this.healthCheck(row, step, spec.paths, spec.timeoutSeconds);
+        return this.healthCheck(row, step, spec.paths, spec.timeoutSeconds, spec.url);
       case 'scaleDown':
         return this.scaleDown(row, step);
     }
@@ -94,8 +94,18 @@ export class DeploymentController {
 
   // --- traffic -------------------------------------------------------------
 
-  /** Stable and new version with their shares; a 0 % new version is left out, and so is a retired stable one. */
+  /**
+   * Stable and new version with their shares; a 0 % new version is left out,
+   * and so is a retired stable one. Once a promotion hands over (or is
+   * handing over) to the stable Deployment, that Deployment serves alone: the
+   * new image at 100 %, or, for a rollback (0 %), the image recorded at start.
+   */
   private backends(row: DeploymentRow, weight: number, retireStable: boolean): Backend[] {
+    if (row.stableHandover !== null && row.stableImage) {
+      return weight === 0
+        ? [{ version: row.stableVersion, upstream: row.stableUpstream, weight: 100, image: row.stableImage }]
+        : [{ version: row.version, upstream: row.stableUpstream, weight: 100, ...(row.image ? { image: row.image } : {}) }];
+    }
     const out: Backend[] = [];
     if (!(retireStable && weight === 100)) out.push({ version: row.stableVersion, upstream: row.stableUpstream, weight: 100 - weight });
     if (weight > 0) out.push({ version: row.version, upstream: row.upstream, weight, ...(row.image ? { image: row.image } : {}) });
@@ -119,8 +129,9 @@ export class DeploymentController {
     const wanted = this.backends(current, weight, retireStable);
     let changed: boolean;
     try {
-      const has = await router.current(current.service);
-      changed = sameBackends(has, wanted) ? false : (await router.apply(current.service, wanted)).changed;
+      // Always apply, never "current() matches, skip": apply is idempotent and also finishes what a restart
+      // interrupted after the route changed (a Kubernetes router's scale-down, an nginx reload).
+      changed = (await router.apply(current.service, wanted)).changed;
     } catch (error) {
       throw new RouteFailed(current, error);
     }
@@ -266,19 +277,49 @@ export class DeploymentController {
     return 'wait';
   }
 
-  private async healthCheck(row: DeploymentRow, step: StepRow, paths: string[], timeoutSeconds: number): Promise<Next> {
+  private async healthCheck(row: DeploymentRow, step: StepRow, paths: string[], timeoutSeconds: number, url: string | undefined): Promise<Next> {
     if (step.state === 'pending' || !step.startedAt) {
       await this.startStep(row, step);
       return 'again';
     }
-    const problem = await checkHealth(row.upstream, paths);
-    if (problem === null) return this.finishStep(row, step, 'succeeded', `${paths.join(' and ')} answered 2xx`);
+    const { problem, seen } = await this.checkNewColour(row, paths, url);
+    if (problem === null) return this.finishStep(row, step, 'succeeded', seen);
     const now = this.deps.clock();
     if (now.getTime() - step.startedAt.getTime() >= timeoutSeconds * 1000) {
       return this.beginAbort(row, 'failed', `health check of ${row.version} failed for ${timeoutSeconds} s: ${problem}`, step);
     }
     await this.deps.store.write(row.id, row.revision, { nextAt: new Date(now.getTime() + HEALTH_RETRY_MS) }, [{ index: step.index, patch: { message: problem } }]);
     return 'wait';
+  }
+
+  /**
+   * A router that runs pods (Kubernetes) first brings the new colour up and
+   * waits for it to be ready; then the health paths are asked at the health
+   * URL, else at the upstream's address (nginx). A subset name is no address:
+   * without a health URL a Kubernetes router's check is the readiness alone,
+   * and the step's message says the HTTP checks were skipped.
+   */
+  private async checkNewColour(row: DeploymentRow, paths: string[], url: string | undefined): Promise<{ problem: string | null; seen: string }> {
+    const router = this.deps.routers.get(row.router);
+    if (!router) return { problem: `the ${row.router} router is not configured on this NEXUS`, seen: '' };
+    const seen: string[] = [];
+    if (router.prepare) {
+      let pods;
+      try {
+        pods = await router.prepare(row.service, { version: row.version, upstream: row.upstream, weight: 0, ...(row.image ? { image: row.image } : {}) });
+      } catch (error) {
+        return { problem: (error as Error).message, seen: '' };
+      }
+      if (pods) seen.push(`${pods.what} ready ${pods.ready}/${pods.wanted}`);
+      else if (!url) return { problem: `no Deployment runs ${row.upstream} and no health URL was given: nothing shows the new colour is healthy`, seen: '' };
+    }
+    const paths2xx = `${paths.join(' and ')} answered 2xx`;
+    if (url) {
+      const problem = await checkHealth(url, paths);
+      return { problem, seen: `health: ${[...seen, `${url} ${paths2xx}`].join('; ')}` };
+    }
+    if (router.prepare) return { problem: null, seen: `health: ${[...seen, 'no health URL given, HTTP checks skipped'].join('; ')}` };
+    return { problem: await checkHealth(`http://${row.upstream}`, paths), seen: paths2xx };
   }
 
   private async scaleDown(row: DeploymentRow, step: StepRow): Promise<Next> {
@@ -297,6 +338,7 @@ export class DeploymentController {
 
   /** All steps done: the new version takes everything, the old one leaves the router. */
   private async complete(row: DeploymentRow): Promise<Next> {
+    if (handsOver(row)) return this.handOver(row);
     let routed: DeploymentRow | null;
     try {
       routed = await this.route(row, 100, true);
@@ -307,6 +349,50 @@ export class DeploymentController {
     const written = await this.deps.store.update(routed.id, routed.revision, { state: 'succeeded', finishedAt: this.deps.clock(), reason: null });
     if (!written) return 'again';
     await this.deps.timeline.record(written, 'succeeded', CONTROLLER_ACTOR, `${written.version} promoted: 100 % of ${written.service}`, { weight: 100 });
+    return 'wait';
+  }
+
+  /**
+   * A canary's promotion on a Kubernetes router (Argo Rollouts' way): the
+   * canary takes 100 % first (the stable pods then carry nothing while they
+   * roll), then the intent `promoting` is written, then one idempotent apply
+   * sets the new image on the stable Deployment and waits for it to be ready,
+   * routes all traffic to stable and scales the canary to 0; `promoted` (with
+   * `succeeded`) is written after. A restart anywhere in between repeats the
+   * apply, which sends only what is still missing.
+   */
+  private async handOver(row: DeploymentRow): Promise<Next> {
+    let current = row;
+    if (current.stableHandover === null) {
+      let routed: DeploymentRow | null;
+      try {
+        routed = await this.route(current, 100, false);
+      } catch (error) {
+        return this.beginAbort(latest(current, error), 'failed', `final traffic change failed: ${(error as Error).message}`);
+      }
+      if (!routed) return 'again';
+      const intent = await this.deps.store.update(routed.id, routed.revision, { stableHandover: 'promoting', intentWeight: 100 });
+      if (!intent) return 'again';
+      await this.deps.timeline.record(intent, 'handover', CONTROLLER_ACTOR, `Handing ${intent.version} over to the stable Deployment: its image, then all traffic to ${intent.stableUpstream}, then ${intent.upstream} to 0`, {
+        weight: 100,
+        image: intent.image,
+      });
+      current = intent;
+    }
+    let routed: DeploymentRow | null;
+    try {
+      routed = await this.route(current, 100, false);
+    } catch (error) {
+      // The canary already serves the new version at 100 %: retry the hand-over rather than roll back a healthy release.
+      this.deps.logger.warn({ err: error, deployment: row.id }, 'handing over to the stable Deployment failed; retrying');
+      const failed = latest(current, error);
+      await this.deps.store.update(failed.id, failed.revision, { reason: `hand-over to the stable Deployment failed, retrying: ${(error as Error).message}`.slice(0, 500), nextAt: new Date(this.deps.clock().getTime() + ABORT_RETRY_MS) });
+      return 'wait';
+    }
+    if (!routed) return 'again';
+    const written = await this.deps.store.update(routed.id, routed.revision, { stableHandover: 'promoted', state: 'succeeded', finishedAt: this.deps.clock(), reason: null });
+    if (!written) return 'again';
+    await this.deps.timeline.record(written, 'succeeded', CONTROLLER_ACTOR, `${written.version} promoted: 100 % of ${written.service} on ${written.stableUpstream}, ${written.upstream} scaled to 0`, { weight: 100 });
     return 'wait';
   }
 
@@ -370,6 +456,9 @@ class RouteFailed extends Error {
     this.name = 'RouteFailed';
   }
 }
+
+/** A canary with an image whose stable Deployment's image was recorded at start (a router that sets images). */
+const handsOver = (row: DeploymentRow): boolean => row.strategy === 'canary' && row.image !== null && row.stableImage !== null;
 
 const latest = (row: DeploymentRow, error: unknown): DeploymentRow => (error instanceof RouteFailed ? error.row : row);
 

@@ -1,12 +1,19 @@
-import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Deployment } from '@kubernetes/client-node';
 import { ConfigError, type KubernetesConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { RouterError, sameBackends, type ApplyResult, type Backend, type TrafficRouter } from './router.js';
+import { RouterError, sameBackends, type ApplyResult, type Backend, type PodsReady, type TrafficRouter } from './router.js';
 
 /** What NEXUS meant (versions included); the live routes only know subsets and backend names. */
 export const BACKENDS_ANNOTATION = 'nexus.deployments/backends';
 /** On a Deployment NEXUS scaled to 0: its replicas before, to bring the same number back on a switch back. */
 export const REPLICAS_ANNOTATION = 'nexus.deployments/replicas';
+/**
+ * On the route object: the upstreams NEXUS took out of the route, whose
+ * Deployments must be at 0. Written in the same patch as the route change, so
+ * a NEXUS that dies between that patch and the scale-down finds, on the next
+ * apply, which Deployments still have to go (the route alone no longer says).
+ */
+export const RETIRED_ANNOTATION = 'nexus.deployments/retired';
 
 type KubeObject = { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 /** A live route entry: a subset (Istio) or `name:port` (Gateway API), and its weight. */
@@ -41,6 +48,11 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function retiredOf(object: KubeObject): string[] {
+  const parsed = safeParse(object.metadata?.annotations?.[RETIRED_ANNOTATION] ?? '[]');
+  return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === 'string') : [];
 }
 
 function annotated(object: KubeObject): Backend[] {
@@ -111,6 +123,19 @@ abstract class CustomResourceRouter implements TrafficRouter {
     return this.backendsOf(await this.read(service), service);
   }
 
+  async imageOf(service: string, upstream: string): Promise<string | null> {
+    const { name, where } = this.deploymentOf(service, upstream);
+    const deployment = await this.readDeployment(name, where);
+    return (deployment && containerOf(deployment, service)?.image) ?? null;
+  }
+
+  async prepare(service: string, backend: Backend): Promise<PodsReady | null> {
+    const deployment = await this.makeServing(service, backend);
+    if (!deployment) return null;
+    const { name } = this.deploymentOf(service, backend.upstream);
+    return { what: `Deployment ${name}`, ready: deployment.status?.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 1 };
+  }
+
   /**
    * Pods before traffic, traffic before removal: every backend that takes
    * traffic gets its image and (when it was scaled down) its replicas back,
@@ -127,13 +152,21 @@ abstract class CustomResourceRouter implements TrafficRouter {
       if (backend.weight > 0 && (backend.image || !routed.has(backend.upstream))) await this.makeServing(service, backend);
     }
     const wantedUpstreams = new Set(wanted.map((b) => b.upstream));
-    const dropped = before.filter((b) => !wantedUpstreams.has(b.upstream));
     for (let attempt = 0; attempt <= this.config.conflictRetries; attempt++) {
       if (attempt > 0) object = await this.read(service);
-      if (sameBackends(this.backendsOf(object, service, wanted), wanted)) return { changed: false };
+      const live = this.backendsOf(object, service, wanted);
+      if (sameBackends(live, wanted)) {
+        // The route is right, but the scale-down after it may never have been sent (a restart in between): converge.
+        await this.scaleDownAll(service, retiredOf(object).filter((u) => !wantedUpstreams.has(u)));
+        return { changed: false };
+      }
+      const retired = [...new Set([...retiredOf(object), ...(live ?? []).map((b) => b.upstream)])].filter((u) => !wantedUpstreams.has(u));
+      const annotations: Record<string, string | null> = { [BACKENDS_ANNOTATION]: JSON.stringify(wanted) };
+      if (retired.length > 0) annotations[RETIRED_ANNOTATION] = JSON.stringify(retired);
+      else if (object.metadata?.annotations?.[RETIRED_ANNOTATION] !== undefined) annotations[RETIRED_ANNOTATION] = null;
       const known = new Set([...annotated(object), ...wanted].map((b) => nameOf(b.upstream)));
       const patch = {
-        metadata: { resourceVersion: object.metadata?.resourceVersion, annotations: { [BACKENDS_ANNOTATION]: JSON.stringify(wanted) } },
+        metadata: { resourceVersion: object.metadata?.resourceVersion, annotations },
         spec: this.specFor(object, service, wanted, known),
       };
       try {
@@ -149,14 +182,14 @@ abstract class CustomResourceRouter implements TrafficRouter {
         }
         throw apiProblem(`the API server refused the traffic change on ${this.describe(service)}`, error);
       }
-      for (const backend of dropped) await this.scaleDown(service, backend);
+      await this.scaleDownAll(service, retired);
       return { changed: true };
     }
     throw new RouterError(`${this.describe(service)} kept changing under NEXUS (409 Conflict ${this.config.conflictRetries + 1} times); nothing was changed`);
   }
 
-  private deploymentOf(service: string, backend: Backend): { name: string; where: string } {
-    const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(backend.upstream));
+  private deploymentOf(service: string, upstream: string): { name: string; where: string } {
+    const name = this.config.deploymentName.replaceAll('{service}', service).replaceAll('{upstream}', nameOf(upstream));
     return { name, where: `deployments/${name} in ${this.config.namespace}` };
   }
 
@@ -182,19 +215,19 @@ abstract class CustomResourceRouter implements TrafficRouter {
    * The backend's Deployment runs its image with its replicas back (those
    * NEXUS noted when it scaled it down) and reports ready. A backend getting
    * an image must have a Deployment; one only getting traffic may have none.
+   * Answers the Deployment as last read (ready), or null when there is none.
    */
-  private async makeServing(service: string, backend: Backend): Promise<void> {
-    const { name, where } = this.deploymentOf(service, backend);
+  private async makeServing(service: string, backend: Backend): Promise<V1Deployment | null> {
+    const { name, where } = this.deploymentOf(service, backend.upstream);
     const deployment = await this.readDeployment(name, where);
     if (!deployment) {
       if (backend.image) throw new RouterError(`reading ${where}: the Kubernetes API answered 404: not found`);
       this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend about to take traffic; routing without checking its pods');
-      return;
+      return null;
     }
     let changed = false;
     if (backend.image) {
-      const containers = deployment.spec?.template.spec?.containers ?? [];
-      const container = containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
+      const container = containerOf(deployment, service);
       // A strategic-merge patch naming a container that is not there would add one: refuse instead.
       if (!container) throw new RouterError(`${where} has no container named ${service} (and not exactly one container)`);
       if (container.image !== backend.image) {
@@ -210,18 +243,18 @@ abstract class CustomResourceRouter implements TrafficRouter {
       await this.patchDeployment(name, where, `scaling up to ${replicas}`, body, PatchStrategy.MergePatch);
       changed = true;
     }
-    if (changed || !ready(deployment)) await this.waitReady(name, where);
+    return changed || !ready(deployment) ? this.waitReady(name, where) : deployment;
   }
 
   /** Polls the Deployment's status until its rollout is complete; bounded by readyTimeoutSeconds. */
-  private async waitReady(name: string, where: string): Promise<void> {
+  private async waitReady(name: string, where: string): Promise<V1Deployment> {
     const timeoutMs = this.config.readyTimeoutSeconds * 1000;
     const pollMs = Math.min(1000, Math.max(50, timeoutMs / 10));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const deployment = await this.readDeployment(name, where);
       if (!deployment) throw new RouterError(`${where} disappeared while NEXUS waited for it to be ready`);
-      if (ready(deployment)) return;
+      if (ready(deployment)) return deployment;
       if (Date.now() >= deadline) {
         const status = deployment.status ?? {};
         throw new RouterError(
@@ -232,9 +265,13 @@ abstract class CustomResourceRouter implements TrafficRouter {
     }
   }
 
-  /** Scaled to 0 with its replicas noted on it, so a switch back brings the same number up. */
-  private async scaleDown(service: string, backend: Backend): Promise<void> {
-    const { name, where } = this.deploymentOf(service, backend);
+  private async scaleDownAll(service: string, upstreams: string[]): Promise<void> {
+    for (const upstream of upstreams) await this.scaleDown(service, upstream);
+  }
+
+  /** Scaled to 0 with its replicas noted on it, so a switch back brings the same number up; nothing is sent when it is at 0 already. */
+  private async scaleDown(service: string, upstream: string): Promise<void> {
+    const { name, where } = this.deploymentOf(service, upstream);
     const deployment = await this.readDeployment(name, where);
     if (!deployment) {
       this.logger.warn({ router: this.kind, deployment: where }, 'no Deployment for a backend taken out of the route; nothing to scale down');
@@ -245,6 +282,12 @@ abstract class CustomResourceRouter implements TrafficRouter {
     const body = { metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } };
     await this.patchDeployment(name, where, 'scaling down to 0', body, PatchStrategy.MergePatch);
   }
+}
+
+/** The service's container: the one named like the service, else the only one. */
+function containerOf(deployment: V1Deployment, service: string): V1Container | undefined {
+  const containers = deployment.spec?.template.spec?.containers ?? [];
+  return containers.find((c) => c.name === service) ?? (containers.length === 1 ? containers[0] : undefined);
 }
 
 /** The rollout is done: the controller saw the latest spec, and every wanted replica runs it and is ready. */

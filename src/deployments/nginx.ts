@@ -12,6 +12,13 @@ const COMMAND_TIMEOUT_MS = 10_000;
 /** How long a reload may take to retire the old workers before apply() returns anyway. */
 const RELOAD_SETTLE_MS = 5_000;
 const MARKER = '# nexus-backends: ';
+/**
+ * The same line before nginx has been told to reload: a file written and not
+ * yet live. A NEXUS that dies between writing and reloading leaves this
+ * marker, so the next apply of the same backends reloads instead of finding
+ * "nothing to change" while nginx still runs the old split.
+ */
+const PENDING_MARKER = '# nexus-pending: ';
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -19,15 +26,16 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * The upstream block for a service. Weights are divided by their greatest
  * common divisor: nginx's smooth weighted round-robin then repeats a short
  * cycle (25/75 → 1/3), so any whole number of cycles splits exactly. The
- * first line keeps the backends as NEXUS meant them, which `current()` reads.
+ * first line keeps the backends as NEXUS meant them, which `current()` reads,
+ * marked pending until nginx has reloaded with them.
  */
-export function renderUpstream(service: string, backends: Backend[]): string {
+export function renderUpstream(service: string, backends: Backend[], pending = false): string {
   const live = backends.filter((b) => b.weight > 0);
   if (live.length === 0) throw new RouterError(`${service}: at least one backend must take traffic`);
   const divisor = live.map((b) => b.weight).reduce(gcd);
   const lines = [
     '# Written by NEXUS (deployments controller): the next traffic change replaces this file.',
-    `${MARKER}${JSON.stringify(backends)}`,
+    `${pending ? PENDING_MARKER : MARKER}${JSON.stringify(backends)}`,
     `upstream ${service} {`,
     ...backends.map((b) => (b.weight > 0 ? `    server ${b.upstream} weight=${b.weight / divisor};` : `    server ${b.upstream} down;`)),
     '}',
@@ -36,12 +44,13 @@ export function renderUpstream(service: string, backends: Backend[]): string {
   return lines.join('\n');
 }
 
-function parseBackends(text: string): Backend[] | null {
-  const line = text.split('\n').find((l) => l.startsWith(MARKER));
+function parseBackends(text: string): { backends: Backend[]; pending: boolean } | null {
+  const line = text.split('\n').find((l) => l.startsWith(MARKER) || l.startsWith(PENDING_MARKER));
   if (!line) return null;
+  const pending = line.startsWith(PENDING_MARKER);
   try {
-    const parsed = JSON.parse(line.slice(MARKER.length)) as unknown;
-    return Array.isArray(parsed) ? (parsed as Backend[]) : null;
+    const parsed = JSON.parse(line.slice((pending ? PENDING_MARKER : MARKER).length)) as unknown;
+    return Array.isArray(parsed) ? { backends: parsed as Backend[], pending } : null;
   } catch {
     return null;
   }
@@ -88,9 +97,11 @@ export class NginxRouter implements TrafficRouter {
     return args;
   }
 
+  /** The backends nginx was last reloaded with; null also while a written file waits for its reload (nginx may run either). */
   async current(service: string): Promise<Backend[] | null> {
     const text = await fs.readFile(this.file(service), 'utf8').catch(() => null);
-    return text === null ? null : parseBackends(text);
+    const parsed = text === null ? null : parseBackends(text);
+    return parsed && !parsed.pending ? parsed.backends : null;
   }
 
   /**
@@ -145,6 +156,7 @@ export class NginxRouter implements TrafficRouter {
         return;
       }
       await this.reload();
+      for (const change of written) await this.confirm(change.service, change.backends);
       for (const change of written) change.resolve({ changed: true });
     } catch (error) {
       for (const change of written) await change.restore().catch(() => {});
@@ -156,16 +168,27 @@ export class NginxRouter implements TrafficRouter {
   private async write(service: string, backends: Backend[]): Promise<(() => Promise<void>) | null> {
     const file = this.file(service);
     const previous = await fs.readFile(file, 'utf8').catch(() => null);
-    if (previous !== null && sameBackends(parseBackends(previous), backends)) return null;
-    // Write-then-rename: nginx (or a crash) never sees half a file.
-    const temp = `${file}.${process.pid}.tmp`;
-    await fs.mkdir(this.config.upstreamDir, { recursive: true });
-    await fs.writeFile(temp, renderUpstream(service, backends));
-    await fs.rename(temp, file);
+    const had = previous === null ? null : parseBackends(previous);
+    if (had && !had.pending && sameBackends(had.backends, backends)) return null;
+    await this.replace(service, renderUpstream(service, backends, true));
     return async () => {
       if (previous === null) await fs.rm(file, { force: true });
       else await fs.writeFile(file, previous);
     };
+  }
+
+  /** Write-then-rename: nginx (or a crash) never sees half a file. */
+  private async replace(service: string, text: string): Promise<void> {
+    const file = this.file(service);
+    const temp = `${file}.${process.pid}.tmp`;
+    await fs.mkdir(this.config.upstreamDir, { recursive: true });
+    await fs.writeFile(temp, text);
+    await fs.rename(temp, file);
+  }
+
+  /** nginx runs the file now: the marker says so (only a comment changes, so no reload is needed for it). */
+  private async confirm(service: string, backends: Backend[]): Promise<void> {
+    await this.replace(service, renderUpstream(service, backends));
   }
 
   private async applyNow(service: string, backends: Backend[]): Promise<ApplyResult> {
@@ -185,6 +208,7 @@ export class NginxRouter implements TrafficRouter {
       await restore();
       throw error;
     }
+    await this.confirm(service, backends);
     return { changed: true };
   }
 

@@ -20,8 +20,25 @@ export interface ApplyResult {
   changed: boolean;
 }
 
+/** What a router saw of a backend's pods once they were ready. */
+export interface PodsReady {
+  /** `Deployment nexus-backend-green` */
+  what: string;
+  ready: number;
+  wanted: number;
+}
+
 export interface TrafficRouter {
   readonly kind: string;
+  /**
+   * Routers that run the backends' pods (Kubernetes): bring the backend up —
+   * its image, its replicas back — and wait until ready, without routing
+   * anything to it. null when it has no pods the router knows of. Routers
+   * that route to addresses someone else runs (nginx) have none.
+   */
+  prepare?(service: string, backend: Backend): Promise<PodsReady | null>;
+  /** Routers that set images (Kubernetes): the image the upstream's Deployment runs now; null when it has none. */
+  imageOf?(service: string, upstream: string): Promise<string | null>;
   /** Idempotent. Resolves once the new split is live; throws RouterError when the router refused it (nothing changed then). */
   apply(service: string, backends: Backend[]): Promise<ApplyResult>;
   /** What the router has now for the service; null when it has nothing for it. */

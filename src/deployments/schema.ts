@@ -48,20 +48,23 @@ export const PauseStep = Type.Object(
 );
 export const AnalysisStep = Type.Object({ kind: Type.Literal('analysis') }, { additionalProperties: false });
 /** Holds the deployment until a webhook answers 2xx to a POST of {deployment, step}; asked again every intervalSeconds. Promote skips it. */
-export const GateStep = Type.Object(
-  {
-    kind: Type.Literal('gate'),
-    url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) URL; only its origin is ever shown' }),
-    intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10 })),
-  },
-  { additionalProperties: false },
-);
+const GateHook = {
+  url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) URL; only its origin is ever shown' }),
+  intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10 })),
+};
+export const GateStep = Type.Object({ kind: Type.Literal('gate'), ...GateHook }, { additionalProperties: false });
 export type GateStep = Static<typeof GateStep>;
 /** Steps a person writes for a canary; blue-green plans are made by NEXUS (plan.ts) and add healthCheck and scaleDown. */
 export const CanaryStep = Type.Union([SetWeightStep, PauseStep, AnalysisStep, GateStep]);
 export type CanaryStep = Static<typeof CanaryStep>;
 export const HealthCheckStep = Type.Object(
-  { kind: Type.Literal('healthCheck'), paths: Type.Array(Type.String()), timeoutSeconds: Type.Integer() },
+  {
+    kind: Type.Literal('healthCheck'),
+    paths: Type.Array(Type.String()),
+    timeoutSeconds: Type.Integer(),
+    /** Base URL of the new colour (blueGreen.healthUrl); absent: the upstream's address (nginx) or the Deployment's readiness alone (Kubernetes routers). */
+    url: Type.Optional(Type.String()),
+  },
   { additionalProperties: false },
 );
 export const ScaleDownStep = Type.Object({ kind: Type.Literal('scaleDown') }, { additionalProperties: false });
@@ -121,6 +124,17 @@ export const CreateDeploymentBody = Type.Object(
           /** The seed's health checks of the new colour. */
           healthPaths: Type.Optional(Type.Array(Type.String({ pattern: '^/[A-Za-z0-9/._~-]{0,200}$' }), { minItems: 1, maxItems: 5 })),
           healthTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 60 })),
+          /** Webhooks that must each answer 2xx before the switch (as a canary's gate steps), asked in order after the health check and any analysis. */
+          gates: Type.Optional(Type.Array(Type.Object(GateHook, { additionalProperties: false }), { minItems: 1, maxItems: 10 })),
+          /** false: wait for a person's promote before the switch (Argo Rollouts' autoPromotionEnabled: false). */
+          autoPromotion: Type.Optional(Type.Boolean({ default: true })),
+          /**
+           * Base URL the new colour answers at, for the health paths
+           * (`http://nexus-backend-green.nexus-platform.svc:8000`): a subset name
+           * is not an address. http(s), no credentials, no query. Without it a
+           * Kubernetes router's health step is the Deployment's readiness alone.
+           */
+          healthUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'http(s) base URL of the new colour, no credentials' })),
         },
         { additionalProperties: false },
       ),
@@ -149,6 +163,10 @@ export const Deployment = Type.Object({
   version: Type.String(),
   upstream: Type.String(),
   image: NullableString,
+  /** The image the stable Deployment ran at the start (Kubernetes routers, canary with an image): what a rollback after promotion puts back. */
+  stableImage: NullableString,
+  /** `promoting` / `promoted`: the promotion hands the new image to the stable Deployment, which then serves alone (Kubernetes routers). */
+  stableHandover: NullableString,
   analysis: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   state: Type.Enum(STATES),
   reason: NullableString,
@@ -182,7 +200,7 @@ export type Measurement = Static<typeof Measurement>;
 export const DeploymentEvent = Type.Object({
   seq: Type.Integer(),
   at: Timestamp,
-  kind: Type.String({ description: 'created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident' }),
+  kind: Type.String({ description: 'created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident, handover' }),
   actor: Type.String(),
   summary: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),

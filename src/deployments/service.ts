@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/pg-errors.js';
-import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, InputError, NotFoundError, UnavailableError } from '../platform/errors.js';
 import { withDefaults } from './analysis.js';
 import { planSteps } from './plan.js';
 import type { TrafficRouter } from './router.js';
@@ -46,6 +46,7 @@ export class DeploymentService {
     if (stable.upstream === body.upstream) throw new InputError('body/upstream: the new version must run at another address than the stable one', { field: 'upstream' });
     if (stable.version === body.version) throw new InputError(`body/version: ${body.version} is already the stable version of ${body.service}`, { field: 'version' });
     const analysis = body.analysis ? withDefaults(body.analysis) : null;
+    const stableImage = await this.stableImageOf(router, body.service, stable.upstream, body);
     analysis?.metrics.forEach((metric, i) => {
       if (metric.max === undefined && metric.min === undefined) throw new InputError(`body/analysis/metrics/${i}: give max, min or both`, { field: 'analysis' });
     });
@@ -61,6 +62,7 @@ export class DeploymentService {
           version: body.version,
           upstream: body.upstream,
           image: body.image ?? null,
+          stableImage,
           analysis,
           scaleDownDelaySeconds: body.blueGreen?.scaleDownDelaySeconds ?? 30,
           state: 'progressing',
@@ -82,6 +84,22 @@ export class DeploymentService {
     return toDeployment(row, await store.steps(row.id));
   }
 
+  /**
+   * A canary with an image on a router that sets images: the image the stable
+   * Deployment runs now, recorded before anything changes, so that after the
+   * promotion hands the new image to the stable Deployment a rollback can
+   * put this one back.
+   */
+  private async stableImageOf(router: string, service: string, upstream: string, body: CreateDeploymentBody): Promise<string | null> {
+    const imageOf = this.deps.routers.get(router)?.imageOf;
+    if (!imageOf || (body.strategy ?? 'canary') !== 'canary' || !body.image) return null;
+    try {
+      return await imageOf.call(this.deps.routers.get(router), service, upstream);
+    } catch (error) {
+      throw new UnavailableError(`cannot read the stable Deployment's image before starting: ${(error as Error).message}`);
+    }
+  }
+
   /** What runs now: given in the body, else the service's last promoted version (or what its last rollback left). */
   private async stableOf(body: CreateDeploymentBody): Promise<{ version: string; upstream: string }> {
     if (body.stable) return body.stable;
@@ -94,7 +112,7 @@ export class DeploymentService {
   private async running(service: string): Promise<{ version: string; upstream: string } | null> {
     const last = await this.deps.store.lastFinished(service);
     if (!last) return null;
-    return last.state === 'succeeded' ? { version: last.version, upstream: last.upstream } : { version: last.stableVersion, upstream: last.stableUpstream };
+    return serving(last);
   }
 
   async get(id: string): Promise<Deployment> {
@@ -183,7 +201,7 @@ export class DeploymentService {
       const why = reason ?? `rolled back by ${actor}`;
       if (row.state === 'succeeded') {
         const running = await this.running(row.service);
-        if (running?.version !== row.version || running.upstream !== row.upstream || (await this.deps.store.active(row.service))) {
+        if (running?.version !== row.version || running.upstream !== serving(row).upstream || (await this.deps.store.active(row.service))) {
           throw new ConflictError(`${row.version} is no longer what ${row.service} runs (a later deployment changed it); roll back that one`, { service: row.service });
         }
         return { patch: { state: 'rolling_back', outcome: 'rolled_back', reason: why, finishedAt: null, nextAt: this.deps.clock() }, event: ['rolling_back', why] };
@@ -214,6 +232,16 @@ export class DeploymentService {
     }
     throw new ConflictError('The deployment kept changing; try again');
   }
+}
+
+/**
+ * What a finished deployment left serving: its new version if it succeeded —
+ * from the stable upstream when the promotion handed it over there — else
+ * its stable version.
+ */
+function serving(row: DeploymentRow): { version: string; upstream: string } {
+  if (row.state !== 'succeeded') return { version: row.stableVersion, upstream: row.stableUpstream };
+  return { version: row.version, upstream: row.stableHandover === 'promoted' ? row.stableUpstream : row.upstream };
 }
 
 function requireState(row: DeploymentRow, allowed: DeploymentState[], verb: string): void {

@@ -14,7 +14,7 @@ export type NewEvent = typeof deploymentEvents.$inferInsert;
 export type DeploymentPatch = Partial<
   Pick<
     DeploymentRow,
-    'state' | 'outcome' | 'reason' | 'currentStep' | 'intentWeight' | 'canaryWeight' | 'stableRetired' | 'incidentId' | 'nextAt' | 'finishedAt'
+    'state' | 'outcome' | 'reason' | 'currentStep' | 'intentWeight' | 'canaryWeight' | 'stableRetired' | 'stableHandover' | 'incidentId' | 'nextAt' | 'finishedAt'
   >
 >;
 export type StepPatch = Partial<Pick<StepRow, 'state' | 'message' | 'roundBase' | 'startedAt' | 'finishedAt'>>;

@@ -39,6 +39,15 @@ export const deployments = pgTable(
     intentWeight: integer('intent_weight'),
     /** The old version has been taken out of the router (blue-green scale-down). */
     stableRetired: boolean('stable_retired').notNull().default(false),
+    /** The image the stable Deployment ran when the deployment started (Kubernetes routers): what a rollback after promotion puts back. */
+    stableImage: text('stable_image'),
+    /**
+     * A canary's promotion on a Kubernetes router hands the new version over to
+     * the stable Deployment: `promoting` (intent: stable gets the new image and
+     * all traffic, the canary goes to 0) is written before the router is asked,
+     * `promoted` after. null: no hand-over (nginx, no image, or not yet there).
+     */
+    stableHandover: text('stable_handover'),
     incidentId: uuid('incident_id'),
     /** When the controller should look at it next. */
     nextAt: at('next_at').notNull().defaultNow(),
@@ -51,6 +60,7 @@ export const deployments = pgTable(
   },
   (t) => [
     check('deployments_strategy_check', sql`${t.strategy} IN ('canary', 'blue-green')`),
+    check('deployments_handover_check', sql`${t.stableHandover} IS NULL OR ${t.stableHandover} IN ('promoting', 'promoted')`),
     check('deployments_weight_check', sql`${t.canaryWeight} BETWEEN 0 AND 100 AND (${t.intentWeight} IS NULL OR ${t.intentWeight} BETWEEN 0 AND 100)`),
     index('deployments_created_idx').on(t.createdAt, t.id),
     index('deployments_service_idx').on(t.service, t.createdAt),

@@ -14,6 +14,8 @@ export function toDeployment(row: DeploymentRow, steps: StepRow[]): Deployment {
     version: row.version,
     upstream: row.upstream,
     image: row.image,
+    stableImage: row.stableImage,
+    stableHandover: row.stableHandover,
     analysis: (row.analysis as Record<string, unknown> | null) ?? null,
     state: row.state as DeploymentState,
     reason: row.reason,

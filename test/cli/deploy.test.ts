@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -155,5 +157,49 @@ describe('nexus deploy', () => {
     const server = await nexus(['deploy', 'start', 'Bad_Name', 'v3', '--upstream', '127.0.0.1:9']);
     expect(server.code).toBe(EXIT.usage);
     expect(server.stderr).toMatch(/service/);
+  });
+
+  it('start a blue-green with a gate, a health URL and manual promotion; status shows them; promote switches', async () => {
+    const v3 = await startVersion('v3');
+    const asked: string[] = [];
+    const gate = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      req.resume().on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/confirm/t0ken`;
+    try {
+      // A canary takes none of these: the server says so.
+      const canary = await nexus(['deploy', 'start', SERVICE, 'v3', '--upstream', v3.address, '--gate', gateUrl]);
+      expect(canary.code).toBe(EXIT.usage);
+      expect(canary.stderr).toMatch(/blueGreen: only for strategy "blue-green"/);
+
+      const started = await nexus([
+        'deploy', 'start', SERVICE, 'v3', '--upstream', v3.address, '--strategy', 'blue-green',
+        '--gate', gateUrl, '--manual-promotion', '--health-url', `http://${v3.address}`, '--scale-down-delay', '1', '--json',
+      ]);
+      expect(started.code, started.stderr).toBe(EXIT.ok);
+      const created = JSON.parse(started.stdout) as Deployment;
+      expect(created.steps.map((s) => s.kind)).toEqual(['healthCheck', 'gate', 'pause', 'setWeight', 'pause', 'scaleDown']);
+      expect(created.steps[0]!.spec).toMatchObject({ url: `http://${v3.address}` });
+      await until(t, created.id, (d) => d.state === 'paused' && d.currentStep === 2);
+      expect(asked).toEqual(['POST /confirm/t0ken']);
+
+      const status = await nexus(['deploy', 'status', created.id]);
+      expect(status.stdout).toContain(`health check /health /api/health at http://${v3.address}`);
+      expect(status.stdout).toContain(`gate ${gateUrl.replace('/confirm/t0ken', '')}`);
+      expect(status.stdout).not.toContain('t0ken');
+      expect(status.stdout).toMatch(/> .*pause until promoted/);
+
+      expect((await nexus(['deploy', 'promote', created.id])).code).toBe(EXIT.ok);
+      const done = await until(t, created.id, (d) => d.state === 'succeeded');
+      expect(done.canaryWeight).toBe(100);
+      expect(await measureSplit(nginx.url, 50)).toEqual({ v3: 50 });
+      expect((await nexus(['deploy', 'rollback', created.id])).code).toBe(EXIT.ok);
+      await until(t, created.id, (d) => d.state === 'rolled_back');
+    } finally {
+      await new Promise<void>((resolve) => gate.close(() => resolve()));
+      await v3.close();
+    }
   });
 });

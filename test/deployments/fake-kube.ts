@@ -41,6 +41,8 @@ export class FakeKubeApi {
   readonly invalidOnce = new Set<string>();
   /** Deployment paths whose status stays behind the spec for this many more GETs. */
   readonly lagReads = new Map<string, number>();
+  /** Paths whose next GET fails with a 500 (an API server in trouble). */
+  readonly failReadOnce = new Set<string>();
   /** Deployment paths whose pods never become ready. */
   readonly neverReady = new Set<string>();
   private version = 1000;
@@ -95,6 +97,7 @@ export class FakeKubeApi {
     this.objects.clear();
     this.conflictOnce.clear();
     this.invalidOnce.clear();
+    this.failReadOnce.clear();
     this.lagReads.clear();
     this.neverReady.clear();
   }
@@ -128,6 +131,7 @@ export class FakeKubeApi {
     const object = this.objects.get(objectPath);
     if (!object) return status(404, 'NotFound', `${objectPath} not found`);
     if (req.method === 'GET') {
+      if (this.failReadOnce.delete(objectPath)) return status(500, 'InternalError', 'etcdserver: request timed out');
       if (isDeployment(objectPath) && !this.neverReady.has(objectPath)) {
         const lag = this.lagReads.get(objectPath) ?? 0;
         if (lag > 0) this.lagReads.set(objectPath, lag - 1);

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, json } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
-import { act, getDeployment, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from './support.js';
+import { act, getDeployment, measureSplit, SERVICE, until, useDeploymentStage } from './support.js';
 
 /** A confirm-promotion webhook that refuses its first `refusals` calls, then accepts; it keeps what it was sent. */
 async function startGateReceiver(refusals: number): Promise<{ url: (path: string) => string; bodies: unknown[]; close(): Promise<void> }> {
@@ -26,30 +26,14 @@ async function startGateReceiver(refusals: number): Promise<{ url: (path: string
 }
 
 describe.each(ENGINES)('deployment gates on %s', (engine) => {
-  let t: TestApp;
-  let nginx: TestNginx;
-  let v1: ServiceVersion;
-  let v2: ServiceVersion;
-
-  beforeAll(async () => {
-    v1 = await startVersion('v1');
-    v2 = await startVersion('v2');
-    nginx = await TestNginx.start(v1);
-    t = await createTestApp(engine, { env: { ...nginx.env, NEXUS_DEPLOY_TICK_MS: '100' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await nginx?.stop();
-    await v1?.close();
-    await v2?.close();
-  });
+  const stage = useDeploymentStage(engine);
 
   const create = (steps: unknown[]) =>
-    t.inject({
+    stage.t.inject({
       method: 'POST',
       url: '/api/v1/deployments',
-      headers: bearer(t.tokens.operator),
-      payload: { service: SERVICE, version: 'v2', upstream: v2.address, stable: { version: 'v1', upstream: v1.address }, steps },
+      headers: bearer(stage.t.tokens.operator),
+      payload: { service: SERVICE, version: 'v2', upstream: stage.v2.address, stable: { version: 'v1', upstream: stage.v1.address }, steps },
     });
 
   it('holds at a gate while its webhook refuses, goes on when it accepts, and never shows the URL’s secret', async () => {
@@ -59,7 +43,7 @@ describe.each(ENGINES)('deployment gates on %s', (engine) => {
       const res = await create([{ kind: 'setWeight', weight: 10 }, { kind: 'gate', url: receiver.url(secretPath), intervalSeconds: 1 }, { kind: 'setWeight', weight: 100 }]);
       expect(res.statusCode).toBe(201);
       const { id } = json<{ id: string }>(res);
-      const done = await until(t, id, (d) => d.state === 'succeeded');
+      const done = await until(stage.t, id, (d) => d.state === 'succeeded');
 
       // Refused twice (held at 10 %), accepted the third time.
       expect(receiver.bodies).toHaveLength(3);
@@ -72,7 +56,7 @@ describe.each(ENGINES)('deployment gates on %s', (engine) => {
       expect(done.timeline.find((e) => e.data.state === 'held')?.summary).toMatch(/answered 503/);
       // Traffic never went past 10 % while the gate held.
       expect(done.timeline.filter((e) => e.kind === 'traffic').map((e) => e.data.weight)).toEqual([10, 100, 100]);
-      const shown = JSON.stringify(await getDeployment(t, id));
+      const shown = JSON.stringify(await getDeployment(stage.t, id));
       expect(shown).not.toContain('s3cr3t');
       expect(shown).not.toContain('hunter2');
     } finally {
@@ -86,13 +70,13 @@ describe.each(ENGINES)('deployment gates on %s', (engine) => {
       const res = await create([{ kind: 'setWeight', weight: 25 }, { kind: 'gate', url: receiver.url('/never'), intervalSeconds: 1 }]);
       expect(res.statusCode).toBe(201);
       const { id } = json<{ id: string }>(res);
-      await until(t, id, (d) => d.timeline.some((e) => e.kind === 'gate' && e.data.state === 'held'));
-      await act(t, id, 'promote');
-      const done = await until(t, id, (d) => d.state === 'succeeded');
+      await until(stage.t, id, (d) => d.timeline.some((e) => e.kind === 'gate' && e.data.state === 'held'));
+      await act(stage.t, id, 'promote');
+      const done = await until(stage.t, id, (d) => d.state === 'succeeded');
       expect(done.steps[1]).toMatchObject({ kind: 'gate', state: 'skipped', message: 'promoted by operator-user' });
       expect(done.timeline.some((e) => e.kind === 'promoted' && e.actor === 'operator-user')).toBe(true);
       const audit = json<{ items: Array<{ action: string; target: string | null }> }>(
-        await t.inject({ method: 'GET', url: '/api/v1/audit?limit=50', headers: bearer(t.tokens.admin) }),
+        await stage.t.inject({ method: 'GET', url: '/api/v1/audit?limit=50', headers: bearer(stage.t.tokens.admin) }),
       ).items;
       expect(audit.some((e) => e.action === 'deployment.promote' && e.target === id)).toBe(true);
     } finally {
@@ -105,6 +89,79 @@ describe.each(ENGINES)('deployment gates on %s', (engine) => {
       const res = await create([{ kind: 'gate', url }]);
       expect(res.statusCode, url).toBe(400);
       expect(json<{ error: { message: string } }>(res).error.message).toMatch(/steps/);
+    }
+  });
+
+  it('blue-green: its gates hold the switch while they refuse, then it waits for a person (auto-promotion off); all traffic stays on the old colour until the promote', async () => {
+    await backToV1();
+    const receiver = await startGateReceiver(1);
+    try {
+      const res = await stage.t.inject({
+        method: 'POST',
+        url: '/api/v1/deployments',
+        headers: bearer(stage.t.tokens.operator),
+        payload: {
+          service: SERVICE,
+          version: 'v2',
+          upstream: stage.v2.address,
+          stable: { version: 'v1', upstream: stage.v1.address },
+          strategy: 'blue-green',
+          blueGreen: { scaleDownDelaySeconds: 1, gates: [{ url: receiver.url('/hooks/bg-s3cr3t'), intervalSeconds: 1 }], autoPromotion: false },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { id } = json<{ id: string }>(res);
+      const waiting = await until(stage.t, id, (d) => d.state === 'paused' && d.currentStep === 2);
+      expect(waiting.steps.map((s) => [s.kind, s.state])).toEqual([
+        ['healthCheck', 'succeeded'],
+        ['gate', 'succeeded'],
+        ['pause', 'running'],
+        ['setWeight', 'pending'],
+        ['pause', 'pending'],
+        ['scaleDown', 'pending'],
+      ]);
+      // Refused once, then confirmed; asked with the new colour at 0 %.
+      expect(receiver.bodies).toHaveLength(2);
+      expect(receiver.bodies[1]).toMatchObject({ method: 'POST', path: '/hooks/bg-s3cr3t', body: { deployment: { id, version: 'v2', canaryWeight: 0 }, step: { index: 1, kind: 'gate' } } });
+      expect(waiting.canaryWeight).toBe(0);
+      expect(waiting.timeline.filter((e) => e.kind === 'traffic')).toEqual([]);
+      expect(await measureSplit(stage.nginx.url, 100)).toEqual({ v1: 100 });
+      expect(JSON.stringify(waiting)).not.toContain('s3cr3t');
+      // Resume is not how a promotion pause ends.
+      const resumed = await stage.t.inject({ method: 'POST', url: `/api/v1/deployments/${id}/resume`, headers: bearer(stage.t.tokens.operator), payload: {} });
+      expect(resumed.statusCode).toBe(409);
+
+      await act(stage.t, id, 'promote');
+      const done = await until(stage.t, id, (d) => d.state === 'succeeded');
+      expect(done.steps[2]).toMatchObject({ kind: 'pause', state: 'skipped', message: 'promoted by operator-user' });
+      expect(done.timeline.filter((e) => e.kind === 'traffic').map((e) => e.data.weight)).toEqual([100, 100]);
+      expect(await measureSplit(stage.nginx.url, 100)).toEqual({ v2: 100 });
+    } finally {
+      await receiver.close();
+    }
+    await backToV1();
+  });
+
+  /** The tests before leave v2 promoted: roll the newest deployment back so all traffic is on stage.v1. */
+  const backToV1 = async () => {
+    const [last] = json<{ items: Array<{ id: string; state: string }> }>(
+      await stage.t.inject({ method: 'GET', url: `/api/v1/deployments?service=${SERVICE}`, headers: bearer(stage.t.tokens.viewer) }),
+    ).items;
+    if (last?.state !== 'succeeded') return;
+    await act(stage.t, last.id, 'rollback');
+    await until(stage.t, last.id, (d) => d.state === 'rolled_back');
+  };
+
+  it('blue-green: a gate without an http(s) URL is refused with a 400 naming it', async () => {
+    for (const url of ['file:///etc/passwd', 'ftp://example.com/x']) {
+      const res = await stage.t.inject({
+        method: 'POST',
+        url: '/api/v1/deployments',
+        headers: bearer(stage.t.tokens.operator),
+        payload: { service: SERVICE, version: 'v2', upstream: stage.v2.address, stable: { version: 'v1', upstream: stage.v1.address }, strategy: 'blue-green', blueGreen: { gates: [{ url }] } },
+      });
+      expect(res.statusCode, url).toBe(400);
+      expect(json<{ error: { message: string } }>(res).error.message).toMatch(/blueGreen\/gates\/0\/url/);
     }
   });
 });

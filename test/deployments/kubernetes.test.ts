@@ -6,7 +6,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
 import { FAKE_TOKEN, FakeKubeApi } from './fake-kube.js';
-import { act, until } from './support.js';
+import { act, startVersion, until } from './support.js';
 
 /** The seed's names: namespace and VirtualService `nexus-platform`, route host `nexus-backend`. */
 const NS = 'nexus-platform';
@@ -190,6 +190,41 @@ describe('Kubernetes routers against a recording fake API server', () => {
     expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
   });
 
+  it('a restart between the route patch and the scale-down: the next apply finds the route right and still scales the dropped colour to 0, once', async () => {
+    const [blue, green] = [deploymentPath('nexus-backend-blue'), deploymentPath('nexus-backend-green')];
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 100 }, { subset: 'green', weight: 0 }]));
+    api.put(blue, k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'backend:1' }], 3));
+    api.put(green, k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'backend:2' }], 2));
+    const switched = [{ version: 'v2', upstream: 'green', weight: 100 }];
+
+    // The route patch lands, the scale-down does not (the API server refuses it here, as a NEXUS that died
+    // right after the route patch would never have sent it): blue keeps its 3 pods.
+    api.invalidOnce.add(blue);
+    await expect(istio().apply(SERVICE, switched)).rejects.toThrow(/scaling down to 0 on deployments\/nexus-backend-blue/);
+    expect(await istio().current(SERVICE)).toEqual(switched);
+    expect(api.get(VS_PATH)!.metadata).toMatchObject({ annotations: { 'nexus.deployments/retired': JSON.stringify(['blue']) } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
+
+    // A fresh router (the restarted NEXUS), the same wanted state: no route patch, the scale-down that was missing.
+    api.requests.length = 0;
+    expect(await istio().apply(SERVICE, switched)).toEqual({ changed: false });
+    expect(api.lines()).toEqual([`GET ${VS_PATH}`, `GET ${blue}`, `PATCH ${blue}`]);
+    expect(api.patches(blue)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '3' } }, spec: { replicas: 0 } });
+
+    // Everything right: read, nothing sent.
+    api.requests.length = 0;
+    expect(await istio().apply(SERVICE, switched)).toEqual({ changed: false });
+    expect(api.patches()).toEqual([]);
+
+    // A switch back brings blue in again and takes it off the retired list; green is retired and scaled down.
+    api.requests.length = 0;
+    await istio().apply(SERVICE, [{ version: 'v1', upstream: 'blue', weight: 100 }]);
+    expect(api.patches().map((p) => p.path)).toEqual([blue, VS_PATH, green]);
+    expect(api.get(VS_PATH)!.metadata).toMatchObject({ annotations: { 'nexus.deployments/retired': JSON.stringify(['green']) } });
+    expect(api.get(blue)!.spec).toMatchObject({ replicas: 3 });
+    expect(api.get(green)!.spec).toMatchObject({ replicas: 0 });
+  });
+
   it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
     expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
   });
@@ -298,38 +333,154 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
       (p.body as { spec: { http: Array<{ route?: Array<{ destination: { subset: string }; weight: number }> }> } }).spec.http[1]!.route!.map((r) => `${r.destination.subset} ${r.weight}`).join(', '),
     );
 
-  it('istio: 10 → 50 → promoted, one VirtualService patch per change, the canary image set once', async () => {
+  const STABLE_PATH = deploymentPath('nexus-backend-stable');
+  const CANARY_PATH = deploymentPath('nexus-backend-canary');
+  const OLD_IMAGE = 'nexus-platform/backend:1.4.1';
+  const putCanary = () => {
     api.put(VS_PATH, virtualService([{ subset: 'stable' }]));
-    api.put(deploymentPath('nexus-backend-canary'), k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }]));
-    api.put(deploymentPath('nexus-backend-stable'), k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 4));
+    api.put(CANARY_PATH, k8sDeployment('nexus-backend-canary', [{ name: SERVICE, image: OLD_IMAGE }]));
+    api.put(STABLE_PATH, k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: OLD_IMAGE }], 4));
+  };
+  const imageOn = (objectPath: string) => (api.get(objectPath)!.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image;
+  /** The requests that change something, and the reads of Deployments between them (the ready waits). */
+  const changes = () => api.lines().filter((l) => l.startsWith('PATCH') || l.startsWith('GET /apis/apps/'));
+
+  it('istio: 10 → 50 → promoted, then the stable Deployment gets the new image and all traffic and the canary goes to 0; a rollback puts the recorded image back on stable', async () => {
+    putCanary();
     const id = await start({ service: SERVICE, version: 'v1.4.2', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps });
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 10);
     await act(t, id, 'promote');
     await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    expect(imageOn(CANARY_PATH)).toBe(IMAGE);
+    api.requests.length = 0;
     await act(t, id, 'promote');
     const done = await until(t, id, (d) => d.state === 'succeeded');
-    expect(done.canaryWeight).toBe(100);
-    expect(istioWeights()).toEqual(['stable 90, canary 10', 'stable 50, canary 50', 'canary 100']);
-    expect(api.patches(deploymentPath('nexus-backend-canary'))).toHaveLength(1);
-    // The old version left the route: its Deployment is scaled to 0 after the last traffic change, its 4 replicas noted for a rollback.
-    expect(api.lines().slice(-3)).toEqual([`PATCH ${VS_PATH}`, `GET ${deploymentPath('nexus-backend-stable')}`, `PATCH ${deploymentPath('nexus-backend-stable')}`]);
-    expect(api.patches(deploymentPath('nexus-backend-stable')).map((p) => p.body)).toEqual([
-      { metadata: { annotations: { 'nexus.deployments/replicas': '4' } }, spec: { replicas: 0 } },
+    expect(done).toMatchObject({ canaryWeight: 100, stableImage: OLD_IMAGE, stableHandover: 'promoted' });
+    // The canary to 100 % first (stable idle, still up), then the image on stable and its rollout waited for,
+    // then all traffic to stable, then the canary scaled to 0 with its replica noted.
+    expect(changes()).toEqual([
+      `GET ${CANARY_PATH}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${STABLE_PATH}`,
+      `PATCH ${STABLE_PATH}`,
+      `GET ${STABLE_PATH}`,
+      `PATCH ${VS_PATH}`,
+      `GET ${CANARY_PATH}`,
+      `PATCH ${CANARY_PATH}`,
     ]);
+    expect(istioWeights()).toEqual(['stable 0, canary 100', 'stable 100']);
+    expect(api.patches(STABLE_PATH)[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } } });
+    expect(api.patches(CANARY_PATH)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(imageOn(STABLE_PATH)).toBe(IMAGE);
+    expect(api.get(STABLE_PATH)!.spec).toMatchObject({ replicas: 4 });
+    expect(done.timeline.map((e) => e.kind)).toContain('handover');
 
-    // Rollback after success: the old version's 4 replicas come back and report ready before any traffic moves, then the canary goes to 0.
+    // The next deployment of the service starts from stable, which serves v1.4.2 now.
+    const next = await t.inject({ method: 'POST', url: '/api/v1/deployments', headers: bearer(t.tokens.operator), payload: { service: SERVICE, version: 'v1.4.2', upstream: 'canary', router: 'istio' } });
+    expect(json<{ error: { message: string } }>(next).error.message).toMatch(/v1\.4\.2 is already the stable version/);
+
+    // Rollback after success: the recorded image goes back on stable (waited for, two reads behind here); traffic stays on stable.
     api.requests.length = 0;
-    api.lagReads.set(deploymentPath('nexus-backend-stable'), 2);
+    api.lagReads.set(STABLE_PATH, 2);
     await act(t, id, 'rollback');
     const rolledBack = await until(t, id, (d) => d.state === 'rolled_back');
     expect(rolledBack.canaryWeight).toBe(0);
-    const stablePath = deploymentPath('nexus-backend-stable');
-    const changes = api.lines().filter((l) => l.startsWith('PATCH') || l === `GET ${stablePath}`);
-    expect(changes).toEqual([`GET ${stablePath}`, `PATCH ${stablePath}`, `GET ${stablePath}`, `GET ${stablePath}`, `PATCH ${VS_PATH}`, `PATCH ${deploymentPath('nexus-backend-canary')}`]);
-    expect(api.patches(stablePath)[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': null } }, spec: { replicas: 4 } });
-    expect(api.patches(deploymentPath('nexus-backend-canary'))[0]!.body).toEqual({ metadata: { annotations: { 'nexus.deployments/replicas': '1' } }, spec: { replicas: 0 } });
+    expect(changes()).toEqual([`GET ${STABLE_PATH}`, `PATCH ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`]);
+    expect(api.patches(STABLE_PATH)[0]!.body).toEqual({ spec: { template: { spec: { containers: [{ name: SERVICE, image: OLD_IMAGE }] } } } });
+    // The route keeps its weights; only the version NEXUS notes on it changes.
     expect(istioWeights()).toEqual(['stable 100']);
+    expect(api.get(CANARY_PATH)!.spec).toMatchObject({ replicas: 0 });
     expect(api.patches().every((p) => p.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+  });
+
+  it('a canary whose stable image cannot be read is refused with a 503 naming the problem, and nothing is changed', async () => {
+    putCanary();
+    api.failReadOnce.add(STABLE_PATH);
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/deployments',
+      headers: bearer(t.tokens.operator),
+      payload: { service: SERVICE, version: 'v4.0.0', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' } },
+    });
+    expect(res.statusCode).toBe(503);
+    const message = json<{ error: { message: string } }>(res).error.message;
+    expect(message).toMatch(/cannot read the stable Deployment's image before starting: .*answered 500: etcdserver: request timed out/);
+    expect(message).not.toContain(FAKE_TOKEN);
+    expect(api.patches()).toEqual([]);
+    const list = json<{ items: Array<{ version: string }> }>(await t.inject({ method: 'GET', url: `/api/v1/deployments?service=${SERVICE}`, headers: bearer(t.tokens.viewer) }));
+    expect(list.items.map((d) => d.version)).not.toContain('v4.0.0');
+  });
+
+  it('a restart between any two sub-steps of the hand-over sends only what is still missing, and nothing twice', async () => {
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const db = t.server.db;
+    // Where a NEXUS died (after writing the intent "promoting"), what it had already done, and what the restarted one must send.
+    const crashes: Array<{ after: string; done: (version: string) => Promise<void>; expected: string[] }> = [
+      { after: 'the intent', done: async () => {}, expected: [`GET ${STABLE_PATH}`, `PATCH ${STABLE_PATH}`, `GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`] },
+      {
+        after: 'the image on stable',
+        done: async () => api.put(STABLE_PATH, { ...k8sDeployment('nexus-backend-stable', [{ name: SERVICE, image: IMAGE }], 4) }),
+        expected: [`GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`],
+      },
+      {
+        after: 'the route to stable',
+        done: async (version) => {
+          // The router's own hand-over apply, stopped before the canary's scale-down (the API refuses it once).
+          api.invalidOnce.add(CANARY_PATH);
+          await expect(router.apply(SERVICE, [{ version, upstream: 'stable', weight: 100, image: IMAGE }])).rejects.toThrow(/scaling down to 0/);
+        },
+        expected: [`GET ${STABLE_PATH}`, `GET ${CANARY_PATH}`, `PATCH ${CANARY_PATH}`],
+      },
+      {
+        after: 'the canary scale-down (before the commit)',
+        done: async (version) => void (await router.apply(SERVICE, [{ version, upstream: 'stable', weight: 100, image: IMAGE }])),
+        expected: [`GET ${STABLE_PATH}`, `GET ${CANARY_PATH}`],
+      },
+    ];
+    for (const [n, crash] of crashes.entries()) {
+      api.reset();
+      putCanary();
+      const version = `v2.0.${n}`;
+      const id = await start({ service: SERVICE, version, upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps: [{ kind: 'setWeight', weight: 50 }, { kind: 'pause' }] });
+      await until(t, id, (d) => d.state === 'paused' && d.canaryWeight === 50);
+      // What the crashed NEXUS left: the canary at 100 % (before the intent), the intent written, the step finished;
+      // written while paused, so the controller is not looking.
+      await router.apply(SERVICE, [{ version: 'v1.4.1', upstream: 'stable', weight: 0 }, { version, upstream: 'canary', weight: 100, image: IMAGE }]);
+      await db.query(`UPDATE deployment_steps SET state = 'skipped' WHERE deployment_id = $1 AND index = 1`, [id]);
+      await db.query(`UPDATE deployments SET current_step = 2, canary_weight = 100, intent_weight = 100, stable_handover = 'promoting', revision = revision + 1 WHERE id = $1`, [id]);
+      await crash.done(version);
+      api.requests.length = 0;
+
+      await db.query(`UPDATE deployments SET state = 'progressing', reason = NULL, next_at = now(), revision = revision + 1 WHERE id = $1`, [id]);
+      t.server.deployments.loop.kick();
+      const done = await until(t, id, (d) => d.state === 'succeeded');
+      expect(changes(), `restart after ${crash.after}`).toEqual(crash.expected);
+      expect(done).toMatchObject({ stableHandover: 'promoted', canaryWeight: 100, pendingWeight: null });
+      expect(imageOn(STABLE_PATH)).toBe(IMAGE);
+      expect(api.get(CANARY_PATH)!.spec).toMatchObject({ replicas: 0 });
+      expect((await router.current(SERVICE))?.map((b) => [b.upstream, b.weight])).toEqual([['stable', 100]]);
+    }
+  });
+
+  it('a restart between any two sub-steps of a rollback after the hand-over resumes without a second change', async () => {
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const db = t.server.db;
+    api.reset();
+    putCanary();
+    const id = await start({ service: SERVICE, version: 'v3.0.0', upstream: 'canary', image: IMAGE, router: 'istio', stable: { version: 'v1.4.1', upstream: 'stable' }, steps: [{ kind: 'setWeight', weight: 100 }] });
+    await until(t, id, (d) => d.state === 'succeeded' && d.stableHandover === 'promoted');
+    const back = [{ version: 'v1.4.1', upstream: 'stable', weight: 100, image: OLD_IMAGE }];
+    // The intent (rolling back to 0 %) written, then the old image set on stable and waited for, then the crash.
+    await db.query(`UPDATE deployments SET state = 'paused', intent_weight = 0, outcome = 'rolled_back', revision = revision + 1 WHERE id = $1`, [id]);
+    await router.prepare(SERVICE, back[0]!);
+    expect(imageOn(STABLE_PATH)).toBe(OLD_IMAGE);
+    api.requests.length = 0;
+    await db.query(`UPDATE deployments SET state = 'rolling_back', finished_at = NULL, next_at = now(), revision = revision + 1 WHERE id = $1`, [id]);
+    t.server.deployments.loop.kick();
+    await until(t, id, (d) => d.state === 'rolled_back');
+    // The image is not sent again: only the route's note of the version, and the retired canary looked at.
+    expect(changes()).toEqual([`GET ${STABLE_PATH}`, `PATCH ${VS_PATH}`, `GET ${CANARY_PATH}`]);
+    expect(await router.current(SERVICE)).toEqual([{ version: 'v1.4.1', upstream: 'stable', weight: 100 }]);
   });
 
   it('istio: a 422 fails the deployment with the API server message and leaves all traffic on stable', async () => {
@@ -366,6 +517,69 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
       .patches(ROUTE_PATH)
       .map((p) => (p.body as { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight: number }> }> } }).spec.rules[1]!.backendRefs.map((r) => `${r.name} ${r.weight}`).join(', '));
     expect(weights).toEqual(['nexus-backend-stable 90, nexus-backend-canary 10', 'nexus-backend-stable 50, nexus-backend-canary 50', 'nexus-backend-canary 100']);
+  });
+
+  const blueGreen = (extra: Record<string, unknown> = {}) => ({
+    service: SERVICE,
+    version: 'v2',
+    upstream: 'green',
+    image: IMAGE,
+    router: 'istio',
+    strategy: 'blue-green',
+    stable: { version: 'v1', upstream: 'blue' },
+    ...extra,
+  });
+  const putColours = () => {
+    api.put(VS_PATH, virtualService([{ subset: 'blue', weight: 100 }]));
+    api.put(deploymentPath('nexus-backend-blue'), k8sDeployment('nexus-backend-blue', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 3));
+    api.put(deploymentPath('nexus-backend-green'), k8sDeployment('nexus-backend-green', [{ name: SERVICE, image: 'nexus-platform/backend:1.4.1' }], 3));
+  };
+  const healthStep = (d: { steps: Array<{ kind: string; state: string; message: string | null }> }) => d.steps.find((s) => s.kind === 'healthCheck')!;
+
+  it('blue-green without a health URL: the new colour is brought up and waited for before the switch, and the step says HTTP checks were skipped', async () => {
+    putColours();
+    const id = await start(blueGreen({ blueGreen: { scaleDownDelaySeconds: 1 } }));
+    const done = await until(t, id, (d) => d.state === 'succeeded');
+    expect(healthStep(done)).toMatchObject({ state: 'succeeded', message: 'health: Deployment nexus-backend-green ready 3/3; no health URL given, HTTP checks skipped' });
+    expect(done.timeline.map((e) => e.summary)).toContain('Step 0 (healthCheck) succeeded: health: Deployment nexus-backend-green ready 3/3; no health URL given, HTTP checks skipped');
+    // The image went on green (and green was ready) before any traffic moved; blue went to 0 after the delay.
+    const green = deploymentPath('nexus-backend-green');
+    const patches = api.patches().map((p) => p.path);
+    expect(patches).toEqual([green, VS_PATH, VS_PATH, deploymentPath('nexus-backend-blue')]);
+    expect(api.get(green)!.spec).toMatchObject({ template: { spec: { containers: [{ name: SERVICE, image: IMAGE }] } } });
+    expect(istioWeights()).toEqual(['blue 0, green 100', 'green 100']);
+  });
+
+  it('blue-green with a health URL: /health and /api/health asked there; a colour that does not answer fails the deployment and blue keeps the traffic', async () => {
+    const v2 = await startVersion('v2');
+    try {
+      putColours();
+      const id = await start(blueGreen({ blueGreen: { scaleDownDelaySeconds: 1, healthUrl: `http://${v2.address}/` } }));
+      const done = await until(t, id, (d) => d.state === 'succeeded');
+      expect(healthStep(done).message).toBe(`health: Deployment nexus-backend-green ready 3/3; http://${v2.address} /health and /api/health answered 2xx`);
+    } finally {
+      await v2.close();
+    }
+
+    api.reset();
+    putColours();
+    const id = await start(blueGreen({ version: 'v3', blueGreen: { healthUrl: 'http://127.0.0.1:1', healthTimeoutSeconds: 1 } }));
+    const failed = await until(t, id, (d) => d.state === 'failed');
+    expect(failed.reason).toMatch(/^health check of v3 failed for 1 s: \/health: /);
+    // The abort's "all on blue" only adds NEXUS's annotation to a route that already had it: green never got traffic.
+    expect(istioWeights()).toEqual(['blue 100']);
+    expect(api.get(VS_PATH)!.spec).toEqual(virtualService([{ subset: 'blue', weight: 100 }]).spec);
+  });
+
+  it('refuses a health URL that is not http(s), carries credentials or a query, with a 400 naming the field', async () => {
+    for (const healthUrl of ['ftp://green.svc:21', 'http://admin:secret@green.svc:8000', 'http://green.svc:8000/?token=x', 'http://', 'http://green svc']) {
+      const res = await t.inject({ method: 'POST', url: '/api/v1/deployments', headers: bearer(t.tokens.operator), payload: blueGreen({ blueGreen: { healthUrl } }) });
+      expect(res.statusCode, healthUrl).toBe(400);
+      const message = json<{ error: { message: string } }>(res).error.message;
+      expect(message, healthUrl).toMatch(/healthUrl/);
+      expect(message).not.toContain('secret');
+    }
+    expect(api.patches()).toEqual([]);
   });
 
   it('refuses an upstream the router cannot route to, with a 400 naming it', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NginxRouter } from '../../src/deployments/nginx.js';
+import { NginxRouter, renderUpstream } from '../../src/deployments/nginx.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { measureSplit, SERVICE, share, startVersion, TestNginx, type ServiceVersion } from './support.js';
 
@@ -79,4 +79,23 @@ describe('nginx router batches waiting changes', () => {
     await Promise.all([router.apply('svc-c', split(10)), router.apply('svc-c', split(60)), router.apply('svc-c', split(90))]);
     expect(await router.current('svc-c')).toEqual(split(90));
   });
+
+  it('a file written but not yet reloaded (a restart in between) is reloaded by the next apply of the same backends, then left alone', async () => {
+    await router.apply(SERVICE, split(0));
+    // What a NEXUS that died after writing and before reloading leaves: the new file, nginx still on the old one.
+    await fs.writeFile(path.join(upstreamDir(), `${SERVICE}.conf`), renderUpstream(SERVICE, split(50), true));
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v1: 200 });
+    expect(await router.current(SERVICE)).toBeNull();
+
+    const reloadsBefore = await reloadCount();
+    expect(await router.apply(SERVICE, split(50))).toEqual({ changed: true });
+    expect(await reloadCount()).toBe(reloadsBefore + 1);
+    expect(await router.current(SERVICE)).toEqual(split(50));
+    expect(await measureSplit(nginx.url, 200)).toEqual({ v1: 100, v2: 100 });
+
+    expect(await router.apply(SERVICE, split(50))).toEqual({ changed: false });
+    expect(await reloadCount()).toBe(reloadsBefore + 1);
+  });
+
+  const upstreamDir = () => nginx.env.NEXUS_NGINX_UPSTREAM_DIR!;
 });

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Counter, Registry } from 'prom-client';
+import { afterAll, beforeAll } from 'vitest';
+import type { Engine } from '../../src/platform/db/index.js';
 import { renderUpstream, type Deployment, type DeploymentDetail } from '../../src/deployments/index.js';
-import { bearer, json, type TestApp } from '../support/app.js';
+import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
 import { freePort } from '../support/ports.js';
 
 /** The service every test deploys; its upstream block is `upstream web { … }`. */
@@ -256,4 +258,33 @@ export async function act(t: Caller, id: string, action: string, payload: unknow
 /** Percent of `n` requests `version` answered. */
 export function share(counts: Record<string, number>, version: string, n = 1000): number {
   return ((counts[version] ?? 0) / n) * 100;
+}
+
+/** What most deployment tests run against: two versions of the service, a real nginx in front (all on v1), and a NEXUS driving it. */
+export interface DeploymentStage {
+  t: TestApp;
+  nginx: TestNginx;
+  v1: ServiceVersion;
+  v2: ServiceVersion;
+}
+
+/**
+ * Sets up a DeploymentStage for the enclosing describe (beforeAll) and takes
+ * it down after (afterAll); its fields are there once the tests run.
+ */
+export function useDeploymentStage(engine: Engine): DeploymentStage {
+  const stage = {} as DeploymentStage;
+  beforeAll(async () => {
+    stage.v1 = await startVersion('v1');
+    stage.v2 = await startVersion('v2');
+    stage.nginx = await TestNginx.start(stage.v1);
+    stage.t = await createTestApp(engine, { env: { ...stage.nginx.env, NEXUS_DEPLOY_TICK_MS: '100' } });
+  });
+  afterAll(async () => {
+    await stage.t?.close();
+    await stage.nginx?.stop();
+    await stage.v1?.close();
+    await stage.v2?.close();
+  });
+  return stage;
 }

@@ -1,56 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncidentDetail, TimelineEvent } from '../../src/incidents/index.js';
-import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+import { bearer, json } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
-import { act, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from '../deployments/support.js';
+import { act, SERVICE, until, useDeploymentStage } from '../deployments/support.js';
 
 /** Each weight held until promoted, so an incident can open while the canary sits at 25 %. */
 const HELD_STEPS = [{ kind: 'setWeight', weight: 25 }, { kind: 'pause' }, { kind: 'setWeight', weight: 50 }, { kind: 'pause' }, { kind: 'setWeight', weight: 100 }];
 const MINUTE = 60_000;
 
 describe.each(ENGINES)('change events on incidents on %s', (engine) => {
-  let t: TestApp;
-  let nginx: TestNginx;
-  let v1: ServiceVersion;
-  let v2: ServiceVersion;
-
-  beforeAll(async () => {
-    v1 = await startVersion('v1');
-    v2 = await startVersion('v2');
-    nginx = await TestNginx.start(v1);
-    t = await createTestApp(engine, { env: { ...nginx.env, NEXUS_DEPLOY_TICK_MS: '100' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await nginx?.stop();
-    await v1?.close();
-    await v2?.close();
-  });
+  const stage = useDeploymentStage(engine);
 
   const openIncident = async (service: string | undefined, title = 'Checkout 5xx rate above 5 %') => {
-    const res = await t.inject({ method: 'POST', url: '/api/v1/incidents', headers: bearer(t.tokens.responder), payload: { title, severity: 'P2', service } });
+    const res = await stage.t.inject({ method: 'POST', url: '/api/v1/incidents', headers: bearer(stage.t.tokens.responder), payload: { title, severity: 'P2', service } });
     expect(res.statusCode, res.body).toBe(201);
-    await t.server.incidents.changes.idle();
+    await stage.t.server.incidents.changes.idle();
     return json<{ id: string }>(res).id;
   };
-  const detail = async (id: string) => json<IncidentDetail>(await t.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: bearer(t.tokens.viewer) }));
+  const detail = async (id: string) => json<IncidentDetail>(await stage.t.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: bearer(stage.t.tokens.viewer) }));
   const changeEvents = async (id: string) => {
-    await t.server.incidents.changes.idle();
-    const res = await t.inject({ method: 'GET', url: `/api/v1/incidents/${id}/timeline?limit=200`, headers: bearer(t.tokens.viewer) });
+    await stage.t.server.incidents.changes.idle();
+    const res = await stage.t.inject({ method: 'GET', url: `/api/v1/incidents/${id}/timeline?limit=200`, headers: bearer(stage.t.tokens.viewer) });
     return json<{ items: TimelineEvent[] }>(res).items.filter((e) => e.kind === 'change.deployment');
   };
 
   it('an incident opened during a canary shows it on its timeline and in its view; later steps follow; the abort ends it', async () => {
-    const created = await t.inject({
+    const created = await stage.t.inject({
       method: 'POST',
       url: '/api/v1/deployments',
-      headers: bearer(t.tokens.operator),
-      payload: { service: SERVICE, version: 'v2', upstream: v2.address, stable: { version: 'v1', upstream: v1.address }, steps: HELD_STEPS },
+      headers: bearer(stage.t.tokens.operator),
+      payload: { service: SERVICE, version: 'v2', upstream: stage.v2.address, stable: { version: 'v1', upstream: stage.v1.address }, steps: HELD_STEPS },
     });
     expect(created.statusCode, created.body).toBe(201);
     const deploymentId = json<{ id: string }>(created).id;
-    await until(t, deploymentId, (d) => d.state === 'paused' && d.canaryWeight === 25);
+    await until(stage.t, deploymentId, (d) => d.state === 'paused' && d.canaryWeight === 25);
 
     const incidentId = await openIncident(SERVICE);
     const opened = await changeEvents(incidentId);
@@ -62,24 +46,24 @@ describe.each(ENGINES)('change events on incidents on %s', (engine) => {
     expect(view.changes).toEqual([expect.objectContaining({ deploymentId, version: 'v2', stableVersion: 'v1', strategy: 'canary', state: 'paused', weight: 25, inProgress: true, finishedAt: null })]);
 
     // A person promotes during the incident: the steps land on its timeline.
-    await act(t, deploymentId, 'promote');
-    await until(t, deploymentId, (d) => d.state === 'paused' && d.canaryWeight === 50);
+    await act(stage.t, deploymentId, 'promote');
+    await until(stage.t, deploymentId, (d) => d.state === 'paused' && d.canaryWeight === 50);
     const during = (await changeEvents(incidentId)).slice(1);
     expect(during.map((e) => e.summary)).toEqual(expect.arrayContaining([expect.stringMatching(/^web v2: Step 1 \(pause\) promoted by /), expect.stringMatching(/^web v2: Traffic: .*50 %/)]));
 
     // The one-click abort is the deployments API the console calls.
-    await act(t, deploymentId, 'abort');
-    await until(t, deploymentId, (d) => d.state === 'aborted');
-    await t.server.incidents.changes.idle();
+    await act(stage.t, deploymentId, 'abort');
+    await until(stage.t, deploymentId, (d) => d.state === 'aborted');
+    await stage.t.server.incidents.changes.idle();
     const after = await detail(incidentId);
     expect(after.changes).toEqual([expect.objectContaining({ deploymentId, state: 'aborted', weight: 0, inProgress: false })]);
     expect((await changeEvents(incidentId)).at(-1)!.data).toMatchObject({ state: 'aborted', inProgress: false });
 
     // Heard twice (another replica, a replay): nothing more on the timeline, nothing changed.
     const count = (await changeEvents(incidentId)).length;
-    const again = (await t.inject({ method: 'GET', url: `/api/v1/deployments/${deploymentId}`, headers: bearer(t.tokens.viewer) })).json() as { timeline: Array<{ kind: string }> };
+    const again = (await stage.t.inject({ method: 'GET', url: `/api/v1/deployments/${deploymentId}`, headers: bearer(stage.t.tokens.viewer) })).json() as { timeline: Array<{ kind: string }> };
     const last = again.timeline.at(-1)!;
-    t.server.bus.publish(`deployment.${last.kind}`, { deploymentId, service: SERVICE, version: 'v2', stableVersion: 'v1', state: 'aborted', canaryWeight: 0, event: last });
+    stage.t.server.bus.publish(`deployment.${last.kind}`, { deploymentId, service: SERVICE, version: 'v2', stableVersion: 'v1', state: 'aborted', canaryWeight: 0, event: last });
     expect(await changeEvents(incidentId)).toHaveLength(count);
     expect((await detail(incidentId)).changes[0]).toMatchObject({ state: 'aborted', inProgress: false });
   });
@@ -88,7 +72,7 @@ describe.each(ENGINES)('change events on incidents on %s', (engine) => {
     const service = `svc-${randomUUID().slice(0, 8)}`;
     const finished = (version: string, minutesAgo: number, seq: number, svc = service) => {
       const at = new Date(Date.now() - minutesAgo * MINUTE).toISOString();
-      t.server.bus.publish('deployment.succeeded', {
+      stage.t.server.bus.publish('deployment.succeeded', {
         deploymentId: randomUUID(),
         service: svc,
         version,
@@ -101,7 +85,7 @@ describe.each(ENGINES)('change events on incidents on %s', (engine) => {
     finished('v-old', 31, 1);
     finished('v-recent', 12, 2);
     finished('v-elsewhere', 5, 3, `other-${service}`);
-    await t.server.incidents.changes.idle();
+    await stage.t.server.incidents.changes.idle();
 
     const incidentId = await openIncident(service);
     const events = await changeEvents(incidentId);
@@ -110,8 +94,8 @@ describe.each(ENGINES)('change events on incidents on %s', (engine) => {
   });
 
   it('ignores malformed deployment events instead of failing, and an incident without a service has no changes', async () => {
-    t.server.bus.publish('deployment.step', { deploymentId: 42, service: null });
-    t.server.bus.publish('deployment.step', null);
+    stage.t.server.bus.publish('deployment.step', { deploymentId: 42, service: null });
+    stage.t.server.bus.publish('deployment.step', null);
     const incidentId = await openIncident(undefined, 'Something without a service');
     expect((await detail(incidentId)).changes).toEqual([]);
   });

@@ -28,6 +28,26 @@ describe('deployment page logic', () => {
     expect(steps.map(describeStep)).toEqual(['Set weight 10 %', 'Pause until promoted', 'Gate: https://ci.example confirms', 'Set weight 100 %']);
   });
 
+  it('shows a blue-green plan with its health URL, gate and promotion pause, and offers promote while it waits before the switch', () => {
+    const plan = [
+      step(0, 'healthCheck', { paths: ['/health', '/api/health'], url: 'http://nexus-backend-green.nexus-platform.svc:8000', timeoutSeconds: 60 }, 'succeeded'),
+      step(1, 'gate', { url: 'https://ci.example' }, 'succeeded'),
+      step(2, 'pause', {}, 'running'),
+      step(3, 'setWeight', { weight: 100 }, 'pending'),
+      step(4, 'pause', { durationSeconds: 30 }, 'pending'),
+      step(5, 'scaleDown', {}, 'pending'),
+    ];
+    expect(plan.map(describeStep)).toEqual([
+      'Health check /health, /api/health at http://nexus-backend-green.nexus-platform.svc:8000',
+      'Gate: https://ci.example confirms',
+      'Pause until promoted',
+      'Set weight 100 %',
+      'Pause 30 s',
+      'Scale down the old colour',
+    ]);
+    expect(availableActions({ state: 'paused', currentStep: 2, steps: plan })).toEqual(['promote', 'abort', 'rollback']);
+  });
+
   it('charts the weight as the router confirmed it and each metric with its threshold', () => {
     const detail = {
       createdAt: at(0),

@@ -1531,6 +1531,8 @@ export interface paths {
                                     upstream: string;
                                     version: string;
                                 };
+                                stableHandover: string | null;
+                                stableImage: string | null;
                                 /** @enum {unknown} */
                                 state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                                 steps: {
@@ -1592,9 +1594,19 @@ export interface paths {
                             }[];
                         };
                         blueGreen?: {
+                            /** @default true */
+                            autoPromotion?: boolean;
+                            gates?: {
+                                /** @default 10 */
+                                intervalSeconds?: number;
+                                /** @description http(s) URL; only its origin is ever shown */
+                                url: string;
+                            }[];
                             healthPaths?: string[];
                             /** @default 60 */
                             healthTimeoutSeconds?: number;
+                            /** @description http(s) base URL of the new colour, no credentials */
+                            healthUrl?: string;
                             /** @default 30 */
                             scaleDownDelaySeconds?: number;
                         };
@@ -1699,6 +1711,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -1825,6 +1839,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -1851,7 +1867,7 @@ export interface paths {
                                 data: {
                                     [key: string]: unknown;
                                 };
-                                /** @description created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident */
+                                /** @description created, step, traffic, analysis, gate, paused, resumed, promoted, aborting, aborted, failed, succeeded, rolled_back, incident, handover */
                                 kind: string;
                                 seq: number;
                                 summary: string;
@@ -1960,6 +1976,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2081,6 +2099,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2203,6 +2223,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2324,6 +2346,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {
@@ -2445,6 +2469,8 @@ export interface paths {
                                 upstream: string;
                                 version: string;
                             };
+                            stableHandover: string | null;
+                            stableImage: string | null;
                             /** @enum {unknown} */
                             state: "progressing" | "paused" | "aborting" | "rolling_back" | "succeeded" | "aborted" | "failed" | "rolled_back";
                             steps: {

@@ -45,7 +45,7 @@ export function describeStep(step: DeploymentSummary['steps'][number]): string {
     case 'gate':
       return `Gate: ${String(spec.url)} confirms`;
     case 'healthCheck':
-      return `Health check ${Array.isArray(spec.paths) ? spec.paths.join(', ') : ''}`;
+      return `Health check ${Array.isArray(spec.paths) ? spec.paths.join(', ') : ''}${typeof spec.url === 'string' ? ` at ${spec.url}` : ''}`;
     case 'scaleDown':
       return 'Scale down the old colour';
     default:
