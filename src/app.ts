@@ -250,7 +250,10 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     incidents: incidents.incidents,
   });
   startup.phase('deployments');
-  const maintenance = registerMaintenance(app, { logger });
+  const maintenance = registerMaintenance(app, {
+    logger,
+    secrets: { db, bus, clock, keyRing, rootSecret: deps.jwtSecretKey, config: config.secretRotation },
+  });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');
   const runners = registerRunners(app, {

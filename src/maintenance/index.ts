@@ -1,6 +1,7 @@
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
 import type { BuiltInTask } from './tasks.js';
+import { registerSecrets, type SecretsDeps } from './secrets/index.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 
@@ -13,6 +14,8 @@ export interface MaintenanceDeps {
   logger: Logger;
   /** Built-in tasks other domains contribute (none yet); this domain adds its own. */
   tasks?: BuiltInTask[];
+  /** Secret rotation (secrets/); without it, no rotation routes. */
+  secrets?: SecretsDeps;
 }
 
 export interface MaintenanceModule {
@@ -21,7 +24,8 @@ export interface MaintenanceModule {
   close(): Promise<void>;
 }
 
-export function registerMaintenance(_app: App, deps: MaintenanceDeps): MaintenanceModule {
+export function registerMaintenance(app: App, deps: MaintenanceDeps): MaintenanceModule {
+  if (deps.secrets) registerSecrets(app, { ...deps.secrets, logger: deps.logger });
   const tasks = new Map<string, BuiltInTask>();
   for (const task of deps.tasks ?? []) {
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);
