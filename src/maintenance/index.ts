@@ -4,6 +4,7 @@ import type { BuiltInTask } from './tasks.js';
 import { registerSecrets, type SecretsDeps } from './secrets/index.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
+export { MAX_GRACE_SECONDS, Rotation, RotateBody } from './secrets/schema.js';
 
 /**
  * Maintenance: schedules (schedules/), backups and restore drills (backups/),
