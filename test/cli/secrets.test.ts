@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
+import { classifyRisk } from '../../src/runbooks/risk.js';
 import { ADMIN_PASSWORD, createTestApp, login, type TestApp } from '../support/app.js';
 
 const BIN = path.resolve('bin/nexus');
@@ -51,5 +53,21 @@ describe('nexus secrets', () => {
     expect(lines[0]).toMatch(/^AT\s+BY\s+MODE\s+SESSIONS ENDED\s+TOKENS REVOKED\s+K8S SECRET\s+NEW KEY ID$/);
     expect(lines[1]).toMatch(/\sadmin\s+revoke\s+4\s+0\s+no\s/);
     expect(lines[2]).toMatch(/\sadmin\s+grace 7200 s\s+0\s+0\s+no\s/);
+  });
+
+  it("the built-in runbook's Security Breach step rotates with this command, and it runs as written", async () => {
+    const text = await fs.readFile('runbooks/nexus-platform.md', 'utf8');
+    const breach = text.slice(text.indexOf('### Security Breach'), text.indexOf('3. **Update Security Policies**'));
+    expect(breach).not.toContain('kubectl create secret');
+    const line = breach.split('\n').map((l) => l.trim()).find((l) => l.startsWith('nexus secrets rotate'));
+    expect(line).toBe('nexus secrets rotate --revoke --revoke-api-tokens --yes');
+    // Revoking cannot be undone: the step waits for a second person's approval, a rotation with grace does not need to.
+    expect(classifyRisk(line!).detected).toBe('destructive');
+    expect(classifyRisk('nexus secrets rotate --grace 24h --yes').detected).toBe('change');
+    const admin = await login(t.inject, 'admin', ADMIN_PASSWORD);
+    const ran = await nexus(line!.split(' ').slice(1), admin);
+    expect(ran.code).toBe(EXIT.ok);
+    expect(ran.stdout).toContain('all sessions have ended, yours included');
+    expect((await nexus(['secrets', 'history'], admin)).code).toBe(EXIT.unauthorized);
   });
 });
