@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkSigner } from '../../src/platform/signed-links.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -163,5 +165,28 @@ describe.each(ENGINES)('secret rotation on %s', (engine) => {
       expect(output).not.toContain(secret);
       expect(stepOf(await getRun(t, run.id), book.ids[0]!).outputExcerpt ?? '').not.toContain(secret);
     }
+  });
+});
+
+describe('secret rotation in embedded mode (the key generated into the data directory)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { env: { JWT_SECRET_KEY: undefined } });
+  });
+  afterAll(async () => t?.close());
+
+  it('takes effect without a restart, leaves the generated key file alone, and sealed secrets open', async () => {
+    const keyFile = path.join(t.config.dataDir, 'jwt-secret');
+    const generated = fs.readFileSync(keyFile, 'utf8');
+    expect((await api(t, 'admin', 'POST', '/api/v1/channels', { name: 'embedded-hook', kind: 'webhook', url: 'https://hooks.example.com/embedded/sealed' })).status).toBe(201);
+    const rotated = await rotate(t, t.tokens.admin, { revokePrevious: true });
+    expect(rotated.status).toBe(200);
+    expect(await meStatus(t, t.tokens.viewer)).toBe(401);
+    const admin = await login(t.inject, 'admin', ADMIN_PASSWORD);
+    expect(await meStatus(t, admin)).toBe(200);
+    expect(fs.readFileSync(keyFile, 'utf8')).toBe(generated);
+    // The generated key signed everything before; now it is a revoked ring key, and forges nothing.
+    expect(await meStatus(t, forge(generated.trim(), t.userIds.admin))).toBe(401);
+    expect(await t.server.notify.channelSecretValues()).toContain('https://hooks.example.com/embedded/sealed');
   });
 });
