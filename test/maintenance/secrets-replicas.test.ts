@@ -36,8 +36,18 @@ describe('rotation across replicas (two apps, one PostgreSQL)', () => {
     expect(await meStatus({ inject: bInject }, before)).toBe(200);
 
     const adminNow = await login(a.inject, 'admin', ADMIN_PASSWORD);
+    // B has just used this session: its principal is cached, which the rotation's event must clear.
+    expect(await meStatus({ inject: bInject }, signedByNewKey)).toBe(200);
+    const announced = new Promise<void>((resolve) => {
+      const off = b.bus.subscribe((event) => {
+        if (event.type !== 'secrets.rotated') return;
+        off();
+        resolve();
+      });
+    });
     expect((await rotate(a, adminNow, { revokePrevious: true })).status).toBe(200);
-    // The rotation's event (Redis) makes B read the ring again; without it, B's copy goes stale within seconds.
+    // The rotation's event reaches B over Redis; B reads the ring again and drops its cached sessions.
+    await announced;
     await until('B refuses sessions from before the revocation', async () => ((await meStatus({ inject: bInject }, signedByNewKey)) === 401 ? true : undefined));
     expect(await meStatus({ inject: bInject }, before)).toBe(401);
     expect(await meStatus({ inject: bInject }, await login(bInject, 'viewer-user', 'viewer-password-123'))).toBe(200);

@@ -185,8 +185,10 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
     return this.refreshing;
   }
 
+  /** A read under way (another replica's rotation was just announced) is waited for: its answer may revoke. */
   private async fresh(): Promise<void> {
-    if (Date.now() - this.loadedAt > REFRESH_MS) await this.refresh();
+    if (this.refreshing) await this.refreshing;
+    else if (Date.now() - this.loadedAt > REFRESH_MS) await this.refresh();
   }
 
   private refreshInBackground(): void {
