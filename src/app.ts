@@ -150,6 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     logger,
     deps.clock,
   );
+  // A rotation found by reading the ring (the bus's event lost, or Redis absent) ends cached sessions too.
+  keyRing.onSigningKeysChanged(() => auth.forgetCachedPrincipals());
   const audit = new AuditService(new AuditStore(db.orm), bus, logger);
   const metrics = createMetrics(config.subset);
 

@@ -94,21 +94,27 @@ describe.each(ENGINES)('rotation in Kubernetes mode on %s (recording fake API se
     const fromSecret = () => ({ JWT_SECRET_KEY: unb64(secretData(fake).JWT_SECRET_KEY!), JWT_SECRET_KEY_PREVIOUS: unb64(secretData(fake).JWT_SECRET_KEY_PREVIOUS!) });
     const adminAfterFirst = (await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })).json<{ token: string }>().token;
 
-    const second = await start(fromSecret());
+    const firstRotation = fromSecret();
+    const second = await start(firstRotation);
     expect(await meStatus(second, adminAfterFirst)).toBe(200);
     expect(await second.server.notify.channelSecretValues()).toContain(CHANNEL_URL);
 
-    // A second rotation, from the restarted pod: the Secret moves on again, and the first root is no longer anywhere.
-    const rotated = await rotate(second, adminAfterFirst, { revokePrevious: true });
+    // A second rotation, from the replica that has not restarted yet (still on the first root): the Secret keeps
+    // what it held as previous (the root the restarted pod runs with), not this replica's.
+    const rotated = await rotate(t, adminAfterFirst, { revokePrevious: true });
     expect(rotated.status).toBe(200);
     const { JWT_SECRET_KEY: third, JWT_SECRET_KEY_PREVIOUS: previous } = fromSecret();
-    expect(previous).not.toBe(TEST_JWT_KEY);
+    expect(previous).toBe(firstRotation.JWT_SECRET_KEY);
+    const fresh = (await t.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })).json<{ token: string }>().token;
+    // The restarted pod still reads the ring (and so the new key) under its root.
+    expect(await meStatus(second, fresh)).toBe(200);
+    expect(await meStatus(second, adminAfterFirst)).toBe(401);
+    // A pod started from the Secret now, with only the newest root: the first root is no longer needed anywhere.
     const thirdPod = await start({ JWT_SECRET_KEY: third, JWT_SECRET_KEY_PREVIOUS: undefined });
     expect(await thirdPod.server.notify.channelSecretValues()).toContain(CHANNEL_URL);
     expect(await meStatus(thirdPod, adminAfterFirst)).toBe(401);
-    const fresh = (await thirdPod.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })).json<{ token: string }>().token;
     expect(await meStatus(thirdPod, fresh)).toBe(200);
-    // The original replica (still on the first root) reads the ring and accepts the new session too.
-    expect(await meStatus(t, fresh)).toBe(200);
+    const own = (await thirdPod.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })).json<{ token: string }>().token;
+    expect(await meStatus(t, own)).toBe(200);
   });
 });

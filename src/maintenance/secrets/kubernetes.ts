@@ -8,8 +8,12 @@ type SecretTarget = NonNullable<SecretRotationConfig['kubernetes']>;
 export interface RootSecretStore {
   /** Human-readable, e.g. `secrets/nexus-secrets in nexus-platform`. */
   readonly where: string;
-  /** Throws an AppError naming the refusal; on return the Secret holds both values. */
-  write(next: string, previous: string): Promise<void>;
+  /**
+   * Writes `next` as JWT_SECRET_KEY and what the Secret held until now as
+   * JWT_SECRET_KEY_PREVIOUS (`fallbackPrevious` when it held none), and
+   * answers that previous value. Throws an AppError naming any refusal.
+   */
+  write(next: string, fallbackPrevious: string): Promise<string>;
 }
 
 function kubeConfigFor(target: SecretTarget): KubeConfig {
@@ -55,15 +59,21 @@ export class KubernetesRootSecret implements RootSecretStore {
     this.where = `secrets/${target.secretName} in ${target.namespace}`;
   }
 
-  async write(next: string, previous: string): Promise<void> {
+  async write(next: string, fallbackPrevious: string): Promise<string> {
     const name = this.target.secretName;
     const namespace = this.target.namespace;
     let resourceVersion: string | undefined;
+    let held: string | undefined;
     try {
-      resourceVersion = (await this.core.readNamespacedSecret({ name, namespace })).metadata?.resourceVersion;
+      const secret = await this.core.readNamespacedSecret({ name, namespace });
+      resourceVersion = secret.metadata?.resourceVersion;
+      const current = secret.data?.JWT_SECRET_KEY;
+      held = current ? Buffer.from(current, 'base64').toString('utf8').trim() || undefined : undefined;
     } catch (error) {
       throw this.refusal('reading', error);
     }
+    // What pods started since the last rotation run with (maybe not this replica's root, if it has not restarted yet).
+    const previous = held ?? fallbackPrevious;
     const body = {
       metadata: { resourceVersion },
       data: { JWT_SECRET_KEY: Buffer.from(next).toString('base64'), JWT_SECRET_KEY_PREVIOUS: Buffer.from(previous).toString('base64') },
@@ -73,6 +83,7 @@ export class KubernetesRootSecret implements RootSecretStore {
     } catch (error) {
       throw this.refusal('writing', error);
     }
+    return previous;
   }
 
   private refusal(doing: string, error: unknown): AppError {

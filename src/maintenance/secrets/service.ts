@@ -70,10 +70,11 @@ export class SecretRotationService {
     // The Secret first: until it holds the next root, nothing in NEXUS changes. The ring is wrapped under the
     // next root beforehand (harmless alone: no one has that root yet), so pods started from the new Secret read it.
     const nextRoot = secretStore ? newRootSecret() : undefined;
+    let secretPrevious: string | undefined;
     if (secretStore && nextRoot) {
       await keyRing.wrapUnder(nextRoot);
       try {
-        await secretStore.write(nextRoot, this.deps.rootSecret);
+        secretPrevious = await secretStore.write(nextRoot, this.deps.rootSecret);
       } catch (error) {
         await keyRing.unwrapFrom(nextRoot);
         throw error;
@@ -84,7 +85,8 @@ export class SecretRotationService {
       .transaction(async (tx) => {
         const orm = tx as unknown as Orm;
         const at = this.deps.clock();
-        const outcome = await keyRing.rotate(orm, { graceSeconds, revoke, ...(nextRoot ? { nextRoot } : {}) });
+        const roots = nextRoot ? { nextRoot, keepRoots: secretPrevious ? [secretPrevious] : [] } : {};
+        const outcome = await keyRing.rotate(orm, { graceSeconds, revoke, ...roots });
         const store = new RotationStore(orm);
         const sessionsRevoked = revoke ? await store.endAllSessions(at) : 0;
         const tokensRevoked = input.revokeApiTokens ? await store.revokeAllApiTokens(at) : 0;

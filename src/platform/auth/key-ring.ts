@@ -79,6 +79,9 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
   private lastUnknownKeyRefresh = 0;
   private refreshing: Promise<void> | null = null;
   private readonly derived = new Map<string, Buffer>();
+  /** What the signing keys said at the last read: a change (a rotation elsewhere) tells the listeners. */
+  private signingState = '';
+  private readonly changeListeners: Array<() => void> = [];
 
   private constructor(
     private readonly orm: Orm,
@@ -177,6 +180,11 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
 
   // ---- loading
 
+  /** Called when a read finds the signing keys changed (what was cached about sessions may no longer hold). */
+  onSigningKeysChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   /** Reads the ring again (after a rotation here, or told of one elsewhere). */
   async refresh(): Promise<void> {
     this.refreshing ??= this.load().finally(() => {
@@ -231,6 +239,10 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
       this.logger.warn({ unreadable }, 'key ring: some keys are sealed under neither JWT_SECRET_KEY nor JWT_SECRET_KEY_PREVIOUS (the key was changed without keeping the old one as previous)');
     }
     this.signing = signing;
+    const state = JSON.stringify(signing.map((key) => [key.id, key.notAfter?.getTime() ?? null, key.revokedAt?.getTime() ?? null]));
+    const changed = this.loadedAt > 0 && state !== this.signingState;
+    this.signingState = state;
+    if (changed) for (const listener of this.changeListeners) listener();
     this.dataKeys.clear();
     for (const [purpose, keys] of data) this.dataKeys.set(purpose, keys);
     this.dataMaterials = materials;
@@ -326,13 +338,17 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
    * already would), or not at all with `revoke`. Before the first rotation the
    * configured secrets signed; they join the ring as legacy keys so the same
    * grace or revocation applies to what they signed. `nextRoot`: the root
-   * the Secret will carry (Kubernetes); wraps under roots other than this
-   * replica's and the next one are dropped, so an old root opens nothing.
+   * the Secret will carry (Kubernetes), `keepRoots` the one it carried
+   * (pods started from it run with it); wraps under any other root are
+   * dropped, so an old root opens nothing.
    */
-  async rotate(tx: Orm, options: { graceSeconds: number; revoke: boolean; nextRoot?: string }): Promise<RotationOutcome> {
+  async rotate(tx: Orm, options: { graceSeconds: number; revoke: boolean; nextRoot?: string; keepRoots?: string[] }): Promise<RotationOutcome> {
     const now = this.clock();
     const until = new Date(now.getTime() + options.graceSeconds * 1000);
-    const keks = [...this.keks, ...(options.nextRoot ? [keyEncryptionKey(options.nextRoot)] : [])];
+    // Every root a replica may run with until the rollout ends: the new key must open under each.
+    const candidates = [...this.keks, ...[options.nextRoot, ...(options.keepRoots ?? [])].filter((root): root is string => Boolean(root)).map(keyEncryptionKey)];
+    const keks = candidates.filter((kek, i) => candidates.findIndex((other) => other.id === kek.id) === i);
+    const kept = new Set(keks.map((kek) => kek.id));
     const existing = await tx.select({ id: keyRing.id }).from(keyRing).where(eq(keyRing.use, 'signing')).limit(1);
     if (existing.length === 0) {
       await this.insertKey(tx, { use: 'signing', material: this.root, legacy: true }, keks);
@@ -355,13 +371,12 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
       if (isUniqueViolation(error)) throw new ConflictError('Another rotation changed the key ring at the same moment; look at the rotation history and try again if needed');
       throw error;
     }
-    const keep = new Set(keks.map((kek) => kek.id));
     const rows = await tx.select({ id: keyRing.id, wraps: keyRing.wraps }).from(keyRing);
     for (const row of rows) {
-      const kept = Object.fromEntries(Object.entries(row.wraps).filter(([id]) => keep.has(id)));
+      const wraps = Object.fromEntries(Object.entries(row.wraps).filter(([id]) => kept.has(id)));
       // Never drop the last wrap that opens a key (one sealed under a root no longer configured is unreadable already).
-      if (Object.keys(kept).length > 0 && Object.keys(kept).length < Object.keys(row.wraps).length) {
-        await tx.update(keyRing).set({ wraps: kept }).where(eq(keyRing.id, row.id));
+      if (Object.keys(wraps).length > 0 && Object.keys(wraps).length < Object.keys(row.wraps).length) {
+        await tx.update(keyRing).set({ wraps }).where(eq(keyRing.id, row.id));
       }
     }
     return { keyId, retired: retired.length, revoked: options.revoke, verifiesUntil: options.revoke ? null : until };

@@ -102,6 +102,11 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: toPublicUser(user) };
   }
 
+  /** Forgets every cached principal: the key ring changed (a rotation this replica learnt of by reading it). */
+  forgetCachedPrincipals(): void {
+    this.principals.clear();
+  }
+
   /** The principal of a credential resolved in the last few seconds, from memory; null when it must be looked up. */
   knownPrincipal(credential: string): Principal | null {
     const cached = this.principals.get(credential);
