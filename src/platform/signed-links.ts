@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from './secrets.js';
 
 /** HKDF `info` per use, as for sealing: a key of its own, so a link key signs nothing else. */
 export type LinkPurpose = 'ack-links v1';
@@ -31,16 +30,6 @@ function uuidText(bytes: Buffer): string {
 /** Where a signer gets its keys: the current one signs, every one still valid verifies. */
 export interface LinkKeySource {
   linkKeys(purpose: LinkPurpose): { sign: Buffer; verify: readonly Buffer[] };
-}
-
-/** Link keys derived from a lone secret and its predecessor (tests, and NEXUS before the key ring). */
-export function linkKeysFromSecrets(secret: string, previous?: string): LinkKeySource {
-  return {
-    linkKeys: (purpose) => {
-      const sign = deriveKey(secret, purpose);
-      return { sign, verify: [sign, ...(previous ? [deriveKey(previous, purpose)] : [])] };
-    },
-  };
 }
 
 /**

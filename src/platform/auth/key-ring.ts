@@ -101,11 +101,6 @@ export class KeyRing implements SigningKeySource, SealingKeySource, LinkKeySourc
     return ring;
   }
 
-  /** Key-encryption key ids in use here: the root's and the previous root's. */
-  kekIds(): string[] {
-    return this.keks.map((kek) => kek.id);
-  }
-
   // ---- signing
 
   /** Whether a rotation ever happened (the ring holds signing keys). */
