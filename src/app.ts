@@ -12,6 +12,7 @@ import { AuditStore } from './platform/audit/store.js';
 import { namesFrom } from './platform/audit/targets.js';
 import { enforceRouteDeclarations, installAuthentication, type RegisteredRoute } from './platform/auth/access.js';
 import { SessionTokens } from './platform/auth/jwt.js';
+import { KeyRing } from './platform/auth/key-ring.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { AuthService } from './platform/auth/service.js';
 import { AuthStore } from './platform/auth/store.js';
@@ -46,7 +47,7 @@ const noPhases: Pick<StartupTimer, 'phase'> = { phase: () => {} };
 
 export interface AppDeps {
   config: Config;
-  /** The resolved HS256 key (embedded mode generates one; see server.ts). */
+  /** The resolved root secret, JWT_SECRET_KEY (embedded mode generates one; see server.ts): the key ring is sealed under it (ADR 0012). */
   jwtSecretKey: string;
   db: Database;
   redis: Redis | null;
@@ -91,6 +92,8 @@ export interface NexusApp {
   deployments: DeploymentsModule;
   /** Schedules, backups and restore drills, secret rotation, database care. */
   maintenance: MaintenanceModule;
+  /** Signing and data keys (ADR 0012): what sessions, links and sealed secrets use. */
+  keyRing: KeyRing;
 }
 
 const CLOSE_GRACE_MS = 1000;
@@ -140,13 +143,20 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   // Before any route (API docs included): the plugin attaches itself to each route as it is added.
   await installCompression(app);
 
+  const keyRing = await KeyRing.open({ orm: db.orm, root: deps.jwtSecretKey, previousRoot: config.jwtSecretKeyPrevious, clock: deps.clock ?? systemClock, logger });
+  // Another replica rotated: read the ring now rather than when this copy goes stale.
+  bus.subscribe((event) => {
+    if (event.type === 'secrets.rotated') keyRing.refresh().catch((err) => logger.warn({ err }, 'key ring: could not read the key ring'));
+  });
   const auth = new AuthService(
     new AuthStore(db.orm, db),
-    new SessionTokens(deps.jwtSecretKey, config.jwtSecretKeyPrevious, config.jwtTtlSeconds),
+    new SessionTokens(keyRing, config.jwtTtlSeconds),
     bus,
     logger,
     deps.clock,
   );
+  // A rotation found by reading the ring (the bus's event lost, or Redis absent) ends cached sessions too.
+  keyRing.onSigningKeysChanged(() => auth.forgetCachedPrincipals());
   const audit = new AuditService(new AuditStore(db.orm), bus, logger);
   const metrics = createMetrics(config.subset);
 
@@ -205,8 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     logger,
     registry: metrics.registry,
     config: { runbooks: config.runbooks, runs: config.runs, prometheusUrl: config.prometheusUrl },
-    serverSecret: deps.jwtSecretKey,
-    previousServerSecret: config.jwtSecretKeyPrevious,
+    keys: keyRing,
   });
   startup.phase('runbooks');
   const notify = await registerNotify(app, {
@@ -216,8 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     bus,
     logger,
     config: config.notify,
-    serverSecret: deps.jwtSecretKey,
-    previousServerSecret: config.jwtSecretKeyPrevious,
+    keys: keyRing,
     clock: deps.clock,
   });
   startup.phase('notify');
@@ -232,8 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     registry: metrics.registry,
     notify,
     publicUrl: config.publicUrl,
-    serverSecret: deps.jwtSecretKey,
-    previousServerSecret: config.jwtSecretKeyPrevious,
+    keys: keyRing,
     reopenWindowMinutes: config.alerts.reopenWindowMinutes,
   });
   startup.phase('incidents');
@@ -264,6 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     publicUrl: config.publicUrl,
     ...(deps.schedulerTiming ? { schedulerTiming: deps.schedulerTiming } : {}),
     care: { db, audit, registry: metrics.registry, clock, config: config.care },
+    secrets: { db, bus, clock, keyRing, rootSecret: deps.jwtSecretKey, config: config.secretRotation },
   });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');
@@ -276,7 +284,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     config: config.runs,
     dataDir: config.dataDir,
     enrolRateLimit: config.loginRateLimit,
-    jwtSecretKey: deps.jwtSecretKey,
+    serverSecrets: () => keyRing.secretValues(),
     liveSecrets: () => notify.channelSecretValues(),
   });
 
@@ -300,5 +308,6 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     alerts,
     deployments,
     maintenance,
+    keyRing,
   };
 }

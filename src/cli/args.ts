@@ -35,6 +35,18 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 const RELATIVE = /^(\d+)([smhd])$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** A length of time like "90s", "30m", "24h", "7d" (or "0"), in whole seconds, at most `maxSeconds`. */
+export function durationUpTo(maxSeconds: number): (value: string) => number {
+  return (value) => {
+    const parts = value === '0' ? ['0', '0', 's'] : RELATIVE.exec(value);
+    const seconds = parts ? (Number(parts[1]) * (UNIT_MS[parts[2]!] ?? 0)) / 1000 : NaN;
+    if (!Number.isSafeInteger(seconds) || seconds > maxSeconds) {
+      throw new InvalidArgumentError(`must be a length of time like 30m, 24h or 7d, at most ${maxSeconds / 86_400} days`);
+    }
+    return seconds;
+  };
+}
+
 /** Date parsing rolls 2025-02-30 over to March; a typo should fail instead. */
 function isCalendarDate(value: string): boolean {
   const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];

@@ -16,6 +16,7 @@ import type {
 import type { ErrorResponse, Page } from '../platform/http/schemas.js';
 import type { CreateRunBody, ImportBody, ImportResponse, LintReport, Run, Runbook, RunbookDetail, RunbookVersion, RunStep, StepsResponse } from '../runbooks/index.js';
 import type { CreatedEnrolment, CreateEnrolmentBody, EnrolResponse, RunnerSchema, RunnerSelf } from '../runners/index.js';
+import type { Rotation, RotateBody } from '../maintenance/index.js';
 import { CliError, EXIT } from './output.js';
 
 export type UserView = Static<typeof User>;
@@ -211,6 +212,14 @@ export class NexusClient {
 
   revokeToken(id: string): Promise<ApiTokenView> {
     return this.request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  rotateSecrets(body: RotateBody): Promise<Rotation> {
+    return this.request('POST', '/api/v1/secrets/rotate', { body });
+  }
+
+  listRotations(page: { limit?: number; cursor?: string } = {}): Promise<{ items: Rotation[]; next: string | null }> {
+    return this.request('GET', '/api/v1/secrets/rotations', { query: page });
   }
 
   createEnrolment(body: Static<typeof CreateEnrolmentBody>): Promise<CreatedEnrolmentView> {

@@ -18,6 +18,7 @@ import { registerScheduleCommands } from './schedule.js';
 import { registerPostmortemCommands } from './postmortem.js';
 import { CliError, EXIT, UsageError } from './output.js';
 import { registerTokens } from './tokens.js';
+import { registerSecrets } from './secrets.js';
 import { registerUsers } from './users.js';
 
 export function buildProgram(ctx: CliContext = processContext()): Command {
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerLogin(program, ctx);
   registerUsers(program, ctx);
   registerTokens(program, ctx);
+  registerSecrets(program, ctx);
   registerAudit(program, ctx);
   registerIncidentCommands(program, ctx);
   registerPostmortemCommands(program, ctx);

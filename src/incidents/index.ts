@@ -5,7 +5,7 @@ import type { AuditService } from '../platform/audit/service.js';
 import { namesFrom } from '../platform/audit/targets.js';
 import type { Database } from '../platform/db/index.js';
 import { runSingleton } from '../platform/jobs/index.js';
-import { LinkSigner } from '../platform/signed-links.js';
+import { LinkSigner, type LinkKeySource } from '../platform/signed-links.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
@@ -56,9 +56,8 @@ export interface IncidentsDeps {
   registry: Registry;
   /** Paging and escalation go through the notify domain; an acknowledge link names whom its delivery went to. */
   notify: EscalationPort & Pick<NotifyModule, 'recipient'>;
-  /** Acknowledge links are checked with a key derived from these (notify signs them with the same). */
-  serverSecret: string;
-  previousServerSecret?: string | undefined;
+  /** The key ring: acknowledge links are checked with keys derived from its signing keys (notify signs with the same). */
+  keys: LinkKeySource;
   /** The console's address, for links in pages (NEXUS_PUBLIC_URL). */
   publicUrl: string;
   /** How often the clock loop checks SLA clocks and escalations; tests call `sla.check()` / `pager.pageDue()` instead. */
@@ -115,7 +114,7 @@ export function registerIncidents(app: App, deps: IncidentsDeps): IncidentsModul
   const changes = new ServiceChanges({ store: new ChangeStore(db.orm), timeline, bus, clock, logger });
   incidentRoutes(app, { incidents, history, postmortems, changes });
   deps.audit.nameTargets('incident', namesFrom(db.orm, incidentsTable.id, incidentsTable.title));
-  const signer = new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1');
+  const signer = new LinkSigner(deps.keys, 'ack-links v1');
   ackLinkRoutes(app, new AckLinks({ signer, store: new AckLinkStore(db.orm), incidents, recipients: deps.notify, clock }));
   timeline.listen();
   changes.listen();

@@ -12,12 +12,14 @@ import { careTasks, type CareDeps } from './care/index.js';
 import { registerSchedules, type SchedulerTiming, type SchedulesModule } from './schedules/index.js';
 import { schedules as schedulesTable } from './schedules/tables.js';
 import type { BuiltInTask } from './tasks.js';
+import { registerSecrets, type SecretsDeps } from './secrets/index.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 export { SCHEDULE_EVENT } from './schedules/index.js';
 export type { SchedulerTiming } from './schedules/index.js';
 export type { Schedule, ScheduleRun } from './schedules/schema.js';
 export type { CareDeps } from './care/index.js';
+export { MAX_GRACE_SECONDS, Rotation, RotateBody } from './secrets/schema.js';
 
 /**
  * Maintenance: schedules (schedules/), backups and restore drills (backups/),
@@ -44,6 +46,8 @@ export interface MaintenanceDeps {
   schedulerTiming?: Partial<SchedulerTiming>;
   /** Database care and retention (care/): its tasks are added when given. */
   care?: CareDeps;
+  /** Secret rotation (secrets/); without it, no rotation routes. */
+  secrets?: SecretsDeps;
 }
 
 export interface MaintenanceModule {
@@ -54,6 +58,7 @@ export interface MaintenanceModule {
 }
 
 export async function registerMaintenance(app: App, deps: MaintenanceDeps): Promise<MaintenanceModule> {
+  if (deps.secrets) registerSecrets(app, { ...deps.secrets, logger: deps.logger });
   const tasks = new Map<string, BuiltInTask>();
   for (const task of [...(deps.tasks ?? []), ...(deps.care ? careTasks(deps.care) : [])]) {
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);

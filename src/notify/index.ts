@@ -8,8 +8,8 @@ import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import { runSingleton, type JobQueue } from '../platform/jobs/index.js';
 import type { Logger } from '../platform/logger.js';
-import { SecretSealer } from '../platform/secrets.js';
-import { LinkSigner } from '../platform/signed-links.js';
+import { SecretSealer, type SealingKeySource } from '../platform/secrets.js';
+import { LinkSigner, type LinkKeySource } from '../platform/signed-links.js';
 import { ChannelSecrets } from './channel-secrets.js';
 import { createDefaultPolicy } from './defaults.js';
 import { DeliveryService, type DeliveryRecipient, type NotifyResult } from './delivery.js';
@@ -41,9 +41,8 @@ export interface NotifyDeps {
   bus: EventBus;
   logger: Logger;
   config: NotifyConfig;
-  /** Channel URLs and keys are sealed with keys derived from these (the JWT keys every replica shares). */
-  serverSecret: string;
-  previousServerSecret?: string | undefined;
+  /** The key ring: channel URLs and keys are sealed under its data key, acknowledge links signed with its signing key. */
+  keys: SealingKeySource & LinkKeySource;
   clock?: Clock | undefined;
   /** How often one replica looks for rows whose job was never sent. */
   orphanSweepMs?: number;
@@ -80,7 +79,7 @@ export const DEFAULT_ORPHAN_SWEEP_MS = 15_000;
 export async function registerNotify(app: App, deps: NotifyDeps): Promise<NotifyModule> {
   const { db, logger } = deps;
   const log = logger.child({ component: 'notify' });
-  const store = new DirectoryStore(db.orm, new ChannelSecrets(new SecretSealer(deps.serverSecret, deps.previousServerSecret, 'channel-secrets v1')));
+  const store = new DirectoryStore(db.orm, new ChannelSecrets(new SecretSealer(deps.keys, 'channel-secrets v1')));
   const directory = new DirectoryService(store);
   const oncall = new OnCallService(store, new RotationStore(db.orm), deps.clock);
   const delivery = new DeliveryService({
@@ -91,7 +90,7 @@ export async function registerNotify(app: App, deps: NotifyDeps): Promise<Notify
     bus: deps.bus,
     logger: log,
     config: deps.config,
-    links: new LinkSigner(deps.serverSecret, deps.previousServerSecret, 'ack-links v1'),
+    links: new LinkSigner(deps.keys, 'ack-links v1'),
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   contactRoutes(app, directory);

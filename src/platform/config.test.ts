@@ -57,6 +57,8 @@ describe('configuration from the environment', () => {
     ['NEXUS_ADMIN_PASSWORD', 'short', 'NEXUS_ADMIN_PASSWORD: must be at least 12 characters long'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: expected true or false, got "maybe"'],
     ['JWT_SECRET_KEY_PREVIOUS', 'x'.repeat(40), 'JWT_SECRET_KEY_PREVIOUS: is set but JWT_SECRET_KEY is not'],
+    ['NEXUS_K8S_SECRET', 'Nexus Secrets', 'NEXUS_K8S_SECRET: must be a Kubernetes object name like "nexus-secrets", got "Nexus Secrets"'],
+    ['NEXUS_SECRETS_GRACE_SECONDS', '31d', 'NEXUS_SECRETS_GRACE_SECONDS: expected a whole number, got "31d"'],
   ])('a bad %s (%s) is a ConfigError naming it', (name, value, message) => {
     let caught: unknown;
     try {

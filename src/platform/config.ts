@@ -52,6 +52,15 @@ export interface Config {
   deployments: DeploymentsConfig;
   /** Database care and retention (src/maintenance/care). */
   care: CareConfig;
+  /** Secret rotation (src/maintenance/secrets; ADR 0012). */
+  secretRotation: SecretRotationConfig;
+}
+
+export interface SecretRotationConfig {
+  /** Grace of a rotation that names none (NEXUS_SECRETS_GRACE_SECONDS, default 24 h): earlier keys verify this long. */
+  defaultGraceSeconds: number;
+  /** Set (NEXUS_K8S_SECRET names the Secret): a rotation also writes JWT_SECRET_KEY and JWT_SECRET_KEY_PREVIOUS into it. */
+  kubernetes: { kubeconfig: string | undefined; namespace: string; secretName: string } | undefined;
 }
 
 /** Days a kind of record is kept; null: never pruned. */
@@ -334,6 +343,26 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     alerts: alertsConfig(env),
     deployments: deploymentsConfig(env, cwd),
     care: careConfig(env),
+    secretRotation: secretRotationConfig(env, cwd),
+  };
+}
+
+function secretRotationConfig(env: Env, cwd: string): SecretRotationConfig {
+  const secretName = text(env, 'NEXUS_K8S_SECRET');
+  const kubeconfig = text(env, 'NEXUS_KUBECONFIG');
+  if (secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(secretName)) {
+    throw new ConfigError('NEXUS_K8S_SECRET', `must be a Kubernetes object name like "nexus-secrets", got "${secretName}"`);
+  }
+  return {
+    defaultGraceSeconds: integer(env, 'NEXUS_SECRETS_GRACE_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+    kubernetes: secretName
+      ? {
+          kubeconfig: kubeconfig === undefined ? undefined : path.resolve(cwd, kubeconfig),
+          // The seed keeps nexus-secrets in nexus-platform.
+          namespace: text(env, 'NEXUS_K8S_SECRET_NAMESPACE') ?? 'nexus-platform',
+          secretName,
+        }
+      : undefined,
   };
 }
 

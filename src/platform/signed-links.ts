@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** HKDF `info` per use, as for sealing: a key of its own, so a link key signs nothing else. */
 export type LinkPurpose = 'ack-links v1';
@@ -27,22 +27,27 @@ function uuidText(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Where a signer gets its keys: the current one signs, every one still valid verifies. */
+export interface LinkKeySource {
+  linkKeys(purpose: LinkPurpose): { sign: Buffer; verify: readonly Buffer[] };
+}
+
 /**
  * Signed links that act without a login (acknowledge from a page). A token
  * is 82 base64url characters: version, subject, epoch, expiry and nonce in
- * binary, then a truncated HMAC-SHA256 under a key derived from the server's
- * JWT key (HKDF, its own label), so every replica checks what another
- * signed, and the previous key still checks links signed before a rotation.
+ * binary, then a truncated HMAC-SHA256 under a key derived (HKDF, its own
+ * label) from the key ring's current signing key, so every replica checks
+ * what another signed, and keys rotated out still check links until their
+ * grace ends (ADR 0012). Links carry no key id: the ring holds a handful of
+ * keys, and a link must stay short enough for an SMS.
  * Expiry and single use are the caller's to enforce; `verify` says only
  * whether this NEXUS signed it, and what it says.
  */
 export class LinkSigner {
-  private readonly keys: Buffer[];
-
-  constructor(serverSecret: string, previousSecret: string | undefined, purpose: LinkPurpose) {
-    const derive = (secret: string) => Buffer.from(hkdfSync('sha256', secret, 'nexus', purpose, 32));
-    this.keys = [derive(serverSecret), ...(previousSecret ? [derive(previousSecret)] : [])];
-  }
+  constructor(
+    private readonly keys: LinkKeySource,
+    private readonly purpose: LinkPurpose,
+  ) {}
 
   sign(claims: LinkClaims): string {
     const body = Buffer.alloc(BODY_BYTES);
@@ -51,7 +56,7 @@ export class LinkSigner {
     body.writeBigUInt64BE(BigInt(claims.epochMs), 1 + UUID_BYTES);
     body.writeUInt32BE(Math.floor(claims.expiresAt.getTime() / 1000), 1 + UUID_BYTES + 8);
     uuidBytes(claims.nonce).copy(body, 1 + UUID_BYTES + 12);
-    return Buffer.concat([body, this.mac(this.keys[0]!, body)]).toString('base64url');
+    return Buffer.concat([body, this.mac(this.keys.linkKeys(this.purpose).sign, body)]).toString('base64url');
   }
 
   /** The claims of a token this NEXUS signed; null for anything else (forged, altered, cut, another purpose). */
@@ -61,7 +66,7 @@ export class LinkSigner {
     if (raw.length !== BODY_BYTES + MAC_BYTES || raw.readUInt8(0) !== VERSION) return null;
     const body = raw.subarray(0, BODY_BYTES);
     const mac = raw.subarray(BODY_BYTES);
-    if (!this.keys.some((key) => timingSafeEqual(this.mac(key, body), mac))) return null;
+    if (!this.keys.linkKeys(this.purpose).verify.some((key) => timingSafeEqual(this.mac(key, body), mac))) return null;
     return {
       subject: uuidText(body.subarray(1, 1 + UUID_BYTES)),
       epochMs: Number(body.readBigUInt64BE(1 + UUID_BYTES)),

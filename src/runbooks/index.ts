@@ -6,6 +6,7 @@ import type { Database } from '../platform/db/index.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { App } from '../platform/http/types.js';
 import type { Logger } from '../platform/logger.js';
+import type { SealingKeySource } from '../platform/secrets.js';
 import { RunbookAnalysis } from './analysis/pool.js';
 import { runbookRoutes } from './library/routes.js';
 import { RunbookLibrary } from './library/service.js';
@@ -55,9 +56,8 @@ export interface RunbooksDeps {
     /** PROMETHEUS_URL, for lint's promql-invalid. */
     prometheusUrl: string | undefined;
   };
-  /** The server's JWT key (and the previous one): run secrets are sealed under a key derived from it. */
-  serverSecret: string;
-  previousServerSecret?: string | undefined;
+  /** The key ring: run secrets are sealed under its data key. */
+  keys: SealingKeySource;
 }
 
 export interface RunbooksModule {
@@ -91,8 +91,7 @@ export function registerRunbooks(app: App, deps: RunbooksDeps): RunbooksModule {
     audit: deps.audit,
     logger,
     config: config.runs,
-    serverSecret: deps.serverSecret,
-    previousServerSecret: deps.previousServerSecret,
+    keys: deps.keys,
     source: library,
   });
   const stopStepMetrics = installStepMetrics(bus, deps.registry);

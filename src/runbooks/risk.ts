@@ -26,6 +26,8 @@ const RULES: RiskRule[] = [
     pattern: /\bcreate\s+secret\b[\s\S]*\|\s*kubectl\s+apply\b|\bkubectl\s+(delete|replace)\s+secret\b/,
     reason: 'replaces a secret',
   },
+  // Revoked keys cannot be brought back: every session ends (and with --revoke-api-tokens every token).
+  { risk: 'destructive', pattern: /\bnexus\s+secrets\s+rotate\b[^|;&]*\s--revoke\b/, reason: 'revokes every signing key: all sessions end' },
   { risk: 'destructive', pattern: /\brm\s+(-[a-zA-Z]*[rf][a-zA-Z]*\s+)+/, reason: 'rm -r/-f' },
   { risk: 'destructive', pattern: /\baws\s+s3\s+(rm|rb)\b/, reason: 'deletes from S3' },
   { risk: 'destructive', pattern: /\bhelm\s+(uninstall|delete)\b/, reason: 'helm uninstall' },

@@ -39,8 +39,8 @@ export interface RunnersDeps {
   dataDir: string;
   /** Enrolment attempts per client address per window (LOGIN_RATE_LIMIT_*): the anonymous enrol route is guessed at like login. */
   enrolRateLimit: { max: number; windowSeconds: number };
-  /** The key in use (maybe the embedded one from the data directory): redacted from all output too. */
-  jwtSecretKey: string;
+  /** NEXUS's own keys (the configured and embedded JWT_SECRET_KEY and its previous, the key ring's keys), read at each use as rotation changes them: redacted from all output too. */
+  serverSecrets: () => readonly string[];
   /** NEXUS's secrets that change while it runs (notify's channel URLs and keys), redacted from local output. */
   liveSecrets: () => Promise<readonly string[]>;
 }
@@ -69,7 +69,7 @@ function registerRemoteRunners(app: App, deps: RunnersDeps): RemoteRunners {
     registry: deps.registry,
     bus: deps.bus,
     logger: deps.logger,
-    redact: [...deps.config.redactValues, deps.jwtSecretKey],
+    redact: () => [...deps.config.redactValues, ...deps.serverSecrets()],
     outputLimitBytes: deps.config.outputLimitBytes,
   });
   runnerRoutes(app, { runners, registry: deps.registry, audit: deps.audit, enrolRateLimit: deps.enrolRateLimit });
@@ -98,9 +98,9 @@ function startLocalRunner(deps: RunnersDeps): LocalRunner | null {
     labels: config.localRunnerLabels,
     concurrency: config.localRunnerConcurrency,
     baseEnv: config.baseEnv,
-    // The embedded key (generated into the data directory) is one of NEXUS's secrets too.
-    redact: [...config.redactValues, deps.jwtSecretKey],
-    liveSecrets: deps.liveSecrets,
+    redact: [...config.redactValues],
+    // The embedded key (generated into the data directory) and the key ring's are NEXUS's secrets too; a rotation adds keys.
+    liveSecrets: async () => [...deps.serverSecrets(), ...(await deps.liveSecrets())],
     workRoot,
     sandbox,
     outputLimitBytes: config.outputLimitBytes,

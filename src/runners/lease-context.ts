@@ -32,7 +32,7 @@ export class LeaseContexts {
 
   constructor(
     private readonly queue: StepQueue,
-    private readonly serverSecrets: readonly string[],
+    private readonly serverSecrets: () => readonly string[],
     private readonly liveLimitBytes: number,
   ) {
     this.timer = setInterval(() => this.evictIdle(), 60_000);
@@ -40,7 +40,7 @@ export class LeaseContexts {
   }
 
   remember(lease: StepLease, runnerId: string): LeaseContext {
-    const secrets = secretSet([...lease.secrets, ...this.serverSecrets]);
+    const secrets = secretSet([...lease.secrets, ...this.serverSecrets()]);
     const context: LeaseContext = {
       lease,
       runnerId,

@@ -13,7 +13,7 @@ export interface RemoteRunnersDeps {
   bus: EventBus;
   logger: Logger;
   /** NEXUS's own secrets (RunsConfig.redactValues): redacted from remote output too, never sent to runners. */
-  redact: string[];
+  redact: () => readonly string[];
   outputLimitBytes: number;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SessionTokens } from '../../src/platform/auth/jwt.js';
+import { SessionTokens, signingKeysFromSecrets } from '../../src/platform/auth/jwt.js';
 import { ENGINES } from '../support/db.js';
 import { ADMIN_PASSWORD, TEST_JWT_KEY, bearer, createTestApp, json, login, type TestApp } from '../support/app.js';
 
@@ -41,25 +41,25 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
 
   it('a token signed with the previous key still works; one signed with an unknown key does not', async () => {
     const oldKey = 'the-key-we-are-rotating-away-from-0123456789';
-    const fromOld = await new SessionTokens(oldKey, undefined, 3600).issue(t.userIds.viewer, 'viewer-user');
-    const fromStranger = await new SessionTokens('some-other-key-nobody-configured-0123456789', undefined, 3600).issue(
+    const fromOld = await new SessionTokens(signingKeysFromSecrets(oldKey), 3600).issue(t.userIds.viewer, 'viewer-user');
+    const fromStranger = await new SessionTokens(signingKeysFromSecrets('some-other-key-nobody-configured-0123456789'), 3600).issue(
       t.userIds.viewer,
       'viewer-user',
     );
     // Without the previous key configured, the old token is refused…
     expect((await me(fromOld.token)).statusCode).toBe(401);
     // …and a NEXUS configured for rotation (new current key, old one as previous) accepts it.
-    const rotated = new SessionTokens('the-brand-new-key-after-rotation-0123456789', oldKey, 3600);
+    const rotated = new SessionTokens(signingKeysFromSecrets('the-brand-new-key-after-rotation-0123456789', oldKey), 3600);
     expect(await rotated.verify(fromOld.token)).toMatchObject({ userId: t.userIds.viewer });
     expect(await rotated.verify(fromStranger.token)).toBeNull();
     // The running app's own key (TEST_JWT_KEY) signs tokens it accepts.
-    const own = await new SessionTokens(TEST_JWT_KEY, undefined, 3600).issue(t.userIds.viewer, 'viewer-user');
+    const own = await new SessionTokens(signingKeysFromSecrets(TEST_JWT_KEY), 3600).issue(t.userIds.viewer, 'viewer-user');
     expect((await me(own.token)).statusCode).toBe(200);
   });
 
   it('an expired session token is refused', async () => {
     const past = new Date(Date.now() - 2 * 3600_000);
-    const expired = await new SessionTokens(TEST_JWT_KEY, undefined, 60).issue(t.userIds.viewer, 'viewer-user', past);
+    const expired = await new SessionTokens(signingKeysFromSecrets(TEST_JWT_KEY), 60).issue(t.userIds.viewer, 'viewer-user', past);
     expect((await me(expired.token)).statusCode).toBe(401);
   });
 
@@ -119,13 +119,13 @@ describe.each(ENGINES)('sign-in, sessions and API tokens on %s', (engine) => {
 
   it('a token issued "in the future" is refused, so it cannot outlive signing out everywhere', async () => {
     const ahead = new Date(Date.now() + 3600_000);
-    const future = await new SessionTokens(TEST_JWT_KEY, undefined, 3600).issue(t.userIds.viewer, 'viewer-user', ahead);
+    const future = await new SessionTokens(signingKeysFromSecrets(TEST_JWT_KEY), 3600).issue(t.userIds.viewer, 'viewer-user', ahead);
     expect((await me(future.token)).statusCode).toBe(401);
     // Nor one that lives longer than this installation lets sessions live (the test app's TTL is far below a year).
-    const longLived = await new SessionTokens(TEST_JWT_KEY, undefined, 365 * 86_400).issue(t.userIds.viewer, 'viewer-user');
+    const longLived = await new SessionTokens(signingKeysFromSecrets(TEST_JWT_KEY), 365 * 86_400).issue(t.userIds.viewer, 'viewer-user');
     expect((await me(longLived.token)).statusCode).toBe(401);
     // A few seconds ahead is a replica's clock, not an attack.
-    const skewed = await new SessionTokens(TEST_JWT_KEY, undefined, 60).issue(t.userIds.viewer, 'viewer-user', new Date(Date.now() + 2000));
+    const skewed = await new SessionTokens(signingKeysFromSecrets(TEST_JWT_KEY), 60).issue(t.userIds.viewer, 'viewer-user', new Date(Date.now() + 2000));
     expect((await me(skewed.token)).statusCode).toBe(200);
   });
 

@@ -27,6 +27,8 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/tokens': 'viewer',
   'DELETE /api/v1/tokens/:id': 'viewer',
   'GET /api/v1/audit': 'admin',
+  'POST /api/v1/secrets/rotate': 'admin',
+  'GET /api/v1/secrets/rotations': 'admin',
   'GET /api/v1/events': 'viewer',
   'GET /api/v1/runbooks': 'viewer',
   'POST /api/v1/runbooks': 'operator',

@@ -70,6 +70,7 @@ const PAGES: PageCase[] = [
   { name: 'audit', path: () => '/audit' },
   { name: 'users', path: () => '/admin/users' },
   { name: 'tokens', path: () => '/admin/tokens' },
+  { name: 'secrets', path: () => '/admin/secrets' },
 ];
 
 const BLOCKING = new Set(['serious', 'critical']);

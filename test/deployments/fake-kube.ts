@@ -19,7 +19,10 @@ const run = promisify(execFile);
  * merge `containers` by name, the one list this test patches that way.
  * Deployments (`/apis/apps/`) get a `metadata.generation` bumped by each spec
  * change and a `status` that catches up with the spec on the next GET, or
- * only after `lagReads` more GETs, or never (`neverReady`).
+ * only after `lagReads` more GETs, or never (`neverReady`). Core objects
+ * (`/api/v1/`, Secrets) take the same PATCH types as built-in ones, and a
+ * path in `forbiddenOnce` is refused once with 403, as RBAC refuses a
+ * service account without `patch` on it.
  */
 export interface RecordedRequest {
   method: string;
@@ -39,6 +42,8 @@ export class FakeKubeApi {
   readonly conflictOnce = new Set<string>();
   /** Paths whose next PATCH is refused as invalid (one 422 each). */
   readonly invalidOnce = new Set<string>();
+  /** Paths whose next PATCH is forbidden (one 403 each). */
+  readonly forbiddenOnce = new Set<string>();
   /** Deployment paths whose status stays behind the spec for this many more GETs. */
   readonly lagReads = new Map<string, number>();
   /** Paths whose next GET fails with a 500 (an API server in trouble). */
@@ -98,6 +103,7 @@ export class FakeKubeApi {
     this.conflictOnce.clear();
     this.invalidOnce.clear();
     this.failReadOnce.clear();
+    this.forbiddenOnce.clear();
     this.lagReads.clear();
     this.neverReady.clear();
   }
@@ -142,12 +148,16 @@ export class FakeKubeApi {
     if (req.method !== 'PATCH') return status(405, 'MethodNotAllowed', `${req.method} is not handled here`);
 
     const contentType = req.headers['content-type'] ?? '';
-    const builtIn = objectPath.startsWith('/apis/apps/');
+    const builtIn = objectPath.startsWith('/apis/apps/') || objectPath.startsWith('/api/v1/');
     const accepted = ['application/merge-patch+json', 'application/json-patch+json', ...(builtIn ? ['application/strategic-merge-patch+json'] : [])];
     if (!accepted.includes(contentType)) {
       return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
     }
     if (contentType === 'application/json-patch+json') return status(400, 'BadRequest', 'json patches are not expected from NEXUS');
+    if (this.forbiddenOnce.delete(objectPath)) {
+      const [resource, name] = objectPath.split('/').slice(-2);
+      return status(403, 'Forbidden', `${resource} "${name}" is forbidden: User "system:serviceaccount:nexus-platform:nexus" cannot patch resource "${resource}" in API group "" in the namespace "nexus-platform"`);
+    }
     if (this.conflictOnce.delete(objectPath)) {
       // Someone else wrote the object since NEXUS read it.
       object.metadata.resourceVersion = String(++this.version);

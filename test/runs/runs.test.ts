@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsOf } from '../../src/runbooks/model.js';
 import type { RunStep } from '../../src/runbooks/runs/schema.js';
-import { SecretSealer } from '../../src/platform/secrets.js';
+import { keysFromSecrets, SecretSealer } from '../../src/platform/secrets.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINES } from '../support/db.js';
 import { addRunbook, alive, api, getRun, markedProcesses, runbookMarkdown, runStep, startRun, stepEvent, until } from './support.js';
@@ -62,7 +62,7 @@ describe.each(ENGINES)('runbook runs on %s', (engine) => {
     const book = await runbookWith(t, [{ text: 'test "$API_KEY" = right-value-123 && echo matched' }]);
     const run = await startRun(t, book.slug, book.procedure, { parameters: { API_KEY: 'right-value-123' }, secretParameters: ['API_KEY'] });
     // As after a server key change: sealed under a key this server does not have.
-    const foreign = new SecretSealer('another-server-key-that-is-long-enough-1234', undefined, 'run-secrets v1').seal([run.id, 'API_KEY'], 'right-value-123');
+    const foreign = new SecretSealer(keysFromSecrets('another-server-key-that-is-long-enough-1234'), 'run-secrets v1').seal([run.id, 'API_KEY'], 'right-value-123');
     await t.server.db.query('UPDATE run_secrets SET sealed = $1 WHERE run_id = $2', [foreign, run.id]);
     const refused = await api<{ error: { message: string } }>(t, 'responder', 'POST', `/api/v1/runs/${run.id}/steps/${book.ids[0]}/run`);
     expect(refused.status).toBe(409);

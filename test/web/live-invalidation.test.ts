@@ -52,6 +52,8 @@ describe('live invalidation', () => {
     expect(keysToInvalidate(event('audit.recorded', { id: 8, action: 'silence.create', outcome: 'denied' }))).toEqual([]);
     expect(keysToInvalidate(event('alerts.config_changed'))).toContainEqual(queryKeys.silences.all);
     expect(keysToInvalidate(event('alert.received', { received: 1, alertIds: ['a'] }))).toEqual([queryKeys.alerts.all]);
+    // A rotation may have revoked every API token and ended every session.
+    expect(keysToInvalidate(event('secrets.rotated', { id: 'r', mode: 'revoke' }))).toEqual([queryKeys.secrets.all, queryKeys.tokens.all, queryKeys.users.all]);
     // Malformed data never throws: an event is only a hint to refetch.
     expect(keysToInvalidate(event('incident.updated', null))).toEqual([queryKeys.incidents.lists(), queryKeys.alerts.all]);
   });

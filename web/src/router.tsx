@@ -58,6 +58,7 @@ export const routes: RouteObject[] = [
           { path: 'audit', lazy: page(() => import('./audit/AuditPage.js'), (m) => m.AuditPage) },
           { path: 'admin/users', lazy: page(() => import('./admin/UsersPage.js'), (m) => m.UsersPage) },
           { path: 'admin/tokens', lazy: page(() => import('./admin/TokensPage.js'), (m) => m.TokensPage) },
+          { path: 'admin/secrets', lazy: page(() => import('./admin/SecretsPage.js'), (m) => m.SecretsPage) },
           { path: '*', lazy: page(() => import('./shell/NotFoundPage.js'), (m) => m.NotFoundPage) },
         ],
       },

@@ -71,10 +71,11 @@ export interface UserChanges {
  */
 const PRINCIPAL_TTL_MS = 5_000;
 const PRINCIPAL_CACHE_MAX = 10_000;
-const INVALIDATING_EVENTS = new Set(['user.updated', 'user.sessions_revoked', 'token.revoked']);
+const INVALIDATING_EVENTS = new Set(['user.updated', 'user.sessions_revoked', 'token.revoked', 'secrets.rotated']);
 
 export class AuthService {
-  private readonly principals = new Map<string, { principal: Principal; until: number }>();
+  /** `keyUntil`: when the key that signed the session stops verifying (on the service's clock, as the key ring reads grace ends). */
+  private readonly principals = new Map<string, { principal: Principal; until: number; keyUntil: number }>();
 
   constructor(
     private readonly store: AuthStore,
@@ -101,10 +102,15 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: toPublicUser(user) };
   }
 
+  /** Forgets every cached principal: the key ring changed (a rotation this replica learnt of by reading it). */
+  forgetCachedPrincipals(): void {
+    this.principals.clear();
+  }
+
   /** The principal of a credential resolved in the last few seconds, from memory; null when it must be looked up. */
   knownPrincipal(credential: string): Principal | null {
     const cached = this.principals.get(credential);
-    return cached && cached.until > Date.now() ? cached.principal : null;
+    return cached && cached.until > Date.now() && cached.keyUntil > this.clock().getTime() ? cached.principal : null;
   }
 
   /** Resolves a bearer credential (session JWT or API token) to a principal, or null. */
@@ -112,19 +118,21 @@ export class AuthService {
     const known = this.knownPrincipal(credential);
     if (known) return known;
     const now = Date.now();
+    let keyUntil = Infinity;
     const principal = looksLikeApiToken(credential)
       ? await this.authenticateApiToken(credential)
-      : await this.authenticateSession(credential);
+      : await this.authenticateSession(credential, (until) => (keyUntil = until));
     if (principal) {
       if (this.principals.size >= PRINCIPAL_CACHE_MAX) this.principals.clear();
-      this.principals.set(credential, { principal, until: Math.min(now + PRINCIPAL_TTL_MS, principal.expiresAt ?? Infinity) });
+      this.principals.set(credential, { principal, until: Math.min(now + PRINCIPAL_TTL_MS, principal.expiresAt ?? Infinity), keyUntil });
     }
     return principal;
   }
 
-  private async authenticateSession(credential: string): Promise<Principal | null> {
-    const claims = await this.sessions.verify(credential);
+  private async authenticateSession(credential: string, keyUntil: (ms: number) => void): Promise<Principal | null> {
+    const claims = await this.sessions.verify(credential, this.clock().getTime());
     if (!claims) return null;
+    if (claims.keyNotAfter) keyUntil(claims.keyNotAfter.getTime());
     const user = await this.store.userById(claims.userId);
     // iat has one-second resolution; sessionsValidAfter is truncated the same way.
     if (!user || user.disabled || claims.issuedAt.getTime() < Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000) {

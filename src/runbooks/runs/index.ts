@@ -12,7 +12,7 @@ import { RunProgress } from './progress.js';
 import { StepQueue } from './queue.js';
 import { QueueStore } from './queue-store.js';
 import { runRoutes } from './routes.js';
-import { SecretSealer } from '../../platform/secrets.js';
+import { SecretSealer, type SealingKeySource } from '../../platform/secrets.js';
 import { RunService } from './service.js';
 import { tableRunbookSource, type RunbookVersionSource } from './source.js';
 import { RunStore } from './store.js';
@@ -31,9 +31,8 @@ export interface RunsDeps {
   audit: AuditService;
   logger: Logger;
   config: RunsConfig;
-  /** The server's JWT key (and the previous one): run secrets are sealed under a key derived from it. */
-  serverSecret: string;
-  previousServerSecret?: string | undefined;
+  /** The key ring: run secrets are sealed under its data key. */
+  keys: SealingKeySource;
   /** The runbook library; without it, runs read the library's tables themselves. */
   source?: RunbookVersionSource;
   /** How often the lease sweeper looks for expired leases. */
@@ -55,7 +54,7 @@ export function registerRuns(app: App, deps: RunsDeps): RunsModule {
   const store = new RunStore(db.orm);
   const events = new RunEvents(bus);
   const progress = new RunProgress(store, events, logger);
-  const sealer = new SecretSealer(deps.serverSecret, deps.previousServerSecret, 'run-secrets v1');
+  const sealer = new SecretSealer(deps.keys, 'run-secrets v1');
   const vault = new SecretVault(store, sealer);
   const runs = new RunService({
     store,

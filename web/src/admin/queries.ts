@@ -77,3 +77,21 @@ export function useRevokeToken() {
   const api = useApi();
   return useRefreshingMutation((token: Token) => unwrap(api.DELETE('/api/v1/tokens/{id}', { params: { path: { id: token.id } } })), [queryKeys.tokens.all]);
 }
+
+export type SecretRotation = ResponseOf<'/api/v1/secrets/rotations', 'get'>['items'][number];
+type RotateRequest = RequestBodyOf<'/api/v1/secrets/rotate', 'post'>;
+
+/** Past rotations, newest first (admin only). */
+export function useRotationPages() {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.secrets.rotations,
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/secrets/rotations', { params: { query: withCursor({ limit: PAGE }, pageParam) }, signal })),
+    ...cursorPaging,
+  });
+}
+
+export function useRotateSecrets() {
+  const api = useApi();
+  return useRefreshingMutation((body: RotateRequest) => unwrap(api.POST('/api/v1/secrets/rotate', { body })), [queryKeys.secrets.all, queryKeys.tokens.all]);
+}

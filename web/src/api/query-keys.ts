@@ -91,4 +91,8 @@ export const queryKeys = {
     /** `mine`, or `all` (admins: everyone's). */
     list: (scope: 'mine' | 'all') => ['tokens', 'list', scope] as const,
   },
+  secrets: {
+    all: ['secrets'] as const,
+    rotations: ['secrets', 'rotations'] as const,
+  },
 } as const;

@@ -10942,6 +10942,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/secrets/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing key: a new one is current at once; earlier ones verify for a grace period, or not at all */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How long earlier keys still verify (default NEXUS_SECRETS_GRACE_SECONDS, 24 h) */
+                        graceSeconds?: number;
+                        /** @description Revoke every API token as well */
+                        revokeApiTokens?: boolean;
+                        /** @description Earlier keys verify nothing from now on: every session ends, the caller's included */
+                        revokePrevious?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            graceSeconds: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The new signing key's id (the `kid` of tokens it signs); never its value
+                             */
+                            keyId: string;
+                            keysRetired: number;
+                            /** @description Whether the Kubernetes Secret was written too */
+                            kubernetesSecret: boolean;
+                            mode: "grace" | "revoke";
+                            /** @description Users whose sessions ended */
+                            sessionsRevoked: number;
+                            tokensRevoked: number;
+                            /** Format: date-time */
+                            verifiesUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rotation history, newest first: who, when, how, and what it ended */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                graceSeconds: number | null;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The new signing key's id (the `kid` of tokens it signs); never its value
+                                 */
+                                keyId: string;
+                                keysRetired: number;
+                                /** @description Whether the Kubernetes Secret was written too */
+                                kubernetesSecret: boolean;
+                                mode: "grace" | "revoke";
+                                /** @description Users whose sessions ended */
+                                sessionsRevoked: number;
+                                tokensRevoked: number;
+                                /** Format: date-time */
+                                verifiesUntil: string | null;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/silences": {
         parameters: {
             query?: never;

@@ -108,6 +108,10 @@ export function keysToInvalidate(event: ServerEvent): QueryKey[] {
     case 'token.revoked':
       keys.push(queryKeys.tokens.all);
       break;
+    case 'secrets.rotated':
+      // A rotation may have revoked every API token and ended sessions too.
+      keys.push(queryKeys.secrets.all, queryKeys.tokens.all, queryKeys.users.all);
+      break;
     case 'audit.recorded': {
       // The audit page appends the entry from the event itself: refetching every loaded page per entry costs more.
       // Entries also tell admins (the only ones who receive them) of changes that publish no event of their own.

@@ -22,6 +22,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/audit', label: 'Audit log', role: 'admin' },
   { to: '/admin/users', label: 'Users', role: 'admin' },
   { to: '/admin/tokens', label: 'API tokens' },
+  { to: '/admin/secrets', label: 'Secrets', role: 'admin' },
 ];
 
 export function isActive(item: NavItem, pathname: string): boolean {
