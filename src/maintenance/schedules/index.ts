@@ -12,7 +12,7 @@ import { ownerNotifier, type OwnerNotify } from './notify-owner.js';
 import type { RunbookRuns } from './runbook-target.js';
 import { scheduleRoutes } from './routes.js';
 import { Scheduler, SCHEDULE_RUN_QUEUE } from './scheduler.js';
-import { ensureSeedSchedules } from './seed.js';
+import { ensureSeedSchedules, ensureTaskSeedSchedules } from './seed.js';
 import { ScheduleService } from './service.js';
 import { ScheduleStore, seedOwner, type ScheduleRow } from './store.js';
 
@@ -62,7 +62,7 @@ export interface SchedulesModule {
   /** One pass over due schedules, on any replica (tests drive it with their clock). */
   tick: Scheduler['tick'];
   sweep: Scheduler['sweep'];
-  /** The seed's maintenance tasks as disabled schedules, once (server start, after the built-in runbooks). */
+  /** The seed's maintenance tasks and the built-in tasks' rhythms as disabled schedules, once (server start, after the built-in runbooks). */
   ensureSeeds(): Promise<ScheduleRow[]>;
   close(): Promise<void>;
 }
@@ -99,7 +99,13 @@ export async function registerSchedules(app: App, deps: SchedulesDeps): Promise<
     service,
     tick: () => scheduler.tick(),
     sweep: () => scheduler.sweep(),
-    ensureSeeds: async () => ensureSeedSchedules({ store, library: deps.library, ownerId: await seedOwner(deps.db.orm), logger }),
+    ensureSeeds: async () => {
+      const ownerId = await seedOwner(deps.db.orm);
+      return [
+        ...(await ensureSeedSchedules({ store, library: deps.library, ownerId, logger })),
+        ...(await ensureTaskSeedSchedules({ store, tasks: deps.tasks, ownerId })),
+      ];
+    },
     async close() {
       await loop.stop();
       await executor.close();

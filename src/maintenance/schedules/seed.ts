@@ -1,5 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
 import type { RunbookLibrary } from '../../runbooks/index.js';
+import type { BuiltInTask } from '../tasks.js';
 import type { ScheduleRow, ScheduleStore } from './store.js';
 
 /** The built-in runbook and its `## Maintenance Tasks` procedures, with the rhythm each gets (UTC). */
@@ -46,6 +47,49 @@ export async function ensureSeedSchedules(deps: {
       missedPolicy: 'run-once',
       nextDueAt: null,
       seedKey: `${SEED_RUNBOOK}:${procedure.id}`,
+    });
+    if (row) created.push(row);
+  }
+  return created;
+}
+
+/**
+ * The built-in tasks the issue's rhythm asks for (nightly backup, daily prune,
+ * weekly verification and vacuum, the monthly restore drill), each seeded once
+ * and disabled like the runbook's tasks: a backup writes dumps and a prune
+ * deletes rows, which an admin switches on knowingly. A key no part
+ * registered (a build without backups, say) is skipped.
+ */
+export const TASK_SEEDS: ReadonlyArray<{ key: string; cron: string; rhythm: string }> = [
+  { key: 'backup.create', cron: '0 2 * * *', rhythm: 'every day at 02:00 UTC' },
+  { key: 'retention.prune', cron: '30 3 * * *', rhythm: 'every day at 03:30 UTC' },
+  { key: 'backup.verify', cron: '0 4 * * 0', rhythm: 'every Sunday at 04:00 UTC (the runbook\'s weekly Backup Verification)' },
+  { key: 'db.vacuum-analyze', cron: '0 5 * * 0', rhythm: 'every Sunday at 05:00 UTC (the runbook\'s weekly Database Maintenance)' },
+  { key: 'backup.drill', cron: '0 5 1 * *', rhythm: 'on the 1st of every month at 05:00 UTC (the runbook\'s monthly disaster recovery test)' },
+];
+
+export async function ensureTaskSeedSchedules(deps: {
+  store: ScheduleStore;
+  tasks: ReadonlyMap<string, BuiltInTask>;
+  ownerId: string | null;
+}): Promise<ScheduleRow[]> {
+  if (!deps.ownerId) return [];
+  const created: ScheduleRow[] = [];
+  for (const seed of TASK_SEEDS) {
+    const task = deps.tasks.get(seed.key);
+    if (!task) continue;
+    const row = await deps.store.insertSeed({
+      name: task.title,
+      description: `${task.description} Runs ${seed.rhythm}. Imported disabled: enable it when this installation wants it.`,
+      cron: seed.cron,
+      timeZone: 'UTC',
+      targetKind: 'task',
+      taskKey: seed.key,
+      ownerId: deps.ownerId,
+      enabled: false,
+      missedPolicy: 'run-once',
+      nextDueAt: null,
+      seedKey: `task:${seed.key}`,
     });
     if (row) created.push(row);
   }
