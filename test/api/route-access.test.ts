@@ -117,6 +117,14 @@ const EXPECTED_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/deployments/:id/resume': 'operator',
   'POST /api/v1/deployments/:id/abort': 'operator',
   'POST /api/v1/deployments/:id/rollback': 'operator',
+  'GET /api/v1/backups': 'viewer',
+  'POST /api/v1/backups': 'operator',
+  'GET /api/v1/backups/:id': 'viewer',
+  'POST /api/v1/backups/:id/verify': 'operator',
+  'POST /api/v1/backups/:id/restore': 'admin',
+  'POST /api/v1/backups/retention': 'admin',
+  'GET /api/v1/maintenance-mode': 'viewer',
+  'DELETE /api/v1/maintenance-mode': 'admin',
 };
 
 /** Swagger UI's own asset routes: public by design, not part of the API contract. */

@@ -91,7 +91,8 @@ describe.each(ENGINES)('backup verification on %s', (engine) => {
     for (const id of ['..%2F..%2Fetc%2Fpasswd', '20261207T214416Z-1a2b3c4d%2F..%2F..%2Fx', '%2Fetc%2Fpasswd', 'latest%00']) {
       const res = await t.inject({ method: 'POST', url: `/api/v1/backups/${id}/verify`, headers: bearer(t.tokens.operator) });
       expect(res.statusCode, id).toBe(400);
-      expect(json<{ error: { message: string } }>(res).error.message).toContain('Not a backup id');
+      // Either the platform's check (control characters in a parameter) or the backup id pattern names it.
+      expect(json<{ error: { message: string } }>(res).error.message).toMatch(/Not a backup id|params\/id must not contain/);
     }
     const unknown = await t.inject({ method: 'GET', url: '/api/v1/backups/20201207T214416Z-1a2b3c4d', headers: bearer(t.tokens.viewer) });
     expect(unknown.statusCode).toBe(404);
