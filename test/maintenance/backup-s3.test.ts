@@ -62,7 +62,7 @@ describe('backups to S3-compatible storage (s3rver on 127.0.0.1)', () => {
     expect(await keys()).toEqual([`prod/nexus/backups/${backup.id}.json`, `prod/nexus/database/${backup.id}.dump`]);
     const verify = await t.inject({ method: 'POST', url: '/api/v1/backups/latest/verify', headers: bearer(t.tokens.operator) });
     expect(verify.statusCode, verify.body).toBe(200);
-    expect(json<{ id: string; ok: boolean }>(verify)).toMatchObject({ id: backup.id, ok: true });
+    expect(json<{ id: string; ok: boolean }>(verify), verify.body).toMatchObject({ id: backup.id, ok: true });
     const listed = json<{ items: Array<{ location: string; target: string }> }>(await t.inject({ method: 'GET', url: '/api/v1/backups', headers: bearer(t.tokens.viewer) }));
     expect(listed.items[0]).toMatchObject({ target: 's3', location: `s3://${BUCKET}/prod/nexus` });
   }, 120_000);

@@ -96,6 +96,10 @@ export function s3Target(config: NonNullable<BackupsConfig['s3']>, prefix: strin
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
+    // The SDK's default (since 3.729) streams uploads aws-chunked with a CRC trailer, which
+    // several S3-compatible servers (s3rver, older MinIO) store verbatim; integrity is our SHA-256's job.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const objectKey = (key: string) => {
     checkKey(key);

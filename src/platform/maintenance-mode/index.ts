@@ -33,7 +33,7 @@ export class MaintenanceRefusal extends AppError {
       503,
       'maintenance',
       state.failed
-        ? `NEXUS is in maintenance mode after a failed ${state.reason ?? 'operation'}: changes are refused until an admin ends it (nexus backup maintenance off)`
+        ? `NEXUS is in maintenance mode after a failed ${state.reason ?? 'operation'}: changes are refused until an admin ends it (nexus backup end-maintenance)`
         : `NEXUS is in maintenance mode (${state.reason ?? 'maintenance'}): changes are refused until it finishes; reading still works`,
       { reason: state.reason, startedBy: state.startedBy, startedAt: state.startedAt, failed: state.failed },
     );
