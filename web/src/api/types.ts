@@ -53,6 +53,7 @@ export type Postmortem = ResponseOf<'/api/v1/incidents/{id}/postmortem', 'get'>;
 export type RunbookDetail = ResponseOf<'/api/v1/runbooks/{id}', 'get'>;
 export type Procedure = RunbookDetail['parsed']['procedures'][number];
 
+export type BackupSummary = ResponseOf<'/api/v1/backups', 'get'>['items'][number];
 export type DeploymentSummary = ResponseOf<'/api/v1/deployments', 'get'>['items'][number];
 export type DeploymentDetail = ResponseOf<'/api/v1/deployments/{id}', 'get'>;
 export type DeploymentState = DeploymentSummary['state'];

@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/runbooks', label: 'Runbooks' },
   { to: '/deployments', label: 'Deployments' },
   { to: '/alerts', label: 'Alerts & silences' },
+  { to: '/backups', label: 'Backups' },
   { to: '/oncall', label: 'On-call' },
   { to: '/audit', label: 'Audit log', role: 'admin' },
   { to: '/admin/users', label: 'Users', role: 'admin' },
