@@ -12,7 +12,7 @@ export interface Scratch {
   dispose(): Promise<void>;
 }
 
-/** Rows that live outside what a restore brings back: read before it, written again after (ADR 0011). */
+/** Rows that live outside what a restore brings back: read before it, written again after (ADR 0010). */
 export interface KeptRows {
   save(sql: Sql): Promise<unknown>;
   put(sql: Sql, saved: unknown): Promise<void>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface Written {
@@ -36,10 +36,7 @@ export async function writeHashed(source: Readable, file: string, transforms: Tr
 
 export async function hashFile(file: string): Promise<Written> {
   const hashing = new Hashing();
-  await pipeline(fs.createReadStream(file), hashing, async function* (source) {
-    for await (const _chunk of source) {
-      // Drained: only the digest is wanted.
-    }
-  });
+  // Drained into nothing: only the digest is wanted.
+  await pipeline(fs.createReadStream(file), hashing, new Writable({ write: (_chunk, _encoding, done) => done() }));
   return hashing.result();
 }

@@ -16,7 +16,7 @@ export interface Sql {
  * Tables whose rows are about the database rather than in it: the catalog of
  * backups and the maintenance switch. Dumps leave their data out, so a restore
  * neither forgets later backups nor switches maintenance mode off behind the
- * restore's back (ADR 0011).
+ * restore's back (ADR 0010).
  */
 export const OPERATIONAL_TABLES = ['public.backups', 'public.maintenance_mode'] as const;
 

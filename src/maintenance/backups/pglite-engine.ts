@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,9 +10,16 @@ import { appliedSchemaVersion, dumpedSchemas, EXCLUDED_SCHEMA_PATTERN, OPERATION
 
 async function readGzippedText(file: string): Promise<string> {
   const chunks: Buffer[] = [];
-  await pipeline(fs.createReadStream(file), createGunzip(), async function* (source) {
-    for await (const chunk of source) chunks.push(chunk as Buffer);
-  });
+  await pipeline(
+    fs.createReadStream(file),
+    createGunzip(),
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+  );
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { UnavailableError } from '../../platform/errors.js';
 import type { BackupEngine, DumpOutcome, Scratch } from './engine.js';
@@ -37,7 +38,7 @@ function splitCredentials(databaseUrl: string, database?: string): { url: string
   return { url: parsed.toString(), env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', ...(password ? { PGPASSWORD: password } : {}) } };
 }
 
-function run(tool: 'pg_dump' | 'pg_restore', args: string[], env: Record<string, string>, signal: AbortSignal, stdout?: (stream: NodeJS.ReadableStream) => Promise<unknown>): Promise<void> {
+function run(tool: 'pg_dump' | 'pg_restore', args: string[], env: Record<string, string>, signal: AbortSignal, stdout?: (stream: Readable) => Promise<unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(findPgTool(tool), args, { env, stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'], signal });
     let stderr = '';
@@ -85,7 +86,7 @@ export function postgresEngine(databaseUrl: string): BackupEngine {
         const { url, env } = splitCredentials(databaseUrl);
         let written = { sizeBytes: 0, sha256: '' };
         await run('pg_dump', ['--format=custom', `--snapshot=${snapshot}`, '--no-password', ...excludes, `--dbname=${url}`], env, signal, async (stdout) => {
-          written = await writeHashed(stdout as NodeJS.ReadableStream & import('node:stream').Readable, file, [], onBytes);
+          written = await writeHashed(stdout, file, [], onBytes);
         });
         await client.query('COMMIT');
         return { ...written, rowCounts: counts, schemaVersion };

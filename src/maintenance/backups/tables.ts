@@ -4,7 +4,7 @@ import { bigint, boolean, doublePrecision, index, jsonb, pgTable, text, timestam
  * The catalog of backups this NEXUS made: what the target holds, and what
  * verification found. Its rows are not in the dumps (a restore puts back the
  * catalog as it was before the restore, not as it was at dump time), see
- * docs/adr/0011-backups.md.
+ * docs/adr/0010-backups.md.
  */
 export const backups = pgTable(
   'backups',
