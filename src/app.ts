@@ -32,6 +32,7 @@ import { ErrorResponse } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import type { JobQueue } from './platform/jobs/index.js';
 import { lazyChild, type Logger } from './platform/logger.js';
+import { MaintenanceMode } from './platform/maintenance-mode/index.js';
 import type { StartupTimer } from './platform/startup.js';
 import { createMetrics, installHttpMetrics, type Metrics } from './platform/metrics/index.js';
 import { VERSION } from './platform/version.js';
@@ -183,6 +184,9 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
   installHttpMetrics(app, metrics, config.metricsToken);
   const runnerRegistry = createRunnerRegistry(db, bus, logger);
   installAuthentication(app, auth, runnerRegistry);
+  // After authentication, so a write refused during maintenance is audited under its caller's name.
+  const maintenanceMode = new MaintenanceMode(db, logger);
+  maintenanceMode.install(app);
   installAuditRecorder(app, audit);
   audit.nameTargets('user', namesFrom(db.orm, users.id, users.username));
   audit.nameTargets('token', namesFrom(db.orm, apiTokens.id, apiTokens.name));
@@ -195,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     startedAt: new Date(),
     // Registered below; the app serves no request before every domain is.
     notify: () => notify.deliverability(),
+    maintenance: () => maintenanceMode.current(),
   });
   authRoutes(app, { auth, config });
   auditRoutes(app, { audit });
@@ -272,6 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<NexusApp> {
     ...(deps.schedulerTiming ? { schedulerTiming: deps.schedulerTiming } : {}),
     care: { db, audit, registry: metrics.registry, clock, config: config.care },
     secrets: { db, bus, clock, keyRing, rootSecret: deps.jwtSecretKey, config: config.secretRotation },
+    backups: { db, config: config.backups, dataDir: config.dataDir, maintenance: maintenanceMode, registry: metrics.registry, clock, version: VERSION },
   });
   app.addHook('onClose', () => maintenance.close());
   startup.phase('maintenance');

@@ -173,6 +173,11 @@ export class NexusClient {
     return new NexusClient(env.NEXUS_URL || DEFAULT_URL, env.NEXUS_TOKEN || undefined);
   }
 
+  /** The same server and credential, waiting up to `timeoutMs` for an answer (backups and restores take minutes). */
+  withTimeout(timeoutMs: number): NexusClient {
+    return new NexusClient(this.baseUrl, this.token, timeoutMs);
+  }
+
   /** The same server with another credential (after `login`). */
   withToken(token: string): NexusClient {
     return new NexusClient(this.baseUrl, token, this.timeoutMs);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.js';
 import { VERSION } from '../platform/version.js';
 import { registerAudit } from './audit.js';
+import { registerBackupCommands } from './backup.js';
 import { registerIncidentCommands } from './incident.js';
 import { registerAlertCommands } from './alert.js';
 import { registerChannelCommands } from './channel.js';
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext = processContext()): Command {
   registerRunCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerScheduleCommands(program, ctx);
+  registerBackupCommands(program, ctx);
   reportUsageErrors(program);
   return program;
 }

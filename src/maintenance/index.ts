@@ -13,6 +13,7 @@ import { registerSchedules, type SchedulerTiming, type SchedulesModule } from '.
 import { schedules as schedulesTable } from './schedules/tables.js';
 import type { BuiltInTask } from './tasks.js';
 import { registerSecrets, type SecretsDeps } from './secrets/index.js';
+import { registerBackups, type BackupsDeps, type BackupsModule } from './backups/index.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 export { SCHEDULE_EVENT } from './schedules/index.js';
@@ -48,19 +49,23 @@ export interface MaintenanceDeps {
   care?: CareDeps;
   /** Secret rotation (secrets/); without it, no rotation routes. */
   secrets?: SecretsDeps;
+  /** Backups, verification, drills and restore (backups/). */
+  backups: Omit<BackupsDeps, 'logger'>;
 }
 
 export interface MaintenanceModule {
   /** Every built-in task by key: what schedules and `nexus schedule run` can start. */
   tasks: ReadonlyMap<string, BuiltInTask>;
   schedules: SchedulesModule;
+  backups: BackupsModule['service'];
   close(): Promise<void>;
 }
 
 export async function registerMaintenance(app: App, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   if (deps.secrets) registerSecrets(app, { ...deps.secrets, logger: deps.logger });
   const tasks = new Map<string, BuiltInTask>();
-  for (const task of [...(deps.tasks ?? []), ...(deps.care ? careTasks(deps.care) : [])]) {
+  const backups = registerBackups(app, { ...deps.backups, logger: deps.logger });
+  for (const task of [...(deps.tasks ?? []), ...(deps.care ? careTasks(deps.care) : []), ...backups.tasks]) {
     if (tasks.has(task.key)) throw new Error(`Two built-in tasks share the key ${task.key}`);
     tasks.set(task.key, task);
   }
@@ -78,5 +83,5 @@ export async function registerMaintenance(app: App, deps: MaintenanceDeps): Prom
     publicUrl: deps.publicUrl,
     ...(deps.schedulerTiming ? { timing: deps.schedulerTiming } : {}),
   });
-  return { tasks, schedules, close: () => schedules.close() };
+  return { tasks, schedules, backups: backups.service, close: () => schedules.close() };
 }

@@ -54,6 +54,36 @@ export interface Config {
   care: CareConfig;
   /** Secret rotation (src/maintenance/secrets; ADR 0012). */
   secretRotation: SecretRotationConfig;
+  /** Backups: where they go, how many are kept (src/maintenance/backups). */
+  backups: BackupsConfig;
+}
+
+export interface BackupsConfig {
+  /** NEXUS_BACKUP_TARGET: `directory` (default) or `s3`. */
+  target: 'directory' | 's3';
+  /** NEXUS_BACKUP_DIR, default `<dataDir>/backups`: the directory target's root. */
+  directory: string;
+  /** The S3-compatible target; set when target is `s3`. */
+  s3: S3TargetConfig | undefined;
+  /** NEXUS_BACKUP_PREFIX: objects go under `<prefix>/backups/` (manifests) and `<prefix>/database/` (dumps). */
+  prefix: string;
+  /** NEXUS_BACKUP_KEEP_DAILY (default 7): the newest backup of each of this many most recent days is kept. */
+  keepDaily: number;
+  /** NEXUS_BACKUP_KEEP_WEEKLY (default 4): and the newest of each of this many most recent ISO weeks. */
+  keepWeekly: number;
+  /** NEXUS_BACKUP_MAINTENANCE_SETTLE_MS (default 3000): after maintenance mode starts, the wait for other replicas to see it before a restore writes. */
+  maintenanceSettleMs: number;
+}
+
+export interface S3TargetConfig {
+  /** NEXUS_BACKUP_S3_BUCKET */
+  bucket: string;
+  /** NEXUS_BACKUP_S3_REGION, default us-east-1. */
+  region: string;
+  /** NEXUS_BACKUP_S3_ENDPOINT: an S3-compatible server (MinIO, s3rver…); unset: AWS. Path-style addressing when set. */
+  endpoint: string | undefined;
+  /** NEXUS_BACKUP_S3_ACCESS_KEY_ID / NEXUS_BACKUP_S3_SECRET_ACCESS_KEY; unset: the SDK's default chain (instance role, ~/.aws). Secrets: never logged or returned. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 export interface SecretRotationConfig {
@@ -344,6 +374,44 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     deployments: deploymentsConfig(env, cwd),
     care: careConfig(env),
     secretRotation: secretRotationConfig(env, cwd),
+    backups: backupsConfig(env, cwd, path.resolve(cwd, text(env, 'NEXUS_DATA_DIR') ?? '.nexus')),
+  };
+}
+
+/** Segments of letters, digits, `.`, `_`, `-` joined by `/`; no `.` or `..` segment (a key must never climb out of its prefix). */
+const BACKUP_PREFIX = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._-]{1,64}(?:\/[A-Za-z0-9._-]{1,64}){0,7}$/;
+
+function backupsConfig(env: Env, cwd: string, dataDir: string): BackupsConfig {
+  const target = oneOf(env, 'NEXUS_BACKUP_TARGET', ['directory', 's3'] as const, 'directory');
+  const prefix = (text(env, 'NEXUS_BACKUP_PREFIX') ?? '').replace(/^\/+|\/+$/g, '');
+  if (prefix !== '' && !BACKUP_PREFIX.test(prefix)) {
+    throw new ConfigError('NEXUS_BACKUP_PREFIX', 'must be path segments of letters, digits, ".", "_" or "-" separated by "/", without "." or ".." segments');
+  }
+  const bucket = text(env, 'NEXUS_BACKUP_S3_BUCKET');
+  if (target === 's3' && !bucket) throw new ConfigError('NEXUS_BACKUP_S3_BUCKET', 'is required when NEXUS_BACKUP_TARGET=s3');
+  if (bucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('NEXUS_BACKUP_S3_BUCKET', `"${bucket}" is not a valid bucket name`);
+  const accessKeyId = text(env, 'NEXUS_BACKUP_S3_ACCESS_KEY_ID');
+  const secretAccessKey = env.NEXUS_BACKUP_S3_SECRET_ACCESS_KEY || undefined;
+  // Half a key pair would fall back to the SDK's chain silently and fail later with a confusing 403.
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(accessKeyId ? 'NEXUS_BACKUP_S3_SECRET_ACCESS_KEY' : 'NEXUS_BACKUP_S3_ACCESS_KEY_ID', 'the S3 access key id and secret access key must be set together');
+  }
+  return {
+    target,
+    directory: path.resolve(cwd, text(env, 'NEXUS_BACKUP_DIR') ?? path.join(dataDir, 'backups')),
+    s3:
+      target === 's3' && bucket
+        ? {
+            bucket,
+            region: text(env, 'NEXUS_BACKUP_S3_REGION') ?? 'us-east-1',
+            endpoint: url(env, 'NEXUS_BACKUP_S3_ENDPOINT', ['http', 'https']),
+            credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+          }
+        : undefined,
+    prefix,
+    keepDaily: integer(env, 'NEXUS_BACKUP_KEEP_DAILY', 7, 0, 3660),
+    keepWeekly: integer(env, 'NEXUS_BACKUP_KEEP_WEEKLY', 4, 0, 520),
+    maintenanceSettleMs: integer(env, 'NEXUS_BACKUP_MAINTENANCE_SETTLE_MS', 3000, 0, 600_000),
   };
 }
 
@@ -582,7 +650,7 @@ function runPolicy(env: Env): RunsConfig['policy'] {
 
 /** Secrets of NEXUS itself are always redacted; a URL's password also on its own. */
 function redactValues(env: Env): string[] {
-  const names = ['JWT_SECRET_KEY', 'JWT_SECRET_KEY_PREVIOUS', 'NEXUS_ADMIN_PASSWORD', 'METRICS_TOKEN', 'NEXUS_SLACK_WEBHOOK_URL'];
+  const names = ['JWT_SECRET_KEY', 'JWT_SECRET_KEY_PREVIOUS', 'NEXUS_ADMIN_PASSWORD', 'METRICS_TOKEN', 'NEXUS_SLACK_WEBHOOK_URL', 'NEXUS_BACKUP_S3_SECRET_ACCESS_KEY'];
   names.push(...(text(env, 'NEXUS_REDACT_ENV') ?? '').split(',').map((n) => n.trim()).filter(Boolean));
   const values = names.map((name) => env[name]).filter((v): v is string => v !== undefined && v !== '');
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'NEXUS_SMTP_URL']) {

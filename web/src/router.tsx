@@ -50,6 +50,7 @@ export const routes: RouteObject[] = [
           { path: 'incidents/:id', lazy: page(() => import('./incidents/IncidentPage.js'), (m) => m.IncidentPage) },
           { path: 'runbooks', lazy: page(() => import('./runbooks/RunbooksPage.js'), (m) => m.RunbooksPage) },
           { path: 'runbooks/:slug', lazy: page(() => import('./runbooks/RunbookPage.js'), (m) => m.RunbookPage) },
+          { path: 'backups', lazy: page(() => import('./backups/BackupsPage.js'), (m) => m.BackupsPage) },
           { path: 'deployments', lazy: page(() => import('./deployments/DeploymentsPage.js'), (m) => m.DeploymentsPage) },
           { path: 'deployments/:id', lazy: page(() => import('./deployments/DeploymentPage.js'), (m) => m.DeploymentPage) },
           { path: 'schedules', lazy: page(() => import('./schedules/SchedulesPage.js'), (m) => m.SchedulesPage) },

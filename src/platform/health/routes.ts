@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Database } from '../db/index.js';
 import type { App } from '../http/types.js';
 import type { JobQueue } from '../jobs/index.js';
+import type { MaintenanceState } from '../maintenance-mode/index.js';
 import { pingRedis } from '../redis.js';
 
 type CheckStatus = 'up' | 'down' | 'degraded' | 'disabled';
@@ -20,7 +21,7 @@ const CheckSchema = Type.Object({
 
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
-  checks: Type.Object({ database: CheckSchema, redis: CheckSchema, queue: CheckSchema, notify: Type.Optional(CheckSchema) }),
+  checks: Type.Object({ database: CheckSchema, redis: CheckSchema, queue: CheckSchema, notify: Type.Optional(CheckSchema), maintenance: Type.Optional(CheckSchema) }),
   failing: Type.Array(Type.String()),
 });
 
@@ -42,6 +43,18 @@ export interface HealthDeps {
   startedAt: Date;
   /** Whether any notification can be delivered (the notify domain's `deliverability`); called per request. */
   notify?: () => Promise<{ canDeliver: boolean; missing: string[] }>;
+  /** Maintenance mode (a restore): changes are refused meanwhile, reads still served, so degraded rather than down. */
+  maintenance?: () => MaintenanceState;
+}
+
+function maintenanceCheck(state: MaintenanceState): Check {
+  if (!state.active) return { status: 'up' };
+  return {
+    status: 'degraded',
+    detail: state.failed
+      ? `maintenance mode after a failure, changes refused until an admin ends it: ${state.reason ?? ''}`
+      : `maintenance mode, changes refused: ${state.reason ?? 'maintenance'}${state.startedBy ? ` (started by ${state.startedBy})` : ''}`,
+  };
 }
 
 /** Serving while every page reaches nobody is degraded, not down: incidents still open and people still see them. */
@@ -90,7 +103,8 @@ export function healthRoutes(app: App, deps: HealthDeps): void {
         deps.jobs.health(),
         deps.notify ? notifyCheck(deps.notify) : undefined,
       ]);
-      const checks = { database, redis, queue, ...(notify ? { notify } : {}) };
+      const maintenance = deps.maintenance ? maintenanceCheck(deps.maintenance()) : undefined;
+      const checks = { database, redis, queue, ...(notify ? { notify } : {}), ...(maintenance ? { maintenance } : {}) };
       const failing = Object.entries(checks)
         .filter(([, check]) => check.status === 'down' || check.status === 'degraded')
         .map(([name]) => name);

@@ -40,6 +40,10 @@ export const queryKeys = {
     /** Outside `detail`: a step changing state must not refetch output that live chunks already extend. */
     output: (runId: string, commandId: string, attempt: number) => ['runs', 'output', runId, commandId, attempt] as const,
   },
+  backups: {
+    all: ['backups'] as const,
+    list: () => ['backups', 'list'] as const,
+  },
   deployments: {
     all: ['deployments'] as const,
     lists: () => ['deployments', 'list'] as const,

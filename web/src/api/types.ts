@@ -55,6 +55,7 @@ export type Procedure = RunbookDetail['parsed']['procedures'][number];
 
 export type Schedule = ResponseOf<'/api/v1/schedules', 'get'>['items'][number];
 export type ScheduleRun = ResponseOf<'/api/v1/schedules/{id}/runs', 'get'>['items'][number];
+export type BackupSummary = ResponseOf<'/api/v1/backups', 'get'>['items'][number];
 export type DeploymentSummary = ResponseOf<'/api/v1/deployments', 'get'>['items'][number];
 export type DeploymentDetail = ResponseOf<'/api/v1/deployments/{id}', 'get'>;
 export type DeploymentState = DeploymentSummary['state'];

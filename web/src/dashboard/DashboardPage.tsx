@@ -4,6 +4,7 @@ import { useOpenIncidents } from '../incidents/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
 import { Panel } from '../shell/Panel.js';
 import { FiringAlertsPanel } from './FiringAlertsPanel.js';
+import { LatestBackupsPanel } from './LatestBackupsPanel.js';
 import { OpenIncidentsPanel } from './OpenIncidentsPanel.js';
 import { RunsInProgressPanel } from './RunsInProgressPanel.js';
 
@@ -24,11 +25,7 @@ export function DashboardPage() {
               Deployments (blue-green and canary) arrive with a later version of NEXUS.
             </Text>
           </Panel>
-          <Panel title="Latest backups" testId="latest-backups">
-            <Text size="sm" c="dimmed">
-              Backups and verified restores arrive with a later version of NEXUS.
-            </Text>
-          </Panel>
+          <LatestBackupsPanel />
         </SimpleGrid>
       </Stack>
     </>

@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/deployments', label: 'Deployments' },
   { to: '/schedules', label: 'Schedules' },
   { to: '/alerts', label: 'Alerts & silences' },
+  { to: '/backups', label: 'Backups' },
   { to: '/oncall', label: 'On-call' },
   { to: '/audit', label: 'Audit log', role: 'admin' },
   { to: '/admin/users', label: 'Users', role: 'admin' },
