@@ -41,10 +41,12 @@ describe('the console bundle', () => {
     const lazyPages = (entry.dynamicImports ?? []).filter((key) => key.endsWith('Page.tsx'));
     expect(lazyPages.sort()).toEqual(
       [
+        'src/admin/SecretsPage.tsx',
         'src/admin/TokensPage.tsx',
         'src/admin/UsersPage.tsx',
         'src/alerts/AlertsPage.tsx',
         'src/audit/AuditPage.tsx',
+        'src/backups/BackupsPage.tsx',
         DASHBOARD_MODULE,
         'src/deployments/DeploymentPage.tsx',
         'src/deployments/DeploymentsPage.tsx',
