@@ -65,6 +65,7 @@ const PAGES: PageCase[] = [
   { name: 'deployments', path: () => '/deployments' },
   { name: 'deployment', path: (s) => `/deployments/${s.deploymentId}` },
   { name: 'schedules', path: () => '/schedules' },
+  { name: 'backups', path: () => '/backups' },
   { name: 'alerts', path: () => '/alerts' },
   { name: 'oncall', path: () => '/oncall' },
   { name: 'audit', path: () => '/audit' },

@@ -1,10 +1,10 @@
-import { SimpleGrid, Stack, Text } from '@mantine/core';
+import { SimpleGrid, Stack } from '@mantine/core';
 import { UnreachableIncidentsBanner } from '../incidents/paging.js';
 import { useOpenIncidents } from '../incidents/queries.js';
 import { PageHeader } from '../shell/PageHeader.js';
-import { Panel } from '../shell/Panel.js';
 import { FiringAlertsPanel } from './FiringAlertsPanel.js';
 import { LatestBackupsPanel } from './LatestBackupsPanel.js';
+import { LatestDeploymentsPanel } from './LatestDeploymentsPanel.js';
 import { OpenIncidentsPanel } from './OpenIncidentsPanel.js';
 import { RunsInProgressPanel } from './RunsInProgressPanel.js';
 
@@ -20,11 +20,7 @@ export function DashboardPage() {
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           <FiringAlertsPanel />
           <RunsInProgressPanel />
-          <Panel title="Latest deployments" testId="latest-deployments">
-            <Text size="sm" c="dimmed">
-              Deployments (blue-green and canary) arrive with a later version of NEXUS.
-            </Text>
-          </Panel>
+          <LatestDeploymentsPanel />
           <LatestBackupsPanel />
         </SimpleGrid>
       </Stack>
