@@ -54,7 +54,11 @@ export default tseslint.config(
               'platform/auth/roles.js', // role names for `users` and `tokens`
             ],
             // `nexus serve` and `nexus migrate` start the server itself.
-            entries: { 'cli/serve.ts': ['server.js', 'platform/db/index.js', 'platform/logger.js', 'platform/startup.js'] },
+            entries: {
+              'cli/serve.ts': ['server.js', 'platform/db/index.js', 'platform/logger.js', 'platform/startup.js'],
+              // `nexus backup restore --offline` restores with no server running (a lost database has no one to sign in).
+              'cli/backup-offline.ts': ['maintenance/index.js', 'platform/db/index.js', 'platform/logger.js'],
+            },
           },
         },
       ],

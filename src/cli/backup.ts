@@ -118,10 +118,16 @@ export function registerBackupCommands(program: Command, ctx: CliContext): Comma
     .description('Replace every row of the NEXUS database with a backup (admin; needs --yes)')
     .argument('<id>', 'a backup id, or latest')
     .option('--yes', 'yes, replace the database: everything since the backup is lost')
+    .option('--offline', 'restore in this process, straight into the database DATABASE_URL (or NEXUS_DATA_DIR) names, with every NEXUS on it stopped: for a database lost or too damaged to sign in to')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: JsonOption & { yes?: boolean }) => {
+    .action(async (id: string, o: JsonOption & { yes?: boolean; offline?: boolean }) => {
       if (!o.yes) {
         throw new UsageError(`a restore replaces every row of NEXUS's database with backup ${id}; run again with --yes to do it`, 'nexus backup list shows the backups; nexus backup verify <id> checks one first');
+      }
+      if (o.offline) {
+        ctx.out.note(`Restoring backup ${id} offline into the configured database: keep every NEXUS on it stopped until this ends`);
+        const report = await (await import('./backup-offline.js')).restoreBackupOffline(id, (line) => ctx.out.note(line));
+        return printReport(ctx, report, o);
       }
       ctx.out.note(`Restoring backup ${id}: NEXUS refuses changes until it is done`);
       const report = await withProgress(

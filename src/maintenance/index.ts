@@ -14,6 +14,8 @@ import { schedules as schedulesTable } from './schedules/tables.js';
 import type { BuiltInTask } from './tasks.js';
 import { registerSecrets, type SecretsDeps } from './secrets/index.js';
 import { registerBackups, type BackupsDeps, type BackupsModule } from './backups/index.js';
+export { restoreOffline, type OfflineRestore } from './backups/offline.js';
+export type { VerifyReport } from './backups/index.js';
 
 export type { BuiltInTask, TaskContext, TaskResult } from './tasks.js';
 export { SCHEDULE_EVENT } from './schedules/index.js';

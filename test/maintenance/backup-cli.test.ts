@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, TEST_JWT_KEY, type TestApp } from '../support/app.js';
+import { createBackup, maxAuditId, printComparison, settledStates, tableStates } from './backup-support.js';
 
 const BIN = path.resolve('bin/nexus');
 let t: TestApp;
@@ -58,3 +59,47 @@ describe('nexus backup', () => {
     expect(verify.stdout).toContain(`Backup ${created.id}: CORRUPT: checksum mismatch`);
   }, 300_000);
 });
+
+describe('nexus backup restore --offline', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp('postgres', { start: { listen: true }, env: { NEXUS_BACKUP_MAINTENANCE_SETTLE_MS: '0', NEXUS_NOTIFY_DELIVERY: 'false' } });
+  }, 120_000);
+  afterAll(async () => app?.close());
+
+  it('brings every row back into a destroyed database with no server to sign in to, and says what it does', async () => {
+    const before = await settledStates(app.server.db);
+    const auditBefore = await maxAuditId(app.server.db);
+    const created = await createBackup(app);
+    // The database is lost: nobody can sign in, so only a restore from this process can help.
+    await app.server.db.exec('DROP SCHEMA public CASCADE; DROP SCHEMA drizzle CASCADE; CREATE SCHEMA public;');
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      DATABASE_URL: app.config.databaseUrl,
+      NEXUS_DATA_DIR: app.config.dataDir,
+      JWT_SECRET_KEY: TEST_JWT_KEY,
+      NEXUS_BACKUP_MAINTENANCE_SETTLE_MS: '0',
+      LOG_LEVEL: 'silent',
+      NEXUS_TOKEN: '',
+    };
+    const refused = await run(['backup', 'restore', 'latest', '--offline'], env);
+    expect(refused.code).toBe(EXIT.usage);
+    const restored = await run(['backup', 'restore', 'latest', '--offline', '--yes'], env);
+    expect(restored.code, restored.stderr).toBe(EXIT.ok);
+    expect(restored.stderr).toContain('keep every NEXUS on it stopped');
+    expect(restored.stderr).toContain('restoring into a scratch database');
+    expect(restored.stdout).toContain(`Backup ${created.id}: verified`);
+    const after = await tableStates(app.server.db, auditBefore);
+    printComparison('offline restore after DROP SCHEMA on postgres', before, after);
+    expect(after).toEqual(before);
+  }, 300_000);
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(BIN, args, { env, timeout: 240_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -12,6 +12,7 @@ import { backupRoutes } from './routes.js';
 import { BackupService, defaultWorkDir } from './service.js';
 import { BackupStore } from './store.js';
 import { backupTasks } from './tasks.js';
+export type { Progress, VerifyReport } from './service.js';
 import { targetFor } from './targets.js';
 
 export interface BackupsDeps {
@@ -30,7 +31,8 @@ export interface BackupsModule {
   tasks: BuiltInTask[];
 }
 
-export function registerBackups(app: App, deps: BackupsDeps): BackupsModule {
+/** The service alone, for a server's routes and tasks or for `nexus backup restore --offline` with no server running. */
+export function createBackupService(deps: Omit<BackupsDeps, 'registry'>): { service: BackupService; store: BackupStore } {
   const engine = deps.db.engine === 'postgres' ? postgresEngine(deps.db.connectionString!) : pgliteEngine(deps.db.pglite!);
   const store = new BackupStore(deps.db);
   const service = new BackupService({
@@ -45,6 +47,11 @@ export function registerBackups(app: App, deps: BackupsDeps): BackupsModule {
     logger: deps.logger,
     version: deps.version,
   });
+  return { service, store };
+}
+
+export function registerBackups(app: App, deps: BackupsDeps): BackupsModule {
+  const { service, store } = createBackupService(deps);
   // Read from the catalog at each scrape: the figures survive restarts and agree across replicas.
   new Gauge({
     name: 'nexus_backup_last_verified_timestamp_seconds',
