@@ -28,6 +28,8 @@ const RULES: RiskRule[] = [
   },
   // Revoked keys cannot be brought back: every session ends (and with --revoke-api-tokens every token).
   { risk: 'destructive', pattern: /\bnexus\s+secrets\s+rotate\b[^|;&]*\s--revoke\b/, reason: 'revokes every signing key: all sessions end' },
+  // A restore replaces every row of NEXUS's database with the backup's: everything since it is gone.
+  { risk: 'destructive', pattern: /\bnexus\s+backup\s+restore\b/, reason: "replaces NEXUS's database with a backup" },
   { risk: 'destructive', pattern: /\brm\s+(-[a-zA-Z]*[rf][a-zA-Z]*\s+)+/, reason: 'rm -r/-f' },
   { risk: 'destructive', pattern: /\baws\s+s3\s+(rm|rb)\b/, reason: 'deletes from S3' },
   { risk: 'destructive', pattern: /\bhelm\s+(uninstall|delete)\b/, reason: 'helm uninstall' },
@@ -47,7 +49,7 @@ const RULES: RiskRule[] = [
   { risk: 'change', pattern: /\b(apt-get|apt|yum|dnf)\s+(install|upgrade|remove)\b|\bnpm\s+(install|ci)\b/, reason: 'package install' },
   { risk: 'change', pattern: /\bpsql\b[^|;&]*\s-f\s/, reason: 'runs a SQL file' },
   { risk: 'change', pattern: /\bistioctl\s+(install|upgrade|x\s+uninstall)\b/, reason: 'istio change' },
-  { risk: 'change', pattern: /\bnexus\s+(deploy|backup\s+restore|secrets\s+rotate)\b/, reason: 'nexus change' },
+  { risk: 'change', pattern: /\bnexus\s+(deploy|secrets\s+rotate)\b/, reason: 'nexus change' },
 ];
 
 const ORDER: Record<RiskClass, number> = { read: 0, change: 1, destructive: 2 };
