@@ -1,5 +1,5 @@
 import { InputError, NotAllowedError } from '../../platform/errors.js';
-import { ErrorResponse } from '../../platform/http/schemas.js';
+import { ErrorResponse, NoBody } from '../../platform/http/schemas.js';
 import type { App, Principal } from '../../platform/http/types.js';
 import type { MaintenanceMode } from '../../platform/maintenance-mode/index.js';
 import { Backup, BackupIdParams, BackupList, MaintenanceStatus, RestoreBody, RetentionResult, VerifyReport } from './schema.js';
@@ -45,7 +45,7 @@ export function backupRoutes(app: App, backups: BackupService, maintenance: Main
 
   app.post(
     '/api/v1/backups',
-    { schema: { tags, summary: 'Back up the NEXUS database now (dump, checksum, manifest) to the configured target', response: { 201: Backup, ...errors } }, config: { access: 'operator', audit: 'backup.create' } },
+    { schema: { tags, summary: 'Back up the NEXUS database now (dump, checksum, manifest) to the configured target', body: NoBody, response: { 201: Backup, ...errors } }, config: { access: 'operator', audit: 'backup.create' } },
     async (request, reply) => {
       const manifest = await backups.create(actorOf(request));
       request.auditTarget = manifest.id;
@@ -92,7 +92,7 @@ export function backupRoutes(app: App, backups: BackupService, maintenance: Main
 
   app.post(
     '/api/v1/backups/retention',
-    { schema: { tags, summary: 'Apply retention now: keep the newest per day and per week as configured, delete the rest', response: { 200: RetentionResult, ...errors } }, config: { access: 'admin', audit: 'backup.retention' } },
+    { schema: { tags, summary: 'Apply retention now: keep the newest per day and per week as configured, delete the rest', body: NoBody, response: { 200: RetentionResult, ...errors } }, config: { access: 'admin', audit: 'backup.retention' } },
     async (request) => {
       const result = await backups.applyRetention();
       request.auditDetails = { deleted: result.deleted };
@@ -108,7 +108,7 @@ export function backupRoutes(app: App, backups: BackupService, maintenance: Main
 
   app.delete(
     '/api/v1/maintenance-mode',
-    { schema: { tags, summary: 'End maintenance mode (after a failed restore was dealt with)', response: { 200: MaintenanceStatus, ...errors } }, config: { access: 'admin', audit: 'maintenance.end' } },
+    { schema: { tags, summary: 'End maintenance mode (after a failed restore was dealt with)', body: NoBody, response: { 200: MaintenanceStatus, ...errors } }, config: { access: 'admin', audit: 'maintenance.end' } },
     async () => {
       await maintenance.leave();
       return maintenance.current();

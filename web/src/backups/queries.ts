@@ -20,7 +20,7 @@ export function useBackupAction() {
     mutationFn: async (action: { kind: 'create' } | { kind: 'verify'; id: string } | { kind: 'restore'; id: string; confirm: string }) => {
       switch (action.kind) {
         case 'create':
-          return unwrap(api.POST('/api/v1/backups'));
+          return unwrap(api.POST('/api/v1/backups', { body: {} }));
         case 'verify':
           return unwrap(api.POST('/api/v1/backups/{id}/verify', { params: { path: { id: action.id } } }));
         case 'restore':
