@@ -78,7 +78,9 @@ export class MaintenanceMode {
 
   private async lockHeldElsewhere(): Promise<boolean> {
     const [row] = await this.db.query<{ held: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted) AS held`,
+      // pg_locks shows the whole cluster: only a restore of this database counts.
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted) AS held`,
       [LOCK[0], LOCK[1]],
     );
     return row?.held ?? false;
