@@ -1,5 +1,6 @@
-import { ApiException, AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Deployment } from '@kubernetes/client-node';
-import { ConfigError, type KubernetesConfig } from '../platform/config.js';
+import { ApiException, AppsV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Deployment } from '@kubernetes/client-node';
+import type { KubernetesConfig } from '../platform/config.js';
+import { kubeStatusMessage, loadKubeConfig } from '../platform/kubernetes.js';
 import type { Logger } from '../platform/logger.js';
 import { RouterError, sameBackends, type ApplyResult, type Backend, type PodsReady, type TrafficRouter } from './router.js';
 
@@ -19,25 +20,10 @@ type KubeObject = { metadata?: { resourceVersion?: string; annotations?: Record<
 /** A live route entry: a subset (Istio) or `name:port` (Gateway API), and its weight. */
 type LiveRoute = { upstream: string; weight: number };
 
-export function loadKubeConfig(config: Pick<KubernetesConfig, 'kubeconfig'>): KubeConfig {
-  const kc = new KubeConfig();
-  // loadFromDefault: KUBECONFIG, ~/.kube/config, then the pod's service account (in-cluster).
-  try {
-    if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (error) {
-    // Said once at start, naming the setting; the file's contents (tokens) are not repeated.
-    throw new ConfigError('NEXUS_KUBECONFIG', `cannot load ${config.kubeconfig ?? 'the default kubeconfig'}: ${(error as Error).message.split('\n')[0]!.slice(0, 200)}`);
-  }
-  return kc;
-}
-
 /** A Kubernetes API failure as a RouterError: status code and the Status message, never headers or credentials. */
 function apiProblem(what: string, error: unknown): RouterError {
   if (error instanceof ApiException) {
-    const body = (typeof error.body === 'string' ? safeParse(error.body) : error.body) as { message?: string } | undefined;
-    const message = typeof body?.message === 'string' ? body.message.slice(0, 500) : 'no message';
-    return new RouterError(`${what}: the Kubernetes API answered ${error.code}: ${message}`);
+    return new RouterError(`${what}: the Kubernetes API answered ${error.code}: ${kubeStatusMessage(error, 500)}`);
   }
   return new RouterError(`${what}: ${(error as Error).message?.split('\n')[0]?.slice(0, 300) ?? String(error)}`);
 }
@@ -388,6 +374,6 @@ export class GatewayApiRouter extends CustomResourceRouter {
 }
 
 export function kubernetesRouters(config: KubernetesConfig, logger: Logger): TrafficRouter[] {
-  const kubeConfig = loadKubeConfig(config);
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
   return config.routers.map((kind) => (kind === 'istio' ? new IstioRouter(config, kubeConfig, logger) : new GatewayApiRouter(config, kubeConfig, logger)));
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayApiRouter, IstioRouter, loadKubeConfig } from '../../src/deployments/kubernetes.js';
+import { GatewayApiRouter, IstioRouter } from '../../src/deployments/kubernetes.js';
+import { loadKubeConfig } from '../../src/platform/kubernetes.js';
 import { BACKENDS_ANNOTATION, RouterError } from '../../src/deployments/index.js';
 import type { KubernetesConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -54,8 +55,8 @@ describe('Kubernetes routers against a recording fake API server', () => {
   let api: FakeKubeApi;
   let config: KubernetesConfig;
   const logger = createLogger('silent');
-  const istio = () => new IstioRouter(config, loadKubeConfig(config), logger);
-  const gateway = () => new GatewayApiRouter(config, loadKubeConfig(config), logger);
+  const istio = () => new IstioRouter(config, loadKubeConfig(config.kubeconfig), logger);
+  const gateway = () => new GatewayApiRouter(config, loadKubeConfig(config.kubeconfig), logger);
 
   beforeAll(async () => {
     api = await FakeKubeApi.start();
@@ -226,7 +227,7 @@ describe('Kubernetes routers against a recording fake API server', () => {
   });
 
   it('a kubeconfig that cannot be loaded stops the start with the setting named', () => {
-    expect(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
+    expect(() => loadKubeConfig('/nonexistent/kubeconfig')).toThrow(/^NEXUS_KUBECONFIG: cannot load \/nonexistent\/kubeconfig/);
   });
 
   it('istio: a 409 (someone changed the VirtualService since it was read) is read again and retried with the new resourceVersion', async () => {
@@ -241,7 +242,7 @@ describe('Kubernetes routers against a recording fake API server', () => {
     expect((await router.current(SERVICE))?.map((b) => [b.upstream, b.weight])).toEqual([['stable', 75], ['canary', 25]]);
 
     // Bounded: an object that changes under every attempt ends in a clear error, not a loop.
-    const always = new IstioRouter({ ...config, conflictRetries: 0 }, loadKubeConfig(config), logger);
+    const always = new IstioRouter({ ...config, conflictRetries: 0 }, loadKubeConfig(config.kubeconfig), logger);
     api.conflictOnce.add(VS_PATH);
     await expect(always.apply(SERVICE, [{ version: 'v1', upstream: 'stable', weight: 50 }, { version: 'v2', upstream: 'canary', weight: 50 }])).rejects.toThrow(/kept changing.*409/);
   });
@@ -412,7 +413,7 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
   });
 
   it('a restart between any two sub-steps of the hand-over sends only what is still missing, and nothing twice', async () => {
-    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!.kubeconfig), createLogger('silent'));
     const db = t.server.db;
     // Where a NEXUS died (after writing the intent "promoting"), what it had already done, and what the restarted one must send.
     const crashes: Array<{ after: string; done: (version: string) => Promise<void>; expected: string[] }> = [
@@ -463,7 +464,7 @@ describe.each(ENGINES)('canary through the controller with the Kubernetes router
   });
 
   it('a restart between any two sub-steps of a rollback after the hand-over resumes without a second change', async () => {
-    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!), createLogger('silent'));
+    const router = new IstioRouter(t.config.deployments.kubernetes!, loadKubeConfig(t.config.deployments.kubernetes!.kubeconfig), createLogger('silent'));
     const db = t.server.db;
     api.reset();
     putCanary();

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IstioRouter, loadKubeConfig } from '../../src/deployments/kubernetes.js';
+import { IstioRouter } from '../../src/deployments/kubernetes.js';
+import { loadKubeConfig } from '../../src/platform/kubernetes.js';
 import { BUILTIN_RUNBOOKS_DIR } from '../../src/runbooks/library/service.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { FakeKubeApi } from './fake-kube.js';
@@ -59,7 +60,7 @@ describe("the built-in runbook's VirtualService patches", () => {
         conflictRetries: 0,
         readyTimeoutSeconds: 1,
       },
-      loadKubeConfig({ kubeconfig: api.kubeconfigPath }),
+      loadKubeConfig(api.kubeconfigPath),
       createLogger('silent'),
     );
     const path = '/apis/networking.istio.io/v1beta1/namespaces/nexus-platform/virtualservices/nexus-platform';

@@ -1,6 +1,7 @@
-import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { ConfigError, type SecretRotationConfig } from '../../platform/config.js';
+import { ApiException, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { SecretRotationConfig } from '../../platform/config.js';
 import { AppError, ConflictError } from '../../platform/errors.js';
+import { kubeStatusMessage, loadKubeConfig } from '../../platform/kubernetes.js';
 
 type SecretTarget = NonNullable<SecretRotationConfig['kubernetes']>;
 
@@ -16,32 +17,6 @@ export interface RootSecretStore {
   write(next: string, fallbackPrevious: string): Promise<string>;
 }
 
-function kubeConfigFor(target: SecretTarget): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (error) {
-    // The file's contents (tokens) are never repeated; its first line of complaint is enough.
-    throw new ConfigError('NEXUS_KUBECONFIG', `cannot load ${target.kubeconfig ?? 'the default kubeconfig'}: ${(error as Error).message.split('\n')[0]!.slice(0, 200)}`);
-  }
-  return kc;
-}
-
-/** The API server's Status message, cut short; never headers, and never the request (it carries the keys). */
-function statusMessage(error: ApiException<unknown>): string {
-  let body: unknown = error.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body) as unknown;
-    } catch {
-      body = undefined;
-    }
-  }
-  const message = (body as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message.slice(0, 300) : 'no message';
-}
-
 /**
  * Writes JWT_SECRET_KEY (the next root) and JWT_SECRET_KEY_PREVIOUS (this
  * one) into the Secret as a JSON merge patch of `data` carrying the
@@ -55,7 +30,7 @@ export class KubernetesRootSecret implements RootSecretStore {
   private readonly core: CoreV1Api;
 
   constructor(private readonly target: SecretTarget) {
-    this.core = kubeConfigFor(target).makeApiClient(CoreV1Api);
+    this.core = loadKubeConfig(target.kubeconfig).makeApiClient(CoreV1Api);
     this.where = `secrets/${target.secretName} in ${target.namespace}`;
   }
 
@@ -90,9 +65,9 @@ export class KubernetesRootSecret implements RootSecretStore {
     const nothing = 'nothing was rotated (NEXUS keeps its current keys)';
     if (error instanceof ApiException) {
       if (error.code === 409) {
-        return new ConflictError(`${this.where} changed while NEXUS was writing it (409 Conflict: ${statusMessage(error)}); ${nothing}. Check who else changes it, then rotate again`);
+        return new ConflictError(`${this.where} changed while NEXUS was writing it (409 Conflict: ${kubeStatusMessage(error, 300)}); ${nothing}. Check who else changes it, then rotate again`);
       }
-      return new AppError(502, 'kubernetes_refused', `The Kubernetes API refused ${doing} ${this.where} (${error.code}: ${statusMessage(error)}); ${nothing}`, {
+      return new AppError(502, 'kubernetes_refused', `The Kubernetes API refused ${doing} ${this.where} (${error.code}: ${kubeStatusMessage(error, 300)}); ${nothing}`, {
         status: error.code,
       });
     }
