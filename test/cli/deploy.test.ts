@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import type { Deployment, DeploymentDetail } from '../../src/deployments/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { type CliResult, cliEnv, runNexus } from '../support/cli.js';
 import { measureSplit, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from '../deployments/support.js';
 
 const BIN = path.resolve('bin/nexus');
@@ -16,14 +17,10 @@ let nginx: TestNginx;
 let v1: ServiceVersion;
 let v2: ServiceVersion;
 
-const env = (token: string) => ({ ...process.env, NEXUS_URL: t.server.url, NEXUS_TOKEN: token, NO_COLOR: '1' });
+const env = (token: string) => cliEnv(t, token);
 
-function nexus(args: string[], token = t.tokens.operator): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: env(token), timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function nexus(args: string[], token = t.tokens.operator): Promise<CliResult> {
+  return runNexus(args, env(token), 20_000);
 }
 
 beforeAll(async () => {

@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import type { IncidentDetail } from '../../src/incidents/index.js';
 import { bearer, createTestApp, json, type TestApp } from '../support/app.js';
+import { type CliResult, cliEnv, runNexus } from '../support/cli.js';
 import { openIncident } from '../incidents/support.js';
 import { act, SERVICE, startVersion, TestNginx, until, type ServiceVersion } from '../deployments/support.js';
 
-const BIN = path.resolve('bin/nexus');
 /** Held at 25 % until promoted, so the incident opens while the canary is in progress. */
 const HELD_STEPS = [{ kind: 'setWeight', weight: 25 }, { kind: 'pause' }, { kind: 'setWeight', weight: 100 }];
 
@@ -16,12 +14,8 @@ let nginx: TestNginx;
 let v1: ServiceVersion;
 let v2: ServiceVersion;
 
-function nexus(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, NEXUS_URL: t.server.url, NEXUS_TOKEN: token, NO_COLOR: '1' }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function nexus(args: string[], token: string): Promise<CliResult> {
+  return runNexus(args, cliEnv(t, token), 20_000);
 }
 
 beforeAll(async () => {

@@ -1,22 +1,16 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import type { Schedule, ScheduleRun } from '../../src/maintenance/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { type CliResult, cliEnv, runNexus } from '../support/cli.js';
 import { countingTask, createSchedule } from '../maintenance/support.js';
 
-const BIN = path.resolve('bin/nexus');
 let t: TestApp;
 const good = countingTask('test.cli');
 const bad = countingTask('test.cli-fails', () => ({ ok: false, summary: 'nothing to back up' }));
 
-function nexus(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, NEXUS_URL: t.server.url, NEXUS_TOKEN: token, NO_COLOR: '1' }, timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function nexus(args: string[], token: string): Promise<CliResult> {
+  return runNexus(args, cliEnv(t, token), 30_000);
 }
 
 beforeAll(async () => {

@@ -1,20 +1,14 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import { classifyRisk } from '../../src/runbooks/risk.js';
 import { ADMIN_PASSWORD, createTestApp, login, type TestApp } from '../support/app.js';
+import { type CliResult, cliEnv, runNexus } from '../support/cli.js';
 
-const BIN = path.resolve('bin/nexus');
 let t: TestApp;
 
-function nexus(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, NEXUS_URL: t.server.url, NEXUS_TOKEN: token, NO_COLOR: '1' }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function nexus(args: string[], token: string): Promise<CliResult> {
+  return runNexus(args, cliEnv(t, token), 20_000);
 }
 
 beforeAll(async () => {

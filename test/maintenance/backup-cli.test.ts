@@ -1,19 +1,14 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/output.js';
 import { createTestApp, TEST_JWT_KEY, type TestApp } from '../support/app.js';
+import { type CliResult, cliEnv, runNexus } from '../support/cli.js';
 import { createBackup, maxAuditId, printComparison, settledStates, tableStates } from './backup-support.js';
 
-const BIN = path.resolve('bin/nexus');
 let t: TestApp;
 
-function nexus(args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, NO_COLOR: '1', NEXUS_URL: t.server.url, NEXUS_TOKEN: token }, timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function nexus(args: string[], token: string): Promise<CliResult> {
+  return runNexus(args, cliEnv(t, token), 120_000);
 }
 
 describe('nexus backup', () => {
@@ -83,9 +78,9 @@ describe('nexus backup restore --offline', () => {
       LOG_LEVEL: 'silent',
       NEXUS_TOKEN: '',
     };
-    const refused = await run(['backup', 'restore', 'latest', '--offline'], env);
+    const refused = await runNexus(['backup', 'restore', 'latest', '--offline'], env, 240_000);
     expect(refused.code).toBe(EXIT.usage);
-    const restored = await run(['backup', 'restore', 'latest', '--offline', '--yes'], env);
+    const restored = await runNexus(['backup', 'restore', 'latest', '--offline', '--yes'], env, 240_000);
     expect(restored.code, restored.stderr).toBe(EXIT.ok);
     expect(restored.stderr).toContain('keep every NEXUS on it stopped');
     expect(restored.stderr).toContain('restoring into a scratch database');
@@ -95,11 +90,3 @@ describe('nexus backup restore --offline', () => {
     expect(after).toEqual(before);
   }, 300_000);
 });
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env, timeout: 240_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
